@@ -1,0 +1,126 @@
+package io.ingestline.model;
+
+import static io.ingestline.model.IngestHeaders.get;
+import static io.ingestline.model.IngestHeaders.put;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The wire form of {@link EventEnvelope}: JSON value plus headers. Null in, null out; bad bytes or missing headers
+ * become {@link SerializationException}. Serializing writes the headers, so use the header-aware methods.
+ */
+public final class EventEnvelopeSerde implements Serde<EventEnvelope> {
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    @Override
+    public Serializer<EventEnvelope> serializer() {
+        return new EnvelopeSerializer();
+    }
+
+    @Override
+    public Deserializer<EventEnvelope> deserializer() {
+        return new EnvelopeDeserializer();
+    }
+
+    /** The value bytes: {@code {"_time":...,"_id":..., fields...}}. */
+    public static byte[] value(EventEnvelope e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField(EventEnvelope.TIME, EventTime.format(e.time()));
+            g.writeStringField(EventEnvelope.ID, e.id());
+            Iterator<Map.Entry<String, JsonNode>> it = e.fields().fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (!f.getKey().equals(EventEnvelope.TIME) && !f.getKey().equals(EventEnvelope.ID)) {
+                    g.writeFieldName(f.getKey());
+                    MAPPER.writeTree(g, f.getValue());
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new SerializationException("cannot write event " + e.id(), ex);
+        }
+        return out.toByteArray();
+    }
+
+    public static void writeHeaders(EventEnvelope e, Headers headers) {
+        put(headers, IngestHeaders.DATASET, e.dataset());
+        put(headers, IngestHeaders.EVENT_TIME, Long.toString(e.time().toEpochMilli()));
+        put(headers, IngestHeaders.DIALECT, e.origin().dialect().wireName());
+        put(headers, IngestHeaders.TOKEN, e.origin().tokenId());
+        if (e.origin().requestId() != null) {
+            put(headers, IngestHeaders.REQUEST, e.origin().requestId());
+        }
+    }
+
+    public static EventEnvelope read(Headers headers, byte[] value) {
+        try {
+            JsonNode node = MAPPER.readTree(value);
+            if (!(node instanceof ObjectNode fields)) {
+                throw new SerializationException("event value is not a JSON object");
+            }
+            JsonNode id = fields.remove(EventEnvelope.ID);
+            JsonNode time = fields.remove(EventEnvelope.TIME);
+            if (id == null || !id.isTextual() || time == null || !time.isTextual()) {
+                throw new SerializationException("event value lacks _id or _time");
+            }
+            String dialect = get(headers, IngestHeaders.DIALECT);
+            String token = get(headers, IngestHeaders.TOKEN);
+            String dataset = get(headers, IngestHeaders.DATASET);
+            if (dialect == null || token == null || dataset == null) {
+                throw new SerializationException("event record lacks ingest headers");
+            }
+            EventOrigin origin = new EventOrigin(
+                    Dialect.fromWireName(dialect), token, get(headers, IngestHeaders.REQUEST));
+            return new EventEnvelope(id.textValue(), dataset, Instant.parse(time.textValue()), fields, origin);
+        } catch (IOException | RuntimeException ex) {
+            if (ex instanceof SerializationException se) {
+                throw se;
+            }
+            throw new SerializationException("cannot read event: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static final class EnvelopeSerializer implements Serializer<EventEnvelope> {
+        @Override
+        public byte[] serialize(String topic, EventEnvelope data) {
+            return serialize(topic, new RecordHeaders(), data);
+        }
+
+        @Override
+        public byte[] serialize(String topic, Headers headers, EventEnvelope data) {
+            if (data == null) {
+                return null;
+            }
+            writeHeaders(data, headers);
+            return value(data);
+        }
+    }
+
+    private static final class EnvelopeDeserializer implements Deserializer<EventEnvelope> {
+        @Override
+        public EventEnvelope deserialize(String topic, byte[] data) {
+            throw new SerializationException("an event envelope needs its record headers");
+        }
+
+        @Override
+        public EventEnvelope deserialize(String topic, Headers headers, byte[] data) {
+            return data == null ? null : read(headers, data);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.ingestline.model;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Collects one request's events (each one compact JSON object, no newline) into raw batches whose payloads stay under
+ * a byte limit, so that every record fits the broker's record size limit.
+ */
+public final class RawBatchBuilder {
+    private final int maxPayloadBytes;
+    private final Supplier<String> batchIds;
+    private final List<Chunk> sealed = new ArrayList<>();
+    private ByteArrayOutputStream current;
+    private int currentCount;
+    private int totalEvents;
+
+    /** @param maxPayloadBytes the largest payload a record may carry; a single event must fit in it, newline included */
+    public RawBatchBuilder(int maxPayloadBytes) {
+        this(maxPayloadBytes, RawBatchBuilder::newBatchId);
+    }
+
+    public RawBatchBuilder(int maxPayloadBytes, Supplier<String> batchIds) {
+        if (maxPayloadBytes < 2) {
+            throw new IllegalArgumentException("maxPayloadBytes " + maxPayloadBytes);
+        }
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.batchIds = batchIds;
+    }
+
+    /** A random 128-bit id as 32 hex digits. */
+    public static String newBatchId() {
+        UUID u = UUID.randomUUID();
+        return String.format("%016x%016x", u.getMostSignificantBits(), u.getLeastSignificantBits());
+    }
+
+    /** Whether one event of {@code length} bytes can be added at all. */
+    public boolean fits(int length) {
+        return length + 1 <= maxPayloadBytes;
+    }
+
+    /**
+     * Adds one event.
+     *
+     * @throws IllegalArgumentException if the event alone is over the limit (check {@link #fits(int)} first)
+     */
+    public void add(byte[] buffer, int offset, int length) {
+        if (!fits(length)) {
+            throw new IllegalArgumentException("event of " + length + " bytes is over the record limit");
+        }
+        if (current != null && current.size() + length + 1 > maxPayloadBytes) {
+            seal();
+        }
+        if (current == null) {
+            current = new ByteArrayOutputStream(Math.min(maxPayloadBytes, Math.max(256, length * 8)));
+        }
+        current.write(buffer, offset, length);
+        current.write('\n');
+        currentCount++;
+        totalEvents++;
+    }
+
+    public int eventCount() {
+        return totalEvents;
+    }
+
+    /** The batches so far, numbered as parts of one request. No events gives no batches. */
+    public List<RawBatch> build(BatchContext context) {
+        seal();
+        List<RawBatch> out = new ArrayList<>(sealed.size());
+        for (int i = 0; i < sealed.size(); i++) {
+            Chunk c = sealed.get(i);
+            out.add(new RawBatch(batchIds.get(), i, sealed.size(), context, c.count, c.bytes));
+        }
+        return out;
+    }
+
+    private void seal() {
+        if (current != null && currentCount > 0) {
+            sealed.add(new Chunk(current.toByteArray(), currentCount));
+        }
+        current = null;
+        currentCount = 0;
+    }
+
+    private record Chunk(byte[] bytes, int count) {
+    }
+}

@@ -1,0 +1,2 @@
+/** Reading services' settings from environment variables: typed, validated, documented side by side. */
+package io.ingestline.model.env;

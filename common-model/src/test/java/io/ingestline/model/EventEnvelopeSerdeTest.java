@@ -1,0 +1,51 @@
+package io.ingestline.model;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+class EventEnvelopeSerdeTest {
+    private final EventEnvelopeSerde serde = new EventEnvelopeSerde();
+
+    @Test
+    void value_starts_with_time_and_id_then_the_fields_in_order_and_round_trips() throws Exception {
+        ObjectNode fields = (ObjectNode) Json.mapper().readTree("{\"msg\":\"hi\",\"n\":1.50,\"nested\":{\"a\":[1,2]},\"_time\":\"x\"}");
+        EventEnvelope e = new EventEnvelope("b-0", "web", Instant.parse("2026-11-23T10:00:00.5Z"), fields,
+                new EventOrigin(Dialect.AXIOM, "tok", "req"));
+        RecordHeaders headers = new RecordHeaders();
+
+        byte[] bytes = serde.serializer().serialize("t", headers, e);
+
+        assertThat(new String(bytes, UTF_8)).isEqualTo(
+                "{\"_time\":\"2026-11-23T10:00:00.500Z\",\"_id\":\"b-0\",\"msg\":\"hi\",\"n\":1.50,\"nested\":{\"a\":[1,2]}}");
+        assertThat(IngestHeaders.get(headers, IngestHeaders.EVENT_TIME)).isEqualTo(
+                Long.toString(Instant.parse("2026-11-23T10:00:00.5Z").toEpochMilli()));
+        EventEnvelope back = serde.deserializer().deserialize("t", headers, bytes);
+        assertThat(back.id()).isEqualTo("b-0");
+        assertThat(back.dataset()).isEqualTo("web");
+        assertThat(back.time()).isEqualTo(e.time());
+        assertThat(back.origin()).isEqualTo(e.origin());
+        assertThat(back.fields().toString()).isEqualTo("{\"msg\":\"hi\",\"n\":1.50,\"nested\":{\"a\":[1,2]}}");
+    }
+
+    @Test
+    void null_in_null_out() {
+        assertThat(serde.serializer().serialize("t", new RecordHeaders(), null)).isNull();
+        assertThat(serde.deserializer().deserialize("t", new RecordHeaders(), (byte[]) null)).isNull();
+    }
+
+    @Test
+    void bad_bytes_and_missing_headers_are_serialization_errors() {
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new RecordHeaders(), "{not json".getBytes(UTF_8)))
+                .isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new RecordHeaders(),
+                "{\"_time\":\"2026-11-23T10:00:00Z\",\"_id\":\"x\"}".getBytes(UTF_8)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("headers");
+    }
+}

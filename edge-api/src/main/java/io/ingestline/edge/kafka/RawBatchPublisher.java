@@ -1,0 +1,86 @@
+package io.ingestline.edge.kafka;
+
+import io.ingestline.model.RawBatch;
+import io.ingestline.model.RawBatchCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes raw batches to the raw topic and turns the producer's callbacks into one future per request, complete
+ * only when the broker has acknowledged every record of it ({@code acks=all}, idempotent producer).
+ */
+public final class RawBatchPublisher implements AutoCloseable {
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+
+    public RawBatchPublisher(Producer<byte[], byte[]> producer, String topic) {
+        this.producer = producer;
+        this.topic = topic;
+    }
+
+    /** A producer with the edge's durable defaults; {@code overrides} win except where durability needs them. */
+    public static Producer<byte[], byte[]> createProducer(Map<String, Object> common, Map<String, Object> overrides,
+            int maxRecordBytes) {
+        Map<String, Object> p = new HashMap<>(common);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-api");
+        p.putAll(overrides);
+        // Never overridable: an acknowledged request must be on every in-sync replica, once.
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        int needed = maxRecordBytes + 64 * 1024;
+        Object maxRequest = p.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (maxRequest == null || Integer.parseInt(maxRequest.toString()) < needed) {
+            p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(needed, 1024 * 1024));
+        }
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends every batch; the future completes when all are acknowledged, or fails with the first error. */
+    public CompletableFuture<Void> publish(List<RawBatch> batches) {
+        if (batches.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[batches.size()];
+        for (int i = 0; i < batches.size(); i++) {
+            acks[i] = send(batches.get(i));
+        }
+        return CompletableFuture.allOf(acks);
+    }
+
+    private CompletableFuture<Void> send(RawBatch batch) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, batch.key().getBytes(StandardCharsets.UTF_8), batch.payload());
+        RawBatchCodec.writeHeaders(batch, record.headers());
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    ack.complete(null);
+                } else {
+                    ack.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            ack.completeExceptionally(e);
+        }
+        return ack;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,36 @@
+package io.ingestline.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EdgeConfigTest {
+    @Test
+    void defaults_apply_to_an_empty_environment() {
+        EdgeConfig c = EdgeConfig.fromEnv(Map.of());
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(c.kafka().topics().raw()).isEqualTo("ingest.raw");
+        assertThat(c.maxRecordBytes()).isEqualTo(900_000);
+        assertThat(c.tokens()).isEmpty();
+    }
+
+    @Test
+    void reads_tokens_and_producer_overrides_and_masks_secrets() {
+        EdgeConfig c = EdgeConfig.fromEnv(Map.of("INGEST_TOKENS", "ci=abc, ops=def", "KAFKA_PRODUCER_LINGER_MS", "20"));
+        assertThat(c.tokens()).extracting(t -> t.id()).containsExactly("ci", "ops");
+        assertThat(c.producer()).containsEntry("linger.ms", "20");
+        assertThat(c.toString()).contains("ci,ops").doesNotContain("abc").doesNotContain("def");
+    }
+
+    @Test
+    void lists_every_bad_setting_at_once() {
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of(
+                "INGEST_HTTP_PORT", "http", "INGEST_TOKENS", "novalue", "INGEST_MAX_RECORD_BYTES", "10")))
+                .hasMessageContaining("INGEST_HTTP_PORT")
+                .hasMessageContaining("INGEST_TOKENS")
+                .hasMessageContaining("INGEST_MAX_RECORD_BYTES");
+    }
+}

@@ -1,0 +1,41 @@
+package io.ingestline.edge.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ingestline.edge.auth.TokenAuthenticator;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HealthHandlerTest {
+    @Test
+    void health_is_always_ok_and_ready_follows_kafka() throws Exception {
+        AtomicBoolean kafka = new AtomicBoolean(false);
+        AxiomIngestHandler unused = new AxiomIngestHandler(new TokenAuthenticator(List.of()), null, 1024, 1024,
+                Duration.ofSeconds(1));
+        Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get), 1024).start("127.0.0.1", 0);
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + app.port());
+            assertThat(http.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            HttpResponse<String> notReady = http.send(HttpRequest.newBuilder(base.resolve("/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(notReady.statusCode()).isEqualTo(503);
+            kafka.set(true);
+            assertThat(http.send(HttpRequest.newBuilder(base.resolve("/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        } finally {
+            app.stop();
+        }
+    }
+}

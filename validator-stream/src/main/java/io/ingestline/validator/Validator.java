@@ -1,0 +1,79 @@
+package io.ingestline.validator;
+
+import io.ingestline.model.kafka.TopicProvisioner;
+import io.ingestline.validator.topology.ValidatorTopology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running validator instance. {@link #failed()} completes if it stops on an unrecoverable error. */
+public final class Validator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
+
+    private final Admin admin;
+    private final KafkaStreams streams;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+
+    private Validator(ValidatorConfig config) {
+        this.admin = Admin.create(config.kafka().clientProps());
+        TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
+        topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic()));
+        this.streams = new KafkaStreams(
+                ValidatorTopology.build(config.kafka().topics(),
+                        dataset -> topics.ensure(config.kafka().datasetTopic(dataset))),
+                streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("validator stopped on an unrecoverable error", e);
+            failed.complete(e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> LOG.info("validator state {} -> {}", before, now));
+    }
+
+    public static Validator start(ValidatorConfig config) {
+        LOG.info("starting validator {} on {}", config.applicationId(), config.kafka().bootstrapServers());
+        Validator v = new Validator(config);
+        try {
+            v.streams.start();
+        } catch (RuntimeException e) {
+            v.close();
+            throw e;
+        }
+        return v;
+    }
+
+    static Properties streamsProperties(ValidatorConfig config) {
+        Properties p = new Properties();
+        p.putAll(config.kafka().clientProps());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        config.kafka().replication().ifPresent(rf -> p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf));
+        p.putAll(config.streams());
+        // Not overridable: an event is routed exactly once, or its batch is retried whole.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return p;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Completes with the error if the validator stopped on one. */
+    public CompletableFuture<Throwable> failed() {
+        return failed;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        admin.close();
+        LOG.info("validator stopped");
+    }
+}

@@ -1,0 +1,36 @@
+package io.ingestline.validator.topology;
+
+import io.ingestline.model.IngestHeaders;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Builds dead-letter headers: the failed record's own headers, plus the stage, the error's class and message, and
+ * where the record came from.
+ */
+final class DeadLetters {
+    static final String STAGE_CONTRACT = "contract";
+    static final String STAGE_PARSE = "parse";
+    static final String STAGE_VALIDATE = "validate";
+    static final String STAGE_ROUTE = "route";
+
+    private static final int MAX_MESSAGE = 1000;
+
+    private DeadLetters() {
+    }
+
+    static Headers headers(Headers original, String stage, String errorClass, String message,
+            RecordMetadata source, int eventIndex) {
+        Headers h = new RecordHeaders(original.toArray());
+        IngestHeaders.put(h, IngestHeaders.DLQ_STAGE, stage);
+        IngestHeaders.put(h, IngestHeaders.DLQ_ERROR_CLASS, errorClass);
+        IngestHeaders.put(h, IngestHeaders.DLQ_ERROR_MESSAGE,
+                message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message);
+        IngestHeaders.put(h, IngestHeaders.DLQ_SOURCE, source.topic() + "/" + source.partition() + "/" + source.offset());
+        if (eventIndex >= 0) {
+            IngestHeaders.put(h, IngestHeaders.DLQ_EVENT_INDEX, Integer.toString(eventIndex));
+        }
+        return h;
+    }
+}
