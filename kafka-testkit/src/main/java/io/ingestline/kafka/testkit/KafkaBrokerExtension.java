@@ -106,7 +106,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     }
 
     /** Stops its broker when JUnit closes the class's store. */
-    private record RunningBroker(TestKafka kafka, Runnable stopper) implements ExtensionContext.Store.CloseableResource {
+    private record RunningBroker(TestKafka kafka, Runnable stopper)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stopper.run();

@@ -1,0 +1,164 @@
+package io.ingestline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.kafka.testkit.TestKafka;
+import io.ingestline.kafka.testkit.WithKafka;
+import io.ingestline.model.IngestHeaders;
+import io.ingestline.model.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/** HTTP in, files out, through a real broker and all three services. */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EndToEndIT {
+    private static final String TOKEN = "e2e-secret";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String prefix = TestKafka.uniqueName("e2e") + ".";
+    private Path dataDir;
+    private Pipeline pipeline;
+    private TestKafka kafka;
+
+    @BeforeAll
+    void start(TestKafka kafka) throws Exception {
+        this.kafka = kafka;
+        dataDir = Files.createTempDirectory("ingest-e2e");
+        pipeline = Pipeline.start(Map.ofEntries(
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                Map.entry("INGEST_TOPIC_PREFIX", prefix),
+                Map.entry("INGEST_HTTP_HOST", "127.0.0.1"),
+                Map.entry("INGEST_HTTP_PORT", "0"),
+                Map.entry("INGEST_TOKENS", "e2e=" + TOKEN),
+                Map.entry("INGEST_DATA_DIR", dataDir.toString()),
+                Map.entry("INGEST_VALIDATOR_APP_ID", TestKafka.uniqueName("validator")),
+                Map.entry("INGEST_VALIDATOR_STATE_DIR", dataDir.resolve("validator").toString()),
+                Map.entry("INGEST_SINK_GROUP", TestKafka.uniqueName("sink")),
+                Map.entry("INGEST_SINK_FLUSH_MS", "200"),
+                Map.entry("KAFKA_CONSUMER_METADATA_MAX_AGE_MS", "1000")));
+    }
+
+    @AfterAll
+    void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private HttpResponse<String> ingest(String dataset, String body) throws Exception {
+        return http.send(request(dataset, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String dataset, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/v1/datasets/" + dataset + "/ingest"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    @Test
+    void two_events_posted_are_stored_once_each_with_time_and_id() throws Exception {
+        HttpResponse<String> r = ingest("quickstart",
+                "[{\"msg\":\"hello\",\"_time\":\"2026-11-23T10:00:00Z\"},{\"msg\":\"world\",\"level\":\"info\"}]");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(r.body()).get("ingested").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.read(dataDir, "quickstart").size() >= 2);
+        List<JsonNode> stored = StoredEvents.read(dataDir, "quickstart");
+        assertThat(stored).hasSize(2);
+        assertThat(stored).extracting(e -> e.get("msg").asText()).containsExactlyInAnyOrder("hello", "world");
+        assertThat(stored).extracting(e -> e.get("_id").asText()).doesNotHaveDuplicates();
+        JsonNode hello = stored.stream().filter(e -> e.get("msg").asText().equals("hello")).findFirst().orElseThrow();
+        assertThat(hello.get("_time").asText()).isEqualTo("2026-11-23T10:00:00Z");
+        assertThat(dataDir.resolve("datasets/dataset=quickstart/date=2026-11-23/hour=10")).isDirectory();
+        JsonNode world = stored.stream().filter(e -> e.get("msg").asText().equals("world")).findFirst().orElseThrow();
+        assertThat(world.get("level").asText()).isEqualTo("info");
+        assertThat(world.get("_time").asText()).isNotEmpty();
+    }
+
+    @Test
+    void concurrent_requests_land_exactly_once_and_bad_events_are_reported_or_dead_lettered() throws Exception {
+        int requests = 20;
+        int perRequest = 50;
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int r = 0; r < requests; r++) {
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < perRequest; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"seq\":").append(r * perRequest + i)
+                        .append(",\"service\":\"checkout\",\"level\":\"info\"}");
+            }
+            if (r == 0) {
+                body.append(", \"not an object\", {\"seq\":-1,\"_time\":\"not a time\"}");
+            }
+            sent.add(http.sendAsync(request("bulk", body.append("]").toString()), HttpResponse.BodyHandlers.ofString()));
+        }
+        int ingested = 0;
+        int failed = 0;
+        for (CompletableFuture<HttpResponse<String>> f : sent) {
+            HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode body = Json.mapper().readTree(r.body());
+            ingested += body.get("ingested").asInt();
+            failed += body.get("failed").asInt();
+        }
+        // The edge refuses the string; the event with a bad time passes the edge and fails in the validator.
+        assertThat(ingested).isEqualTo(requests * perRequest + 1);
+        assertThat(failed).isEqualTo(1);
+
+        int expected = requests * perRequest;
+        await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.read(dataDir, "bulk").size() >= expected);
+        List<JsonNode> stored = StoredEvents.read(dataDir, "bulk");
+        assertThat(stored).hasSize(expected);
+        Set<Integer> seqs = stored.stream().map(e -> e.get("seq").asInt()).collect(Collectors.toSet());
+        assertThat(seqs).hasSize(expected).allMatch(s -> s >= 0 && s < expected);
+        assertThat(stored).extracting(e -> e.get("_id").asText()).doesNotHaveDuplicates();
+
+        ConsumerRecord<byte[], byte[]> dead = readDeadLetter();
+        assertThat(new String(dead.value(), java.nio.charset.StandardCharsets.UTF_8)).contains("not a time");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("validate");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DATASET)).isEqualTo("bulk");
+    }
+
+    private ConsumerRecord<byte[], byte[]> readDeadLetter() {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, TestKafka.uniqueName("dlq-reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(prefix + "deadletter"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no dead letter within 30 s");
+    }
+}
