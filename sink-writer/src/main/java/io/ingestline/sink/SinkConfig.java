@@ -45,6 +45,14 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
         return c;
     }
 
+    /** Settings as they apply; pass-through values are left out (they may hold credentials). */
+    @Override
+    public String toString() {
+        return "SinkConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
+                + ", dataDir=" + dataDir + ", group=" + groupId + ", workers=" + workers
+                + ", flushInterval=" + flushInterval.toMillis() + "ms, consumer=" + consumer.keySet() + "]";
+    }
+
     /** Where the file backend writes. */
     public Path datasetsDir() {
         return dataDir.resolve("datasets");

@@ -25,8 +25,7 @@ public final class SinkService implements AutoCloseable {
     }
 
     public static SinkService start(SinkConfig config) {
-        LOG.info("starting {} sink worker(s) in group {} writing to {}", config.workers(), config.groupId(),
-                config.datasetsDir().toAbsolutePath());
+        LOG.info("starting sink: {}", config);
         SinkService service = new SinkService();
         for (int i = 0; i < config.workers(); i++) {
             int n = i;

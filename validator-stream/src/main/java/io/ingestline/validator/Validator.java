@@ -22,14 +22,9 @@ public final class Validator implements AutoCloseable {
     private final KafkaStreams streams;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
-    private Validator(ValidatorConfig config) {
-        this.admin = Admin.create(config.kafka().clientProps());
-        TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
-        topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic()));
-        this.streams = new KafkaStreams(
-                ValidatorTopology.build(config.kafka().topics(),
-                        dataset -> topics.ensure(config.kafka().datasetTopic(dataset))),
-                streamsProperties(config));
+    private Validator(Admin admin, KafkaStreams streams) {
+        this.admin = admin;
+        this.streams = streams;
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("validator stopped on an unrecoverable error", e);
             failed.complete(e);
@@ -38,9 +33,22 @@ public final class Validator implements AutoCloseable {
         streams.setStateListener((now, before) -> LOG.info("validator state {} -> {}", before, now));
     }
 
+    /** Makes sure the raw and dead-letter topics exist, then starts processing. */
     public static Validator start(ValidatorConfig config) {
-        LOG.info("starting validator {} on {}", config.applicationId(), config.kafka().bootstrapServers());
-        Validator v = new Validator(config);
+        LOG.info("starting validator: {}", config);
+        Admin admin = Admin.create(config.kafka().clientProps());
+        Validator v;
+        try {
+            TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
+            topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic()));
+            v = new Validator(admin, new KafkaStreams(
+                    ValidatorTopology.build(config.kafka().topics(),
+                            dataset -> topics.ensure(config.kafka().datasetTopic(dataset))),
+                    streamsProperties(config)));
+        } catch (RuntimeException e) {
+            admin.close();
+            throw e;
+        }
         try {
             v.streams.start();
         } catch (RuntimeException e) {

@@ -39,4 +39,11 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
         r.finish("validator");
         return c;
     }
+
+    /** Settings as they apply; pass-through values are left out (they may hold credentials). */
+    @Override
+    public String toString() {
+        return "ValidatorConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
+                + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", streams=" + streams.keySet() + "]";
+    }
 }

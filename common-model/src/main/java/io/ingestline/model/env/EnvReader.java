@@ -27,17 +27,7 @@ public final class EnvReader {
     }
 
     public int integer(Setting s, int min, int max) {
-        String v = string(s);
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                problems.add(s.env() + "=" + v + ": must be between " + min + " and " + max);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            problems.add(s.env() + "=" + v + ": not an integer");
-            return min;
-        }
+        return (int) longValue(s, min, max);
     }
 
     public long longValue(Setting s, long min, long max) {
