@@ -1,6 +1,6 @@
 package io.ingestline.edge;
 
-import io.ingestline.edge.auth.StaticToken;
+import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
@@ -21,16 +21,24 @@ import java.util.stream.Stream;
  * @param maxRequestBytes largest request body, after decompression
  * @param maxRecordBytes  largest raw batch payload; a bigger request is split into several records
  * @param publishTimeout  longest wait for Kafka's acknowledgement before answering 503
+ * @param maxInFlightBytes decoded request bytes the node holds at once before answering 503
+ * @param adminHost       interface of the admin API
+ * @param adminPort       port of the admin API (0 picks a free one)
+ * @param adminToken      the admin API's token; null leaves the admin API off
  * @param producer        Kafka producer settings passed through ({@code KAFKA_PRODUCER_*})
  */
 public record EdgeConfig(
         KafkaSettings kafka,
         String httpHost,
         int httpPort,
-        List<StaticToken> tokens,
+        List<ApiToken> tokens,
         int maxRequestBytes,
         int maxRecordBytes,
         Duration publishTimeout,
+        long maxInFlightBytes,
+        String adminHost,
+        int adminPort,
+        String adminToken,
         Map<String, Object> producer) {
 
     public static final Setting HTTP_HOST = new Setting("INGEST_HTTP_HOST", "0.0.0.0", "Interface the edge listens on");
@@ -40,16 +48,26 @@ public record EdgeConfig(
     public static final Setting MAX_REQUEST_BYTES = new Setting("INGEST_MAX_REQUEST_BYTES", "16777216",
             "Largest request body in bytes, after decompression; larger gets 413");
     public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_MAX_RECORD_BYTES", "900000",
-            "Largest raw batch record payload in bytes (keep under the broker's message.max.bytes); also the largest event");
+            "Largest raw batch record payload in bytes (keep under the broker's message.max.bytes); an event must fit in one");
     public static final Setting PUBLISH_TIMEOUT_MS = new Setting("INGEST_PUBLISH_TIMEOUT_MS", "10000",
             "Longest wait for Kafka to acknowledge a request before answering 503");
+    public static final Setting MAX_INFLIGHT_BYTES = new Setting("INGEST_MAX_INFLIGHT_BYTES", "268435456",
+            "Decoded request bytes one node holds at once (reading or waiting for Kafka); past it requests get 503");
+    public static final Setting ADMIN_HOST = new Setting("INGEST_ADMIN_HOST", "127.0.0.1", "Interface of the admin API");
+    public static final Setting ADMIN_PORT = new Setting("INGEST_ADMIN_PORT", "8081", "Port of the admin API");
+    public static final Setting ADMIN_TOKEN = new Setting("INGEST_ADMIN_TOKEN", "",
+            "Token of the admin API (Authorization: Bearer); unset leaves the admin API off");
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(HTTP_HOST, HTTP_PORT, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS)).toList();
+            Stream.of(HTTP_HOST, HTTP_PORT, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS,
+                    MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN)).toList();
 
     public EdgeConfig {
         tokens = List.copyOf(tokens);
+        if (adminToken != null && adminToken.isBlank()) {
+            adminToken = null;
+        }
         producer = Map.copyOf(producer);
     }
 
@@ -63,13 +81,24 @@ public record EdgeConfig(
                 r.integer(MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE - 8),
                 r.integer(MAX_RECORD_BYTES, 1024, 64 * 1024 * 1024),
                 r.millis(PUBLISH_TIMEOUT_MS, 100, 600_000),
+                r.longValue(MAX_INFLIGHT_BYTES, 1024 * 1024, Long.MAX_VALUE),
+                r.string(ADMIN_HOST),
+                r.integer(ADMIN_PORT, 0, 65_535),
+                blankToNull(r.string(ADMIN_TOKEN)),
                 r.passThrough(PRODUCER_PREFIX));
+        if (c.adminToken() != null && c.adminToken().length() < 16) {
+            r.problem(ADMIN_TOKEN.env() + ": must be at least 16 characters");
+        }
         r.finish("edge");
         return c;
     }
 
-    private static List<StaticToken> tokens(EnvReader r) {
-        List<StaticToken> out = new ArrayList<>();
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static List<ApiToken> tokens(EnvReader r) {
+        List<ApiToken> out = new ArrayList<>();
         String spec = r.string(TOKENS);
         if (spec == null || spec.isBlank()) {
             return out;
@@ -80,7 +109,7 @@ public record EdgeConfig(
                 r.problem(TOKENS.env() + ": each entry must be name=secret");
                 continue;
             }
-            out.add(StaticToken.of(kv[0].trim(), kv[1].trim()));
+            out.add(ApiToken.ofSecret(kv[0].trim(), kv[1].trim(), List.of("*")));
         }
         return out;
     }
@@ -90,8 +119,10 @@ public record EdgeConfig(
     public String toString() {
         return "EdgeConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
                 + ", http=" + httpHost + ":" + httpPort
-                + ", tokens=" + tokens.stream().map(StaticToken::id).collect(Collectors.joining(",", "[", "]"))
+                + ", tokens=" + tokens.stream().map(ApiToken::id).collect(Collectors.joining(",", "[", "]"))
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes
-                + ", publishTimeout=" + publishTimeout.toMillis() + "ms, producer=" + producer.keySet() + "]";
+                + ", publishTimeout=" + publishTimeout.toMillis() + "ms, maxInFlightBytes=" + maxInFlightBytes
+                + ", admin=" + (adminToken == null ? "off" : adminHost + ":" + adminPort)
+                + ", producer=" + producer.keySet() + "]";
     }
 }

@@ -1,53 +1,81 @@
 package io.ingestline.edge;
 
+import io.ingestline.edge.admin.AdminApi;
+import io.ingestline.edge.admin.TokenAdminHandler;
 import io.ingestline.edge.auth.TokenAuthenticator;
-import io.ingestline.edge.http.AxiomIngestHandler;
+import io.ingestline.edge.auth.TokenStore;
+import io.ingestline.edge.http.AxiomHandler;
 import io.ingestline.edge.http.EdgeApi;
 import io.ingestline.edge.http.HealthHandler;
+import io.ingestline.edge.ingest.InFlightBytes;
+import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.kafka.KafkaReadiness;
 import io.ingestline.edge.kafka.RawBatchPublisher;
 import io.ingestline.model.kafka.TopicProvisioner;
 import io.javalin.Javalin;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running edge node: the HTTP server, its producer and its admin client. Close stops accepting, then flushes. */
+/**
+ * A running edge node: the ingest HTTP server, the admin API when configured, the producer, and the token store that
+ * follows the configuration topic. Close stops accepting, then lets Kafka answer what is in flight.
+ */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+    private static final Duration CONFIG_LOAD_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Admin admin;
-    private final RawBatchPublisher publisher;
+    private final List<AutoCloseable> parts;
     private final Javalin app;
+    private final Javalin admin;
 
-    private EdgeServer(Admin admin, RawBatchPublisher publisher, Javalin app) {
-        this.admin = admin;
-        this.publisher = publisher;
+    private EdgeServer(List<AutoCloseable> parts, Javalin app, Javalin admin) {
+        this.parts = parts;
         this.app = app;
+        this.admin = admin;
     }
 
-    /** Makes sure the raw topic exists, then starts serving. */
+    /** Makes sure the topics exist, loads the tokens, then starts serving. */
     public static EdgeServer start(EdgeConfig config) {
         LOG.info("starting edge: {}", config);
-        Admin admin = Admin.create(config.kafka().clientProps());
-        RawBatchPublisher publisher = null;
+        List<AutoCloseable> parts = new ArrayList<>();
         try {
-            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(config.kafka().rawTopic());
-            publisher = new RawBatchPublisher(RawBatchPublisher.createProducer(config.kafka().clientProps(),
-                    config.producer(), config.maxRecordBytes()), config.kafka().topics().raw());
-            KafkaReadiness readiness = new KafkaReadiness(admin, Duration.ofSeconds(2));
-            AxiomIngestHandler axiom = new AxiomIngestHandler(new TokenAuthenticator(config.tokens()), publisher,
+            Admin kafkaAdmin = Admin.create(config.kafka().clientProps());
+            parts.add(0, kafkaAdmin);
+            new TopicProvisioner(kafkaAdmin, Duration.ofSeconds(30)).ensure(config.kafka().rawTopic());
+            TokenAuthenticator tokens = new TokenAuthenticator(config.tokens());
+            TokenStore store = TokenStore.start(config.kafka(), kafkaAdmin, tokens);
+            parts.add(0, store);
+            if (!store.awaitCaughtUp(CONFIG_LOAD_TIMEOUT)) {
+                throw new IllegalStateException("could not load the configuration topic within " + CONFIG_LOAD_TIMEOUT);
+            }
+            RawBatchPublisher publisher = new RawBatchPublisher(RawBatchPublisher.createProducer(
+                    config.kafka().clientProps(), config.producer(), config.maxRecordBytes(), config.publishTimeout()),
+                    config.kafka().topics().raw());
+            parts.add(0, publisher);
+            Ingestor ingestor = new Ingestor(publisher, new InFlightBytes(config.maxInFlightBytes()),
                     config.maxRequestBytes(), config.maxRecordBytes(), config.publishTimeout());
-            Javalin app = EdgeApi.create(axiom, new HealthHandler(readiness::isReady), config.maxRequestBytes());
+            KafkaReadiness readiness = new KafkaReadiness(kafkaAdmin, Duration.ofSeconds(2));
+            Javalin app = EdgeApi.create(new AxiomHandler(tokens, ingestor, config.maxRecordBytes() - 1),
+                    new HealthHandler(readiness::isReady));
+            Javalin adminApp = null;
+            if (config.adminToken() != null) {
+                adminApp = AdminApi.create(config.adminToken(), new TokenAdminHandler(store, tokens));
+                adminApp.start(config.adminHost(), config.adminPort());
+                Javalin started = adminApp;
+                parts.add(0, started::stop);
+                LOG.info("admin API listening on {}:{}", config.adminHost(), adminApp.port());
+            } else {
+                LOG.info("admin API off: set {} to enable it", EdgeConfig.ADMIN_TOKEN.env());
+            }
             app.start(config.httpHost(), config.httpPort());
             LOG.info("edge listening on {}:{}", config.httpHost(), app.port());
-            return new EdgeServer(admin, publisher, app);
+            return new EdgeServer(parts, app, adminApp);
         } catch (RuntimeException e) {
-            if (publisher != null) {
-                publisher.close();
-            }
-            admin.close();
+            closeAll(parts);
             throw e;
         }
     }
@@ -56,11 +84,25 @@ public final class EdgeServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The admin API's port, or -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
     @Override
     public void close() {
         app.stop();
-        publisher.close();
-        admin.close();
+        closeAll(parts);
         LOG.info("edge stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable c : parts) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping the edge", e);
+            }
+        }
     }
 }

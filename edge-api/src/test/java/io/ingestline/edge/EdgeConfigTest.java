@@ -15,6 +15,8 @@ class EdgeConfigTest {
         assertThat(c.kafka().topics().raw()).isEqualTo("ingest.raw");
         assertThat(c.maxRecordBytes()).isEqualTo(900_000);
         assertThat(c.tokens()).isEmpty();
+        assertThat(c.adminToken()).isNull();
+        assertThat(c.maxInFlightBytes()).isEqualTo(256L * 1024 * 1024);
     }
 
     @Test
@@ -23,14 +25,18 @@ class EdgeConfigTest {
         assertThat(c.tokens()).extracting(t -> t.id()).containsExactly("ci", "ops");
         assertThat(c.producer()).containsEntry("linger.ms", "20");
         assertThat(c.toString()).contains("ci,ops").doesNotContain("abc").doesNotContain("def");
+        EdgeConfig admin = EdgeConfig.fromEnv(Map.of("INGEST_ADMIN_TOKEN", "admin-token-123456"));
+        assertThat(admin.toString()).doesNotContain("admin-token-123456").contains("admin=127.0.0.1:8081");
     }
 
     @Test
     void lists_every_bad_setting_at_once() {
         assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of(
-                "INGEST_HTTP_PORT", "http", "INGEST_TOKENS", "novalue", "INGEST_MAX_RECORD_BYTES", "10")))
+                "INGEST_HTTP_PORT", "http", "INGEST_TOKENS", "novalue", "INGEST_MAX_RECORD_BYTES", "10",
+                "INGEST_ADMIN_TOKEN", "short")))
                 .hasMessageContaining("INGEST_HTTP_PORT")
                 .hasMessageContaining("INGEST_TOKENS")
-                .hasMessageContaining("INGEST_MAX_RECORD_BYTES");
+                .hasMessageContaining("INGEST_MAX_RECORD_BYTES")
+                .hasMessageContaining("INGEST_ADMIN_TOKEN");
     }
 }

@@ -66,6 +66,11 @@ public record KafkaSettings(
         return new TopicSpec(topics.deadLetters(), rawPartitions, replication, Map.of());
     }
 
+    /** The compacted configuration topic: one partition, so every reader sees every change in order. */
+    public TopicSpec configTopic() {
+        return new TopicSpec(topics.config(), 1, replication, Map.of("cleanup.policy", "compact"));
+    }
+
     /** The common client settings (bootstrap servers) as a map to build a client config on. */
     public Map<String, Object> clientProps() {
         Map<String, Object> p = new HashMap<>();

@@ -3,6 +3,7 @@ package io.ingestline.edge.kafka;
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +29,14 @@ public final class RawBatchPublisher implements AutoCloseable {
 
     /** A producer with the edge's durable defaults; {@code overrides} win except where durability needs them. */
     public static Producer<byte[], byte[]> createProducer(Map<String, Object> common, Map<String, Object> overrides,
-            int maxRecordBytes) {
+            int maxRecordBytes, Duration publishTimeout) {
         Map<String, Object> p = new HashMap<>(common);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        // send() blocks while Kafka is unreachable: keep that within the time a client waits for its answer.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(100L, publishTimeout.toMillis() / 2));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-api");
         p.putAll(overrides);
         // Never overridable: an acknowledged request must be on every in-sync replica, once.

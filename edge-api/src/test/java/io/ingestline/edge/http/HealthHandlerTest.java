@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,9 +19,8 @@ class HealthHandlerTest {
     @Test
     void health_is_always_ok_and_ready_follows_kafka() throws Exception {
         AtomicBoolean kafka = new AtomicBoolean(false);
-        AxiomIngestHandler unused = new AxiomIngestHandler(new TokenAuthenticator(List.of()), null, 1024, 1024,
-                Duration.ofSeconds(1));
-        Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get), 1024).start("127.0.0.1", 0);
+        AxiomHandler unused = new AxiomHandler(new TokenAuthenticator(List.of()), null, 1024);
+        Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get)).start("127.0.0.1", 0);
         try {
             HttpClient http = HttpClient.newHttpClient();
             URI base = URI.create("http://127.0.0.1:" + app.port());

@@ -1,0 +1,18 @@
+package io.ingestline.model;
+
+/**
+ * Keys of the compacted configuration topic ({@link Topics#config()}): {@code <kind>/<id>}, the value a JSON
+ * document, a tombstone (null value) deleting it. Every node reads the topic from the start and follows it, so a
+ * change reaches all of them within moments and survives restarts.
+ */
+public final class ConfigKeys {
+    /** API tokens: {@code token/<id>}, value {@code {"id","name","secretHash","datasets","capabilities","createdAt"}}. */
+    public static final String TOKEN = "token/";
+
+    private ConfigKeys() {
+    }
+
+    public static String token(String id) {
+        return TOKEN + id;
+    }
+}

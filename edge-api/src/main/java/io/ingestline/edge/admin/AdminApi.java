@@ -1,0 +1,72 @@
+package io.ingestline.edge.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ingestline.model.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP API: every route needs {@code Authorization: Bearer <admin token>}. Errors are
+ * {@code {"message":"..."}}.
+ */
+public final class AdminApi {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+
+    private AdminApi() {
+    }
+
+    public static Javalin create(String adminToken, TokenAdminHandler tokens) {
+        byte[] expected = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = 64 * 1024;
+            config.routes.before("/admin/*", ctx -> {
+                String given = ctx.header("Authorization");
+                if (given == null || !MessageDigest.isEqual(expected, given.trim().getBytes(StandardCharsets.UTF_8))) {
+                    throw new AdminException(401, "missing or wrong admin token");
+                }
+            });
+            config.routes.post("/admin/v1/tokens", tokens::create);
+            config.routes.get("/admin/v1/tokens", tokens::list);
+            config.routes.get("/admin/v1/tokens/{id}", tokens::get);
+            config.routes.delete("/admin/v1/tokens/{id}", tokens::revoke);
+            config.routes.exception(AdminException.class, (e, ctx) -> message(ctx, e.status(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("admin request {} {} failed", ctx.method(), ctx.path(), e);
+                message(ctx, 500, "internal error: " + e.getMessage());
+            });
+        });
+    }
+
+    static void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(Json.mapper().writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void message(Context ctx, int status, String message) {
+        json(ctx, status, Map.of("message", message));
+    }
+
+    /** An admin request that cannot be served, with its status. */
+    static final class AdminException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        AdminException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.ingestline.edge.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An API token as the pipeline keeps it: never the secret, only its SHA-256 hash. Secrets are 256 random bits, so an
+ * unsalted hash is enough to make a stolen hash useless.
+ *
+ * @param id           short public id, safe to log and to put on records
+ * @param name         what the operator called it
+ * @param secretHash   SHA-256 of the secret, lower-case hex
+ * @param datasets     dataset names or patterns ({@code *} matches any run of characters) it may write
+ * @param capabilities what it may do
+ * @param createdAt    when it was issued
+ */
+public record ApiToken(String id, String name, String secretHash, List<String> datasets, Set<Capability> capabilities,
+        Instant createdAt) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SECRET_PREFIX = "ilt_";
+
+    public ApiToken {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(secretHash, "secretHash");
+        Objects.requireNonNull(createdAt, "createdAt");
+        datasets = List.copyOf(datasets);
+        capabilities = Set.copyOf(capabilities);
+    }
+
+    /** What a token may do. Administration is not a token capability: the admin API has its own token. */
+    public enum Capability {
+        INGEST
+    }
+
+    /** A new token and its secret: the only moment the secret exists outside the client. */
+    public record Issued(ApiToken token, String secret) {
+    }
+
+    public static Issued issue(String name, List<String> datasets, Set<Capability> capabilities, Instant now) {
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String secret = SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        byte[] idBytes = new byte[6];
+        RANDOM.nextBytes(idBytes);
+        ApiToken t = new ApiToken(HexFormat.of().formatHex(idBytes), name, hash(secret), datasets, capabilities, now);
+        return new Issued(t, secret);
+    }
+
+    /** A token whose secret the operator chose (for example from an environment variable). */
+    public static ApiToken ofSecret(String id, String secret, List<String> datasets) {
+        return new ApiToken(id, id, hash(secret), datasets, Set.of(Capability.INGEST), Instant.EPOCH);
+    }
+
+    public static String hash(String secret) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Whether it may ingest into {@code dataset}. */
+    public boolean mayIngest(String dataset) {
+        return capabilities.contains(Capability.INGEST)
+                && datasets.stream().anyMatch(p -> DatasetPattern.matches(p, dataset));
+    }
+
+    @Override
+    public String toString() {
+        return "ApiToken[" + id + " " + name + " " + datasets + " " + capabilities + "]";
+    }
+}

@@ -1,0 +1,167 @@
+package io.ingestline.edge.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.edge.ingest.BodyFormat;
+import io.ingestline.edge.ingest.EventFailure;
+import io.ingestline.edge.ingest.EventOptions;
+import io.ingestline.edge.ingest.GoTimeLayout;
+import io.ingestline.edge.ingest.IngestOutcome;
+import io.ingestline.edge.ingest.IngestRequest;
+import io.ingestline.edge.ingest.Ingestor;
+import io.ingestline.model.BatchContext;
+import io.ingestline.model.BatchTarget;
+import io.ingestline.model.Dialect;
+import io.ingestline.model.Json;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Axiom's ingest API: {@code POST /v1/datasets/{dataset}/ingest} and {@code POST /v1/ingest/{dataset}},
+ * {@code Authorization: Bearer <token>}; JSON, NDJSON or CSV bodies, gzip/zstd/deflate; {@code timestamp-field},
+ * {@code timestamp-format}, {@code csv-delimiter}; {@code X-Axiom-CSV-Fields}, {@code X-Axiom-Event-Labels}.
+ * Answers 200 with Axiom's body once Kafka acknowledged every accepted event; refused events are listed under
+ * {@code failures} while the rest land. Errors are {@code {"message":"..."}}.
+ */
+public final class AxiomHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AxiomHandler.class);
+    private static final int MAX_REQUEST_ID_LENGTH = 128;
+
+    private final TokenAuthenticator tokens;
+    private final Ingestor ingestor;
+    private final int maxEventBytes;
+
+    public AxiomHandler(TokenAuthenticator tokens, Ingestor ingestor, int maxEventBytes) {
+        this.tokens = tokens;
+        this.ingestor = ingestor;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    public void ingest(Context ctx) {
+        Instant received = Instant.now();
+        ApiToken token = tokens.authenticate(TokenAuthenticator.bearer(ctx.header("Authorization")))
+                .orElseThrow(() -> new ApiException(401, "invalid or missing API token"));
+        String dataset = ctx.pathParam("dataset");
+        String nameProblem = axiomDatasetProblem(dataset);
+        if (nameProblem != null) {
+            throw new ApiException(400, nameProblem);
+        }
+        if (!token.mayIngest(dataset)) {
+            throw new ApiException(403, "token " + token.id() + " may not ingest into dataset " + dataset);
+        }
+        BodyFormat format = BodyFormat.of(ctx.header("Content-Type"));
+        EventOptions options = new EventOptions(ctx.queryParam("timestamp-field"), timeLayout(ctx), labels(ctx),
+                maxEventBytes);
+        BatchContext context = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), token.id(),
+                requestId(ctx), received, null);
+        IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.header("Content-Encoding"), format,
+                options, csvFields(ctx), csvDelimiter(ctx));
+        ctx.future(() -> ingestor.ingest(request).handle((outcome, error) -> {
+            if (error == null) {
+                Responses.json(ctx, 200, success(outcome, received));
+            } else {
+                LOG.warn("publishing to dataset {} failed: {}", dataset, Responses.describe(error));
+                Responses.unavailable(ctx);
+            }
+            return null;
+        }));
+    }
+
+    /** Axiom's rule: 1 to 128 ASCII letters, digits and '-'. */
+    static String axiomDatasetProblem(String name) {
+        if (name.isEmpty() || name.length() > 128) {
+            return "dataset name must be 1 to 128 characters";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+                return "dataset name may hold only ASCII letters, digits and '-'";
+            }
+        }
+        return null;
+    }
+
+    static String requestId(Context ctx) {
+        String id = ctx.header("Idempotency-Key");
+        if (id == null) {
+            id = ctx.header("x-ms-client-request-id");
+        }
+        if (id != null && id.length() > MAX_REQUEST_ID_LENGTH) {
+            throw new ApiException(400, "request id is longer than " + MAX_REQUEST_ID_LENGTH + " characters");
+        }
+        return id;
+    }
+
+    private static GoTimeLayout timeLayout(Context ctx) {
+        String layout = ctx.queryParam("timestamp-format");
+        if (layout == null || layout.isBlank()) {
+            return null;
+        }
+        try {
+            return GoTimeLayout.compile(layout);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+
+    private static Map<String, JsonNode> labels(Context ctx) {
+        String header = ctx.header("X-Axiom-Event-Labels");
+        if (header == null || header.isBlank()) {
+            return Map.of();
+        }
+        try {
+            JsonNode n = Json.mapper().readTree(header);
+            if (n == null || !n.isObject()) {
+                throw new ApiException(400, "X-Axiom-Event-Labels must be a JSON object");
+            }
+            Map<String, JsonNode> labels = new LinkedHashMap<>();
+            n.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue()));
+            return labels;
+        } catch (IOException e) {
+            throw new ApiException(400, "X-Axiom-Event-Labels is not valid JSON");
+        }
+    }
+
+    private static List<String> csvFields(Context ctx) {
+        String header = ctx.header("X-Axiom-CSV-Fields");
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        return Arrays.stream(header.split(",")).map(String::trim).toList();
+    }
+
+    private static char csvDelimiter(Context ctx) {
+        String d = ctx.queryParam("csv-delimiter");
+        if (d == null || d.isEmpty()) {
+            return ',';
+        }
+        if (d.equals("\\t") || d.equalsIgnoreCase("tab")) {
+            return '\t';
+        }
+        if (d.length() != 1) {
+            throw new ApiException(400, "csv-delimiter must be one character");
+        }
+        return d.charAt(0);
+    }
+
+    private static AxiomIngestResponse success(IngestOutcome outcome, Instant received) {
+        String ts = received.toString();
+        List<AxiomIngestResponse.Failure> failures = outcome.failures().stream()
+                .map(f -> new AxiomIngestResponse.Failure(ts, describe(f)))
+                .toList();
+        return new AxiomIngestResponse(outcome.ingested(), failures.size(), failures, outcome.decodedBytes(), 0,
+                outcome.ingested());
+    }
+
+    private static String describe(EventFailure f) {
+        return "event " + f.index() + ": " + f.error();
+    }
+}

@@ -1,0 +1,63 @@
+package io.ingestline.edge.ingest;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Wraps a request body in the decoders its {@code Content-Encoding} names (gzip, zstd, deflate, identity, or a
+ * comma-separated chain of them), then in a {@link LimitedInputStream}: decoding is a stream, and it stops as soon
+ * as the decoded bytes pass the limit, so a small bomb costs at most the limit.
+ */
+public final class BodyDecoder {
+    private static final int BUFFER = 16 * 1024;
+
+    private BodyDecoder() {
+    }
+
+    /** @throws BadBodyException for an unknown encoding or a corrupt compressed header */
+    public static InputStream decode(InputStream raw, String contentEncoding, long decodedLimit) {
+        InputStream in = new LimitedInputStream(raw, decodedLimit);
+        if (contentEncoding != null && !contentEncoding.isBlank()) {
+            String[] codings = contentEncoding.split(",");
+            // Codings are listed in the order they were applied: undo them from last to first.
+            for (int i = codings.length - 1; i >= 0; i--) {
+                in = decoder(in, codings[i].trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return new LimitedInputStream(in, decodedLimit);
+    }
+
+    private static InputStream decoder(InputStream in, String coding) {
+        try {
+            return switch (coding) {
+                case "", "identity" -> in;
+                case "gzip", "x-gzip" -> new GZIPInputStream(in, BUFFER);
+                case "zstd" -> new ZstdInputStream(in);
+                case "deflate" -> deflate(in);
+                default -> throw new BadBodyException("unsupported Content-Encoding: " + coding);
+            };
+        } catch (ZipException e) {
+            throw new BadBodyException("request body is not valid " + coding + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new BadBodyException("cannot decode request body as " + coding + ": " + e.getMessage());
+        }
+    }
+
+    /** HTTP's deflate is zlib-wrapped, but some clients send raw deflate: tell them apart by the zlib header. */
+    private static InputStream deflate(InputStream in) throws IOException {
+        BufferedInputStream b = new BufferedInputStream(in, BUFFER);
+        b.mark(2);
+        int cmf = b.read();
+        int flg = b.read();
+        b.reset();
+        boolean zlib = cmf >= 0 && flg >= 0 && (cmf & 0x0f) == 8 && ((cmf << 8) | flg) % 31 == 0;
+        return new InflaterInputStream(b, new Inflater(!zlib), BUFFER);
+    }
+}

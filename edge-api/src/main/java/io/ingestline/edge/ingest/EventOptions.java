@@ -1,0 +1,29 @@
+package io.ingestline.edge.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the events of one request are read.
+ *
+ * @param timeField     the field that holds each event's time; it becomes {@code _time}
+ * @param timeLayout    a layout for string times (Axiom's {@code timestamp-format}); null reads any known format
+ * @param labels        fields added to every event that lacks them (Axiom's {@code X-Axiom-Event-Labels})
+ * @param maxEventBytes the largest event, as compact JSON
+ */
+public record EventOptions(String timeField, GoTimeLayout timeLayout, Map<String, JsonNode> labels, int maxEventBytes) {
+    public static final String TIME = "_time";
+
+    public EventOptions {
+        if (timeField == null || timeField.isEmpty()) {
+            timeField = TIME;
+        }
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    public static EventOptions defaults(int maxEventBytes) {
+        return new EventOptions(TIME, null, Map.of(), maxEventBytes);
+    }
+}

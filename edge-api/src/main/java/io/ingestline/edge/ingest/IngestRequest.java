@@ -1,0 +1,23 @@
+package io.ingestline.edge.ingest;
+
+import io.ingestline.model.BatchContext;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * One request to ingest, as a dialect handler understood it.
+ *
+ * @param context         dialect, target, token, request id, receive time
+ * @param body            the body as received (still encoded)
+ * @param contentEncoding the {@code Content-Encoding} header, or null
+ * @param format          how to read the decoded body
+ * @param events          time field, time layout, labels, event size limit
+ * @param csvFields       CSV field names given by the client, or null to read the header line
+ * @param csvDelimiter    CSV field separator
+ */
+public record IngestRequest(BatchContext context, InputStream body, String contentEncoding, BodyFormat format,
+        EventOptions events, List<String> csvFields, char csvDelimiter) {
+    public IngestRequest {
+        csvFields = csvFields == null ? null : List.copyOf(csvFields);
+    }
+}

@@ -1,0 +1,116 @@
+package io.ingestline.edge.ingest;
+
+import io.ingestline.edge.kafka.RawBatchPublisher;
+import io.ingestline.model.RawBatch;
+import io.ingestline.model.RawBatchBuilder;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Dialect-neutral ingest: decodes and reads a body into canonical events (on the calling thread, as the body
+ * arrives), then publishes them and completes once Kafka acknowledged every one, or fails after the publish timeout.
+ * The decoded bytes count against the node's {@link InFlightBytes} until then.
+ */
+public final class Ingestor {
+    private final RawBatchPublisher publisher;
+    private final InFlightBytes inFlight;
+    private final long maxRequestBytes;
+    private final int maxRecordBytes;
+    private final Duration publishTimeout;
+
+    public Ingestor(RawBatchPublisher publisher, InFlightBytes inFlight, long maxRequestBytes, int maxRecordBytes,
+            Duration publishTimeout) {
+        this.publisher = publisher;
+        this.inFlight = inFlight;
+        this.maxRequestBytes = maxRequestBytes;
+        this.maxRecordBytes = maxRecordBytes;
+        this.publishTimeout = publishTimeout;
+    }
+
+    /**
+     * Reads the request, then publishes it.
+     *
+     * @throws BadBodyException, BodyTooLargeException, BodyFormat.UnsupportedFormatException,
+     *         InFlightBytes.NodeBusyException: before anything was published
+     */
+    public CompletableFuture<IngestOutcome> ingest(IngestRequest request) {
+        Budgeted body = new Budgeted(BodyDecoder.decode(request.body(), request.contentEncoding(), maxRequestBytes));
+        List<RawBatch> batches;
+        EventWriter events;
+        try (body) {
+            RawBatchBuilder builder = new RawBatchBuilder(maxRecordBytes);
+            events = new EventWriter(builder, request.events());
+            read(request, body, events);
+            batches = builder.build(request.context());
+        } catch (IOException e) {
+            body.releaseAll();
+            throw new UncheckedIOException("cannot read the request body", e);
+        } catch (RuntimeException e) {
+            body.releaseAll();
+            throw e;
+        }
+        IngestOutcome outcome = new IngestOutcome(events.accepted(), events.failures(), body.count);
+        long start = System.nanoTime();
+        CompletableFuture<Void> acked = publisher.publish(batches);
+        // send() may have blocked (Kafka unreachable): what is left of the timeout bounds the wait for the acks.
+        long left = Math.max(1, publishTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        return acked.orTimeout(left, TimeUnit.MILLISECONDS)
+                .whenComplete((ok, error) -> body.releaseAll())
+                .thenApply(ok -> outcome);
+    }
+
+    private static void read(IngestRequest r, InputStream body, EventWriter events) throws IOException {
+        switch (r.format()) {
+            case JSON -> JsonBodyReader.read(body, events);
+            case NDJSON -> NdjsonBodyReader.read(body, events, r.events().maxEventBytes());
+            case CSV -> CsvBodyReader.read(body, events, r.csvFields(), r.csvDelimiter(), r.events().maxEventBytes());
+            default -> throw new IllegalStateException(r.format().name());
+        }
+    }
+
+    /** Counts decoded bytes against the node's in-flight budget as they are read. */
+    private final class Budgeted extends FilterInputStream {
+        private long count;
+        private boolean released;
+
+        Budgeted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                take(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                take(n);
+            }
+            return n;
+        }
+
+        private void take(long n) {
+            inFlight.acquire(n);
+            count += n;
+        }
+
+        synchronized void releaseAll() {
+            if (!released) {
+                released = true;
+                inFlight.release(count);
+            }
+        }
+    }
+}
