@@ -1,6 +1,7 @@
 package io.ingestline.edge;
 
 import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
  * @param adminHost       interface of the admin API
  * @param adminPort       port of the admin API (0 picks a free one)
  * @param adminToken      the admin API's token; null leaves the admin API off
+ * @param rateLimit       per-token rate limit on this node for tokens without their own
  * @param producer        Kafka producer settings passed through ({@code KAFKA_PRODUCER_*})
  */
 public record EdgeConfig(
@@ -39,6 +41,7 @@ public record EdgeConfig(
         String adminHost,
         int adminPort,
         String adminToken,
+        RateLimiter.Limit rateLimit,
         Map<String, Object> producer) {
 
     public static final Setting HTTP_HOST = new Setting("INGEST_HTTP_HOST", "0.0.0.0", "Interface the edge listens on");
@@ -57,11 +60,15 @@ public record EdgeConfig(
     public static final Setting ADMIN_PORT = new Setting("INGEST_ADMIN_PORT", "8081", "Port of the admin API");
     public static final Setting ADMIN_TOKEN = new Setting("INGEST_ADMIN_TOKEN", "",
             "Token of the admin API (Authorization: Bearer); unset leaves the admin API off");
+    public static final Setting RATE_EVENTS = new Setting("INGEST_RATE_EVENTS_PER_SEC", "0",
+            "Default per-token limit on each node, events per second (0: none); a token may carry its own");
+    public static final Setting RATE_BYTES = new Setting("INGEST_RATE_BYTES_PER_SEC", "0",
+            "Default per-token limit on each node, decoded bytes per second (0: none); a token may carry its own");
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(HTTP_HOST, HTTP_PORT, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS,
-                    MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN)).toList();
+                    MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES)).toList();
 
     public EdgeConfig {
         tokens = List.copyOf(tokens);
@@ -85,6 +92,7 @@ public record EdgeConfig(
                 r.string(ADMIN_HOST),
                 r.integer(ADMIN_PORT, 0, 65_535),
                 blankToNull(r.string(ADMIN_TOKEN)),
+                new RateLimiter.Limit(r.longValue(RATE_EVENTS, 0, Long.MAX_VALUE), r.longValue(RATE_BYTES, 0, Long.MAX_VALUE)),
                 r.passThrough(PRODUCER_PREFIX));
         if (c.adminToken() != null && c.adminToken().length() < 16) {
             r.problem(ADMIN_TOKEN.env() + ": must be at least 16 characters");
@@ -123,6 +131,7 @@ public record EdgeConfig(
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes
                 + ", publishTimeout=" + publishTimeout.toMillis() + "ms, maxInFlightBytes=" + maxInFlightBytes
                 + ", admin=" + (adminToken == null ? "off" : adminHost + ":" + adminPort)
+                + ", rateLimit=" + rateLimit
                 + ", producer=" + producer.keySet() + "]";
     }
 }

@@ -2,11 +2,13 @@ package io.ingestline.edge;
 
 import io.ingestline.edge.admin.AdminApi;
 import io.ingestline.edge.admin.TokenAdminHandler;
+import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.edge.auth.TokenStore;
 import io.ingestline.edge.http.AxiomHandler;
 import io.ingestline.edge.http.EdgeApi;
 import io.ingestline.edge.http.HealthHandler;
+import io.ingestline.edge.http.RateLimits;
 import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.kafka.KafkaReadiness;
@@ -59,7 +61,8 @@ public final class EdgeServer implements AutoCloseable {
             Ingestor ingestor = new Ingestor(publisher, new InFlightBytes(config.maxInFlightBytes()),
                     config.maxRequestBytes(), config.maxRecordBytes(), config.publishTimeout());
             KafkaReadiness readiness = new KafkaReadiness(kafkaAdmin, Duration.ofSeconds(2));
-            Javalin app = EdgeApi.create(new AxiomHandler(tokens, ingestor, config.maxRecordBytes() - 1),
+            RateLimits rateLimits = new RateLimits(new RateLimiter(), config.rateLimit());
+            Javalin app = EdgeApi.create(new AxiomHandler(tokens, rateLimits, ingestor, config.maxRecordBytes() - 1),
                     new HealthHandler(readiness::isReady));
             Javalin adminApp = null;
             if (config.adminToken() != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.edge.admin.AdminApi.AdminException;
 import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.edge.auth.DatasetPattern;
+import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.edge.auth.TokenStore;
 import io.ingestline.model.Json;
@@ -22,7 +23,8 @@ import java.util.Set;
 /**
  * Token administration: create (the answer holds the secret, the only time it is shown), list, get, revoke.
  * <pre>
- * POST /admin/v1/tokens {"name":"web","datasets":["web","app-*"],"capabilities":["ingest"]} -> 201 {..., "secret"}
+ * POST /admin/v1/tokens {"name":"web","datasets":["web","app-*"],"capabilities":["ingest"],
+ *                        "eventsPerSecond":0,"bytesPerSecond":0} -> 201 {..., "secret"}
  * GET /admin/v1/tokens, GET /admin/v1/tokens/{id} -> 200; DELETE /admin/v1/tokens/{id} -> 204
  * </pre>
  */
@@ -63,7 +65,12 @@ public final class TokenAdminHandler {
                 throw new AdminException(400, "unknown capability: " + c.asText() + " (known: ingest)");
             }
         }
-        ApiToken.Issued issued = ApiToken.issue(name, datasets, caps, Instant.now());
+        long events = body.path("eventsPerSecond").asLong(0);
+        long bytes = body.path("bytesPerSecond").asLong(0);
+        if (events < 0 || bytes < 0) {
+            throw new AdminException(400, "eventsPerSecond and bytesPerSecond must be 0 (node default) or more");
+        }
+        ApiToken.Issued issued = ApiToken.issue(name, datasets, caps, new RateLimiter.Limit(events, bytes), Instant.now());
         if (tokens.get(issued.token().id()).isPresent()) {
             throw new AdminException(409, "token id collision; try again");
         }
@@ -101,6 +108,8 @@ public final class TokenAdminHandler {
         m.put("datasets", t.datasets());
         m.put("capabilities", t.capabilities().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).sorted().toList());
         m.put("createdAt", t.createdAt().toString());
+        m.put("eventsPerSecond", t.rate().eventsPerSecond());
+        m.put("bytesPerSecond", t.rate().bytesPerSecond());
         m.put("source", tokens.isFixed(t.id()) ? "settings" : "admin");
         return m;
     }

@@ -21,9 +21,10 @@ import java.util.Set;
  * @param datasets     dataset names or patterns ({@code *} matches any run of characters) it may write
  * @param capabilities what it may do
  * @param createdAt    when it was issued
+ * @param rate         its own rate limit on each node; {@link RateLimiter.Limit#NONE} takes the node's default
  */
 public record ApiToken(String id, String name, String secretHash, List<String> datasets, Set<Capability> capabilities,
-        Instant createdAt) {
+        Instant createdAt, RateLimiter.Limit rate) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SECRET_PREFIX = "ilt_";
 
@@ -32,6 +33,7 @@ public record ApiToken(String id, String name, String secretHash, List<String> d
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(secretHash, "secretHash");
         Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(rate, "rate");
         datasets = List.copyOf(datasets);
         capabilities = Set.copyOf(capabilities);
     }
@@ -45,19 +47,22 @@ public record ApiToken(String id, String name, String secretHash, List<String> d
     public record Issued(ApiToken token, String secret) {
     }
 
-    public static Issued issue(String name, List<String> datasets, Set<Capability> capabilities, Instant now) {
+    public static Issued issue(String name, List<String> datasets, Set<Capability> capabilities,
+            RateLimiter.Limit rate, Instant now) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String secret = SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         byte[] idBytes = new byte[6];
         RANDOM.nextBytes(idBytes);
-        ApiToken t = new ApiToken(HexFormat.of().formatHex(idBytes), name, hash(secret), datasets, capabilities, now);
+        ApiToken t = new ApiToken(HexFormat.of().formatHex(idBytes), name, hash(secret), datasets, capabilities, now,
+                rate);
         return new Issued(t, secret);
     }
 
     /** A token whose secret the operator chose (for example from an environment variable). */
     public static ApiToken ofSecret(String id, String secret, List<String> datasets) {
-        return new ApiToken(id, id, hash(secret), datasets, Set.of(Capability.INGEST), Instant.EPOCH);
+        return new ApiToken(id, id, hash(secret), datasets, Set.of(Capability.INGEST), Instant.EPOCH,
+                RateLimiter.Limit.NONE);
     }
 
     public static String hash(String secret) {
@@ -67,6 +72,12 @@ public record ApiToken(String id, String name, String secretHash, List<String> d
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /** Its rate limit: its own where set, else the node's default. */
+    public RateLimiter.Limit rateOr(RateLimiter.Limit nodeDefault) {
+        return new RateLimiter.Limit(rate.eventsPerSecond() > 0 ? rate.eventsPerSecond() : nodeDefault.eventsPerSecond(),
+                rate.bytesPerSecond() > 0 ? rate.bytesPerSecond() : nodeDefault.bytesPerSecond());
     }
 
     /** Whether it may ingest into {@code dataset}. */

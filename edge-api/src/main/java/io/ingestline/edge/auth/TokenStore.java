@@ -184,6 +184,8 @@ public final class TokenStore implements AutoCloseable {
         ArrayNode caps = n.putArray("capabilities");
         t.capabilities().forEach(c -> caps.add(c.name().toLowerCase(Locale.ROOT)));
         n.put("createdAt", t.createdAt().toString());
+        n.put("eventsPerSecond", t.rate().eventsPerSecond());
+        n.put("bytesPerSecond", t.rate().bytesPerSecond());
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -194,7 +196,8 @@ public final class TokenStore implements AutoCloseable {
         Set<ApiToken.Capability> caps = EnumSet.noneOf(ApiToken.Capability.class);
         n.path("capabilities").forEach(c -> caps.add(ApiToken.Capability.valueOf(c.asText().toUpperCase(Locale.ROOT))));
         return new ApiToken(n.path("id").asText(), n.path("name").asText(), n.path("secretHash").asText(), datasets,
-                caps, Instant.parse(n.path("createdAt").asText()));
+                caps, Instant.parse(n.path("createdAt").asText()),
+                new RateLimiter.Limit(n.path("eventsPerSecond").asLong(0), n.path("bytesPerSecond").asLong(0)));
     }
 
     @Override

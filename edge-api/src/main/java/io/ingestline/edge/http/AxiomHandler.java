@@ -36,11 +36,13 @@ public final class AxiomHandler {
     private static final int MAX_REQUEST_ID_LENGTH = 128;
 
     private final TokenAuthenticator tokens;
+    private final RateLimits rateLimits;
     private final Ingestor ingestor;
     private final int maxEventBytes;
 
-    public AxiomHandler(TokenAuthenticator tokens, Ingestor ingestor, int maxEventBytes) {
+    public AxiomHandler(TokenAuthenticator tokens, RateLimits rateLimits, Ingestor ingestor, int maxEventBytes) {
         this.tokens = tokens;
+        this.rateLimits = rateLimits;
         this.ingestor = ingestor;
         this.maxEventBytes = maxEventBytes;
     }
@@ -57,6 +59,7 @@ public final class AxiomHandler {
         if (!token.mayIngest(dataset)) {
             throw new ApiException(403, "token " + token.id() + " may not ingest into dataset " + dataset);
         }
+        rateLimits.admit(ctx, token);
         BodyFormat format = BodyFormat.of(ctx.header("Content-Type"));
         EventOptions options = new EventOptions(ctx.queryParam("timestamp-field"), timeLayout(ctx), labels(ctx),
                 maxEventBytes);
@@ -66,6 +69,7 @@ public final class AxiomHandler {
                 options, csvFields(ctx), csvDelimiter(ctx));
         ctx.future(() -> ingestor.ingest(request).handle((outcome, error) -> {
             if (error == null) {
+                rateLimits.charge(ctx, token, outcome.ingested(), outcome.decodedBytes());
                 Responses.json(ctx, 200, success(outcome, received));
             } else {
                 LOG.warn("publishing to dataset {} failed: {}", dataset, Responses.describe(error));

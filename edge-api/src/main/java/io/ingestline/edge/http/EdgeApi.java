@@ -29,6 +29,8 @@ public final class EdgeApi {
             config.routes.exception(BodyTooLargeException.class, (e, ctx) -> Responses.message(ctx, 413, e.getMessage()));
             config.routes.exception(BodyFormat.UnsupportedFormatException.class,
                     (e, ctx) -> Responses.message(ctx, 415, e.getMessage()));
+            config.routes.exception(RateLimits.RateLimitedException.class,
+                    (e, ctx) -> Responses.message(ctx, 429, e.getMessage()));
             config.routes.exception(InFlightBytes.NodeBusyException.class, (e, ctx) -> {
                 ctx.header("Retry-After", Responses.RETRY_AFTER_SECONDS);
                 Responses.message(ctx, 503, e.getMessage());

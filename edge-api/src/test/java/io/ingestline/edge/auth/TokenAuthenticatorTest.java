@@ -21,7 +21,7 @@ class TokenAuthenticatorTest {
 
     @Test
     void issued_tokens_work_until_removed_and_fixed_ones_cannot_be_replaced() {
-        ApiToken.Issued issued = ApiToken.issue("ci", List.of("app-*"), Set.of(ApiToken.Capability.INGEST), Instant.now());
+        ApiToken.Issued issued = ApiToken.issue("ci", List.of("app-*"), Set.of(ApiToken.Capability.INGEST), RateLimiter.Limit.NONE, Instant.now());
         assertThat(issued.secret()).startsWith("ilt_").hasSizeGreaterThan(40);
         assertThat(issued.token().secretHash()).doesNotContain(issued.secret());
         auth.put(issued.token());
@@ -60,7 +60,7 @@ class TokenAuthenticatorTest {
 
     @Test
     void never_shows_the_secret_and_round_trips_through_the_config_topic_format() throws Exception {
-        ApiToken.Issued issued = ApiToken.issue("ci", List.of("web"), Set.of(ApiToken.Capability.INGEST), Instant.now());
+        ApiToken.Issued issued = ApiToken.issue("ci", List.of("web"), Set.of(ApiToken.Capability.INGEST), new RateLimiter.Limit(10, 0), Instant.now());
         assertThat(issued.token().toString()).doesNotContain(issued.secret());
         byte[] json = TokenStore.toJson(issued.token());
         assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain(issued.secret());

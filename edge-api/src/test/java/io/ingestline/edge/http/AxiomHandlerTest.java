@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.Zstd;
 import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 class AxiomHandlerTest {
     private static final String TOKEN = "s3cret-token";
     private static final String WEB_ONLY = "web-only-token";
+    private static final String LIMITED = "limited-token";
     private static final int MAX_REQUEST = 64 * 1024;
     private static final int MAX_RECORD = 1024;
 
@@ -59,9 +61,12 @@ class AxiomHandlerTest {
         producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
         Ingestor ingestor = new Ingestor(new RawBatchPublisher(producer, "raw"), new InFlightBytes(inFlightCap),
                 MAX_REQUEST, MAX_RECORD, Duration.ofSeconds(2));
+        ApiToken limited = new ApiToken("slow", "slow", ApiToken.hash(LIMITED), List.of("*"),
+                java.util.Set.of(ApiToken.Capability.INGEST), java.time.Instant.EPOCH, new RateLimiter.Limit(2, 0));
         TokenAuthenticator tokens = new TokenAuthenticator(List.of(ApiToken.ofSecret("ci", TOKEN, List.of("*")),
-                ApiToken.ofSecret("web", WEB_ONLY, List.of("web"))));
-        app = EdgeApi.create(new AxiomHandler(tokens, ingestor, MAX_RECORD - 1), new HealthHandler(() -> true))
+                ApiToken.ofSecret("web", WEB_ONLY, List.of("web")), limited));
+        RateLimits limits = new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE);
+        app = EdgeApi.create(new AxiomHandler(tokens, limits, ingestor, MAX_RECORD - 1), new HealthHandler(() -> true))
                 .start("127.0.0.1", 0);
     }
 
@@ -296,6 +301,24 @@ class AxiomHandlerTest {
         awaitSent(2);
         producer.completeNext();
         assertThat(after.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answers_429_with_retry_after_and_rate_limit_headers_once_a_token_spent_its_rate() throws Exception {
+        HttpResponse<String> first = send(ingestWeb().setHeader("Authorization", "Bearer " + LIMITED), "[{},{},{}]");
+        HttpResponse<String> second = send(ingestWeb().setHeader("Authorization", "Bearer " + LIMITED), "[{}]");
+        HttpResponse<String> other = send(ingestWeb(), "[{}]");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("X-RateLimit-Limit")).contains("2");
+        assertThat(first.headers().firstValue("X-RateLimit-Remaining")).contains("0");
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(second.headers().firstValue("Retry-After")).isPresent();
+        assertThat(Long.parseLong(second.headers().firstValue("X-RateLimit-Reset").orElseThrow()))
+                .isGreaterThanOrEqualTo(System.currentTimeMillis() / 1000);
+        assertThat(json(second).get("message").asText()).contains("rate limit");
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(published()).hasSize(4);
     }
 
     @Test

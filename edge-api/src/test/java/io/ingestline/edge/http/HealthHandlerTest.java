@@ -19,7 +19,7 @@ class HealthHandlerTest {
     @Test
     void health_is_always_ok_and_ready_follows_kafka() throws Exception {
         AtomicBoolean kafka = new AtomicBoolean(false);
-        AxiomHandler unused = new AxiomHandler(new TokenAuthenticator(List.of()), null, 1024);
+        AxiomHandler unused = new AxiomHandler(new TokenAuthenticator(List.of()), null, null, 1024);
         Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get)).start("127.0.0.1", 0);
         try {
             HttpClient http = HttpClient.newHttpClient();
