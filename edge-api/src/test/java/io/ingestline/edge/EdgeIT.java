@@ -1,0 +1,194 @@
+package io.ingestline.edge;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.kafka.testkit.TestKafka;
+import io.ingestline.kafka.testkit.WithKafka;
+import io.ingestline.model.Json;
+import io.ingestline.model.RawBatch;
+import io.ingestline.model.RawBatchCodec;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/** Two edge nodes on a real broker: what they publish, and tokens made on one working on the other. */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EdgeIT {
+    private static final String TOKEN = "edge-it-secret";
+    private static final String ADMIN = "edge-it-admin-token";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String prefix = TestKafka.uniqueName("edge") + ".";
+    private TestKafka kafka;
+    private EdgeServer first;
+    private EdgeServer second;
+
+    @BeforeAll
+    void start(TestKafka kafka) {
+        this.kafka = kafka;
+        first = EdgeServer.start(EdgeConfig.fromEnv(env(true)));
+        second = EdgeServer.start(EdgeConfig.fromEnv(env(false)));
+    }
+
+    private Map<String, String> env(boolean admin) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "INGEST_TOPIC_PREFIX", prefix,
+                "INGEST_HTTP_HOST", "127.0.0.1",
+                "INGEST_HTTP_PORT", "0",
+                "INGEST_ADMIN_PORT", "0",
+                "INGEST_TOKENS", "it=" + TOKEN));
+        if (admin) {
+            env.put("INGEST_ADMIN_TOKEN", ADMIN);
+        }
+        return env;
+    }
+
+    @AfterAll
+    void stop() {
+        if (second != null) {
+            second.close();
+        }
+        if (first != null) {
+            first.close();
+        }
+    }
+
+    private HttpResponse<String> post(EdgeServer edge, String dataset, String token, String contentType,
+            String encoding, byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/v1/datasets/"
+                + dataset + "/ingest")).header("Authorization", "Bearer " + token).header("Content-Type", contentType);
+        if (encoding != null) {
+            b.header("Content-Encoding", encoding);
+        }
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The events published for a dataset, in order, read back from the raw topic. */
+    private List<String> published(String dataset, int expected) {
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, TestKafka.uniqueName("reader"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(prefix + "raw"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<RawBatch> batches = new ArrayList<>();
+            while (System.nanoTime() < deadline && batches.stream().mapToInt(RawBatch::eventCount).sum() < expected) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    RawBatch b = RawBatchCodec.read(r.headers(), r.value());
+                    if (b.context().target().toString().contains("name=" + dataset + "]")) {
+                        batches.add(b);
+                    }
+                }
+            }
+            batches.sort((a, b) -> a.context().receivedAt().compareTo(b.context().receivedAt()) != 0
+                    ? a.context().receivedAt().compareTo(b.context().receivedAt()) : Integer.compare(a.part(), b.part()));
+            for (RawBatch b : batches) {
+                RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> out.add(new String(buf, off, len, UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void gzip_ndjson_and_csv_requests_land_exactly_as_sent() throws Exception {
+        String ndjson = "{\"n\":1,\"msg\":\"é ünïcode\",\"f\":1.250}\n{\"n\":2,\"nested\":{\"a\":[true,null]}}\n";
+        assertThat(post(first, "formats-ndjson", TOKEN, "application/x-ndjson", "gzip", gzip(ndjson.getBytes(UTF_8)))
+                .statusCode()).isEqualTo(200);
+        assertThat(post(second, "formats-csv", TOKEN, "text/csv", null,
+                "a,b\n1,\"x,y\"\n".getBytes(UTF_8)).statusCode()).isEqualTo(200);
+
+        assertThat(published("formats-ndjson", 2)).containsExactly(
+                "{\"n\":1,\"msg\":\"é ünïcode\",\"f\":1.250}", "{\"n\":2,\"nested\":{\"a\":[true,null]}}");
+        assertThat(published("formats-csv", 1)).containsExactly("{\"a\":\"1\",\"b\":\"x,y\"}");
+    }
+
+    @Test
+    void one_bad_event_among_good_ones_is_reported_alone_and_the_others_are_published() throws Exception {
+        HttpResponse<String> r = post(first, "mixed", TOKEN, "application/json", null,
+                "[{\"ok\":1},{\"_time\":\"not a time\"},{\"ok\":2}]".getBytes(UTF_8));
+
+        JsonNode body = Json.mapper().readTree(r.body());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(body.get("ingested").asInt()).isEqualTo(2);
+        assertThat(body.get("failed").asInt()).isEqualTo(1);
+        assertThat(body.get("failures").get(0).get("error").asText()).startsWith("event 1:");
+        assertThat(published("mixed", 2)).containsExactly("{\"ok\":1}", "{\"ok\":2}");
+    }
+
+    @Test
+    void a_token_made_on_one_node_works_on_another_within_seconds_and_stops_when_revoked() throws Exception {
+        HttpResponse<String> created = admin("POST", "/admin/v1/tokens",
+                "{\"name\":\"ci\",\"datasets\":[\"tok-*\"],\"capabilities\":[\"ingest\"]}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode token = Json.mapper().readTree(created.body());
+        String secret = token.get("secret").asText();
+        String id = token.get("id").asText();
+        byte[] event = "[{\"a\":1}]".getBytes(UTF_8);
+
+        assertThat(post(first, "tok-a", secret, "application/json", null, event).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> post(second, "tok-a", secret, "application/json", null, event).statusCode() == 200);
+        assertThat(post(second, "other", secret, "application/json", null, event).statusCode()).isEqualTo(403);
+        HttpResponse<String> listed = admin("GET", "/admin/v1/tokens", null);
+        assertThat(listed.body()).contains(id).doesNotContain(secret).doesNotContain(ApiToken.hash(secret));
+
+        assertThat(admin("DELETE", "/admin/v1/tokens/" + id, null).statusCode()).isEqualTo(204);
+        assertThat(post(first, "tok-a", secret, "application/json", null, event).statusCode()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> post(second, "tok-a", secret, "application/json", null, event).statusCode() == 401);
+        assertThat(admin("GET", "/admin/v1/tokens/" + id, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void the_admin_api_refuses_a_wrong_admin_token_and_bad_requests() throws Exception {
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.adminPort()
+                + "/admin/v1/tokens")).header("Authorization", "Bearer " + TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(admin("POST", "/admin/v1/tokens", "{\"name\":\"x\",\"datasets\":[\"a/b\"]}").statusCode()).isEqualTo(400);
+        assertThat(admin("POST", "/admin/v1/tokens", "{\"datasets\":[\"a\"]}").statusCode()).isEqualTo(400);
+        assertThat(admin("DELETE", "/admin/v1/tokens/it", null).statusCode()).as("fixed tokens stay").isEqualTo(409);
+        assertThat(second.adminPort()).as("no admin token, no admin API").isEqualTo(-1);
+    }
+
+    private HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.adminPort() + path))
+                .header("Authorization", "Bearer " + ADMIN);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] gzip(byte[] data) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+}
