@@ -5,6 +5,8 @@ import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.edge.tls.Listeners;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,10 @@ import java.util.stream.Stream;
  *
  * @param kafka           brokers and topics
  * @param httpHost        interface to listen on
- * @param httpPort        HTTP port (0 picks a free one)
+ * @param httpPort        HTTP port (0 picks a free one, -1 turns plain HTTP off)
+ * @param httpsPort       HTTPS port (0 picks a free one); used when a certificate is given
+ * @param tlsCert         PEM certificate chain for HTTPS, or null
+ * @param tlsKey          PEM private key for HTTPS, or null
  * @param tokens          accepted API tokens (hashes only)
  * @param maxRequestBytes largest request body, after decompression
  * @param maxRecordBytes  largest raw batch payload; a bigger request is split into several records
@@ -33,6 +38,9 @@ public record EdgeConfig(
         KafkaSettings kafka,
         String httpHost,
         int httpPort,
+        int httpsPort,
+        Path tlsCert,
+        Path tlsKey,
         List<ApiToken> tokens,
         int maxRequestBytes,
         int maxRecordBytes,
@@ -45,7 +53,14 @@ public record EdgeConfig(
         Map<String, Object> producer) {
 
     public static final Setting HTTP_HOST = new Setting("INGEST_HTTP_HOST", "0.0.0.0", "Interface the edge listens on");
-    public static final Setting HTTP_PORT = new Setting("INGEST_HTTP_PORT", "8080", "Port of the ingest HTTP API");
+    public static final Setting HTTP_PORT = new Setting("INGEST_HTTP_PORT", "8080",
+            "Port of the ingest API over plain HTTP; -1 turns plain HTTP off (HTTPS only)");
+    public static final Setting HTTPS_PORT = new Setting("INGEST_HTTPS_PORT", "8443",
+            "Port of the ingest API over HTTPS, served when INGEST_TLS_CERT and INGEST_TLS_KEY are set");
+    public static final Setting TLS_CERT = new Setting("INGEST_TLS_CERT", "",
+            "PEM file with the HTTPS certificate chain, leaf first");
+    public static final Setting TLS_KEY = new Setting("INGEST_TLS_KEY", "",
+            "PEM file with the HTTPS private key (PKCS#8 or PKCS#1 RSA, unencrypted)");
     public static final Setting TOKENS = new Setting("INGEST_TOKENS", "",
             "API tokens the edge accepts, as comma-separated name=secret pairs (kept in memory only as SHA-256 hashes)");
     public static final Setting MAX_REQUEST_BYTES = new Setting("INGEST_MAX_REQUEST_BYTES", "16777216",
@@ -67,7 +82,7 @@ public record EdgeConfig(
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(HTTP_HOST, HTTP_PORT, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS,
+            Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES)).toList();
 
     public EdgeConfig {
@@ -83,7 +98,10 @@ public record EdgeConfig(
         EdgeConfig c = new EdgeConfig(
                 KafkaSettings.read(r),
                 r.string(HTTP_HOST),
-                r.integer(HTTP_PORT, 0, 65_535),
+                r.integer(HTTP_PORT, -1, 65_535),
+                r.integer(HTTPS_PORT, 0, 65_535),
+                optionalPath(r, TLS_CERT),
+                optionalPath(r, TLS_KEY),
                 tokens(r),
                 r.integer(MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE - 8),
                 r.integer(MAX_RECORD_BYTES, 1024, 64 * 1024 * 1024),
@@ -94,11 +112,28 @@ public record EdgeConfig(
                 blankToNull(r.string(ADMIN_TOKEN)),
                 new RateLimiter.Limit(r.longValue(RATE_EVENTS, 0, Long.MAX_VALUE), r.longValue(RATE_BYTES, 0, Long.MAX_VALUE)),
                 r.passThrough(PRODUCER_PREFIX));
+        if ((c.tlsCert() == null) != (c.tlsKey() == null)) {
+            r.problem(TLS_CERT.env() + " and " + TLS_KEY.env() + " go together");
+        }
+        if (c.httpPort() < 0 && c.tlsCert() == null) {
+            r.problem(HTTP_PORT.env() + "=-1 needs HTTPS (" + TLS_CERT.env() + ", " + TLS_KEY.env() + ")");
+        }
         if (c.adminToken() != null && c.adminToken().length() < 16) {
             r.problem(ADMIN_TOKEN.env() + ": must be at least 16 characters");
         }
         r.finish("edge");
         return c;
+    }
+
+    private static Path optionalPath(EnvReader r, Setting s) {
+        String v = r.string(s);
+        return v == null || v.isBlank() ? null : r.path(s);
+    }
+
+    /** The listeners these settings ask for. */
+    public Listeners listeners() {
+        return tlsCert == null ? Listeners.httpOnly(httpHost, httpPort)
+                : new Listeners(httpHost, httpPort, httpsPort, tlsCert, tlsKey);
     }
 
     private static String blankToNull(String s) {
@@ -126,7 +161,7 @@ public record EdgeConfig(
     @Override
     public String toString() {
         return "EdgeConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
-                + ", http=" + httpHost + ":" + httpPort
+                + ", http=" + httpHost + ":" + httpPort + ", https=" + (tlsCert == null ? "off" : httpsPort + " " + tlsCert)
                 + ", tokens=" + tokens.stream().map(ApiToken::id).collect(Collectors.joining(",", "[", "]"))
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes
                 + ", publishTimeout=" + publishTimeout.toMillis() + "ms, maxInFlightBytes=" + maxInFlightBytes

@@ -13,6 +13,7 @@ import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.kafka.KafkaReadiness;
 import io.ingestline.edge.kafka.RawBatchPublisher;
+import io.ingestline.edge.tls.Listeners;
 import io.ingestline.model.kafka.TopicProvisioner;
 import io.javalin.Javalin;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class EdgeServer implements AutoCloseable {
             KafkaReadiness readiness = new KafkaReadiness(kafkaAdmin, Duration.ofSeconds(2));
             RateLimits rateLimits = new RateLimits(new RateLimiter(), config.rateLimit());
             Javalin app = EdgeApi.create(new AxiomHandler(tokens, rateLimits, ingestor, config.maxRecordBytes() - 1),
-                    new HealthHandler(readiness::isReady));
+                    new HealthHandler(readiness::isReady), config.listeners());
             Javalin adminApp = null;
             if (config.adminToken() != null) {
                 adminApp = AdminApi.create(config.adminToken(), new TokenAdminHandler(store, tokens));
@@ -74,8 +75,10 @@ public final class EdgeServer implements AutoCloseable {
             } else {
                 LOG.info("admin API off: set {} to enable it", EdgeConfig.ADMIN_TOKEN.env());
             }
-            app.start(config.httpHost(), config.httpPort());
-            LOG.info("edge listening on {}:{}", config.httpHost(), app.port());
+            app.start();
+            LOG.info("edge listening on {}: http {}, https {}", config.httpHost(),
+                    portOrOff(Listeners.port(app.jettyServer().server(), Listeners.HTTP)),
+                    portOrOff(Listeners.port(app.jettyServer().server(), Listeners.HTTPS)));
             return new EdgeServer(parts, app, adminApp);
         } catch (RuntimeException e) {
             closeAll(parts);
@@ -83,8 +86,18 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
+    /** The plain HTTP port, or -1 when plain HTTP is off. */
     public int port() {
-        return app.port();
+        return Listeners.port(app.jettyServer().server(), Listeners.HTTP);
+    }
+
+    /** The HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return Listeners.port(app.jettyServer().server(), Listeners.HTTPS);
+    }
+
+    private static String portOrOff(int port) {
+        return port < 0 ? "off" : Integer.toString(port);
     }
 
     /** The admin API's port, or -1 when it is off. */

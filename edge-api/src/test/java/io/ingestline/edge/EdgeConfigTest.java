@@ -39,4 +39,16 @@ class EdgeConfigTest {
                 .hasMessageContaining("INGEST_MAX_RECORD_BYTES")
                 .hasMessageContaining("INGEST_ADMIN_TOKEN");
     }
+
+    @Test
+    void https_needs_both_files_and_plain_http_may_be_turned_off_only_with_https() {
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_TLS_CERT", "/c.pem")))
+                .hasMessageContaining("INGEST_TLS_CERT and INGEST_TLS_KEY go together");
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_HTTP_PORT", "-1")))
+                .hasMessageContaining("needs HTTPS");
+        EdgeConfig tls = EdgeConfig.fromEnv(Map.of("INGEST_TLS_CERT", "/c.pem", "INGEST_TLS_KEY", "/k.pem",
+                "INGEST_HTTP_PORT", "-1"));
+        assertThat(tls.listeners().httpPort()).isEqualTo(-1);
+        assertThat(tls.listeners().httpsPort()).isEqualTo(8443);
+    }
 }

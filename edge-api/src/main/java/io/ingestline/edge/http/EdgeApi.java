@@ -4,6 +4,7 @@ import io.ingestline.edge.ingest.BadBodyException;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.BodyTooLargeException;
 import io.ingestline.edge.ingest.InFlightBytes;
+import io.ingestline.edge.tls.Listeners;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +16,11 @@ public final class EdgeApi {
     private EdgeApi() {
     }
 
-    /** The app, not started. */
-    public static Javalin create(AxiomHandler axiom, HealthHandler health) {
+    /** The app, not started, listening where {@code listeners} say. */
+    public static Javalin create(AxiomHandler axiom, HealthHandler health, Listeners listeners) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            listeners.apply(config);
             config.routes.get("/health", health::health);
             config.routes.get("/ready", health::ready);
             config.routes.post("/v1/datasets/{dataset}/ingest", axiom::ingest);

@@ -15,6 +15,7 @@ import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.Json;
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
+import io.ingestline.edge.tls.Listeners;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -66,8 +67,8 @@ class AxiomHandlerTest {
         TokenAuthenticator tokens = new TokenAuthenticator(List.of(ApiToken.ofSecret("ci", TOKEN, List.of("*")),
                 ApiToken.ofSecret("web", WEB_ONLY, List.of("web")), limited));
         RateLimits limits = new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE);
-        app = EdgeApi.create(new AxiomHandler(tokens, limits, ingestor, MAX_RECORD - 1), new HealthHandler(() -> true))
-                .start("127.0.0.1", 0);
+        app = EdgeApi.create(new AxiomHandler(tokens, limits, ingestor, MAX_RECORD - 1), new HealthHandler(() -> true),
+                Listeners.httpOnly("127.0.0.1", 0)).start();
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package io.ingestline.edge.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.edge.tls.Listeners;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +21,7 @@ class HealthHandlerTest {
     void health_is_always_ok_and_ready_follows_kafka() throws Exception {
         AtomicBoolean kafka = new AtomicBoolean(false);
         AxiomHandler unused = new AxiomHandler(new TokenAuthenticator(List.of()), null, null, 1024);
-        Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get)).start("127.0.0.1", 0);
+        Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get), Listeners.httpOnly("127.0.0.1", 0)).start();
         try {
             HttpClient http = HttpClient.newHttpClient();
             URI base = URI.create("http://127.0.0.1:" + app.port());

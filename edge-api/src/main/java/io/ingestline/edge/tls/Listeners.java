@@ -1,0 +1,79 @@
+package io.ingestline.edge.tls;
+
+import io.javalin.config.JavalinConfig;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The edge's listeners: plain HTTP and HTTPS, either or both. Declared as Jetty connectors so that one server (one
+ * set of routes and limits) serves both.
+ *
+ * @param httpHost  interface of both listeners
+ * @param httpPort  HTTP port; -1 for no plain HTTP
+ * @param httpsPort HTTPS port; -1 for no HTTPS
+ * @param cert      PEM certificate chain, when HTTPS is on
+ * @param key       PEM private key, when HTTPS is on
+ */
+public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert, Path key) {
+    public static final String HTTP = "http";
+    public static final String HTTPS = "https";
+
+    public Listeners {
+        if (httpPort < 0 && httpsPort < 0) {
+            throw new IllegalArgumentException("neither HTTP nor HTTPS is on");
+        }
+        if (httpsPort >= 0 && (cert == null || key == null)) {
+            throw new IllegalArgumentException("HTTPS needs a certificate and a key");
+        }
+    }
+
+    public static Listeners httpOnly(String host, int port) {
+        return new Listeners(host, port, -1, null, null);
+    }
+
+    /** Adds the connectors to a Javalin configuration; loading the key store here fails early on bad files. */
+    public void apply(JavalinConfig config) {
+        KeyStore keyStore = httpsPort >= 0 ? PemKeyStore.load(cert, key, new char[0]) : null;
+        if (httpPort >= 0) {
+            config.jetty.addConnector((server, http) -> connector(server, HTTP, httpPort,
+                    new HttpConnectionFactory(http)));
+        }
+        if (keyStore != null) {
+            config.jetty.addConnector((server, http) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStore(keyStore);
+                ssl.setKeyStorePassword("");
+                HttpConfiguration https = new HttpConfiguration(http);
+                https.addCustomizer(new SecureRequestCustomizer(false));
+                return connector(server, HTTPS, httpsPort,
+                        new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            });
+        }
+    }
+
+    private ServerConnector connector(Server server, String name, int port,
+            org.eclipse.jetty.server.ConnectionFactory... factories) {
+        ServerConnector c = new ServerConnector(server, factories);
+        c.setName(name);
+        c.setHost(httpHost);
+        c.setPort(port);
+        return c;
+    }
+
+    /** The port a started server's listener of that name is bound to, or -1. */
+    public static int port(Server server, String name) {
+        for (var c : server.getConnectors()) {
+            if (c instanceof ServerConnector s && name.equals(s.getName())) {
+                return s.getLocalPort();
+            }
+        }
+        return -1;
+    }
+}
