@@ -13,6 +13,7 @@ import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.kafka.KafkaReadiness;
 import io.ingestline.edge.kafka.RawBatchPublisher;
+import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.edge.tls.Listeners;
 import io.ingestline.model.kafka.TopicProvisioner;
 import io.javalin.Javalin;
@@ -55,16 +56,22 @@ public final class EdgeServer implements AutoCloseable {
             if (!store.awaitCaughtUp(CONFIG_LOAD_TIMEOUT)) {
                 throw new IllegalStateException("could not load the configuration topic within " + CONFIG_LOAD_TIMEOUT);
             }
+            EdgeMetrics metrics = new EdgeMetrics();
+            parts.add(0, metrics);
             RawBatchPublisher publisher = new RawBatchPublisher(RawBatchPublisher.createProducer(
                     config.kafka().clientProps(), config.producer(), config.maxRecordBytes(), config.publishTimeout()),
-                    config.kafka().topics().raw());
+                    config.kafka().topics().raw(), metrics::kafkaSend);
             parts.add(0, publisher);
-            Ingestor ingestor = new Ingestor(publisher, new InFlightBytes(config.maxInFlightBytes()),
-                    config.maxRequestBytes(), config.maxRecordBytes(), config.publishTimeout());
+            metrics.producer(publisher.producer());
+            InFlightBytes inFlight = new InFlightBytes(config.maxInFlightBytes());
+            metrics.inFlightBytes(inFlight::used);
+            Ingestor ingestor = new Ingestor(publisher, inFlight, config.maxRequestBytes(), config.maxRecordBytes(),
+                    config.publishTimeout());
             KafkaReadiness readiness = new KafkaReadiness(kafkaAdmin, Duration.ofSeconds(2));
             RateLimits rateLimits = new RateLimits(new RateLimiter(), config.rateLimit());
-            Javalin app = EdgeApi.create(new AxiomHandler(tokens, rateLimits, ingestor, config.maxRecordBytes() - 1),
-                    new HealthHandler(readiness::isReady), config.listeners());
+            Javalin app = EdgeApi.create(
+                    new AxiomHandler(tokens, rateLimits, ingestor, metrics, config.maxRecordBytes() - 1),
+                    new HealthHandler(readiness::isReady), config.listeners(), metrics);
             Javalin adminApp = null;
             if (config.adminToken() != null) {
                 adminApp = AdminApi.create(config.adminToken(), new TokenAdminHandler(store, tokens));

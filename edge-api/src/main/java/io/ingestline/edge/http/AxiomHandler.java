@@ -10,6 +10,7 @@ import io.ingestline.edge.ingest.GoTimeLayout;
 import io.ingestline.edge.ingest.IngestOutcome;
 import io.ingestline.edge.ingest.IngestRequest;
 import io.ingestline.edge.ingest.Ingestor;
+import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.Dialect;
@@ -35,20 +36,26 @@ public final class AxiomHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AxiomHandler.class);
     private static final int MAX_REQUEST_ID_LENGTH = 128;
 
+    private static final String DIALECT = Dialect.AXIOM.wireName();
+
     private final TokenAuthenticator tokens;
     private final RateLimits rateLimits;
     private final Ingestor ingestor;
+    private final EdgeMetrics metrics;
     private final int maxEventBytes;
 
-    public AxiomHandler(TokenAuthenticator tokens, RateLimits rateLimits, Ingestor ingestor, int maxEventBytes) {
+    public AxiomHandler(TokenAuthenticator tokens, RateLimits rateLimits, Ingestor ingestor, EdgeMetrics metrics,
+            int maxEventBytes) {
         this.tokens = tokens;
         this.rateLimits = rateLimits;
         this.ingestor = ingestor;
+        this.metrics = metrics;
         this.maxEventBytes = maxEventBytes;
     }
 
     public void ingest(Context ctx) {
         Instant received = Instant.now();
+        ctx.attribute(EdgeApi.DIALECT, DIALECT);
         ApiToken token = tokens.authenticate(TokenAuthenticator.bearer(ctx.header("Authorization")))
                 .orElseThrow(() -> new ApiException(401, "invalid or missing API token"));
         String dataset = ctx.pathParam("dataset");
@@ -70,8 +77,11 @@ public final class AxiomHandler {
         ctx.future(() -> ingestor.ingest(request).handle((outcome, error) -> {
             if (error == null) {
                 rateLimits.charge(ctx, token, outcome.ingested(), outcome.decodedBytes());
+                metrics.accepted(DIALECT, outcome.ingested(), outcome.decodedBytes());
+                metrics.eventFailures(DIALECT, outcome.failures().size());
                 Responses.json(ctx, 200, success(outcome, received));
             } else {
+                metrics.rejected("kafka_unavailable");
                 LOG.warn("publishing to dataset {} failed: {}", dataset, Responses.describe(error));
                 Responses.unavailable(ctx);
             }

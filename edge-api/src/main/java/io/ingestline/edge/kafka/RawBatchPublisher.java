@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,10 +22,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class RawBatchPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
+    private final LongConsumer ackNanos;
 
-    public RawBatchPublisher(Producer<byte[], byte[]> producer, String topic) {
+    /** @param ackNanos told each record's time from send to acknowledgement */
+    public RawBatchPublisher(Producer<byte[], byte[]> producer, String topic, LongConsumer ackNanos) {
         this.producer = producer;
         this.topic = topic;
+        this.ackNanos = ackNanos;
+    }
+
+    public Producer<byte[], byte[]> producer() {
+        return producer;
     }
 
     /** A producer with the edge's durable defaults; {@code overrides} win except where durability needs them. */
@@ -67,9 +75,11 @@ public final class RawBatchPublisher implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, batch.key().getBytes(StandardCharsets.UTF_8), batch.payload());
         RawBatchCodec.writeHeaders(batch, record.headers());
+        long start = System.nanoTime();
         try {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
+                    ackNanos.accept(System.nanoTime() - start);
                     ack.complete(null);
                 } else {
                     ack.completeExceptionally(error);

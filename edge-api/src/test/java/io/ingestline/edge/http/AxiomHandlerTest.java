@@ -11,6 +11,7 @@ import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.kafka.RawBatchPublisher;
+import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.Json;
 import io.ingestline.model.RawBatch;
@@ -48,6 +49,7 @@ class AxiomHandlerTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private MockProducer<byte[], byte[]> producer;
+    private EdgeMetrics metrics;
     private Javalin app;
 
     @BeforeEach
@@ -60,15 +62,16 @@ class AxiomHandlerTest {
             app.stop();
         }
         producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
-        Ingestor ingestor = new Ingestor(new RawBatchPublisher(producer, "raw"), new InFlightBytes(inFlightCap),
+        Ingestor ingestor = new Ingestor(new RawBatchPublisher(producer, "raw", nanos -> { }), new InFlightBytes(inFlightCap),
                 MAX_REQUEST, MAX_RECORD, Duration.ofSeconds(2));
         ApiToken limited = new ApiToken("slow", "slow", ApiToken.hash(LIMITED), List.of("*"),
                 java.util.Set.of(ApiToken.Capability.INGEST), java.time.Instant.EPOCH, new RateLimiter.Limit(2, 0));
         TokenAuthenticator tokens = new TokenAuthenticator(List.of(ApiToken.ofSecret("ci", TOKEN, List.of("*")),
                 ApiToken.ofSecret("web", WEB_ONLY, List.of("web")), limited));
         RateLimits limits = new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE);
-        app = EdgeApi.create(new AxiomHandler(tokens, limits, ingestor, MAX_RECORD - 1), new HealthHandler(() -> true),
-                Listeners.httpOnly("127.0.0.1", 0)).start();
+        metrics = new EdgeMetrics();
+        app = EdgeApi.create(new AxiomHandler(tokens, limits, ingestor, metrics, MAX_RECORD - 1),
+                new HealthHandler(() -> true), Listeners.httpOnly("127.0.0.1", 0), metrics).start();
     }
 
     @AfterEach
@@ -320,6 +323,25 @@ class AxiomHandlerTest {
         assertThat(json(second).get("message").asText()).contains("rate limit");
         assertThat(other.statusCode()).isEqualTo(200);
         assertThat(published()).hasSize(4);
+    }
+
+    @Test
+    void counts_requests_events_failures_and_rejects_on_metrics() throws Exception {
+        send(ingestWeb(), "[{\"a\":1},{\"a\":2},7]");
+        send(ingestWeb().setHeader("Authorization", "Bearer nope"), "[{}]");
+        // The request counters are updated once a response is complete, which may be just after the client has it.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(m.statusCode()).isEqualTo(200);
+            assertThat(m.body())
+                    .contains("ingest_events_total{dialect=\"axiom\"} 2.0")
+                    .contains("ingest_event_failures_total{dialect=\"axiom\"} 1.0")
+                    .contains("ingest_rejects_total{reason=\"unauthorized\"} 1.0")
+                    .contains("ingest_requests_total{dialect=\"axiom\",status=\"200\"} 1.0")
+                    .contains("ingest_requests_total{dialect=\"axiom\",status=\"401\"} 1.0")
+                    .contains("ingest_kafka_send_seconds_count");
+        });
     }
 
     @Test
