@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +108,7 @@ class EndToEndIT {
     }
 
     @Test
-    void concurrent_requests_land_exactly_once_and_bad_events_are_reported_or_dead_lettered() throws Exception {
+    void concurrent_requests_land_exactly_once_and_bad_events_are_reported_alone() throws Exception {
         int requests = 20;
         int perRequest = 50;
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
@@ -127,9 +132,9 @@ class EndToEndIT {
             ingested += body.get("ingested").asInt();
             failed += body.get("failed").asInt();
         }
-        // The edge refuses the string; the event with a bad time passes the edge and fails in the validator.
-        assertThat(ingested).isEqualTo(requests * perRequest + 1);
-        assertThat(failed).isEqualTo(1);
+        // The edge refuses the string and the event whose time cannot be read; the others land.
+        assertThat(ingested).isEqualTo(requests * perRequest);
+        assertThat(failed).isEqualTo(2);
 
         int expected = requests * perRequest;
         await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.read(dataDir, "bulk").size() >= expected);
@@ -138,11 +143,21 @@ class EndToEndIT {
         Set<Integer> seqs = stored.stream().map(e -> e.get("seq").asInt()).collect(Collectors.toSet());
         assertThat(seqs).hasSize(expected).allMatch(s -> s >= 0 && s < expected);
         assertThat(stored).extracting(e -> e.get("_id").asText()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void a_raw_record_that_breaks_the_contract_reaches_the_dead_letters_with_its_bytes_and_reason() throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(prefix + "raw", "k".getBytes(StandardCharsets.UTF_8),
+                    "{\"no\":\"headers\"}\n".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        }
 
         ConsumerRecord<byte[], byte[]> dead = readDeadLetter();
-        assertThat(new String(dead.value(), java.nio.charset.StandardCharsets.UTF_8)).contains("not a time");
-        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("validate");
-        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DATASET)).isEqualTo("bulk");
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{\"no\":\"headers\"}\n");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("contract");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE)).contains("contract version");
     }
 
     private ConsumerRecord<byte[], byte[]> readDeadLetter() {
