@@ -1,0 +1,91 @@
+package io.ingestline.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A JVM on this benchmark's class path, its output copied to a log file and watched for a line. */
+final class ChildProcess implements AutoCloseable {
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final CompletableFuture<String> awaited = new CompletableFuture<>();
+
+    private ChildProcess(Process process, Path log, Predicate<String> waitFor) {
+        this.process = process;
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    w.println(line);
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                    if (waitFor.test(line)) {
+                        awaited.complete(line);
+                    }
+                }
+            } catch (IOException e) {
+                awaited.completeExceptionally(e);
+            }
+            awaited.completeExceptionally(new IllegalStateException("process ended; see " + log));
+        }, "child-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    static ChildProcess start(String mainClass, List<String> jvmArgs, List<String> args, Map<String, String> env,
+            Path log, Predicate<String> waitFor) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return new ChildProcess(pb.start(), log, waitFor);
+    }
+
+    /** The first line that matched, waiting at most {@code seconds}. */
+    String await(long seconds) throws Exception {
+        return awaited.get(seconds, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to end by itself. */
+    int waitFor(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

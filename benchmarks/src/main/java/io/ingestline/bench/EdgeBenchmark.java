@@ -1,0 +1,240 @@
+package io.ingestline.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The edge benchmark. In one run, on one machine: a broker in its own JVM; Kafka's ProducerPerformance on the same
+ * events, one record per event and 500-event records (the references); then one edge node in its own JVM
+ * ({@code -Xmx512m}) loaded over HTTP by wrk (as the peer benchmark is) with NDJSON batches of 100 and 500 events,
+ * gzip off and on, at several connection counts; last, 32 concurrent 6 MB requests while the edge's heap is watched. Prints a Markdown table and
+ * saves it under the results directory. Settings by environment: {@code BENCH_DURATION_S} (20),
+ * {@code BENCH_WARMUP_S} (5), {@code BENCH_CONNECTIONS} (8,32), {@code BENCH_BATCHES} (100,500),
+ * {@code BENCH_PRODUCER_RECORDS} (2000000), {@code BENCH_PAYLOADS} (the shared payloads.jsonl, else generated),
+ * {@code BENCH_RESULTS} (benchmarks/target/results).
+ */
+public final class EdgeBenchmark {
+    private static final String TOKEN = "bench-token-0123456789";
+    private static final int PARTITIONS = 6;
+
+    private final Map<String, String> env = System.getenv();
+    private final Path results;
+    private final StringBuilder report = new StringBuilder();
+
+    private EdgeBenchmark(Path results) {
+        this.results = results;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path results = Path.of(System.getenv().getOrDefault("BENCH_RESULTS", "benchmarks/target/results"), "edge-" + stamp);
+        Files.createDirectories(results);
+        new EdgeBenchmark(results).run();
+    }
+
+    private int setting(String name, int def) {
+        return Integer.parseInt(env.getOrDefault(name, Integer.toString(def)));
+    }
+
+    private List<Integer> list(String name, String def) {
+        return Arrays.stream(env.getOrDefault(name, def).split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    private void run() throws Exception {
+        Duration warmup = Duration.ofSeconds(setting("BENCH_WARMUP_S", 5));
+        Duration measured = Duration.ofSeconds(setting("BENCH_DURATION_S", 20));
+        List<Integer> connections = list("BENCH_CONNECTIONS", "8,32");
+        List<Integer> batches = list("BENCH_BATCHES", "100,500");
+        long producerRecords = setting("BENCH_PRODUCER_RECORDS", 2_000_000);
+        Path shared = Path.of(env.getOrDefault("BENCH_PAYLOADS", "../shared/bench/kafka-probe/perf/payloads.jsonl"));
+        List<byte[]> events = Payloads.load(shared, 5000);
+        double avgEvent = events.stream().mapToInt(e -> e.length).average().orElse(0);
+        line("# Edge benchmark, " + LocalDateTime.now().withNano(0));
+        line("");
+        line(String.format(Locale.ROOT, "Events: %d distinct, %.0f bytes on average (%s). %d cores, Java %s.",
+                events.size(), avgEvent, Files.isRegularFile(shared) ? shared.toString() : "generated",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
+        line("Broker, edge and load generator share this machine, each in its own JVM. Measured " + measured.toSeconds()
+                + " s after " + warmup.toSeconds() + " s of warm-up.");
+        line("");
+
+        int port = freePort();
+        try (ChildProcess broker = ChildProcess.start(BrokerProcess.class.getName(), List.of("-Xms1g", "-Xmx1g"),
+                List.of(results.resolve("kafka").toString(), Integer.toString(port), Integer.toString(freePort())),
+                Map.of(), results.resolve("broker.log"), l -> l.startsWith("READY"))) {
+            String bootstrap = broker.await(120).substring("READY ".length()).trim();
+            createTopics(bootstrap);
+
+            Path perEvent = results.resolve("payloads-per-event.txt");
+            Files.write(perEvent, join(events, "\n"));
+            Path perBatch = results.resolve("payloads-500.txt");
+            List<byte[]> blobs = Payloads.ndjsonBodies(events, 500, 10);
+            Files.write(perBatch, join(blobs, "\u001e"));
+            ProducerPerf.Result single = ProducerPerf.run(bootstrap, "perf-events", perEvent, null, producerRecords,
+                    producerRecords / 4, 131_072, "lz4", results.resolve("producer-per-event.log"));
+            ProducerPerf.Result batched = ProducerPerf.run(bootstrap, "perf-batches", perBatch, "\u001e",
+                    Math.max(4000, producerRecords / 500), Math.max(1000, producerRecords / 2000), 1_048_576, "lz4",
+                    results.resolve("producer-500.log"));
+            double perEventRate = single.recordsPerSecond();
+            double batchRate = batched.recordsPerSecond() * 500;
+
+            line("| what | conns | events/s | MiB/s | p50 ms | p99 ms | p99.9 ms | non-2xx | errors | vs producer, record per event | vs producer, 500-event records |");
+            line("|---|---|---|---|---|---|---|---|---|---|---|");
+            line(String.format(Locale.ROOT, "| Kafka ProducerPerformance, record per event, lz4 | 1 producer | %,.0f | %.1f | %.0f | %.0f | %.0f | | | 1.00 | %.2f |",
+                    perEventRate, single.mbPerSecond() / 1.048576, single.p50(), single.p99(), single.p999(), perEventRate / batchRate));
+            line(String.format(Locale.ROOT, "| Kafka ProducerPerformance, 500-event records, lz4 | 1 producer | %,.0f | %.1f | %.0f | %.0f | %.0f | | | %.2f | 1.00 |",
+                    batchRate, batched.mbPerSecond() / 1.048576, batched.p50(), batched.p99(), batched.p999(), batchRate / perEventRate));
+
+            int httpPort = freePort();
+            try (ChildProcess edge = ChildProcess.start("io.ingestline.edge.EdgeApp", List.of("-Xms512m", "-Xmx512m"),
+                    List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
+                            "INGEST_HTTP_PORT", Integer.toString(httpPort), "INGEST_TOKENS", "bench=" + TOKEN,
+                            "INGEST_RAW_PARTITIONS", Integer.toString(PARTITIONS)),
+                    results.resolve("edge.log"), l -> l.contains("edge listening"))) {
+                edge.await(120);
+                URI uri = URI.create("http://127.0.0.1:" + httpPort + "/v1/ingest/bench");
+                if (!WrkLoad.available()) {
+                    line("| edge | | wrk is not installed (apt-get install wrk): no HTTP load run | | | | | | | | |");
+                }
+                for (int batch : WrkLoad.available() ? batches : List.<Integer>of()) {
+                    byte[] body = Payloads.ndjsonBodies(events, batch, 1).get(0);
+                    for (boolean gzip : new boolean[] {false, true}) {
+                        Path file = results.resolve("body-" + batch + (gzip ? ".ndjson.gz" : ".ndjson"));
+                        Files.write(file, gzip ? Payloads.gzip(body) : body);
+                        for (int c : connections) {
+                            WrkLoad.Result r = WrkLoad.run(uri.toString(), file, TOKEN, gzip ? "gzip" : null, c,
+                                    warmup, measured, results);
+                            double eps = r.okPerSecond() * batch;
+                            line(String.format(Locale.ROOT, "| edge, NDJSON %d events/request%s | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f |",
+                                    batch, gzip ? ", gzip" : "", c, eps, r.okPerSecond() * body.length / (1024 * 1024),
+                                    r.p50ms(), r.p99ms(), r.p999ms(), r.non2xx(), r.errors(), eps / perEventRate,
+                                    eps / batchRate));
+                        }
+                    }
+                }
+                line("");
+                memory(uri, events, httpPort);
+            }
+        } finally {
+            // the broker's data is gigabytes by now and says nothing more
+            if (Files.isDirectory(results.resolve("kafka"))) {
+                deleteTree(results.resolve("kafka"));
+            }
+        }
+        Path table = results.resolve("results.md");
+        Files.writeString(table, report);
+        System.out.println();
+        System.out.println("saved in " + table.toAbsolutePath());
+    }
+
+    /** 32 concurrent requests of 6 MB each, repeatedly for 20 s, while the edge's heap use is sampled from /metrics. */
+    private void memory(URI uri, List<byte[]> events, int httpPort) throws Exception {
+        int perBody = (int) (6L * 1024 * 1024 / (events.stream().mapToInt(e -> e.length + 1).average().orElse(300)));
+        byte[] body = Payloads.ndjsonBodies(events, perBody, 1).get(0);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+        AtomicLong maxHeap = new AtomicLong();
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            workers.add(CompletableFuture.runAsync(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri)
+                                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-ndjson")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                        statuses.computeIfAbsent(r.statusCode(), k -> new AtomicLong()).incrementAndGet();
+                    } catch (Exception e) {
+                        statuses.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
+                    }
+                }
+            }, java.util.concurrent.Executors.newSingleThreadExecutor()));
+        }
+        URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+        Pattern heap = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} ([0-9.E]+)", Pattern.MULTILINE);
+        while (System.nanoTime() < end) {
+            String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = heap.matcher(text);
+            long used = 0;
+            while (m.find()) {
+                used += (long) Double.parseDouble(m.group(1));
+            }
+            maxHeap.accumulateAndGet(used, Math::max);
+            Thread.sleep(100);
+        }
+        CompletableFuture.allOf(workers.toArray(new CompletableFuture[0])).get();
+        line(String.format(Locale.ROOT, "Memory: 32 concurrent requests of %.1f MB (%d events) for 20 s against an edge "
+                + "with -Xmx512m: answers %s; highest heap in use seen %.0f MB.", body.length / 1e6, perBody,
+                new java.util.TreeMap<>(statuses), maxHeap.get() / 1e6));
+    }
+
+    private static void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("perf-events", PARTITIONS, (short) 1),
+                    new NewTopic("perf-batches", PARTITIONS, (short) 1))).all().get();
+        }
+    }
+
+    private static byte[] join(List<byte[]> parts, String delimiter) {
+        byte[] d = delimiter.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) {
+                out.writeBytes(d);
+            }
+            byte[] p = parts.get(i);
+            int len = p.length;
+            while (len > 0 && p[len - 1] == '\n') {
+                len--;
+            }
+            out.write(p, 0, len);
+        }
+        return out.toByteArray();
+    }
+
+    private void line(String s) {
+        System.out.println(s);
+        report.append(s).append('\n');
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
