@@ -5,9 +5,10 @@ import java.util.Objects;
 /**
  * One record on the raw topic: a part of one request's events, as the edge accepted them.
  *
- * <p>Payload: UTF-8 NDJSON, one compact JSON object per line, each line ending in {@code \n}; no blank lines. The edge
- * turns every dialect's body (JSON array, NDJSON, CSV, text) into this form, so nothing dialect-specific passes the
- * edge. A request bigger than the record limit is split into several parts ({@link #part()} of {@link #parts()}).
+ * <p>Payload: UTF-8 NDJSON, one JSON object per line, each line ending in {@code \n}; no blank lines. An object is
+ * either as the client wrote it (line breaks between tokens turned into spaces) or rewritten compactly when the edge
+ * had to change it (time field, labels, a repeated key). The edge turns every dialect's body (JSON array, NDJSON,
+ * CSV, text) into this form, so nothing dialect-specific passes the edge. A request bigger than the record limit is split into several parts ({@link #part()} of {@link #parts()}).
  *
  * <p>Key: see {@link #key()}. Headers: see {@link RawBatchCodec}.
  *

@@ -23,6 +23,11 @@ public record EventOptions(String timeField, GoTimeLayout timeLayout, Map<String
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
+    /** Whether events may be taken as written: the time is {@code _time}, read in any known format, and no labels. */
+    public boolean passThrough() {
+        return timeField.equals(TIME) && timeLayout == null && labels.isEmpty();
+    }
+
     public static EventOptions defaults(int maxEventBytes) {
         return new EventOptions(TIME, null, Map.of(), maxEventBytes);
     }

@@ -48,6 +48,7 @@ public final class Ingestor {
             events = new EventWriter(builder, request.events());
             read(request, body, events);
             batches = builder.build(request.context());
+            body.releaseExtra();
         } catch (IOException e) {
             body.releaseAll();
             throw new UncheckedIOException("cannot read the request body", e);
@@ -65,9 +66,18 @@ public final class Ingestor {
                 .thenApply(ok -> outcome);
     }
 
-    private static void read(IngestRequest r, InputStream body, EventWriter events) throws IOException {
+    /**
+     * NDJSON and CSV are read as streams, a buffer at a time. A JSON body is one value, so it is read whole first (so
+     * that events needing no rewrite are taken as their bytes); it then counts twice against the in-flight budget
+     * until its events are built.
+     */
+    private static void read(IngestRequest r, Budgeted body, EventWriter events) throws IOException {
         switch (r.format()) {
-            case JSON -> JsonBodyReader.read(body, events);
+            case JSON -> {
+                byte[] whole = body.readAllBytes();
+                body.holdExtra(whole.length);
+                JsonBodyReader.read(whole, events);
+            }
             case NDJSON -> NdjsonBodyReader.read(body, events, r.events().maxEventBytes());
             case CSV -> CsvBodyReader.read(body, events, r.csvFields(), r.csvDelimiter(), r.events().maxEventBytes());
             default -> throw new IllegalStateException(r.format().name());
@@ -77,6 +87,7 @@ public final class Ingestor {
     /** Counts decoded bytes against the node's in-flight budget as they are read. */
     private final class Budgeted extends FilterInputStream {
         private long count;
+        private long extra;
         private boolean released;
 
         Budgeted(InputStream in) {
@@ -106,10 +117,23 @@ public final class Ingestor {
             count += n;
         }
 
+        /** Counts bytes held besides what was read (a whole body kept while its events are copied). */
+        void holdExtra(long n) {
+            inFlight.acquire(n);
+            extra += n;
+        }
+
+        /** Gives back the extra once the events are built. */
+        void releaseExtra() {
+            inFlight.release(extra);
+            extra = 0;
+        }
+
         synchronized void releaseAll() {
             if (!released) {
                 released = true;
-                inFlight.release(count);
+                inFlight.release(count + extra);
+                extra = 0;
             }
         }
     }

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.ingestline.model.Json;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
- * Reads a JSON body, an array of objects or one object, as a stream. An array element that is not an object is
- * refused on its own; a body that is not valid JSON (syntax, UTF-8, nesting deeper than
- * {@value Json#MAX_NESTING_DEPTH}) is refused whole, since a parser cannot resume after it.
+ * Reads a JSON body, an array of objects or one object. An array element that is not an object is refused on its
+ * own; a body that is not valid JSON (syntax, UTF-8, nesting deeper than {@value Json#MAX_NESTING_DEPTH}) is refused
+ * whole, since a parser cannot resume after it.
  */
 final class JsonBodyReader {
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
@@ -19,18 +18,18 @@ final class JsonBodyReader {
     private JsonBodyReader() {
     }
 
-    static void read(InputStream body, EventWriter events) throws IOException {
+    static void read(byte[] body, EventWriter events) throws IOException {
         try (JsonParser p = FACTORY.createParser(body)) {
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                events.json(p);
+                events.object(p, body, 0, false);
             } else if (first == JsonToken.START_ARRAY) {
                 for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                     if (t == null) {
                         throw new BadBodyException("invalid JSON: the array is not closed");
                     }
                     if (t == JsonToken.START_OBJECT) {
-                        events.json(p);
+                        events.object(p, body, 0, false);
                     } else {
                         p.skipChildren();
                         events.fail("event must be a JSON object, not " + describe(t));

@@ -1,51 +1,140 @@
 package io.ingestline.edge.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.ingestline.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads an NDJSON body line by line, each line on its own: a line that is not a JSON object, not valid UTF-8 or over
- * the event limit is refused alone and the others still land. A line is never held beyond the event limit.
+ * Reads an NDJSON body as a stream of JSON values, a buffer at a time (about two events' limit), one parser per
+ * buffer rather than one per line: memory stays bounded whatever the body's size. A value that is not an object is
+ * refused alone. Where the text cannot be parsed (bad syntax, invalid UTF-8), the line holding the error is refused
+ * and reading resumes on the next line. Like most NDJSON readers it also takes an object spread over lines, or two on
+ * one line.
  */
 final class NdjsonBodyReader {
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
 
-    private NdjsonBodyReader() {
+    private final InputStream in;
+    private final EventWriter events;
+    private final int maxEventBytes;
+    private final byte[] buf;
+    private int len;
+    private boolean eof;
+
+    private NdjsonBodyReader(InputStream in, EventWriter events, int maxEventBytes) {
+        this.in = in;
+        this.events = events;
+        this.maxEventBytes = maxEventBytes;
+        this.buf = new byte[Math.max(64 * 1024, 2 * maxEventBytes + 2)];
     }
 
-    static void read(InputStream body, EventWriter events, int maxLineBytes) throws IOException {
-        LineReader lines = new LineReader(body, maxLineBytes);
-        for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
-            if (line.tooLong()) {
-                events.fail("event is over the limit of " + maxLineBytes + " bytes");
-            } else if (!line.isBlank()) {
-                event(line, events);
+    static void read(InputStream body, EventWriter events, int maxEventBytes) throws IOException {
+        new NdjsonBodyReader(body, events, maxEventBytes).read();
+    }
+
+    private void read() throws IOException {
+        while (true) {
+            fill();
+            if (len == 0 && eof) {
+                return;
+            }
+            // Parse up to the last line break, or everything at the end of the body.
+            int end = eof ? len : lastLineBreak() + 1;
+            int consumed = end == 0 ? 0 : region(end);
+            if (consumed == 0 && !eof && len == buf.length) {
+                events.fail("event is over the limit of " + maxEventBytes + " bytes");
+                skipLine();
+                continue;
+            }
+            System.arraycopy(buf, consumed, buf, 0, len - consumed);
+            len -= consumed;
+            if (eof && consumed == 0) {
+                return;
             }
         }
     }
 
-    private static void event(LineReader.Line line, EventWriter events) throws IOException {
-        int at = events.nextIndex();
-        try (JsonParser p = FACTORY.createParser(line.buffer(), 0, line.length())) {
-            JsonToken t = p.nextToken();
-            if (t != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                events.fail("event must be a JSON object, not " + JsonBodyReader.describe(t));
+    /** Parses {@code buf[0, end)}; returns how much of it was used: less than {@code end} when a value runs past it. */
+    private int region(int end) throws IOException {
+        int pos = 0;
+        while (pos < end) {
+            int lastEnd = pos;
+            try (JsonParser p = FACTORY.createParser(buf, pos, end - pos)) {
+                for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                    if (t == JsonToken.START_OBJECT) {
+                        events.object(p, buf, pos, false);
+                    } else {
+                        p.skipChildren();
+                        events.fail("event must be a JSON object, not " + JsonBodyReader.describe(t));
+                    }
+                    lastEnd = pos + (int) p.currentLocation().getByteOffset();
+                }
+                return end;
+            } catch (JsonEOFException e) {
+                if (!eof) {
+                    return lastEnd; // a value spread over lines goes on in the next buffer
+                }
+                events.fail(BadBodyException.of(e).getMessage());
+                return end;
+            } catch (JsonProcessingException e) {
+                JsonLocation at = e.getLocation();
+                int error = at == null ? lastEnd : Math.max(lastEnd, pos + (int) Math.max(0, at.getByteOffset()));
+                events.fail(BadBodyException.of(e).getMessage());
+                pos = Math.max(nextLine(Math.min(error, end - 1), end), lastEnd + 1);
+            }
+        }
+        return end;
+    }
+
+    private void fill() throws IOException {
+        while (len < buf.length && !eof) {
+            int n = in.read(buf, len, buf.length - len);
+            if (n < 0) {
+                eof = true;
+            } else {
+                len += n;
+            }
+        }
+    }
+
+    private int lastLineBreak() {
+        for (int i = len - 1; i >= 0; i--) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int nextLine(int from, int end) {
+        for (int i = Math.max(from, 0); i < end; i++) {
+            if (buf[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return end;
+    }
+
+    /** Drops bytes up to and including the next line break. */
+    private void skipLine() throws IOException {
+        while (true) {
+            int nl = nextLine(0, len);
+            if (nl > 0 && buf[nl - 1] == '\n') {
+                System.arraycopy(buf, nl, buf, 0, len - nl);
+                len -= nl;
                 return;
             }
-            events.json(p, true);
-        } catch (JsonProcessingException | BadBodyException e) {
-            String message = e instanceof JsonProcessingException j ? BadBodyException.of(j).getMessage() : e.getMessage();
-            if (events.nextIndex() == at) {
-                events.fail(message);
-            } else {
-                events.failures().add(new EventFailure(at, message));
+            len = 0;
+            if (eof) {
+                return;
             }
+            fill();
         }
     }
 }

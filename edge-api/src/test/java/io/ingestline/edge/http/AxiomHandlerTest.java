@@ -123,7 +123,8 @@ class AxiomHandlerTest {
         assertThat(body.has("blocksCreated")).isTrue();
         assertThat(body.get("walLength").asInt()).isEqualTo(2);
         assertThat(edge.statusCode()).isEqualTo(200);
-        assertThat(published()).containsExactly("{\"msg\":\"a\"}", "{\"msg\":\"b\",\"n\":{\"x\":[1,2.50]}}", "{\"msg\":\"c\"}");
+        // taken as written: spacing and numbers unchanged
+        assertThat(published()).containsExactly("{\"msg\":\"a\"}", "{\"msg\":\"b\", \"n\": {\"x\": [1, 2.50]}}", "{\"msg\":\"c\"}");
         ProducerRecord<byte[], byte[]> record = producer.history().get(0);
         assertThat(IngestHeaders.get(record.headers(), IngestHeaders.DATASET)).isEqualTo("web");
         assertThat(IngestHeaders.get(record.headers(), IngestHeaders.TOKEN)).isEqualTo("ci");
@@ -131,15 +132,33 @@ class AxiomHandlerTest {
     }
 
     @Test
-    void reads_ndjson_refusing_bad_lines_alone() throws Exception {
-        HttpResponse<String> r = send(ingestWeb().header("Content-Type", "application/x-ndjson"),
-                "{\"n\":1}\n\n{\"n\":2}\r\n{broken\n[1]\n{\"n\":3} {\"n\":4}\n{\"n\":5}");
+    void keeps_events_on_one_line_and_rewrites_those_with_a_repeated_key() throws Exception {
+        HttpResponse<String> r = send(ingestWeb(), "[{\n  \"a\": 1,\r\n  \"b\": \"x\"\n}, {\"k\":1,\"k\":2}, {\"_time\":\"nope\"}]");
 
-        JsonNode body = json(r);
+        assertThat(json(r).get("ingested").asInt()).isEqualTo(2);
+        assertThat(json(r).get("failures").get(0).get("error").asText()).contains("event 2").contains("_time");
+        assertThat(published()).containsExactly("{   \"a\": 1,    \"b\": \"x\" }", "{\"k\":1}");
+    }
+
+    @Test
+    void reads_ndjson_refusing_a_bad_line_alone_and_resuming_on_the_next() throws Exception {
+        byte[] body = ("{\"n\":1}\n\n{\"n\":2}\r\n{broken\n[1]\n{\"n\":3} {\"n\":4}\n{\"bad\":\"X\"}\n{\"n\":5,\n \"m\":6}\n{\"n\":7}")
+                .getBytes(UTF_8);
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == 'X') {
+                body[i] = (byte) 0xff; // invalid UTF-8 inside a string
+            }
+        }
+        HttpResponse<String> r = send(ingestWeb().header("Content-Type", "application/x-ndjson"), body);
+
+        JsonNode out = json(r);
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(body.get("ingested").asInt()).isEqualTo(3);
-        assertThat(body.get("failed").asInt()).isEqualTo(3);
-        assertThat(published()).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":5}");
+        assertThat(out.get("failed").asInt()).isEqualTo(3);
+        assertThat(out.get("failures").get(0).get("error").asText()).contains("invalid JSON");
+        assertThat(out.get("failures").get(1).get("error").asText()).contains("JSON object");
+        assertThat(out.get("failures").get(2).get("error").asText()).contains("UTF-8");
+        assertThat(published()).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}",
+                "{\"n\":5,  \"m\":6}", "{\"n\":7}");
     }
 
     @Test
@@ -289,7 +308,7 @@ class AxiomHandlerTest {
 
     @Test
     void answers_503_when_the_node_holds_too_many_bytes_and_frees_them_after_the_answer() throws Exception {
-        startWith(false, 64);
+        startWith(false, 128); // a JSON body counts twice while its events are built
         CompletableFuture<HttpResponse<String>> holding = http.sendAsync(
                 ingestWeb().POST(HttpRequest.BodyPublishers.ofString("[{\"a\":\"" + "x".repeat(40) + "\"}]")).build(),
                 HttpResponse.BodyHandlers.ofString());

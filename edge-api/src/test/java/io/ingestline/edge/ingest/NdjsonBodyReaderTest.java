@@ -1,0 +1,79 @@
+package io.ingestline.edge.ingest;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ingestline.model.BatchContext;
+import io.ingestline.model.BatchTarget;
+import io.ingestline.model.Dialect;
+import io.ingestline.model.RawBatch;
+import io.ingestline.model.RawBatchBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bodies far larger than the reader's buffer: values across buffer ends, and lines longer than the buffer. */
+class NdjsonBodyReaderTest {
+    private static final int MAX_EVENT = 1000;
+
+    private final RawBatchBuilder builder = new RawBatchBuilder(100_000);
+    private final EventWriter events = new EventWriter(builder, EventOptions.defaults(MAX_EVENT));
+
+    private List<String> read(byte[] body) throws Exception {
+        // a stream that hands out a few bytes at a time, as a network would
+        InputStream in = new ByteArrayInputStream(body) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 777));
+            }
+        };
+        NdjsonBodyReader.read(in, events, MAX_EVENT);
+        List<String> out = new ArrayList<>();
+        for (RawBatch b : builder.build(new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset("d"), "t", null,
+                Instant.EPOCH, null))) {
+            RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> out.add(new String(buf, off, len, UTF_8)));
+        }
+        return out;
+    }
+
+    @Test
+    void keeps_every_event_of_a_body_many_buffers_long_including_values_spread_over_lines() throws Exception {
+        StringBuilder body = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            String pad = "x".repeat(i % 50);
+            if (i % 97 == 0) {
+                body.append("{\"i\":").append(i).append(",\n\"pad\":\"").append(pad).append("\"}\n");
+                expected.add("{\"i\":" + i + ", \"pad\":\"" + pad + "\"}");
+            } else {
+                body.append("{\"i\":").append(i).append(",\"pad\":\"").append(pad).append("\"}\n");
+                expected.add("{\"i\":" + i + ",\"pad\":\"" + pad + "\"}");
+            }
+        }
+        assertThat(body.length()).isGreaterThan(3 * 64 * 1024);
+
+        assertThat(read(body.toString().getBytes(UTF_8))).containsExactlyElementsOf(expected);
+        assertThat(events.failures()).isEmpty();
+    }
+
+    @Test
+    void refuses_a_line_longer_than_the_buffer_and_goes_on() throws Exception {
+        String huge = "{\"big\":\"" + "y".repeat(200 * 1024) + "\"}";
+        byte[] body = ("{\"a\":1}\n" + huge + "\n{\"a\":2}\n{\"a\":3}").getBytes(UTF_8);
+
+        assertThat(read(body)).containsExactly("{\"a\":1}", "{\"a\":2}", "{\"a\":3}");
+        assertThat(events.failures()).hasSize(1);
+        assertThat(events.failures().get(0).error()).contains("limit");
+    }
+
+    @Test
+    void refuses_an_object_over_the_event_limit_that_fits_the_buffer() throws Exception {
+        byte[] body = ("{\"a\":1}\n{\"big\":\"" + "z".repeat(MAX_EVENT) + "\"}\n{\"a\":2}").getBytes(UTF_8);
+
+        assertThat(read(body)).containsExactly("{\"a\":1}", "{\"a\":2}");
+        assertThat(events.failures()).singleElement().satisfies(f -> assertThat(f.index()).isEqualTo(1));
+    }
+}
