@@ -14,6 +14,14 @@ if encoding and encoding ~= "" then
     wrk.headers["Content-Encoding"] = encoding
 end
 
+-- With $DELAY_MS, each connection waits that long before each request: a paced load below the peak.
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "")
+if delay_ms and delay_ms > 0 then
+    function delay()
+        return delay_ms
+    end
+end
+
 function done(summary, latency, requests)
     local e = summary.errors
     io.write(string.format(

@@ -48,6 +48,12 @@ final class WrkLoad {
 
     static Result run(String url, Path body, String token, String encoding, int connections, Duration warmup,
             Duration measured, Path work) throws Exception {
+        return run(url, body, token, encoding, connections, 0, warmup, measured, work);
+    }
+
+    /** @param delayMs pause of each connection before each request; 0 for none (closed loop at full speed) */
+    static Result run(String url, Path body, String token, String encoding, int connections, long delayMs,
+            Duration warmup, Duration measured, Path work) throws Exception {
         Path script = work.resolve("post-body.lua");
         if (!Files.exists(script)) {
             try (InputStream in = WrkLoad.class.getResourceAsStream("/post-body.lua")) {
@@ -55,7 +61,7 @@ final class WrkLoad {
             }
         }
         Map<String, String> env = new HashMap<>(Map.of("BODY_FILE", body.toString(), "TOKEN", token,
-                "CONTENT_ENCODING", encoding == null ? "" : encoding));
+                "CONTENT_ENCODING", encoding == null ? "" : encoding, "DELAY_MS", Long.toString(delayMs)));
         once(url, script, env, connections, warmup);
         return once(url, script, env, connections, measured);
     }

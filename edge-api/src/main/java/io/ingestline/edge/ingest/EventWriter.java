@@ -135,8 +135,8 @@ public final class EventWriter {
                 fieldNames = java.util.Arrays.copyOf(fieldNames, names * 2);
             }
             for (int i = 0; i < names && !rewrite; i++) {
-                // Jackson interns field names, so a repeated key is the same String object.
-                rewrite = fieldNames[i] == name || fieldNames[i].equals(name);
+                // The shared factory canonicalises and interns field names, so a repeated key is the same object.
+                rewrite = fieldNames[i] == name;
             }
             fieldNames[names++] = name;
             if (name.equals(EventOptions.TIME) && v != JsonToken.VALUE_NULL) {
