@@ -212,8 +212,8 @@ public final class EdgeBenchmark {
         }
         CompletableFuture.allOf(workers.toArray(new CompletableFuture[0])).get();
         line(String.format(Locale.ROOT, "Memory: 32 concurrent requests of %.1f MB (%d events) for 20 s against an edge "
-                + "with -Xmx512m: answers %s; highest heap in use seen %.0f MB.", body.length / 1e6, perBody,
-                new java.util.TreeMap<>(statuses), maxHeap.get() / 1e6));
+                + "with -Xmx512m: answers %s; highest heap in use seen %.0f MiB.", body.length / 1e6, perBody,
+                new java.util.TreeMap<>(statuses), maxHeap.get() / (1024.0 * 1024)));
     }
 
     private static void createTopics(String bootstrap) throws Exception {

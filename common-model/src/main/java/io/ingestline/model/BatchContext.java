@@ -10,13 +10,9 @@ import java.util.Objects;
  * @param target    dataset or DCR stream
  * @param tokenId   id of the token that authenticated it (never the secret)
  * @param requestId the client's request id, for duplicate detection; null when the client gave none
- * @param receivedAt when the edge received it; the time of events that carry none
- * @param timeField the field holding each event's time; null means {@code _time}
+ * @param receivedAt when the edge received it; the time of events that carry none in {@code _time}
  */
-public record BatchContext(
-        Dialect dialect, BatchTarget target, String tokenId, String requestId, Instant receivedAt, String timeField) {
-
-    public static final String DEFAULT_TIME_FIELD = "_time";
+public record BatchContext(Dialect dialect, BatchTarget target, String tokenId, String requestId, Instant receivedAt) {
 
     public BatchContext {
         Objects.requireNonNull(dialect, "dialect");
@@ -26,13 +22,5 @@ public record BatchContext(
         if (requestId != null && requestId.isEmpty()) {
             requestId = null;
         }
-        if (timeField != null && (timeField.isEmpty() || timeField.equals(DEFAULT_TIME_FIELD))) {
-            timeField = null;
-        }
-    }
-
-    /** The field holding each event's time. */
-    public String effectiveTimeField() {
-        return timeField == null ? DEFAULT_TIME_FIELD : timeField;
     }
 }

@@ -34,8 +34,6 @@ public final class IngestHeaders {
     public static final String REQUEST = "ingest.request";
     /** When the edge received the request. */
     public static final String RECEIVED = "ingest.received";
-    /** Field that holds each event's time, when not {@code _time}. */
-    public static final String TIME_FIELD = "ingest.time-field";
     /** An event's time, on dataset topics: lets a sink partition by hour without parsing the event. */
     public static final String EVENT_TIME = "ingest.event-time";
 

@@ -10,7 +10,7 @@ import org.apache.kafka.common.header.Headers;
  * Writes a {@link RawBatch}'s metadata to record headers and reads it back. The headers: {@code ingest.v},
  * {@code ingest.format}, {@code ingest.batch}, {@code ingest.part}, {@code ingest.count}, {@code ingest.dialect},
  * {@code ingest.dataset} or {@code ingest.dcr} + {@code ingest.stream}, {@code ingest.token}, {@code ingest.received},
- * and when present {@code ingest.request} and {@code ingest.time-field} (see {@link IngestHeaders}).
+ * and when present {@code ingest.request} (see {@link IngestHeaders}).
  */
 public final class RawBatchCodec {
     private RawBatchCodec() {
@@ -35,9 +35,6 @@ public final class RawBatchCodec {
         if (c.requestId() != null) {
             put(headers, IngestHeaders.REQUEST, c.requestId());
         }
-        if (c.timeField() != null) {
-            put(headers, IngestHeaders.TIME_FIELD, c.timeField());
-        }
     }
 
     /** Reads a raw batch from a record's headers and value; a record that breaks the contract throws. */
@@ -60,8 +57,7 @@ public final class RawBatchCodec {
                     target(headers),
                     required(headers, IngestHeaders.TOKEN),
                     get(headers, IngestHeaders.REQUEST),
-                    Instant.ofEpochMilli(Long.parseLong(required(headers, IngestHeaders.RECEIVED))),
-                    get(headers, IngestHeaders.TIME_FIELD));
+                    Instant.ofEpochMilli(Long.parseLong(required(headers, IngestHeaders.RECEIVED))));
             return new RawBatch(
                     required(headers, IngestHeaders.BATCH),
                     Integer.parseInt(part[0]),

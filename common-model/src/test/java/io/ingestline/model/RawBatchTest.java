@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class RawBatchTest {
     private static final BatchContext CONTEXT = new BatchContext(
-            Dialect.AXIOM, new BatchTarget.Dataset("web"), "tok1", "req-9", Instant.ofEpochMilli(1_700_000_000_123L), "ts");
+            Dialect.AXIOM, new BatchTarget.Dataset("web"), "tok1", "req-9", Instant.ofEpochMilli(1_700_000_000_123L));
 
     @Test
     void headers_round_trip_every_field() {
@@ -34,7 +34,7 @@ class RawBatchTest {
     @Test
     void stream_target_round_trips() {
         BatchContext azure = new BatchContext(Dialect.AZURE, new BatchTarget.Stream("dcr-1", "Custom-Foo"), "t", null,
-                Instant.EPOCH, null);
+                Instant.EPOCH);
         RecordHeaders headers = new RecordHeaders();
         RawBatchCodec.writeHeaders(new RawBatch("b", 0, 1, azure, 0, new byte[0]), headers);
 
@@ -58,7 +58,7 @@ class RawBatchTest {
     void key_keeps_retries_of_one_request_together_and_spreads_the_rest() {
         assertThat(new RawBatch("b1", 0, 1, CONTEXT, 0, new byte[0]).key()).isEqualTo("tok1/req-9");
         BatchContext noRequest = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset("web"), "tok1", null,
-                Instant.EPOCH, null);
+                Instant.EPOCH);
         assertThat(new RawBatch("b1", 0, 1, noRequest, 0, new byte[0]).key()).isEqualTo("b1");
     }
 

@@ -62,8 +62,8 @@ class ValidatorTopologyTest {
         raw.pipeInput(new TestRecord<>(batch.key().getBytes(UTF_8), batch.payload(), headers));
     }
 
-    private static RawBatch batch(String dataset, String timeField, String... lines) {
-        BatchContext c = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), "tok", null, RECEIVED, timeField);
+    private static RawBatch batch(String dataset, String... lines) {
+        BatchContext c = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), "tok", null, RECEIVED);
         String payload = String.join("\n", lines) + "\n";
         return new RawBatch("batch1", 0, 1, c, lines.length, payload.getBytes(UTF_8));
     }
@@ -74,7 +74,7 @@ class ValidatorTopologyTest {
 
     @Test
     void splits_a_batch_into_events_with_stable_ids_and_times() throws Exception {
-        pipe(batch("web", null, "{\"msg\":\"a\",\"_time\":\"2026-11-23T10:00:00Z\"}", "{\"msg\":\"b\"}"));
+        pipe(batch("web", "{\"msg\":\"a\",\"_time\":\"2026-11-23T10:00:00Z\"}", "{\"msg\":\"b\"}"));
 
         List<TestRecord<String, byte[]>> out = dataset("web").readRecordsToList();
         assertThat(out).hasSize(2);
@@ -91,18 +91,17 @@ class ValidatorTopologyTest {
     }
 
     @Test
-    void reads_the_time_from_the_batch_time_field_and_keeps_that_field() throws Exception {
-        pipe(batch("web", "ts", "{\"ts\":1700000000123,\"msg\":\"x\"}"));
+    void reads_epoch_times_and_writes_them_in_rfc_3339() throws Exception {
+        pipe(batch("web", "{\"_time\":1700000000123,\"msg\":\"x\"}"));
 
         JsonNode event = Json.mapper().readTree(dataset("web").readValue());
         assertThat(event.get("_time").asText()).isEqualTo("2023-11-14T22:13:20.123Z");
-        assertThat(event.get("ts").asLong()).isEqualTo(1700000000123L);
     }
 
     @Test
     void routes_each_batch_to_its_own_dataset_topic() {
-        pipe(batch("alpha", null, "{\"n\":1}"));
-        pipe(batch("beta", null, "{\"n\":2}", "{\"n\":3}"));
+        pipe(batch("alpha", "{\"n\":1}"));
+        pipe(batch("beta", "{\"n\":2}", "{\"n\":3}"));
 
         assertThat(dataset("alpha").readRecordsToList()).hasSize(1);
         assertThat(dataset("beta").readRecordsToList()).hasSize(2);
@@ -110,7 +109,7 @@ class ValidatorTopologyTest {
 
     @Test
     void sends_a_bad_event_to_the_dead_letters_with_its_bytes_and_reason_and_keeps_the_rest() {
-        pipe(batch("web", null, "{\"ok\":1}", "{not json", "{\"_time\":\"yesterday\"}", "[1,2]", "{\"ok\":2}"));
+        pipe(batch("web", "{\"ok\":1}", "{not json", "{\"_time\":\"yesterday\"}", "[1,2]", "{\"ok\":2}"));
 
         assertThat(dataset("web").readRecordsToList()).hasSize(2);
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
@@ -141,7 +140,7 @@ class ValidatorTopologyTest {
     @Test
     void dead_letters_events_of_a_stream_target_until_rules_exist() {
         BatchContext c = new BatchContext(Dialect.AZURE, new BatchTarget.Stream("dcr-1", "Custom-X"), "tok", null,
-                RECEIVED, null);
+                RECEIVED);
         pipe(new RawBatch("b2", 0, 1, c, 1, "{\"a\":1}\n".getBytes(UTF_8)));
 
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();

@@ -71,7 +71,7 @@ public final class AxiomHandler {
         EventOptions options = new EventOptions(ctx.queryParam("timestamp-field"), timeLayout(ctx), labels(ctx),
                 maxEventBytes);
         BatchContext context = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), token.id(),
-                requestId(ctx), received, null);
+                requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.header("Content-Encoding"), format,
                 options, csvFields(ctx), csvDelimiter(ctx));
         ctx.future(() -> ingestor.ingest(request).handle((outcome, error) -> {

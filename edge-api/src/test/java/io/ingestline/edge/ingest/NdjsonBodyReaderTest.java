@@ -33,7 +33,7 @@ class NdjsonBodyReaderTest {
         NdjsonBodyReader.read(in, events, MAX_EVENT);
         List<String> out = new ArrayList<>();
         for (RawBatch b : builder.build(new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset("d"), "t", null,
-                Instant.EPOCH, null))) {
+                Instant.EPOCH))) {
             RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> out.add(new String(buf, off, len, UTF_8)));
         }
         return out;

@@ -22,8 +22,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Splits a raw batch into events: parses each line, gives it its time ({@code _time} or the batch's time field; the
- * receive time when absent) and its stable id, and forwards it to its dataset's topic. A line or record that fails is
+ * Splits a raw batch into events: parses each line, gives it its time ({@code _time}; the receive time when absent) and its stable id, and forwards it to its dataset's topic. A line or record that fails is
  * forwarded to the dead letters with the reason; the rest of its batch goes on.
  */
 final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
@@ -70,11 +69,11 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         }
         Instant time;
         try {
-            JsonNode t = fields.get(c.effectiveTimeField());
+            JsonNode t = fields.get(EventEnvelope.TIME);
             time = t == null || t.isNull() ? c.receivedAt() : EventTime.parse(t);
         } catch (IllegalArgumentException e) {
             IllegalArgumentException reason = new IllegalArgumentException(
-                    "invalid time in field " + c.effectiveTimeField() + ": " + e.getMessage(), e);
+                    "invalid time in field " + EventEnvelope.TIME + ": " + e.getMessage(), e);
             deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_VALIDATE, reason, source, index);
             return;
         }
