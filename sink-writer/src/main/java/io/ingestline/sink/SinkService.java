@@ -55,11 +55,6 @@ public final class SinkService implements AutoCloseable {
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Whether every worker thread is still running. */
-    public boolean isHealthy() {
-        return threads.stream().allMatch(Thread::isAlive);
-    }
-
     @Override
     public void close() {
         workers.forEach(SinkWorker::stop);

@@ -72,10 +72,6 @@ public final class Validator implements AutoCloseable {
         return p;
     }
 
-    public KafkaStreams.State state() {
-        return streams.state();
-    }
-
     /** Completes with the error if the validator stopped on one. */
     public CompletableFuture<Throwable> failed() {
         return failed;

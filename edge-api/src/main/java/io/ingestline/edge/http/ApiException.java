@@ -1,7 +1,5 @@
 package io.ingestline.edge.http;
 
-import java.util.Locale;
-
 /** An error with the HTTP status and the message the client gets. */
 public final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -24,7 +22,7 @@ public final class ApiException extends RuntimeException {
             case 403 -> "forbidden";
             case 404 -> "not_found";
             case 413 -> "too_large";
-            default -> "status_" + Integer.toString(status).toLowerCase(Locale.ROOT);
+            default -> "status_" + status;
         };
     }
 }

@@ -12,8 +12,8 @@ import java.util.zip.ZipException;
 
 /**
  * Wraps a request body in the decoders its {@code Content-Encoding} names (gzip, zstd, deflate, identity, or a
- * comma-separated chain of them), then in a {@link LimitedInputStream}: decoding is a stream, and it stops as soon
- * as the decoded bytes pass the limit, so a small bomb costs at most the limit.
+ * comma-separated chain of them), metered on both sides: decoding is a stream, and it stops as soon as the bytes
+ * pass the limit, so a small bomb costs at most the limit.
  */
 public final class BodyDecoder {
     private static final int BUFFER = 16 * 1024;
@@ -23,7 +23,7 @@ public final class BodyDecoder {
 
     /** @throws BadBodyException for an unknown encoding or a corrupt compressed header */
     public static InputStream decode(InputStream raw, String contentEncoding, long decodedLimit) {
-        InputStream in = new LimitedInputStream(raw, decodedLimit);
+        InputStream in = new MeteredInputStream(raw, MeteredInputStream.limit(decodedLimit));
         if (contentEncoding != null && !contentEncoding.isBlank()) {
             String[] codings = contentEncoding.split(",");
             // Codings are listed in the order they were applied: undo them from last to first.
@@ -31,7 +31,7 @@ public final class BodyDecoder {
                 in = decoder(in, codings[i].trim().toLowerCase(Locale.ROOT));
             }
         }
-        return new LimitedInputStream(in, decodedLimit);
+        return new MeteredInputStream(in, MeteredInputStream.limit(decodedLimit));
     }
 
     private static InputStream decoder(InputStream in, String coding) {

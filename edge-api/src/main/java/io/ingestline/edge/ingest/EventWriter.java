@@ -47,18 +47,14 @@ public final class EventWriter {
         return index;
     }
 
-    /** Copies the object the parser is at ({@code START_OBJECT}); leaves the parser at its {@code END_OBJECT}. */
-    public void json(JsonParser p) throws IOException {
-        json(p, false);
-    }
-
     /**
-     * Copies the object the parser is at; with {@code wholeInput}, the object must also be all the parser holds
-     * (one NDJSON line), checked before the event is taken.
+     * Rewrites the object the parser is at ({@code START_OBJECT}) compactly, leaving the parser at its
+     * {@code END_OBJECT}; with {@code wholeInput}, the object must also be all the parser holds, checked before the
+     * event is taken.
      *
      * @throws BadBodyException when {@code wholeInput} and more follows the object
      */
-    public void json(JsonParser p, boolean wholeInput) throws IOException {
+    void json(JsonParser p, boolean wholeInput) throws IOException {
         int at = index++;
         buf.reset();
         seen.clear();

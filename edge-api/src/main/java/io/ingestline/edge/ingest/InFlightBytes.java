@@ -31,10 +31,6 @@ public final class InFlightBytes {
         return used.get();
     }
 
-    public long cap() {
-        return cap;
-    }
-
     /** The node is at its in-flight limit: answer 503 with {@code Retry-After}. */
     public static final class NodeBusyException extends RuntimeException {
         private static final long serialVersionUID = 1L;

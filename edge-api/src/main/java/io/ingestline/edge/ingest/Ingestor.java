@@ -3,7 +3,6 @@ package io.ingestline.edge.ingest;
 import io.ingestline.edge.kafka.RawBatchPublisher;
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchBuilder;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,42 +73,33 @@ public final class Ingestor {
     private static void read(IngestRequest r, Budgeted body, EventWriter events) throws IOException {
         switch (r.format()) {
             case JSON -> {
-                byte[] whole = body.readAllBytes();
+                byte[] whole = body.stream().readAllBytes();
                 body.holdExtra(whole.length);
                 JsonBodyReader.read(whole, events);
             }
-            case NDJSON -> NdjsonBodyReader.read(body, events, r.events().maxEventBytes());
-            case CSV -> CsvBodyReader.read(body, events, r.csvFields(), r.csvDelimiter(), r.events().maxEventBytes());
+            case NDJSON -> NdjsonBodyReader.read(body.stream(), events, r.events().maxEventBytes());
+            case CSV -> CsvBodyReader.read(body.stream(), events, r.csvFields(), r.csvDelimiter(),
+                    r.events().maxEventBytes());
             default -> throw new IllegalStateException(r.format().name());
         }
     }
 
-    /** Counts decoded bytes against the node's in-flight budget as they are read. */
-    private final class Budgeted extends FilterInputStream {
+    /**
+     * A request's hold on the node's in-flight budget: the decoded bytes read so far, plus the whole of a JSON body
+     * while its events are copied out of it.
+     */
+    private final class Budgeted implements AutoCloseable {
+        private final InputStream stream;
         private long count;
         private long extra;
         private boolean released;
 
-        Budgeted(InputStream in) {
-            super(in);
+        Budgeted(InputStream decoded) {
+            this.stream = new MeteredInputStream(decoded, this::take);
         }
 
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                take(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n > 0) {
-                take(n);
-            }
-            return n;
+        InputStream stream() {
+            return stream;
         }
 
         private void take(long n) {
@@ -135,6 +125,11 @@ public final class Ingestor {
                 inFlight.release(count + extra);
                 extra = 0;
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            stream.close();
         }
     }
 }
