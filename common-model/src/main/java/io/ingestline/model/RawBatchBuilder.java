@@ -1,7 +1,7 @@
 package io.ingestline.model;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -14,7 +14,8 @@ public final class RawBatchBuilder {
     private final int maxPayloadBytes;
     private final Supplier<String> batchIds;
     private final List<Chunk> sealed = new ArrayList<>();
-    private ByteArrayOutputStream current;
+    private byte[] current;
+    private int currentSize;
     private int currentCount;
     private int totalEvents;
 
@@ -51,14 +52,17 @@ public final class RawBatchBuilder {
         if (!fits(length)) {
             throw new IllegalArgumentException("event of " + length + " bytes is over the record limit");
         }
-        if (current != null && current.size() + length + 1 > maxPayloadBytes) {
+        if (current != null && currentSize + length + 1 > maxPayloadBytes) {
             seal();
         }
         if (current == null) {
-            current = new ByteArrayOutputStream(Math.min(maxPayloadBytes, Math.max(256, length * 8)));
+            current = new byte[Math.min(maxPayloadBytes, Math.max(4096, length * 64))];
+        } else if (currentSize + length + 1 > current.length) {
+            current = Arrays.copyOf(current, Math.min(maxPayloadBytes, Math.max(current.length * 2, currentSize + length + 1)));
         }
-        current.write(buffer, offset, length);
-        current.write('\n');
+        System.arraycopy(buffer, offset, current, currentSize, length);
+        currentSize += length;
+        current[currentSize++] = '\n';
         currentCount++;
         totalEvents++;
     }
@@ -80,9 +84,11 @@ public final class RawBatchBuilder {
 
     private void seal() {
         if (current != null && currentCount > 0) {
-            sealed.add(new Chunk(current.toByteArray(), currentCount));
+            sealed.add(new Chunk(currentSize == current.length ? current : Arrays.copyOf(current, currentSize),
+                    currentCount));
         }
         current = null;
+        currentSize = 0;
         currentCount = 0;
     }
 

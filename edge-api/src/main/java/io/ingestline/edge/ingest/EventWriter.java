@@ -34,7 +34,6 @@ public final class EventWriter {
     private final List<EventFailure> failures = new ArrayList<>();
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
     private final Set<String> seen = new HashSet<>();
-    private String[] fieldNames = new String[32];
     private int index;
 
     public EventWriter(RawBatchBuilder builder, EventOptions options) {
@@ -106,64 +105,26 @@ public final class EventWriter {
     }
 
     /**
-     * Takes the object the parser is at ({@code START_OBJECT}, parsing {@code src}) as it was written when nothing in
-     * it needs rewriting: no labels, the time in {@code _time} and readable, no repeated key. Strings are skipped, not
-     * decoded, so this costs a fraction of a rewrite; anything else is rewritten from the same bytes. Line breaks
-     * between tokens become spaces, so the event stays on one line.
-     *
-     * @param base       where in {@code src} the parser's input starts (its offsets are relative to it)
-     * @param wholeInput the object must be all the parser holds (one NDJSON line)
+     * Takes an object that {@link JsonScanner} has checked, {@code src[start, end)}, as it was written when nothing in
+     * it needs a change: no labels, the time in {@code _time} and readable, no repeated or escaped key. Anything else
+     * is rewritten from the same bytes. Line breaks between tokens become spaces, so the event stays on one line.
      */
-    public void object(JsonParser p, byte[] src, int base, boolean wholeInput) throws IOException {
-        if (!options.passThrough()) {
-            json(p, wholeInput);
-            return;
-        }
-        int start = base + (int) p.currentTokenLocation().getByteOffset();
-        int startLine = p.currentTokenLocation().getLineNr();
-        boolean rewrite = false;
-        String timeError = null;
-        int names = 0;
-        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            if (names == fieldNames.length) {
-                fieldNames = java.util.Arrays.copyOf(fieldNames, names * 2);
-            }
-            for (int i = 0; i < names && !rewrite; i++) {
-                // The shared factory canonicalises and interns field names, so a repeated key is the same object.
-                rewrite = fieldNames[i] == name;
-            }
-            fieldNames[names++] = name;
-            if (name.equals(EventOptions.TIME) && v != JsonToken.VALUE_NULL) {
-                try {
-                    time(p);
-                } catch (IllegalArgumentException e) {
-                    timeError = "invalid time in field _time: " + e.getMessage();
-                }
-            } else {
-                p.skipChildren();
-            }
-        }
-        int end = base + (int) p.currentLocation().getByteOffset();
-        // Strings hold no raw line breaks, so an object that spans lines has them between tokens: the parser's line
-        // count tells, without another pass over the bytes.
-        boolean multiLine = p.currentLocation().getLineNr() != startLine;
-        if (wholeInput && p.nextToken() != null) {
-            index++;
-            throw new BadBodyException("more than one JSON value on the line");
-        }
-        if (rewrite) {
-            try (JsonParser again = FACTORY.createParser(src, start, end - start)) {
-                again.nextToken();
-                json(again, false);
+    void scanned(byte[] src, int start, int end, JsonScanner scan) throws IOException {
+        if (!options.passThrough() || scan.repeatedKey || scan.escapedKey) {
+            try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
+                p.nextToken();
+                json(p, false);
             }
             return;
         }
         int at = index++;
-        if (timeError != null) {
-            failures.add(new EventFailure(at, timeError));
-            return;
+        if (scan.timeStart >= 0) {
+            try {
+                scannedTime(src, scan.timeStart, scan.timeEnd);
+            } catch (IllegalArgumentException e) {
+                failures.add(new EventFailure(at, "invalid time in field _time: " + e.getMessage()));
+                return;
+            }
         }
         int len = end - start;
         if (len > options.maxEventBytes() || !builder.fits(len)) {
@@ -171,7 +132,7 @@ public final class EventWriter {
                     + options.maxEventBytes() + " bytes"));
             return;
         }
-        if (multiLine) {
+        if (scan.lineBreak) {
             byte[] copy = java.util.Arrays.copyOfRange(src, start, end);
             for (int i = 0; i < copy.length; i++) {
                 if (copy[i] == '\n' || copy[i] == '\r') {
@@ -181,6 +142,32 @@ public final class EventWriter {
             builder.add(copy, 0, copy.length);
         } else {
             builder.add(src, start, len);
+        }
+    }
+
+    /** Checks a {@code _time} value given as its JSON text; null means none. */
+    private static void scannedTime(byte[] src, int start, int end) throws IOException {
+        byte first = src[start];
+        if (first == 'n') {
+            return;
+        }
+        if (first == '"') {
+            boolean escaped = false;
+            for (int i = start + 1; i < end - 1 && !escaped; i++) {
+                escaped = src[i] == '\\';
+            }
+            if (!escaped) {
+                EventTime.parse(new String(src, start + 1, end - start - 2, java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
+            p.nextToken();
+            JsonNode n = p.currentToken() == JsonToken.VALUE_STRING ? NODES.textNode(p.getText()) : scalar(p);
+            if (n == null || !(n.isTextual() || n.isNumber())) {
+                throw new IllegalArgumentException("time must be a string or a number");
+            }
+            EventTime.parse(n);
         }
     }
 

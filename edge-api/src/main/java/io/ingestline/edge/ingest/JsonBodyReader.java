@@ -1,61 +1,92 @@
 package io.ingestline.edge.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import io.ingestline.model.Json;
 import java.io.IOException;
 
 /**
- * Reads a JSON body, an array of objects or one object. An array element that is not an object is refused on its
- * own; a body that is not valid JSON (syntax, UTF-8, nesting deeper than {@value Json#MAX_NESTING_DEPTH}) is refused
- * whole, since a parser cannot resume after it.
+ * Reads a JSON body, an array of objects or one object, with {@link JsonScanner}: one pass over the bytes, nothing
+ * built for events taken as written. An array element that is not an object is refused on its own; a body that is not
+ * valid JSON (syntax, UTF-8, nesting) is refused whole, with the line and column of the fault.
  */
 final class JsonBodyReader {
-    private static final JsonFactory FACTORY = Json.mapper().getFactory();
-
     private JsonBodyReader() {
     }
 
     static void read(byte[] body, EventWriter events) throws IOException {
-        try (JsonParser p = FACTORY.createParser(body)) {
-            JsonToken first = p.nextToken();
-            if (first == JsonToken.START_OBJECT) {
-                events.object(p, body, 0, false);
-            } else if (first == JsonToken.START_ARRAY) {
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    if (t == null) {
-                        throw new BadBodyException("invalid JSON: the array is not closed");
-                    }
-                    if (t == JsonToken.START_OBJECT) {
-                        events.object(p, body, 0, false);
-                    } else {
-                        p.skipChildren();
-                        events.fail("event must be a JSON object, not " + describe(t));
-                    }
-                }
-            } else if (first == null) {
+        JsonScanner scan = new JsonScanner(body, body.length);
+        try {
+            int i = scan.skipSpace(0);
+            if (i == body.length) {
                 throw new BadBodyException("request body is empty");
+            }
+            if (body[i] == '{') {
+                int end = scan.scanObject(i);
+                events.scanned(body, i, end, scan);
+                i = end;
+            } else if (body[i] == '[') {
+                i = elements(body, scan.skipSpace(i + 1), scan, events);
             } else {
                 throw new BadBodyException("request body must be a JSON array of objects or one JSON object");
             }
-            if (p.nextToken() != null) {
+            if (scan.skipSpace(i) != body.length) {
                 throw new BadBodyException("invalid JSON: unexpected content after the end of the body");
             }
-        } catch (JsonProcessingException e) {
-            throw BadBodyException.of(e);
+        } catch (JsonScanner.Invalid e) {
+            throw new BadBodyException("invalid JSON at " + position(body, e.offset) + ": " + e.getMessage());
         }
     }
 
-    static String describe(JsonToken t) {
-        return switch (t) {
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> t.name();
+    /** Reads the elements of the top-level array from {@code i}; returns the position after its ']'. */
+    private static int elements(byte[] body, int i, JsonScanner scan, EventWriter events)
+            throws JsonScanner.Invalid, IOException {
+        if (i < body.length && body[i] == ']') {
+            return i + 1;
+        }
+        while (true) {
+            if (i >= body.length) {
+                throw new BadBodyException("invalid JSON: the array is not closed");
+            }
+            int start = i;
+            if (body[i] == '{') {
+                i = scan.scanObject(i);
+                events.scanned(body, start, i, scan);
+            } else {
+                i = scan.scanValue(i);
+                events.fail("event must be a JSON object, not " + describe(body[start]));
+            }
+            i = scan.skipSpace(i);
+            if (i < body.length && body[i] == ',') {
+                i = scan.skipSpace(i + 1);
+            } else if (i < body.length && body[i] == ']') {
+                return i + 1;
+            } else {
+                throw new BadBodyException("invalid JSON at " + position(body, i) + ": expected ',' or ']' in the array");
+            }
+        }
+    }
+
+    /** What a JSON value starting with {@code first} is, in words. */
+    static String describe(byte first) {
+        return switch (first) {
+            case '"' -> "a string";
+            case '[' -> "an array";
+            case 't', 'f' -> "a boolean";
+            case 'n' -> "null";
+            default -> "a number";
         };
+    }
+
+    /** "line L, column C" (from 1) of a byte offset. */
+    static String position(byte[] body, int offset) {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < Math.min(offset, body.length); i++) {
+            if (body[i] == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return "line " + line + ", column " + column;
     }
 }

@@ -1,25 +1,16 @@
 package io.ingestline.edge.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonEOFException;
-import io.ingestline.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads an NDJSON body as a stream of JSON values, a buffer at a time (about two events' limit), one parser per
- * buffer rather than one per line: memory stays bounded whatever the body's size. A value that is not an object is
+ * Reads an NDJSON body as a stream of JSON values, a buffer at a time (about two events' limit), checked with
+ * {@link JsonScanner} in one pass: memory stays bounded whatever the body's size. A value that is not an object is
  * refused alone. Where the text cannot be parsed (bad syntax, invalid UTF-8), the line holding the error is refused
  * and reading resumes on the next line. Like most NDJSON readers it also takes an object spread over lines, or two on
  * one line.
  */
 final class NdjsonBodyReader {
-    private static final JsonFactory FACTORY = Json.mapper().getFactory();
-
     private final InputStream in;
     private final EventWriter events;
     private final int maxEventBytes;
@@ -60,34 +51,28 @@ final class NdjsonBodyReader {
         }
     }
 
-    /** Parses {@code buf[0, end)}; returns how much of it was used: less than {@code end} when a value runs past it. */
+    /** Reads {@code buf[0, end)}; returns how much of it was used: less than {@code end} when a value runs past it. */
     private int region(int end) throws IOException {
-        int pos = 0;
+        JsonScanner scan = new JsonScanner(buf, end);
+        int pos = scan.skipSpace(0);
         while (pos < end) {
-            int lastEnd = pos;
-            try (JsonParser p = FACTORY.createParser(buf, pos, end - pos)) {
-                for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                    if (t == JsonToken.START_OBJECT) {
-                        events.object(p, buf, pos, false);
-                    } else {
-                        p.skipChildren();
-                        events.fail("event must be a JSON object, not " + JsonBodyReader.describe(t));
-                    }
-                    lastEnd = pos + (int) p.currentLocation().getByteOffset();
+            int start = pos;
+            try {
+                if (buf[pos] == '{') {
+                    pos = scan.scanObject(pos);
+                    events.scanned(buf, start, pos, scan);
+                } else {
+                    pos = scan.scanValue(pos);
+                    events.fail("event must be a JSON object, not " + JsonBodyReader.describe(buf[start]));
                 }
-                return end;
-            } catch (JsonEOFException e) {
-                if (!eof) {
-                    return lastEnd; // a value spread over lines goes on in the next buffer
+            } catch (JsonScanner.Invalid e) {
+                if (e.truncated && !eof) {
+                    return start; // a value spread over lines goes on in the next buffer
                 }
-                events.fail(BadBodyException.of(e).getMessage());
-                return end;
-            } catch (JsonProcessingException e) {
-                JsonLocation at = e.getLocation();
-                int error = at == null ? lastEnd : Math.max(lastEnd, pos + (int) Math.max(0, at.getByteOffset()));
-                events.fail(BadBodyException.of(e).getMessage());
-                pos = Math.max(nextLine(Math.min(error, end - 1), end), lastEnd + 1);
+                events.fail("invalid JSON: " + e.getMessage());
+                pos = nextLine(Math.max(e.offset, start), end);
             }
+            pos = scan.skipSpace(pos);
         }
         return end;
     }

@@ -1,0 +1,368 @@
+package io.ingestline.edge.ingest;
+
+import io.ingestline.model.Json;
+
+/**
+ * Checks JSON text (RFC 8259: strings with their escapes and valid UTF-8, numbers, literals, nesting up to
+ * {@value Json#MAX_NESTING_DEPTH}) without building anything: a single pass over the bytes. For a top-level object it
+ * also notes where the value of {@code _time} is, whether a key repeats, and whether a key has an escape (then the
+ * caller lets a full parser decide), so that an event needing no change can be taken as its bytes. Not thread-safe:
+ * one per request.
+ */
+final class JsonScanner {
+    private static final int MAX_KEYS = 1024;
+    private static final byte[] TIME = {'_', 't', 'i', 'm', 'e'};
+    /** Bytes a string's inner loop cannot simply step over: quote, backslash, control characters, non-ASCII. */
+    private static final boolean[] SPECIAL = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            SPECIAL[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
+        }
+    }
+
+    private final byte[] b;
+    private final int end;
+    private int depth;
+
+    // what the last scanObject found at its top level
+    private int[] keyStart = new int[32];
+    private int[] keyEnd = new int[32];
+    private int[] keyHash = new int[32];
+    private boolean stringEscaped;
+    private int keys;
+    int timeStart;
+    int timeEnd;
+    boolean repeatedKey;
+    boolean escapedKey;
+    boolean lineBreak;
+
+    JsonScanner(byte[] b, int end) {
+        this.b = b;
+        this.end = end;
+    }
+
+    /** A place where the text is not valid JSON. */
+    static final class Invalid extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int offset;
+        final boolean truncated;
+
+        Invalid(String message, int offset, boolean truncated) {
+            super(message, null, false, false);
+            this.offset = offset;
+            this.truncated = truncated;
+        }
+    }
+
+    /** The first position at or after {@code i} that is not JSON whitespace; notes line breaks. */
+    int skipSpace(int i) {
+        while (i < end) {
+            byte c = b[i];
+            if (c == ' ' || c == '\t') {
+                i++;
+            } else if (c == '\n' || c == '\r') {
+                lineBreak = true;
+                i++;
+            } else {
+                return i;
+            }
+        }
+        return i;
+    }
+
+    /** Checks the object at {@code i} (which holds '{'); returns the position after its '}'. */
+    int scanObject(int i) throws Invalid {
+        keys = 0;
+        timeStart = -1;
+        timeEnd = -1;
+        repeatedKey = false;
+        escapedKey = false;
+        lineBreak = false;
+        depth = 1;
+        i = skipSpace(i + 1);
+        if (at(i) == '}') {
+            return i + 1;
+        }
+        while (true) {
+            if (at(i) != '"') {
+                throw invalid("expected a field name in double quotes", i);
+            }
+            int ks = i + 1;
+            i = scanString(i);
+            topLevelKey(ks, i - 1);
+            i = skipSpace(i);
+            if (at(i) != ':') {
+                throw invalid("expected ':' after a field name", i);
+            }
+            i = skipSpace(i + 1);
+            int vs = i;
+            i = scanValue(i);
+            if (isTime(ks, keyEnd[keys - 1])) {
+                timeStart = vs;
+                timeEnd = i;
+            }
+            i = skipSpace(i);
+            int c = at(i);
+            if (c == ',') {
+                i = skipSpace(i + 1);
+            } else if (c == '}') {
+                return i + 1;
+            } else {
+                throw invalid("expected ',' or '}' in an object", i);
+            }
+        }
+    }
+
+    /** Checks any value at {@code i}; returns the position after it. */
+    int scanValue(int i) throws Invalid {
+        int c = at(i);
+        switch (c) {
+            case '"':
+                return scanString(i);
+            case '{':
+                return scanNested(i, '}');
+            case '[':
+                return scanNested(i, ']');
+            case 't':
+                return literal(i, "true");
+            case 'f':
+                return literal(i, "false");
+            case 'n':
+                return literal(i, "null");
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    return scanNumber(i);
+                }
+                throw invalid(c < 0 ? "unexpected end of input" : "unexpected character '" + (char) c + "'", i);
+        }
+    }
+
+    private int scanNested(int i, char close) throws Invalid {
+        if (++depth > Json.MAX_NESTING_DEPTH) {
+            throw new Invalid("JSON too deeply nested (more than " + Json.MAX_NESTING_DEPTH + " levels)", i, false);
+        }
+        i = skipSpace(i + 1);
+        if (at(i) == close) {
+            depth--;
+            return i + 1;
+        }
+        while (true) {
+            if (close == '}') {
+                if (at(i) != '"') {
+                    throw invalid("expected a field name in double quotes", i);
+                }
+                i = skipSpace(scanString(i));
+                if (at(i) != ':') {
+                    throw invalid("expected ':' after a field name", i);
+                }
+                i = skipSpace(i + 1);
+            }
+            i = skipSpace(scanValue(i));
+            int c = at(i);
+            if (c == ',') {
+                i = skipSpace(i + 1);
+            } else if (c == close) {
+                depth--;
+                return i + 1;
+            } else {
+                throw invalid("expected ',' or '" + close + "'", i);
+            }
+        }
+    }
+
+    /** Checks the string starting at the quote at {@code i}; returns the position after its closing quote. */
+    private int scanString(int i) throws Invalid {
+        i++;
+        stringEscaped = false;
+        while (i < end) {
+            int c = b[i] & 0xff;
+            if (!SPECIAL[c]) {
+                i++;
+                continue;
+            }
+            if (c == '"') {
+                return i + 1;
+            }
+            if (c == '\\') {
+                stringEscaped = true;
+                i = escape(i);
+            } else if (c < 0x20) {
+                throw invalid("unescaped control character in a string", i);
+            } else {
+                i = utf8(i, c);
+            }
+        }
+        throw new Invalid("unexpected end of input in a string", i, true);
+    }
+
+    private int escape(int i) throws Invalid {
+        int c = at(i + 1);
+        switch (c) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+                return i + 2;
+            case 'u':
+                for (int k = i + 2; k < i + 6; k++) {
+                    int h = at(k);
+                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'))) {
+                        throw invalid("invalid \\u escape", k);
+                    }
+                }
+                return i + 6;
+            default:
+                throw invalid("invalid escape in a string", i);
+        }
+    }
+
+    /** Checks one UTF-8 sequence whose first byte {@code c} is at {@code i} (Unicode table 3-7). */
+    private int utf8(int i, int c) throws Invalid {
+        int n;
+        int lo = 0x80;
+        int hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0) {
+                lo = 0xA0;
+            } else if (c == 0xED) {
+                hi = 0x9F;
+            }
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0) {
+                lo = 0x90;
+            } else if (c == 0xF4) {
+                hi = 0x8F;
+            }
+        } else {
+            throw invalid("invalid UTF-8 start byte 0x" + Integer.toHexString(c), i);
+        }
+        for (int k = 1; k <= n; k++) {
+            int d = at(i + k);
+            if (d < 0) {
+                throw new Invalid("unexpected end of input in a string", i + k, true);
+            }
+            if (d < lo || d > hi) {
+                throw invalid("invalid UTF-8 middle byte 0x" + Integer.toHexString(d), i + k);
+            }
+            lo = 0x80;
+            hi = 0xBF;
+        }
+        return i + n + 1;
+    }
+
+    private int scanNumber(int i) throws Invalid {
+        int start = i;
+        if (at(i) == '-') {
+            i++;
+        }
+        int c = at(i);
+        if (c == '0') {
+            i++;
+        } else if (c >= '1' && c <= '9') {
+            while (isDigit(at(i))) {
+                i++;
+            }
+        } else {
+            throw invalid("invalid number", start);
+        }
+        if (at(i) == '.') {
+            i++;
+            if (!isDigit(at(i))) {
+                throw invalid("invalid number: digits must follow '.'", i);
+            }
+            while (isDigit(at(i))) {
+                i++;
+            }
+        }
+        c = at(i);
+        if (c == 'e' || c == 'E') {
+            i++;
+            c = at(i);
+            if (c == '+' || c == '-') {
+                i++;
+            }
+            if (!isDigit(at(i))) {
+                throw invalid("invalid number: digits must follow the exponent", i);
+            }
+            while (isDigit(at(i))) {
+                i++;
+            }
+        }
+        if (isDigit(at(i))) {
+            throw invalid("invalid number: leading zero", start);
+        }
+        return i;
+    }
+
+    private int literal(int i, String word) throws Invalid {
+        for (int k = 0; k < word.length(); k++) {
+            int c = at(i + k);
+            if (c != word.charAt(k)) {
+                throw c < 0 ? new Invalid("unexpected end of input", i + k, true)
+                        : invalid("unrecognised token, expected " + word, i);
+            }
+        }
+        return i + word.length();
+    }
+
+    private void topLevelKey(int start, int stop) throws Invalid {
+        escapedKey |= stringEscaped;
+        int len = stop - start;
+        int hash = len;
+        for (int k = start; k < stop; k++) {
+            hash = 31 * hash + b[k];
+        }
+        for (int k = 0; k < keys && !repeatedKey; k++) {
+            repeatedKey = keyHash[k] == hash && keyEnd[k] - keyStart[k] == len && same(keyStart[k], start, len);
+        }
+        if (keys == keyStart.length) {
+            if (keys == MAX_KEYS) {
+                throw invalid("more than " + MAX_KEYS + " fields in one event", start);
+            }
+            keyStart = java.util.Arrays.copyOf(keyStart, keys * 2);
+            keyEnd = java.util.Arrays.copyOf(keyEnd, keys * 2);
+            keyHash = java.util.Arrays.copyOf(keyHash, keys * 2);
+        }
+        keyStart[keys] = start;
+        keyEnd[keys] = stop;
+        keyHash[keys] = hash;
+        keys++;
+    }
+
+    private boolean isTime(int start, int stop) {
+        return stop - start == TIME.length && b[start] == '_' && same(start, TIME);
+    }
+
+    private boolean same(int a, int c, int len) {
+        for (int k = 0; k < len; k++) {
+            if (b[a + k] != b[c + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean same(int a, byte[] word) {
+        for (int k = 0; k < word.length; k++) {
+            if (b[a + k] != word[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The byte at {@code i}, or -1 past the end. */
+    private int at(int i) {
+        return i < end ? b[i] & 0xff : -1;
+    }
+
+    private Invalid invalid(String message, int i) {
+        return new Invalid(message, i, i >= end);
+    }
+}

@@ -1,0 +1,139 @@
+package io.ingestline.edge.ingest;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.ingestline.model.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonScannerTest {
+    private static int scan(String json) throws JsonScanner.Invalid {
+        byte[] b = json.getBytes(UTF_8);
+        return new JsonScanner(b, b.length).scanObject(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{}", "{\"a\":1}", "{ \"a\" : [1, -2.5e+3, 0, 0.0, 1E9, true, false, null, \"x\", {}, []] }",
+        "{\"s\":\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uD83D\\uDE00\"}", "{\"u\":\"é ünï 日本 😀\"}",
+        "{\"n\":{\"m\":{\"o\":[[[]]]}}}", "{\"a\":1,\"b\":2}",
+    })
+    void accepts_valid_objects_and_ends_after_the_brace(String json) throws Exception {
+        assertThat(scan(json)).isEqualTo(json.getBytes(UTF_8).length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{a:1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}",
+        "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":NaN}", "{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}",
+        "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":{\"b\"}}", "{\"a\":'x'}", "{\"a\":1 \"b\":2}",
+    })
+    void refuses_invalid_objects(String json) {
+        assertThatThrownBy(() -> scan(json)).isInstanceOf(JsonScanner.Invalid.class);
+    }
+
+    @Test
+    void refuses_invalid_utf8_and_control_characters() {
+        for (byte[] bad : List.of(new byte[] {(byte) 0xff}, new byte[] {(byte) 0xc0, (byte) 0x80},
+                new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {(byte) 0xe2, (byte) 0x82},
+                new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, new byte[] {0x01})) {
+            byte[] b = new byte[8 + bad.length];
+            byte[] head = "{\"a\":\"".getBytes(UTF_8);
+            System.arraycopy(head, 0, b, 0, head.length);
+            System.arraycopy(bad, 0, b, head.length, bad.length);
+            b[head.length + bad.length] = '"';
+            b[head.length + bad.length + 1] = '}';
+            assertThatThrownBy(() -> new JsonScanner(b, b.length).scanObject(0)).isInstanceOf(JsonScanner.Invalid.class);
+        }
+    }
+
+    @Test
+    void notes_the_time_value_repeated_and_escaped_keys_and_line_breaks() throws Exception {
+        byte[] b = "{\"a\":1,\n\"_time\": \"2026-11-23T10:00:00Z\" ,\"b\":{\"_time\":1}}".getBytes(UTF_8);
+        JsonScanner s = new JsonScanner(b, b.length);
+        s.scanObject(0);
+        assertThat(new String(b, s.timeStart, s.timeEnd - s.timeStart, UTF_8)).isEqualTo("\"2026-11-23T10:00:00Z\"");
+        assertThat(s.repeatedKey).isFalse();
+        assertThat(s.lineBreak).isTrue();
+
+        byte[] r = "{\"a\":1,\"b\":2,\"a\":3}".getBytes(UTF_8);
+        JsonScanner rs = new JsonScanner(r, r.length);
+        rs.scanObject(0);
+        assertThat(rs.repeatedKey).isTrue();
+        assertThat(rs.timeStart).isEqualTo(-1);
+
+        byte[] e = "{\"\\u0061\":1}".getBytes(UTF_8);
+        JsonScanner es = new JsonScanner(e, e.length);
+        es.scanObject(0);
+        assertThat(es.escapedKey).isTrue();
+    }
+
+    @Test
+    void refuses_nesting_deeper_than_the_limit() {
+        String deep = "{\"a\":" + "[".repeat(Json.MAX_NESTING_DEPTH) + "]".repeat(Json.MAX_NESTING_DEPTH) + "}";
+        assertThatThrownBy(() -> scan(deep)).hasMessageContaining("nested");
+    }
+
+    /** Differential check against Jackson on valid objects mangled at random: same verdict, same end. */
+    @Test
+    void agrees_with_jackson_on_thousands_of_mangled_objects() throws Exception {
+        Random r = new Random(7);
+        String[] seeds = {
+            "{\"ts\":\"2026-11-23T12:40:07.025Z\",\"level\":\"INFO\",\"n\":-12.5e3,\"ok\":true,\"x\":null,\"arr\":[1,{\"k\":\"v\"}]}",
+            "{\"msg\":\"é \\\" \\\\ \\u00e9\",\"deep\":{\"a\":{\"b\":[0,1.0,2e-2]}}}",
+        };
+        byte[] alphabet = "{}[]\":,.-+eE0123456789 \\utrfnal\n".getBytes(UTF_8);
+        List<String> disagreements = new ArrayList<>();
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = seeds[round % seeds.length].getBytes(UTF_8);
+            int edits = 1 + r.nextInt(3);
+            for (int k = 0; k < edits && b.length > 1; k++) {
+                int at = 1 + r.nextInt(b.length - 1);
+                switch (r.nextInt(3)) {
+                    case 0 -> b[at] = alphabet[r.nextInt(alphabet.length)];
+                    case 1 -> b = java.util.Arrays.copyOf(b, at);
+                    default -> b[at] = (byte) r.nextInt(256);
+                }
+            }
+            byte[] mangled = b;
+            String ours = verdict(() -> new JsonScanner(mangled, mangled.length).scanObject(0));
+            String theirs = jackson(mangled);
+            if (!ours.equals(theirs)) {
+                disagreements.add(new String(mangled, UTF_8) + " ours=" + ours + " jackson=" + theirs);
+            }
+        }
+        assertThat(disagreements).isEmpty();
+    }
+
+    private interface Scan {
+        int run() throws Exception;
+    }
+
+    private static String verdict(Scan s) {
+        try {
+            return "end " + s.run();
+        } catch (Exception e) {
+            return "invalid";
+        }
+    }
+
+    private static String jackson(byte[] b) {
+        try (JsonParser p = Json.mapper().getFactory().createParser(b)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return "invalid";
+            }
+            p.skipChildren();
+            return "end " + p.currentLocation().getByteOffset();
+        } catch (Exception e) {
+            return "invalid";
+        }
+    }
+}
