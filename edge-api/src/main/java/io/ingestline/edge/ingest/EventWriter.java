@@ -20,10 +20,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns each event of one request into its canonical form, one compact JSON object, and adds it to the request's
- * raw batches: the time field becomes {@code _time} in RFC 3339 (UTC), labels are added, a repeated key keeps its
- * first value, numbers keep their exact text. An event that cannot be taken (bad time, too large) is recorded as a
- * failure and the others go on. Not thread-safe: one per request.
+ * Adds each event of one request to the request's raw batches, on one line: as written when nothing needs a change
+ * ({@link #scanned}), else rewritten compactly ({@link #json}, {@link #strings}): the time field becomes {@code _time}
+ * in RFC 3339 (UTC), labels are added, a repeated key keeps its first value, numbers keep their exact text. An event
+ * that cannot be taken (bad time, too large) is recorded as a failure and the others go on. Not thread-safe: one per
+ * request.
  */
 public final class EventWriter {
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
