@@ -50,7 +50,7 @@ final class JsonBodyReader {
                 i = scan.scanObject(i);
                 events.scanned(body, start, i, scan);
             } else {
-                i = scan.scanValue(i);
+                i = scan.scanTopValue(i);
                 events.fail("event must be a JSON object, not " + describe(body[start]));
             }
             i = scan.skipSpace(i);

@@ -114,8 +114,13 @@ final class JsonScanner {
         }
     }
 
-    /** Checks any value at {@code i}; returns the position after it. */
-    int scanValue(int i) throws Invalid {
+    /** Checks a whole value at {@code i} (an event that is not an object); returns the position after it. */
+    int scanTopValue(int i) throws Invalid {
+        depth = 0;
+        return scanValue(i);
+    }
+
+    private int scanValue(int i) throws Invalid {
         int c = at(i);
         switch (c) {
             case '"':

@@ -62,7 +62,7 @@ final class NdjsonBodyReader {
                     pos = scan.scanObject(pos);
                     events.scanned(buf, start, pos, scan);
                 } else {
-                    pos = scan.scanValue(pos);
+                    pos = scan.scanTopValue(pos);
                     events.fail("event must be a JSON object, not " + JsonBodyReader.describe(buf[start]));
                 }
             } catch (JsonScanner.Invalid e) {

@@ -70,6 +70,17 @@ class NdjsonBodyReaderTest {
     }
 
     @Test
+    void nesting_left_open_by_a_broken_line_does_not_count_against_the_next_value() throws Exception {
+        String broken = "{\"a\":" + "[".repeat(190) + " x\n";
+        byte[] body = (broken + "[" .repeat(20) + "]".repeat(20) + "\n{\"ok\":1}\n").getBytes(UTF_8);
+
+        assertThat(read(body)).containsExactly("{\"ok\":1}");
+        assertThat(events.failures()).hasSize(2);
+        assertThat(events.failures().get(0).error()).contains("unexpected character 'x'");
+        assertThat(events.failures().get(1).error()).contains("JSON object").doesNotContain("nested");
+    }
+
+    @Test
     void refuses_an_object_over_the_event_limit_that_fits_the_buffer() throws Exception {
         byte[] body = ("{\"a\":1}\n{\"big\":\"" + "z".repeat(MAX_EVENT) + "\"}\n{\"a\":2}").getBytes(UTF_8);
 
