@@ -70,7 +70,7 @@ public final class EventTime {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("time is empty");
         }
-        if (isNumber(s)) {
+        if (isEpochNumber(s)) {
             return s.indexOf('.') >= 0 ? fromEpochSeconds(new BigDecimal(s)) : fromEpoch(new BigInteger(s));
         }
         try {
@@ -115,7 +115,12 @@ public final class EventTime {
         return Instant.ofEpochSecond(whole.longValueExact(), nanos);
     }
 
-    private static boolean isNumber(String s) {
+    /** Whether a string is an epoch number (digits, an optional sign and decimal point), whatever a layout says. */
+    public static boolean isEpochNumber(String text) {
+        String s = text.trim();
+        if (s.isEmpty()) {
+            return false;
+        }
         int i = s.charAt(0) == '-' ? 1 : 0;
         if (i == s.length()) {
             return false;

@@ -64,7 +64,7 @@ public final class Validator implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         config.kafka().replication().ifPresent(rf -> p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf));
-        // The topology has no global state; enabling this now is what Kafka 5 will do anyway, and it stops a warning.
+        // The topology has no global state; Kafka 5 turns this on by default, so run as it will.
         p.put("processing.exception.handler.global.enabled", "true");
         p.putAll(config.streams());
         // Not overridable: an event is routed exactly once, or its batch is retried whole.

@@ -86,10 +86,13 @@ public final class RateLimiter {
             double eventWait = l.eventsPerSecond() > 0 && events <= 0 ? (1 - events) / l.eventsPerSecond() : 0;
             double byteWait = l.bytesPerSecond() > 0 && bytes <= 0 ? (1 - bytes) / l.bytesPerSecond() : 0;
             long retry = (long) Math.ceil(Math.max(eventWait, byteWait));
-            double refillEvents = l.eventsPerSecond() > 0 ? (l.eventsPerSecond() - events) / l.eventsPerSecond() : 0;
-            long limit = l.eventsPerSecond() > 0 ? l.eventsPerSecond() : l.bytesPerSecond();
-            long remaining = Math.max(0, (long) (l.eventsPerSecond() > 0 ? events : bytes));
-            return new State(eventsOk && bytesOk, limit, remaining, (long) Math.ceil(refillEvents), Math.max(retry, 1));
+            // The headers report one budget: events when limited, else bytes.
+            boolean byEvents = l.eventsPerSecond() > 0;
+            long limit = byEvents ? l.eventsPerSecond() : l.bytesPerSecond();
+            double left = byEvents ? events : bytes;
+            double refill = (limit - left) / limit;
+            return new State(eventsOk && bytesOk, limit, Math.max(0, (long) left), (long) Math.ceil(refill),
+                    Math.max(retry, 1));
         }
     }
 }

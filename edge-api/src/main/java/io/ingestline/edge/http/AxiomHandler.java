@@ -13,6 +13,7 @@ import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
+import io.ingestline.model.DatasetName;
 import io.ingestline.model.Dialect;
 import io.ingestline.model.Json;
 import io.javalin.http.Context;
@@ -89,18 +90,12 @@ public final class AxiomHandler {
         }));
     }
 
-    /** Axiom's rule: 1 to 128 ASCII letters, digits and '-'. */
+    /** Axiom's rule: the pipeline's dataset name rule, without the '_' that Azure's table names need. */
     static String axiomDatasetProblem(String name) {
-        if (name.isEmpty() || name.length() > 128) {
-            return "dataset name must be 1 to 128 characters";
+        if (name.indexOf('_') >= 0) {
+            return "dataset name may hold only ASCII letters, digits and '-'";
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
-                return "dataset name may hold only ASCII letters, digits and '-'";
-            }
-        }
-        return null;
+        return DatasetName.problem(name).orElse(null);
     }
 
     static String requestId(Context ctx) {

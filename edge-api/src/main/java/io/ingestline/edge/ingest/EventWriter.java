@@ -42,19 +42,8 @@ public final class EventWriter {
         this.options = options;
     }
 
-    /** The position the next event will have in the request. */
-    public int nextIndex() {
-        return index;
-    }
-
-    /**
-     * Rewrites the object the parser is at ({@code START_OBJECT}) compactly, leaving the parser at its
-     * {@code END_OBJECT}; with {@code wholeInput}, the object must also be all the parser holds, checked before the
-     * event is taken.
-     *
-     * @throws BadBodyException when {@code wholeInput} and more follows the object
-     */
-    void json(JsonParser p, boolean wholeInput) throws IOException {
+    /** Rewrites the object the parser is at ({@code START_OBJECT}) compactly, leaving the parser at its end. */
+    void json(JsonParser p) throws IOException {
         int at = index++;
         buf.reset();
         seen.clear();
@@ -99,9 +88,6 @@ public final class EventWriter {
             writeLabels(g);
             g.writeEndObject();
         }
-        if (wholeInput && p.nextToken() != null) {
-            throw new BadBodyException("more than one JSON value on the line");
-        }
         finish(at, timeError);
     }
 
@@ -114,7 +100,7 @@ public final class EventWriter {
         if (!options.passThrough() || scan.repeatedKey || scan.escapedKey) {
             try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
                 p.nextToken();
-                json(p, false);
+                json(p);
             }
             return;
         }
@@ -127,12 +113,6 @@ public final class EventWriter {
                 return;
             }
         }
-        int len = end - start;
-        if (len > options.maxEventBytes() || !builder.fits(len)) {
-            failures.add(new EventFailure(at, "event of " + len + " bytes is over the limit of "
-                    + options.maxEventBytes() + " bytes"));
-            return;
-        }
         if (scan.lineBreak) {
             byte[] copy = java.util.Arrays.copyOfRange(src, start, end);
             for (int i = 0; i < copy.length; i++) {
@@ -140,14 +120,14 @@ public final class EventWriter {
                     copy[i] = ' ';
                 }
             }
-            builder.add(copy, 0, copy.length);
+            add(at, copy, 0, copy.length);
         } else {
-            builder.add(src, start, len);
+            add(at, src, start, end - start);
         }
     }
 
     /** Checks a {@code _time} value given as its JSON text; null means none. */
-    private static void scannedTime(byte[] src, int start, int end) throws IOException {
+    private void scannedTime(byte[] src, int start, int end) throws IOException {
         byte first = src[start];
         if (first == 'n') {
             return;
@@ -164,11 +144,7 @@ public final class EventWriter {
         }
         try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
             p.nextToken();
-            JsonNode n = p.currentToken() == JsonToken.VALUE_STRING ? NODES.textNode(p.getText()) : scalar(p);
-            if (n == null || !(n.isTextual() || n.isNumber())) {
-                throw new IllegalArgumentException("time must be a string or a number");
-            }
-            EventTime.parse(n);
+            time(p);
         }
     }
 
@@ -221,14 +197,18 @@ public final class EventWriter {
             failures.add(new EventFailure(at, timeError));
             return;
         }
-        int size = buf.size();
-        if (size > options.maxEventBytes() || !builder.fits(size)) {
-            failures.add(new EventFailure(at, "event of " + size + " bytes is over the limit of "
+        byte[] bytes = buf.toByteArray();
+        add(at, bytes, 0, bytes.length);
+    }
+
+    /** Adds the event at {@code at} of the request, or records it as too large. */
+    private void add(int at, byte[] src, int start, int len) {
+        if (len > options.maxEventBytes() || !builder.fits(len)) {
+            failures.add(new EventFailure(at, "event of " + len + " bytes is over the limit of "
                     + options.maxEventBytes() + " bytes"));
             return;
         }
-        byte[] bytes = buf.toByteArray();
-        builder.add(bytes, 0, bytes.length);
+        builder.add(src, start, len);
     }
 
     private void writeLabels(JsonGenerator g) throws IOException {
@@ -267,23 +247,9 @@ public final class EventWriter {
     }
 
     private Instant time(String text) {
-        if (options.timeLayout() != null && !isEpoch(text)) {
+        if (options.timeLayout() != null && !EventTime.isEpochNumber(text)) {
             return options.timeLayout().parse(text);
         }
         return EventTime.parse(text);
-    }
-
-    private static boolean isEpoch(String s) {
-        String t = s.trim();
-        if (t.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if ((c < '0' || c > '9') && c != '.' && !(i == 0 && c == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -22,7 +22,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Splits a raw batch into events: parses each line, gives it its time ({@code _time}; the receive time when absent) and its stable id, and forwards it to its dataset's topic. A line or record that fails is
+ * Splits a raw batch into events: parses each line, gives it its time ({@code _time}; the receive time when absent)
+ * and its stable id, and forwards it to its dataset's topic. A line or record that fails is
  * forwarded to the dead letters with the reason; the rest of its batch goes on.
  */
 final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
