@@ -73,7 +73,7 @@ public final class EdgeBenchmark {
         List<Integer> connections = list("BENCH_CONNECTIONS", "8,32");
         List<Integer> batches = list("BENCH_BATCHES", "100,500");
         long producerRecords = setting("BENCH_PRODUCER_RECORDS", 4_000_000);
-        Path shared = Path.of(env.getOrDefault("BENCH_PAYLOADS", "../shared/bench/kafka-probe/perf/payloads.jsonl"));
+        Path shared = Payloads.sharedFile();
         List<byte[]> events = Payloads.load(shared, 5000);
         double avgEvent = events.stream().mapToInt(e -> e.length).average().orElse(0);
         line("# Edge benchmark, " + LocalDateTime.now().withNano(0));

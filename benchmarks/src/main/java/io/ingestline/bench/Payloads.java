@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code ../shared/bench/kafka-probe} when it is there (the same events the peer benchmark sends), else generated
  * the same way with a fixed seed.
  */
-final class Payloads {
+public final class Payloads {
     private static final String[] LEVELS = {"INFO", "INFO", "INFO", "WARN", "ERROR", "DEBUG"};
     private static final String[] SERVICES = {"auth-service", "checkout", "inventory", "search", "gateway", "billing"};
     private static final String[] METHODS = {"GET", "GET", "POST", "PUT", "DELETE"};
@@ -27,7 +27,12 @@ final class Payloads {
     private Payloads() {
     }
 
-    static List<byte[]> load(Path shared, int count) {
+    /** The events file: {@code BENCH_PAYLOADS}, else the peer benchmark's shared file. */
+    public static Path sharedFile() {
+        return Path.of(System.getenv().getOrDefault("BENCH_PAYLOADS", "../shared/bench/kafka-probe/perf/payloads.jsonl"));
+    }
+
+    public static List<byte[]> load(Path shared, int count) {
         if (shared != null && Files.isRegularFile(shared)) {
             try {
                 List<byte[]> out = new ArrayList<>();
@@ -44,7 +49,7 @@ final class Payloads {
         return generate(count);
     }
 
-    static List<byte[]> generate(int count) {
+    public static List<byte[]> generate(int count) {
         Random r = new Random(42);
         List<byte[]> out = new ArrayList<>(count);
         Instant base = Instant.parse("2026-11-23T12:00:00Z");
@@ -62,7 +67,7 @@ final class Payloads {
     }
 
     /** Request bodies of {@code perBody} events each, NDJSON, cycling through the events. */
-    static List<byte[]> ndjsonBodies(List<byte[]> events, int perBody, int bodies) {
+    public static List<byte[]> ndjsonBodies(List<byte[]> events, int perBody, int bodies) {
         List<byte[]> out = new ArrayList<>(bodies);
         int next = 0;
         for (int b = 0; b < bodies; b++) {
@@ -76,7 +81,7 @@ final class Payloads {
         return out;
     }
 
-    static byte[] gzip(byte[] data) {
+    public static byte[] gzip(byte[] data) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4);
             try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

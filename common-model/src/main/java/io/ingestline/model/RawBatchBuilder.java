@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 public final class RawBatchBuilder {
     private final int maxPayloadBytes;
     private final Supplier<String> batchIds;
+    private final int expectedBytes;
     private final List<Chunk> sealed = new ArrayList<>();
     private byte[] current;
     private int currentSize;
@@ -21,15 +22,28 @@ public final class RawBatchBuilder {
 
     /** @param maxPayloadBytes the largest payload a record may carry; a single event must fit in it, newline included */
     public RawBatchBuilder(int maxPayloadBytes) {
-        this(maxPayloadBytes, RawBatchBuilder::newBatchId);
+        this(maxPayloadBytes, 0);
+    }
+
+    /**
+     * @param expectedBytes how large the payload will likely be (0: unknown), so that its buffer is allocated once at
+     *                      that size rather than grown; a payload of exactly that size is then not copied either
+     */
+    public RawBatchBuilder(int maxPayloadBytes, int expectedBytes) {
+        this(maxPayloadBytes, expectedBytes, RawBatchBuilder::newBatchId);
     }
 
     public RawBatchBuilder(int maxPayloadBytes, Supplier<String> batchIds) {
+        this(maxPayloadBytes, 0, batchIds);
+    }
+
+    public RawBatchBuilder(int maxPayloadBytes, int expectedBytes, Supplier<String> batchIds) {
         if (maxPayloadBytes < 2) {
             throw new IllegalArgumentException("maxPayloadBytes " + maxPayloadBytes);
         }
         this.maxPayloadBytes = maxPayloadBytes;
         this.batchIds = batchIds;
+        this.expectedBytes = expectedBytes;
     }
 
     /** A random 128-bit id as 32 hex digits. */
@@ -56,7 +70,8 @@ public final class RawBatchBuilder {
             seal();
         }
         if (current == null) {
-            current = new byte[Math.min(maxPayloadBytes, Math.max(4096, length * 64))];
+            int expected = sealed.isEmpty() ? expectedBytes : 0; // the hint is for the whole request
+            current = new byte[Math.min(maxPayloadBytes, Math.max(Math.max(4096, length + 1), expected > 0 ? expected : length * 64))];
         } else if (currentSize + length + 1 > current.length) {
             current = Arrays.copyOf(current, Math.min(maxPayloadBytes, Math.max(current.length * 2, currentSize + length + 1)));
         }

@@ -75,11 +75,13 @@ class RawBatchTest {
         assertThat(lines).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}");
     }
 
-    @Test
-    void builder_splits_a_request_into_parts_under_the_limit_keeping_every_event_once() {
+    /** Whatever the size hint (none, too small, exact for no event, too large), the same parts come out. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 37, 100, 5000})
+    void builder_splits_a_request_into_parts_under_the_limit_keeping_every_event_once(int expectedBytes) {
         int limit = 100;
         AtomicInteger ids = new AtomicInteger();
-        RawBatchBuilder builder = new RawBatchBuilder(limit, () -> "b" + ids.getAndIncrement());
+        RawBatchBuilder builder = new RawBatchBuilder(limit, expectedBytes, () -> "b" + ids.getAndIncrement());
         List<String> events = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             String e = "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i % 7) + "\"}";

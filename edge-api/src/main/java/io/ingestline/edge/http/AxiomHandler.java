@@ -73,7 +73,8 @@ public final class AxiomHandler {
                 maxEventBytes);
         BatchContext context = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), token.id(),
                 requestId(ctx), received);
-        IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.header("Content-Encoding"), format,
+        IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
+                ctx.header("Content-Encoding"), format,
                 options, csvFields(ctx), csvDelimiter(ctx));
         ctx.future(() -> ingestor.ingest(request).handle((outcome, error) -> {
             if (error == null) {

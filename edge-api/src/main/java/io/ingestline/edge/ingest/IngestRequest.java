@@ -9,13 +9,14 @@ import java.util.List;
  *
  * @param context         dialect, target, token, request id, receive time
  * @param body            the body as received (still encoded)
+ * @param bodyLength      its {@code Content-Length}, or -1 when unknown: sizes the first raw batch's buffer
  * @param contentEncoding the {@code Content-Encoding} header, or null
  * @param format          how to read the decoded body
  * @param events          time field, time layout, labels, event size limit
  * @param csvFields       CSV field names given by the client, or null to read the header line
  * @param csvDelimiter    CSV field separator
  */
-public record IngestRequest(BatchContext context, InputStream body, String contentEncoding, BodyFormat format,
+public record IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding, BodyFormat format,
         EventOptions events, List<String> csvFields, char csvDelimiter) {
     public IngestRequest {
         csvFields = csvFields == null ? null : List.copyOf(csvFields);

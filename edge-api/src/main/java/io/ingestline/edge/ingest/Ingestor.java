@@ -43,7 +43,9 @@ public final class Ingestor {
         List<RawBatch> batches;
         EventWriter events;
         try (body) {
-            RawBatchBuilder builder = new RawBatchBuilder(maxRecordBytes);
+            // An NDJSON body whose events need no change becomes a payload of its own size.
+            RawBatchBuilder builder = new RawBatchBuilder(maxRecordBytes,
+                    (int) Math.min(maxRecordBytes, Math.max(0, request.bodyLength())));
             events = new EventWriter(builder, request.events());
             read(request, body, events);
             batches = builder.build(request.context());

@@ -11,10 +11,13 @@ import java.io.InputStream;
  * one line.
  */
 final class NdjsonBodyReader {
+    private static final int INITIAL_BUFFER = 64 * 1024;
     private final InputStream in;
     private final EventWriter events;
     private final int maxEventBytes;
-    private final byte[] buf;
+    /** Room for at least two events at the limit; it starts small and grows only when an event needs it. */
+    private final int maxBuffer;
+    private byte[] buf;
     private int len;
     private boolean eof;
 
@@ -22,7 +25,8 @@ final class NdjsonBodyReader {
         this.in = in;
         this.events = events;
         this.maxEventBytes = maxEventBytes;
-        this.buf = new byte[Math.max(64 * 1024, 2 * maxEventBytes + 2)];
+        this.maxBuffer = Math.max(INITIAL_BUFFER, 2 * maxEventBytes + 2);
+        this.buf = new byte[INITIAL_BUFFER];
     }
 
     static void read(InputStream body, EventWriter events, int maxEventBytes) throws IOException {
@@ -38,6 +42,10 @@ final class NdjsonBodyReader {
             // Parse up to the last line break, or everything at the end of the body.
             int end = eof ? len : lastLineBreak() + 1;
             int consumed = end == 0 ? 0 : region(end);
+            if (consumed == 0 && !eof && len == buf.length && buf.length < maxBuffer) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(maxBuffer, 2L * buf.length));
+                continue; // a value longer than the buffer: read on with more room
+            }
             if (consumed == 0 && !eof && len == buf.length) {
                 events.fail("event is over the limit of " + maxEventBytes + " bytes");
                 skipLine();

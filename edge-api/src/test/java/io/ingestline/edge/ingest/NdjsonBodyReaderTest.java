@@ -87,4 +87,24 @@ class NdjsonBodyReaderTest {
         assertThat(read(body)).containsExactly("{\"a\":1}", "{\"a\":2}");
         assertThat(events.failures()).singleElement().satisfies(f -> assertThat(f.index()).isEqualTo(1));
     }
+
+    @Test
+    void takes_an_event_larger_than_the_starting_buffer_when_the_limit_allows_it() throws Exception {
+        int limit = 300_000;
+        RawBatchBuilder big = new RawBatchBuilder(1_000_000);
+        EventWriter writer = new EventWriter(big, EventOptions.defaults(limit));
+        String large = "{\"big\":\"" + "q".repeat(200_000) + "\"}";
+        String over = "{\"big\":\"" + "r".repeat(limit) + "\"}";
+        byte[] body = ("{\"a\":1}\n" + large + "\n" + over + "\n{\"a\":2}\n").getBytes(UTF_8);
+
+        NdjsonBodyReader.read(new ByteArrayInputStream(body), writer, limit);
+
+        List<String> out = new ArrayList<>();
+        for (RawBatch b : big.build(new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset("d"), "t", null,
+                Instant.EPOCH))) {
+            RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> out.add(new String(buf, off, len, UTF_8)));
+        }
+        assertThat(out).containsExactly("{\"a\":1}", large, "{\"a\":2}");
+        assertThat(writer.failures()).singleElement().satisfies(f -> assertThat(f.index()).isEqualTo(2));
+    }
 }
