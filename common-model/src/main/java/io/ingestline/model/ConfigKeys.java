@@ -8,11 +8,17 @@ package io.ingestline.model;
 public final class ConfigKeys {
     /** API tokens: {@code token/<id>}, value {@code {"id","name","secretHash","datasets","capabilities","createdAt"}}. */
     public static final String TOKEN = "token/";
+    /** Data collection rules: {@code dcr/<immutableId>}, value as {@code DataCollectionRule.toJson()}. */
+    public static final String DCR = "dcr/";
 
     private ConfigKeys() {
     }
 
     public static String token(String id) {
         return TOKEN + id;
+    }
+
+    public static String dcr(String immutableId) {
+        return DCR + immutableId;
     }
 }

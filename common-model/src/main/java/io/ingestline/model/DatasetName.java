@@ -9,6 +9,11 @@ import java.util.Optional;
  */
 public final class DatasetName {
     public static final int MAX_LENGTH = 128;
+    /**
+     * Names that are paths of the ingest APIs ({@code /v1/drain}, {@code /v1/ingest/..}, {@code /v1/datasets/..}):
+     * a Baselime client could not reach a dataset so named, so no dialect may create one.
+     */
+    public static final java.util.Set<String> RESERVED = java.util.Set.of("drain", "ingest", "datasets");
 
     private DatasetName() {
     }
@@ -20,6 +25,9 @@ public final class DatasetName {
         }
         if (name.length() > MAX_LENGTH) {
             return Optional.of("dataset name is longer than " + MAX_LENGTH + " characters");
+        }
+        if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            return Optional.of("dataset name '" + name + "' is reserved: /v1/" + name + " is a path of the ingest API");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

@@ -50,6 +50,8 @@ public record EdgeConfig(
         int adminPort,
         String adminToken,
         RateLimiter.Limit rateLimit,
+        String astralogDataset,
+        String logglyDataset,
         Map<String, Object> producer) {
 
     public static final Setting HTTP_HOST = new Setting("INGEST_HTTP_HOST", "0.0.0.0", "Interface the edge listens on");
@@ -79,11 +81,16 @@ public record EdgeConfig(
             "Default per-token limit on each node, events per second (0: none); a token may carry its own");
     public static final Setting RATE_BYTES = new Setting("INGEST_RATE_BYTES_PER_SEC", "0",
             "Default per-token limit on each node, decoded bytes per second (0: none); a token may carry its own");
+    public static final Setting ASTRALOG_DATASET = new Setting("INGEST_ASTRALOG_DATASET", "astralog",
+            "Dataset that AstraLog /v1/drain logs are stored in (each keeps its project_id field)");
+    public static final Setting LOGGLY_DATASET = new Setting("INGEST_LOGGLY_DATASET", "loggly",
+            "Dataset that Loggly /inputs and /bulk events are stored in (each keeps its tags)");
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS,
-                    MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES)).toList();
+                    MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
+                    LOGGLY_DATASET)).toList();
 
     public EdgeConfig {
         tokens = List.copyOf(tokens);
@@ -111,7 +118,12 @@ public record EdgeConfig(
                 r.integer(ADMIN_PORT, 0, 65_535),
                 blankToNull(r.string(ADMIN_TOKEN)),
                 new RateLimiter.Limit(r.longValue(RATE_EVENTS, 0, Long.MAX_VALUE), r.longValue(RATE_BYTES, 0, Long.MAX_VALUE)),
+                r.string(ASTRALOG_DATASET),
+                r.string(LOGGLY_DATASET),
                 r.passThrough(PRODUCER_PREFIX));
+        for (Setting s : List.of(ASTRALOG_DATASET, LOGGLY_DATASET)) {
+            io.ingestline.model.DatasetName.problem(r.string(s)).ifPresent(p -> r.problem(s.env() + ": " + p));
+        }
         if ((c.tlsCert() == null) != (c.tlsKey() == null)) {
             r.problem(TLS_CERT.env() + " and " + TLS_KEY.env() + " go together");
         }

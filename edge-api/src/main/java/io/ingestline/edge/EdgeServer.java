@@ -4,7 +4,14 @@ import io.ingestline.edge.admin.AdminApi;
 import io.ingestline.edge.admin.TokenAdminHandler;
 import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.edge.auth.TokenAuthenticator;
-import io.ingestline.edge.auth.TokenStore;
+import io.ingestline.edge.config.ConfigStore;
+import io.ingestline.edge.config.DcrRegistry;
+import io.ingestline.edge.admin.DcrAdminHandler;
+import io.ingestline.edge.http.AstraLogHandler;
+import io.ingestline.edge.http.AzureHandler;
+import io.ingestline.edge.http.BaselimeHandler;
+import io.ingestline.edge.http.IngestSupport;
+import io.ingestline.edge.http.LogglyHandler;
 import io.ingestline.edge.http.AxiomHandler;
 import io.ingestline.edge.http.EdgeApi;
 import io.ingestline.edge.http.HealthHandler;
@@ -51,7 +58,8 @@ public final class EdgeServer implements AutoCloseable {
             parts.add(0, kafkaAdmin);
             new TopicProvisioner(kafkaAdmin, Duration.ofSeconds(30)).ensure(config.kafka().rawTopic());
             TokenAuthenticator tokens = new TokenAuthenticator(config.tokens());
-            TokenStore store = TokenStore.start(config.kafka(), kafkaAdmin, tokens);
+            DcrRegistry dcrs = new DcrRegistry();
+            ConfigStore store = ConfigStore.start(config.kafka(), kafkaAdmin, tokens, dcrs);
             parts.add(0, store);
             if (!store.awaitCaughtUp(CONFIG_LOAD_TIMEOUT)) {
                 throw new IllegalStateException("could not load the configuration topic within " + CONFIG_LOAD_TIMEOUT);
@@ -69,12 +77,18 @@ public final class EdgeServer implements AutoCloseable {
                     config.publishTimeout());
             KafkaReadiness readiness = new KafkaReadiness(kafkaAdmin, Duration.ofSeconds(2));
             RateLimits rateLimits = new RateLimits(new RateLimiter(), config.rateLimit());
-            Javalin app = EdgeApi.create(
-                    new AxiomHandler(tokens, rateLimits, ingestor, metrics, config.maxRecordBytes() - 1),
+            IngestSupport support = new IngestSupport(tokens, rateLimits, ingestor, metrics);
+            Javalin app = EdgeApi.create(new EdgeApi.Dialects(
+                            new AxiomHandler(support, config.maxRecordBytes() - 1),
+                            new BaselimeHandler(support, config.maxRecordBytes()),
+                            new AzureHandler(support, dcrs, config.maxRecordBytes()),
+                            new AstraLogHandler(support, config.astralogDataset(), config.maxRecordBytes()),
+                            new LogglyHandler(support, config.logglyDataset(), config.maxRecordBytes())),
                     new HealthHandler(readiness::isReady), config.listeners(), metrics);
             Javalin adminApp = null;
             if (config.adminToken() != null) {
-                adminApp = AdminApi.create(config.adminToken(), new TokenAdminHandler(store, tokens));
+                adminApp = AdminApi.create(config.adminToken(), new TokenAdminHandler(store, tokens),
+                        new DcrAdminHandler(store, dcrs));
                 adminApp.start(config.adminHost(), config.adminPort());
                 Javalin started = adminApp;
                 parts.add(0, started::stop);

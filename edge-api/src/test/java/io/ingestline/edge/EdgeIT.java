@@ -166,6 +166,45 @@ class EdgeIT {
     }
 
     @Test
+    void a_dcr_put_on_one_node_serves_azure_uploads_on_another_and_every_dialect_lands() throws Exception {
+        String dcr = "dcr-0123456789abcdef0123456789abcdef";
+        String rule = "{\"properties\":{\"streamDeclarations\":{\"Custom-Raw\":{\"columns\":[{\"name\":\"Computer\","
+                + "\"type\":\"string\"}]}},\"dataFlows\":[{\"streams\":[\"Custom-Raw\"],\"destinations\":[\"ws\"],"
+                + "\"transformKql\":\"source\",\"outputStream\":\"Custom-Hosts_CL\"}]}}";
+        assertThat(admin("PUT", "/admin/v1/dcrs/" + dcr, rule).statusCode()).isEqualTo(200);
+        assertThat(admin("PUT", "/admin/v1/dcrs/bad", "{\"properties\":{}}").statusCode()).isEqualTo(400);
+        URI upload = URI.create("http://127.0.0.1:" + second.port() + "/dataCollectionRules/" + dcr
+                + "/streams/Custom-Raw?api-version=2023-01-01");
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(upload)
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                        "[{\"Computer\":\"c1\"}]")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 204);
+
+        String base = "http://127.0.0.1:" + first.port();
+        HttpResponse<String> baselime = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/bl-logs"))
+                .header("x-api-key", TOKEN).POST(HttpRequest.BodyPublishers.ofString("[{\"b\":1}]")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> loggly = http.send(HttpRequest.newBuilder(URI.create(base + "/bulk/" + TOKEN + "/tag/it/"))
+                .POST(HttpRequest.BodyPublishers.ofString("line one\n{\"l\":2}\n")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> drain = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/drain"))
+                .header("Authorization", TOKEN).POST(HttpRequest.BodyPublishers.ofString("{\"logs\":[{\"project_id\":"
+                        + "\"p\",\"timestamp\":\"2024-05-31 15:30:45\",\"level\":\"info\",\"service\":\"s\","
+                        + "\"message\":\"m\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(baselime.statusCode()).isEqualTo(202);
+        assertThat(loggly.body()).isEqualTo("{\"response\":\"ok\"}");
+        assertThat(drain.body()).isEqualTo("{\"status\":\"accepted\"}");
+        assertThat(published("bl-logs", 1)).containsExactly("{\"b\":1}");
+        assertThat(published("loggly", 2)).containsExactly("{\"message\":\"line one\",\"tags\":[\"it\"]}",
+                "{\"l\":2,\"tags\":[\"it\"]}");
+        assertThat(published("astralog", 1)).singleElement().asString().contains("\"_time\":\"2024-05-31T15:30:45Z\"");
+        assertThat(admin("DELETE", "/admin/v1/dcrs/" + dcr, null).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(upload)
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() == 404);
+    }
+
+    @Test
     void the_admin_api_refuses_a_wrong_admin_token_and_bad_requests() throws Exception {
         HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.adminPort()
                 + "/admin/v1/tokens")).header("Authorization", "Bearer " + TOKEN).GET().build(),

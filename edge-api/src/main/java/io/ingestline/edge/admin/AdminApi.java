@@ -20,11 +20,11 @@ public final class AdminApi {
     private AdminApi() {
     }
 
-    public static Javalin create(String adminToken, TokenAdminHandler tokens) {
+    public static Javalin create(String adminToken, TokenAdminHandler tokens, DcrAdminHandler dcrs) {
         byte[] expected = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.http.maxRequestSize = 64 * 1024;
+            config.http.maxRequestSize = 1024 * 1024;
             config.routes.before("/admin/*", ctx -> {
                 String given = ctx.header("Authorization");
                 if (given == null || !MessageDigest.isEqual(expected, given.trim().getBytes(StandardCharsets.UTF_8))) {
@@ -35,6 +35,10 @@ public final class AdminApi {
             config.routes.get("/admin/v1/tokens", tokens::list);
             config.routes.get("/admin/v1/tokens/{id}", tokens::get);
             config.routes.delete("/admin/v1/tokens/{id}", tokens::revoke);
+            config.routes.put("/admin/v1/dcrs/{id}", dcrs::put);
+            config.routes.get("/admin/v1/dcrs", dcrs::list);
+            config.routes.get("/admin/v1/dcrs/{id}", dcrs::get);
+            config.routes.delete("/admin/v1/dcrs/{id}", dcrs::delete);
             config.routes.exception(AdminException.class, (e, ctx) -> message(ctx, e.status(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("admin request {} {} failed", ctx.method(), ctx.path(), e);

@@ -6,7 +6,7 @@ import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.edge.auth.DatasetPattern;
 import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.edge.auth.TokenAuthenticator;
-import io.ingestline.edge.auth.TokenStore;
+import io.ingestline.edge.config.ConfigStore;
 import io.ingestline.model.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -29,10 +29,10 @@ import java.util.Set;
  * </pre>
  */
 public final class TokenAdminHandler {
-    private final TokenStore store;
+    private final ConfigStore store;
     private final TokenAuthenticator tokens;
 
-    public TokenAdminHandler(TokenStore store, TokenAuthenticator tokens) {
+    public TokenAdminHandler(ConfigStore store, TokenAuthenticator tokens) {
         this.store = store;
         this.tokens = tokens;
     }

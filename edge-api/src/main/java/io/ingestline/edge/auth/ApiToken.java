@@ -1,5 +1,12 @@
 package io.ingestline.edge.auth;
 
+import java.util.Locale;
+import java.util.EnumSet;
+import java.util.ArrayList;
+import io.ingestline.model.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -89,5 +96,33 @@ public record ApiToken(String id, String name, String secretHash, List<String> d
     @Override
     public String toString() {
         return "ApiToken[" + id + " " + name + " " + datasets + " " + capabilities + "]";
+    }
+
+    /** The stored form in the configuration topic (the secret's hash, never the secret). */
+    public byte[] toJson() {
+        ApiToken t = this;
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("id", t.id());
+        n.put("name", t.name());
+        n.put("secretHash", t.secretHash());
+        ArrayNode ds = n.putArray("datasets");
+        t.datasets().forEach(ds::add);
+        ArrayNode caps = n.putArray("capabilities");
+        t.capabilities().forEach(c -> caps.add(c.name().toLowerCase(Locale.ROOT)));
+        n.put("createdAt", t.createdAt().toString());
+        n.put("eventsPerSecond", t.rate().eventsPerSecond());
+        n.put("bytesPerSecond", t.rate().bytesPerSecond());
+        return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static ApiToken fromJson(byte[] value) throws java.io.IOException {
+        JsonNode n = Json.mapper().readTree(value);
+        List<String> datasets = new ArrayList<>();
+        n.path("datasets").forEach(d -> datasets.add(d.asText()));
+        Set<ApiToken.Capability> caps = EnumSet.noneOf(ApiToken.Capability.class);
+        n.path("capabilities").forEach(c -> caps.add(ApiToken.Capability.valueOf(c.asText().toUpperCase(Locale.ROOT))));
+        return new ApiToken(n.path("id").asText(), n.path("name").asText(), n.path("secretHash").asText(), datasets,
+                caps, Instant.parse(n.path("createdAt").asText()),
+                new RateLimiter.Limit(n.path("eventsPerSecond").asLong(0), n.path("bytesPerSecond").asLong(0)));
     }
 }

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * The tokens this node accepts: fixed ones from its settings plus those of the configuration topic, which
- * {@link io.ingestline.edge.auth.TokenStore} keeps up to date. Looks a secret up by its hash, then compares the
+ * {@link io.ingestline.edge.config.ConfigStore} keeps up to date. Looks a secret up by its hash, then compares the
  * hashes in constant time.
  */
 public final class TokenAuthenticator {

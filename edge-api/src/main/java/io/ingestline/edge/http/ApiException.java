@@ -4,14 +4,25 @@ package io.ingestline.edge.http;
 public final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
+    private final String code;
 
     public ApiException(int status, String message) {
+        this(status, ErrorShape.code(status), message);
+    }
+
+    /** @param code the dialect's error code, where it has one (Azure's {@code error.code}) */
+    public ApiException(int status, String code, String message) {
         super(message);
         this.status = status;
+        this.code = code;
     }
 
     public int status() {
         return status;
+    }
+
+    public String code() {
+        return code;
     }
 
     /** The reason, as the rejects metric names it. */

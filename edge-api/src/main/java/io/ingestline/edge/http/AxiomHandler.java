@@ -9,8 +9,6 @@ import io.ingestline.edge.ingest.EventOptions;
 import io.ingestline.edge.ingest.GoTimeLayout;
 import io.ingestline.edge.ingest.IngestOutcome;
 import io.ingestline.edge.ingest.IngestRequest;
-import io.ingestline.edge.ingest.Ingestor;
-import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.DatasetName;
@@ -23,8 +21,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Axiom's ingest API: {@code POST /v1/datasets/{dataset}/ingest} and {@code POST /v1/ingest/{dataset}},
@@ -34,61 +30,37 @@ import org.slf4j.LoggerFactory;
  * {@code failures} while the rest land. Errors are {@code {"message":"..."}}.
  */
 public final class AxiomHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(AxiomHandler.class);
     private static final int MAX_REQUEST_ID_LENGTH = 128;
 
     private static final String DIALECT = Dialect.AXIOM.wireName();
 
-    private final TokenAuthenticator tokens;
-    private final RateLimits rateLimits;
-    private final Ingestor ingestor;
-    private final EdgeMetrics metrics;
+    private final IngestSupport support;
     private final int maxEventBytes;
 
-    public AxiomHandler(TokenAuthenticator tokens, RateLimits rateLimits, Ingestor ingestor, EdgeMetrics metrics,
-            int maxEventBytes) {
-        this.tokens = tokens;
-        this.rateLimits = rateLimits;
-        this.ingestor = ingestor;
-        this.metrics = metrics;
+    public AxiomHandler(IngestSupport support, int maxEventBytes) {
+        this.support = support;
         this.maxEventBytes = maxEventBytes;
     }
 
     public void ingest(Context ctx) {
         Instant received = Instant.now();
-        ctx.attribute(EdgeApi.DIALECT, DIALECT);
-        ApiToken token = tokens.authenticate(TokenAuthenticator.bearer(ctx.header("Authorization")))
-                .orElseThrow(() -> new ApiException(401, "invalid or missing API token"));
+        IngestSupport.begin(ctx, DIALECT, ErrorShape.MESSAGE);
+        ApiToken token = support.authenticate(TokenAuthenticator.bearer(ctx.header("Authorization")),
+                "invalid or missing API token");
         String dataset = ctx.pathParam("dataset");
         String nameProblem = axiomDatasetProblem(dataset);
         if (nameProblem != null) {
             throw new ApiException(400, nameProblem);
         }
-        if (!token.mayIngest(dataset)) {
-            throw new ApiException(403, "token " + token.id() + " may not ingest into dataset " + dataset);
-        }
-        rateLimits.admit(ctx, token);
+        IngestSupport.authorise(token, dataset);
         BodyFormat format = BodyFormat.of(ctx.header("Content-Type"));
         EventOptions options = new EventOptions(ctx.queryParam("timestamp-field"), timeLayout(ctx), labels(ctx),
                 maxEventBytes);
         BatchContext context = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), token.id(),
                 requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
-                ctx.header("Content-Encoding"), format,
-                options, csvFields(ctx), csvDelimiter(ctx));
-        ctx.future(() -> ingestor.ingest(request).handle((outcome, error) -> {
-            if (error == null) {
-                rateLimits.charge(ctx, token, outcome.ingested(), outcome.decodedBytes());
-                metrics.accepted(DIALECT, outcome.ingested(), outcome.decodedBytes());
-                metrics.eventFailures(DIALECT, outcome.failures().size());
-                Responses.json(ctx, 200, success(outcome, received));
-            } else {
-                metrics.rejected("kafka_unavailable");
-                LOG.warn("publishing to dataset {} failed: {}", dataset, Responses.describe(error));
-                Responses.unavailable(ctx);
-            }
-            return null;
-        }));
+                ctx.header("Content-Encoding"), format, options, csvFields(ctx), csvDelimiter(ctx));
+        support.ingest(ctx, token, request, outcome -> Responses.json(ctx, 200, success(outcome, received)));
     }
 
     /** Axiom's rule: the pipeline's dataset name rule, without the '_' that Azure's table names need. */

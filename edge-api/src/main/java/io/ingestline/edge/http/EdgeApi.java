@@ -20,8 +20,18 @@ public final class EdgeApi {
     /** Request attribute naming the dialect that served a request, for the metrics. */
     static final String DIALECT = "ingest.dialect";
 
-    /** The app, not started, listening where {@code listeners} say. */
-    public static Javalin create(AxiomHandler axiom, HealthHandler health, Listeners listeners, EdgeMetrics metrics) {
+    /** The dialects' handlers. */
+    public record Dialects(AxiomHandler axiom, BaselimeHandler baselime, AzureHandler azure, AstraLogHandler astralog,
+            LogglyHandler loggly) {
+    }
+
+    /**
+     * The app, not started, listening where {@code listeners} say. Routes overlap under {@code /v1}: the literal
+     * paths ({@code /v1/drain}, {@code /v1/ingest/..}, {@code /v1/datasets/../ingest}) are declared first and win
+     * over Baselime's {@code /v1/{dataset}[/{service}/{namespace}]}; dataset names that would collide are reserved
+     * ({@link io.ingestline.model.DatasetName#RESERVED}).
+     */
+    public static Javalin create(Dialects dialects, HealthHandler health, Listeners listeners, EdgeMetrics metrics) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             listeners.apply(config);
@@ -35,37 +45,54 @@ public final class EdgeApi {
             config.routes.get("/ready", health::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
+            AxiomHandler axiom = dialects.axiom();
+            config.routes.post("/v1/drain", dialects.astralog()::drain);
             config.routes.post("/v1/datasets/{dataset}/ingest", axiom::ingest);
             config.routes.post("/v1/ingest/{dataset}", axiom::ingest);
+            for (String path : BaselimeHandler.paths()) {
+                config.routes.post(path, dialects.baselime()::ingest);
+                config.routes.get(path, dialects.baselime()::methodNotAllowed);
+                config.routes.put(path, dialects.baselime()::methodNotAllowed);
+                config.routes.patch(path, dialects.baselime()::methodNotAllowed);
+                config.routes.delete(path, dialects.baselime()::methodNotAllowed);
+            }
+            config.routes.post("/dataCollectionRules/{dcr}/streams/{stream}", dialects.azure()::upload);
+            for (String path : LogglyHandler.paths("inputs")) {
+                config.routes.post(path, dialects.loggly()::single);
+                config.routes.get(path, dialects.loggly()::pixel);
+            }
+            for (String path : LogglyHandler.paths("bulk")) {
+                config.routes.post(path, dialects.loggly()::bulk);
+            }
 
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 metrics.rejected(e.reason());
-                Responses.message(ctx, e.status(), e.getMessage());
+                ErrorShape.of(ctx).write(ctx, e.status(), e.code(), e.getMessage());
             });
             config.routes.exception(BadBodyException.class, (e, ctx) -> {
                 metrics.rejected("bad_body");
-                Responses.message(ctx, 400, e.getMessage());
+                ErrorShape.of(ctx).write(ctx, 400, ErrorShape.code(400), e.getMessage());
             });
             config.routes.exception(BodyTooLargeException.class, (e, ctx) -> {
                 metrics.rejected("too_large");
-                Responses.message(ctx, 413, e.getMessage());
+                ErrorShape.of(ctx).write(ctx, 413, ErrorShape.code(413), e.getMessage());
             });
             config.routes.exception(BodyFormat.UnsupportedFormatException.class, (e, ctx) -> {
                 metrics.rejected("unsupported_type");
-                Responses.message(ctx, 415, e.getMessage());
+                ErrorShape.of(ctx).write(ctx, 415, ErrorShape.code(415), e.getMessage());
             });
             config.routes.exception(RateLimits.RateLimitedException.class, (e, ctx) -> {
                 metrics.rejected("rate_limited");
-                Responses.message(ctx, 429, e.getMessage());
+                ErrorShape.of(ctx).write(ctx, 429, ErrorShape.code(429), e.getMessage());
             });
             config.routes.exception(InFlightBytes.NodeBusyException.class, (e, ctx) -> {
                 metrics.rejected("node_busy");
                 ctx.header("Retry-After", Responses.RETRY_AFTER_SECONDS);
-                Responses.message(ctx, 503, e.getMessage());
+                ErrorShape.of(ctx).write(ctx, 503, ErrorShape.code(503), e.getMessage());
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                Responses.message(ctx, 500, "internal error");
+                ErrorShape.of(ctx).write(ctx, 500, ErrorShape.code(500), "internal error");
             });
         });
     }

@@ -31,7 +31,8 @@ final class Responses {
     /** Kafka did not acknowledge in time: the client should retry, with the same request id. */
     static void unavailable(Context ctx) {
         ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-        message(ctx, 503, "the event store did not acknowledge the events in time; retry");
+        ErrorShape.of(ctx).write(ctx, 503, "ServiceUnavailable",
+                "the event store did not acknowledge the events in time; retry");
     }
 
     static String describe(Throwable error) {

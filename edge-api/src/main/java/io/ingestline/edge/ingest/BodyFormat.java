@@ -9,7 +9,15 @@ public enum BodyFormat {
     /** One JSON object per line. */
     NDJSON,
     /** A header line (or given field names) and rows. */
-    CSV;
+    CSV,
+    /** A JSON array of objects only (Baselime). */
+    JSON_ARRAY,
+    /** A JSON object whose {@code logs} member is an array of objects (AstraLog). */
+    JSON_LOGS,
+    /** One event a line: a JSON object, or else text kept as {@code message} (Loggly bulk). */
+    LINES,
+    /** The whole body one event: a JSON object, or else text kept as {@code message} (Loggly single event). */
+    TEXT;
 
     /**
      * The format a content type names; no content type means JSON.

@@ -3,6 +3,7 @@ package io.ingestline.edge.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,8 +13,10 @@ import java.util.Map;
  * @param timeLayout    a layout for string times (Axiom's {@code timestamp-format}); null reads any known format
  * @param labels        fields added to every event that lacks them (Axiom's {@code X-Axiom-Event-Labels})
  * @param maxEventBytes the largest event, as compact JSON
+ * @param requiredStrings fields every event must have, as strings (the time field among them counts when present)
  */
-public record EventOptions(String timeField, GoTimeLayout timeLayout, Map<String, JsonNode> labels, int maxEventBytes) {
+public record EventOptions(String timeField, GoTimeLayout timeLayout, Map<String, JsonNode> labels, int maxEventBytes,
+        List<String> requiredStrings) {
     public static final String TIME = "_time";
 
     public EventOptions {
@@ -21,11 +24,16 @@ public record EventOptions(String timeField, GoTimeLayout timeLayout, Map<String
             timeField = TIME;
         }
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        requiredStrings = List.copyOf(requiredStrings);
+    }
+
+    public EventOptions(String timeField, GoTimeLayout timeLayout, Map<String, JsonNode> labels, int maxEventBytes) {
+        this(timeField, timeLayout, labels, maxEventBytes, List.of());
     }
 
     /** Whether events may be taken as written: the time is {@code _time}, read in any known format, and no labels. */
     public boolean passThrough() {
-        return timeField.equals(TIME) && timeLayout == null && labels.isEmpty();
+        return timeField.equals(TIME) && timeLayout == null && labels.isEmpty() && requiredStrings.isEmpty();
     }
 
     public static EventOptions defaults(int maxEventBytes) {

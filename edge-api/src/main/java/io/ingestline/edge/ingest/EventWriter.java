@@ -29,6 +29,8 @@ import java.util.Set;
 public final class EventWriter {
     private static final JsonFactory FACTORY = Json.mapper().getFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The field a text event's text goes in. */
+    public static final String MESSAGE = "message";
 
     private final RawBatchBuilder builder;
     private final EventOptions options;
@@ -48,13 +50,21 @@ public final class EventWriter {
         buf.reset();
         seen.clear();
         String timeError = null;
+        String fieldError = null;
         JsonNode fallbackTime = null;
         boolean hasTime = false;
+        List<String> required = options.requiredStrings();
+        Set<String> present = required.isEmpty() ? Set.of() : new HashSet<>();
         try (JsonGenerator g = FACTORY.createGenerator(buf)) {
             g.writeStartObject();
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                 String name = p.currentName();
                 p.nextToken();
+                if (!required.isEmpty() && required.contains(name) && present.add(name)) {
+                    if (p.currentToken() != JsonToken.VALUE_STRING && fieldError == null) {
+                        fieldError = "field " + name + " must be a string";
+                    }
+                }
                 if (name.equals(options.timeField()) && p.currentToken() == JsonToken.VALUE_NULL) {
                     continue; // a null time is no time: the receive time applies
                 }
@@ -88,7 +98,39 @@ public final class EventWriter {
             writeLabels(g);
             g.writeEndObject();
         }
-        finish(at, timeError);
+        if (fieldError == null && present.size() < required.size()) {
+            fieldError = "missing required field(s): "
+                    + String.join(", ", required.stream().filter(r -> !present.contains(r)).toList());
+        }
+        finish(at, fieldError != null ? fieldError : timeError);
+    }
+
+    /**
+     * Adds an event given as text ({@code src[start, end)}, UTF-8): {@code {"message": text}} with the labels. Text
+     * that is not valid UTF-8 is refused.
+     */
+    void text(byte[] src, int start, int end) {
+        int at = index++;
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(src, start, end - start)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            failures.add(new EventFailure(at, "event is not valid UTF-8 text"));
+            return;
+        }
+        buf.reset();
+        seen.clear();
+        try (JsonGenerator g = FACTORY.createGenerator(buf)) {
+            g.writeStartObject();
+            g.writeStringField(MESSAGE, text);
+            seen.add(MESSAGE);
+            writeLabels(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        finish(at, null);
     }
 
     /**

@@ -15,10 +15,16 @@ import java.util.List;
  * @param events          time field, time layout, labels, event size limit
  * @param csvFields       CSV field names given by the client, or null to read the header line
  * @param csvDelimiter    CSV field separator
+ * @param maxBodyBytes    the dialect's own cap on the decoded body, below the node's; 0 for the node's alone
  */
 public record IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding, BodyFormat format,
-        EventOptions events, List<String> csvFields, char csvDelimiter) {
+        EventOptions events, List<String> csvFields, char csvDelimiter, long maxBodyBytes) {
     public IngestRequest {
         csvFields = csvFields == null ? null : List.copyOf(csvFields);
+    }
+
+    public IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding,
+            BodyFormat format, EventOptions events, List<String> csvFields, char csvDelimiter) {
+        this(context, body, bodyLength, contentEncoding, format, events, csvFields, csvDelimiter, 0);
     }
 }

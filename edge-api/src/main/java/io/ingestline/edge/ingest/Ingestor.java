@@ -39,7 +39,8 @@ public final class Ingestor {
      *         InFlightBytes.NodeBusyException: before anything was published
      */
     public CompletableFuture<IngestOutcome> ingest(IngestRequest request) {
-        Budgeted body = new Budgeted(BodyDecoder.decode(request.body(), request.contentEncoding(), maxRequestBytes));
+        long limit = request.maxBodyBytes() > 0 ? Math.min(maxRequestBytes, request.maxBodyBytes()) : maxRequestBytes;
+        Budgeted body = new Budgeted(BodyDecoder.decode(request.body(), request.contentEncoding(), limit));
         List<RawBatch> batches;
         EventWriter events;
         try (body) {
@@ -74,11 +75,17 @@ public final class Ingestor {
      */
     private static void read(IngestRequest r, Budgeted body, EventWriter events) throws IOException {
         switch (r.format()) {
-            case JSON -> {
+            case JSON, JSON_ARRAY, JSON_LOGS -> {
                 byte[] whole = body.stream().readAllBytes();
                 body.holdExtra(whole.length);
-                JsonBodyReader.read(whole, events);
+                switch (r.format()) {
+                    case JSON_ARRAY -> JsonBodyReader.readArray(whole, events);
+                    case JSON_LOGS -> JsonBodyReader.readMember(whole, "logs", events);
+                    default -> JsonBodyReader.read(whole, events);
+                }
             }
+            case LINES -> LinesBodyReader.read(body.stream(), events, r.events().maxEventBytes(), false);
+            case TEXT -> LinesBodyReader.read(body.stream(), events, r.events().maxEventBytes(), true);
             case NDJSON -> NdjsonBodyReader.read(body.stream(), events, r.events().maxEventBytes());
             case CSV -> CsvBodyReader.read(body.stream(), events, r.csvFields(), r.csvDelimiter(),
                     r.events().maxEventBytes());

@@ -11,6 +11,80 @@ final class JsonBodyReader {
     private JsonBodyReader() {
     }
 
+    /** A JSON array of objects only. */
+    static void readArray(byte[] body, EventWriter events) throws IOException {
+        JsonScanner scan = new JsonScanner(body, body.length);
+        int i = scan.skipSpace(0);
+        if (i == body.length) {
+            throw new BadBodyException("request body is empty");
+        }
+        if (body[i] != '[') {
+            throw new BadBodyException("request body must be a JSON array of objects");
+        }
+        read(body, events);
+    }
+
+    /**
+     * An object whose {@code member} is the array of events ({@code {"logs":[...]}}); its other members are checked
+     * and ignored.
+     */
+    static void readMember(byte[] body, String member, EventWriter events) throws IOException {
+        JsonScanner scan = new JsonScanner(body, body.length);
+        byte[] key = ("\"" + member + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String shape = "request body must be a JSON object with the events in \"" + member + "\": {\"" + member
+                + "\":[...]}";
+        try {
+            int i = scan.skipSpace(0);
+            if (i == body.length) {
+                throw new BadBodyException("request body is empty");
+            }
+            if (body[i] != '{') {
+                throw new BadBodyException(shape);
+            }
+            boolean found = false;
+            i = scan.skipSpace(i + 1);
+            while (i < body.length && body[i] != '}') {
+                if (body[i] != '"') {
+                    throw new BadBodyException("invalid JSON at " + position(body, i) + ": expected a field name");
+                }
+                int ks = i;
+                i = scan.skipSpace(scan.scanTopValue(i));
+                boolean isMember = i - ks >= key.length && java.util.Arrays.equals(body, ks, ks + key.length, key, 0,
+                        key.length) && scan.skipSpace(ks + key.length) == i;
+                if (i >= body.length || body[i] != ':') {
+                    throw new BadBodyException("invalid JSON at " + position(body, i) + ": expected ':'");
+                }
+                i = scan.skipSpace(i + 1);
+                if (isMember && !found) {
+                    if (i >= body.length || body[i] != '[') {
+                        throw new BadBodyException(shape);
+                    }
+                    found = true;
+                    i = elements(body, scan.skipSpace(i + 1), scan, events);
+                } else {
+                    i = scan.scanTopValue(i);
+                }
+                i = scan.skipSpace(i);
+                if (i < body.length && body[i] == ',') {
+                    i = scan.skipSpace(i + 1);
+                } else if (i >= body.length || body[i] != '}') {
+                    throw new BadBodyException("invalid JSON at " + position(body, i) + ": expected ',' or '}'");
+                }
+            }
+            if (i >= body.length) {
+                throw new BadBodyException("invalid JSON: the object is not closed");
+            }
+            if (scan.skipSpace(i + 1) != body.length) {
+                throw new BadBodyException("invalid JSON: unexpected content after the end of the body");
+            }
+            if (!found) {
+                throw new BadBodyException(shape);
+            }
+        } catch (JsonScanner.Invalid e) {
+            throw new BadBodyException("invalid JSON at " + position(body, e.offset) + ": " + e.getMessage());
+        }
+    }
+
     static void read(byte[] body, EventWriter events) throws IOException {
         JsonScanner scan = new JsonScanner(body, body.length);
         try {

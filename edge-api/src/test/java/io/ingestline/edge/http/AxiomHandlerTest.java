@@ -70,7 +70,8 @@ class AxiomHandlerTest {
                 ApiToken.ofSecret("web", WEB_ONLY, List.of("web")), limited));
         RateLimits limits = new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE);
         metrics = new EdgeMetrics();
-        app = EdgeApi.create(new AxiomHandler(tokens, limits, ingestor, metrics, MAX_RECORD - 1),
+        app = EdgeApi.create(DialectsTest.dialects(new IngestSupport(tokens, limits, ingestor, metrics),
+                new io.ingestline.edge.config.DcrRegistry(), MAX_RECORD),
                 new HealthHandler(() -> true), Listeners.httpOnly("127.0.0.1", 0), metrics).start();
     }
 

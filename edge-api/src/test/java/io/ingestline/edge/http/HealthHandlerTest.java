@@ -20,7 +20,8 @@ class HealthHandlerTest {
     @Test
     void health_is_always_ok_and_ready_follows_kafka() throws Exception {
         AtomicBoolean kafka = new AtomicBoolean(false);
-        AxiomHandler unused = new AxiomHandler(new TokenAuthenticator(List.of()), null, null, null, 1024);
+        EdgeApi.Dialects unused = DialectsTest.dialects(new IngestSupport(new TokenAuthenticator(List.of()), null, null,
+                null), new io.ingestline.edge.config.DcrRegistry(), 1024);
         Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get), Listeners.httpOnly("127.0.0.1", 0),
                 new io.ingestline.edge.metrics.EdgeMetrics()).start();
         try {

@@ -1,23 +1,16 @@
-package io.ingestline.edge.auth;
+package io.ingestline.edge.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.model.ConfigKeys;
-import io.ingestline.model.Json;
+import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.model.kafka.TopicProvisioner;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,16 +33,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tokens in the compacted configuration topic. A thread follows the topic from its start and keeps the node's
- * {@link TokenAuthenticator} in step, so a token created or revoked on any node works (or stops working) on every node
- * within moments, restarts included. Writes wait until this node has applied them, so the admin API's answer is
- * already true here.
+ * The node's view of the compacted configuration topic: API tokens and data collection rules. A thread follows the
+ * topic from its start and keeps the node's {@link TokenAuthenticator} and {@link DcrRegistry} in step, so a token or
+ * DCR created, changed or removed on any node applies on every node within moments, restarts included. Writes wait
+ * until this node has applied them, so the admin API's answer is already true here.
  */
-public final class TokenStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
+public final class ConfigStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
     private final TokenAuthenticator tokens;
+    private final DcrRegistry dcrs;
     private final TopicPartition partition;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
@@ -58,8 +52,9 @@ public final class TokenStore implements AutoCloseable {
     private volatile long applied = -1;
     private volatile boolean closing;
 
-    private TokenStore(KafkaSettings kafka, TokenAuthenticator tokens) {
+    private ConfigStore(KafkaSettings kafka, TokenAuthenticator tokens, DcrRegistry dcrs) {
         this.tokens = tokens;
+        this.dcrs = dcrs;
         this.partition = new TopicPartition(kafka.topics().config(), 0);
         Map<String, Object> c = new HashMap<>(kafka.clientProps());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -76,9 +71,9 @@ public final class TokenStore implements AutoCloseable {
     }
 
     /** Creates the configuration topic when absent and starts following it. */
-    public static TokenStore start(KafkaSettings kafka, Admin admin, TokenAuthenticator tokens) {
+    public static ConfigStore start(KafkaSettings kafka, Admin admin, TokenAuthenticator tokens, DcrRegistry dcrs) {
         new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(kafka.configTopic());
-        TokenStore store = new TokenStore(kafka, tokens);
+        ConfigStore store = new ConfigStore(kafka, tokens, dcrs);
         store.follower.start();
         return store;
     }
@@ -100,7 +95,17 @@ public final class TokenStore implements AutoCloseable {
 
     /** Stores a new token and returns once this node accepts it. */
     public void save(ApiToken token) {
-        write(ConfigKeys.token(token.id()), toJson(token));
+        write(ConfigKeys.token(token.id()), token.toJson());
+    }
+
+    /** Stores (or replaces) a data collection rule and returns once this node uses it. */
+    public void save(DataCollectionRule dcr) {
+        write(ConfigKeys.dcr(dcr.immutableId()), dcr.toJson());
+    }
+
+    /** Deletes a data collection rule everywhere and returns once this node no longer knows it. */
+    public void deleteDcr(String immutableId) {
+        write(ConfigKeys.dcr(immutableId), null);
     }
 
     /** Deletes a token everywhere and returns once this node refuses it. */
@@ -141,7 +146,8 @@ public final class TokenStore implements AutoCloseable {
                     applied = r.offset();
                 }
                 if (!caughtUp.isDone() && consumer.position(partition) >= end) {
-                    LOG.info("configuration loaded: {} token(s)", tokens.list().size());
+                    LOG.info("configuration loaded: {} token(s), {} data collection rule(s)", tokens.list().size(),
+                            dcrs.list().size());
                     caughtUp.complete(null);
                 }
             }
@@ -157,6 +163,10 @@ public final class TokenStore implements AutoCloseable {
 
     private void apply(ConsumerRecord<String, byte[]> r) {
         String key = r.key();
+        if (key != null && key.startsWith(ConfigKeys.DCR)) {
+            applyDcr(key.substring(ConfigKeys.DCR.length()), r);
+            return;
+        }
         if (key == null || !key.startsWith(ConfigKeys.TOKEN)) {
             return;
         }
@@ -167,37 +177,25 @@ public final class TokenStore implements AutoCloseable {
             return;
         }
         try {
-            tokens.put(fromJson(r.value()));
+            tokens.put(ApiToken.fromJson(r.value()));
             LOG.debug("token {} loaded", id);
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring unreadable token record {} at offset {}: {}", key, r.offset(), e.getMessage());
         }
     }
 
-    static byte[] toJson(ApiToken t) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("id", t.id());
-        n.put("name", t.name());
-        n.put("secretHash", t.secretHash());
-        ArrayNode ds = n.putArray("datasets");
-        t.datasets().forEach(ds::add);
-        ArrayNode caps = n.putArray("capabilities");
-        t.capabilities().forEach(c -> caps.add(c.name().toLowerCase(Locale.ROOT)));
-        n.put("createdAt", t.createdAt().toString());
-        n.put("eventsPerSecond", t.rate().eventsPerSecond());
-        n.put("bytesPerSecond", t.rate().bytesPerSecond());
-        return n.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static ApiToken fromJson(byte[] value) throws IOException {
-        JsonNode n = Json.mapper().readTree(value);
-        List<String> datasets = new ArrayList<>();
-        n.path("datasets").forEach(d -> datasets.add(d.asText()));
-        Set<ApiToken.Capability> caps = EnumSet.noneOf(ApiToken.Capability.class);
-        n.path("capabilities").forEach(c -> caps.add(ApiToken.Capability.valueOf(c.asText().toUpperCase(Locale.ROOT))));
-        return new ApiToken(n.path("id").asText(), n.path("name").asText(), n.path("secretHash").asText(), datasets,
-                caps, Instant.parse(n.path("createdAt").asText()),
-                new RateLimiter.Limit(n.path("eventsPerSecond").asLong(0), n.path("bytesPerSecond").asLong(0)));
+    private void applyDcr(String id, ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            dcrs.remove(id);
+            LOG.info("data collection rule {} deleted", id);
+            return;
+        }
+        try {
+            dcrs.put(DataCollectionRule.fromJson(id, r.value()));
+            LOG.info("data collection rule {} loaded", id);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring unreadable data collection rule {} at offset {}: {}", id, r.offset(), e.getMessage());
+        }
     }
 
     @Override

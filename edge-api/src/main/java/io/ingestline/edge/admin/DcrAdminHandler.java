@@ -1,0 +1,75 @@
+package io.ingestline.edge.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.edge.admin.AdminApi.AdminException;
+import io.ingestline.edge.config.ConfigStore;
+import io.ingestline.edge.config.DcrRegistry;
+import io.ingestline.model.Json;
+import io.ingestline.model.rules.DataCollectionRule;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/**
+ * Data collection rules, kept in the configuration topic so that every edge (and the validator) sees them:
+ *
+ * <pre>
+ * PUT /admin/v1/dcrs/{immutableId} {"properties":{"streamDeclarations":{..},"dataFlows":[..]}} -> 200 (as stored)
+ * GET /admin/v1/dcrs, GET /admin/v1/dcrs/{immutableId} -> 200; DELETE /admin/v1/dcrs/{immutableId} -> 204
+ * </pre>
+ *
+ * The body is a DCR as Azure writes it (its {@code properties}, or the properties alone); a rule with problems is
+ * refused with 400 naming every one.
+ */
+public final class DcrAdminHandler {
+    private final ConfigStore store;
+    private final DcrRegistry dcrs;
+
+    public DcrAdminHandler(ConfigStore store, DcrRegistry dcrs) {
+        this.store = store;
+        this.dcrs = dcrs;
+    }
+
+    public void put(Context ctx) {
+        JsonNode body;
+        try {
+            body = Json.mapper().readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            throw new AdminException(400, "body must be JSON: " + e.getMessage());
+        }
+        DataCollectionRule rule;
+        try {
+            rule = DataCollectionRule.parse(ctx.pathParam("id"), body);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(400, "invalid data collection rule: " + e.getMessage());
+        }
+        store.save(rule);
+        json(ctx, rule);
+    }
+
+    public void list(Context ctx) {
+        AdminApi.json(ctx, 200, dcrs.list().stream().map(DcrAdminHandler::tree).toList());
+    }
+
+    public void get(Context ctx) {
+        json(ctx, dcrs.get(ctx.pathParam("id")).orElseThrow(() -> new AdminException(404, "no such data collection rule")));
+    }
+
+    public void delete(Context ctx) {
+        String id = ctx.pathParam("id");
+        dcrs.get(id).orElseThrow(() -> new AdminException(404, "no such data collection rule"));
+        store.deleteDcr(id);
+        ctx.status(204);
+    }
+
+    private static void json(Context ctx, DataCollectionRule rule) {
+        AdminApi.json(ctx, 200, tree(rule));
+    }
+
+    private static JsonNode tree(DataCollectionRule rule) {
+        try {
+            return Json.mapper().readTree(rule.toJson());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

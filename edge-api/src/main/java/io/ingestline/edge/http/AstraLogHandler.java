@@ -1,0 +1,73 @@
+package io.ingestline.edge.http;
+
+import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.edge.ingest.BodyFormat;
+import io.ingestline.edge.ingest.EventOptions;
+import io.ingestline.edge.ingest.IngestRequest;
+import io.ingestline.model.BatchContext;
+import io.ingestline.model.BatchTarget;
+import io.ingestline.model.Dialect;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AstraLog's {@code POST /v1/drain}: {@code Authorization: <token>} (no scheme word; {@code Bearer} is tolerated), body
+ * {@code {"logs":[...]}}. Each log needs {@code project_id}, {@code timestamp} (RFC 3339, ISO 8601 or SQL form),
+ * {@code level}, {@code service} and {@code message} as strings; {@code timestamp} becomes the event's {@code _time}.
+ * All logs go to one configured dataset ({@code INGEST_ASTRALOG_DATASET}); {@code project_id} stays on each event.
+ * Answers 200 {@code {"status":"accepted"}}; when some logs are refused, 400 listing them while the others land.
+ */
+public final class AstraLogHandler {
+    static final String DIALECT = Dialect.ASTRALOG.wireName();
+    static final List<String> REQUIRED = List.of("project_id", "timestamp", "level", "service", "message");
+
+    /** {@code {"status":"error","error":"..."}}. */
+    static final ErrorShape SHAPE = (ctx, status, code, message) -> {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "error");
+        body.put("error", message);
+        Responses.json(ctx, status, body);
+    };
+
+    private final IngestSupport support;
+    private final String dataset;
+    private final int maxEventBytes;
+
+    public AstraLogHandler(IngestSupport support, String dataset, int maxRecordBytes) {
+        this.support = support;
+        this.dataset = dataset;
+        this.maxEventBytes = maxRecordBytes - 1;
+    }
+
+    public void drain(Context ctx) {
+        Instant received = Instant.now();
+        IngestSupport.begin(ctx, DIALECT, SHAPE);
+        String auth = ctx.header("Authorization");
+        String secret = auth == null ? null : auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : auth;
+        ApiToken token = support.authenticate(secret == null ? null : secret.trim(),
+                "the Authorization header is missing or incorrect");
+        IngestSupport.authorise(token, dataset);
+        BatchContext context = new BatchContext(Dialect.ASTRALOG, new BatchTarget.Dataset(dataset), token.id(),
+                AxiomHandler.requestId(ctx), received);
+        IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
+                ctx.header("Content-Encoding"), BodyFormat.JSON_LOGS,
+                new EventOptions("timestamp", null, Map.of(), maxEventBytes, REQUIRED), null, ',', 0);
+        support.ingest(ctx, token, request, outcome -> {
+            if (outcome.failures().isEmpty()) {
+                Responses.json(ctx, 200, Map.of("status", "accepted"));
+            } else {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("status", "error");
+                body.put("error", outcome.failures().size() + " of " + (outcome.ingested() + outcome.failures().size())
+                        + " logs are malformed; the others were accepted");
+                body.put("accepted", outcome.ingested());
+                body.put("rejected", outcome.failures().stream()
+                        .map(f -> Map.of("index", f.index(), "error", f.error())).toList());
+                Responses.json(ctx, 400, body);
+            }
+        });
+    }
+}

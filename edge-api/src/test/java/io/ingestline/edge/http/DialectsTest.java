@@ -1,0 +1,449 @@
+package io.ingestline.edge.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.edge.auth.RateLimiter;
+import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.edge.config.DcrRegistry;
+import io.ingestline.edge.ingest.InFlightBytes;
+import io.ingestline.edge.ingest.Ingestor;
+import io.ingestline.edge.kafka.RawBatchPublisher;
+import io.ingestline.edge.metrics.EdgeMetrics;
+import io.ingestline.edge.tls.Listeners;
+import io.ingestline.model.BatchTarget;
+import io.ingestline.model.Dialect;
+import io.ingestline.model.Json;
+import io.ingestline.model.RawBatch;
+import io.ingestline.model.RawBatchCodec;
+import io.ingestline.model.rules.DataCollectionRule;
+import io.javalin.Javalin;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Baselime, AstraLog, Loggly and Azure Logs Ingestion over real HTTP: their success and error answers, partial
+ * acceptance, and what reaches the raw topic (a MockProducer that acknowledges at once).
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class DialectsTest {
+    static final String TOKEN = "all-datasets-token";
+    static final String WEB_ONLY = "web-only-token";
+    private static final int MAX_RECORD = 1_000_000;
+    private static final String DCR = "dcr-000a00a000a00000a000000aa000a0aa";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private MockProducer<byte[], byte[]> producer;
+    private DcrRegistry dcrs;
+    private Javalin app;
+
+    /** Every dialect's handler over one support. */
+    static EdgeApi.Dialects dialects(IngestSupport support, DcrRegistry dcrs, int maxRecordBytes) {
+        return new EdgeApi.Dialects(new AxiomHandler(support, maxRecordBytes - 1),
+                new BaselimeHandler(support, maxRecordBytes), new AzureHandler(support, dcrs, maxRecordBytes),
+                new AstraLogHandler(support, "astralog", maxRecordBytes),
+                new LogglyHandler(support, "loggly", maxRecordBytes));
+    }
+
+    @BeforeEach
+    void start() {
+        producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        Ingestor ingestor = new Ingestor(new RawBatchPublisher(producer, "raw", nanos -> { }),
+                new InFlightBytes(64L << 20), 16L << 20, MAX_RECORD, Duration.ofSeconds(2));
+        TokenAuthenticator tokens = new TokenAuthenticator(List.of(ApiToken.ofSecret("ci", TOKEN, List.of("*")),
+                ApiToken.ofSecret("web", WEB_ONLY, List.of("web"))));
+        EdgeMetrics metrics = new EdgeMetrics();
+        IngestSupport support = new IngestSupport(tokens, new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE),
+                ingestor, metrics);
+        dcrs = new DcrRegistry();
+        app = EdgeApi.create(dialects(support, dcrs, MAX_RECORD), new HealthHandler(() -> true),
+                Listeners.httpOnly("127.0.0.1", 0), metrics).start();
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop();
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + pathAndQuery));
+    }
+
+    private HttpResponse<String> post(HttpRequest.Builder r, String body) throws Exception {
+        return post(r, body.getBytes(UTF_8));
+    }
+
+    private HttpResponse<String> post(HttpRequest.Builder r, byte[] body) throws Exception {
+        return http.send(r.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.mapper().readTree(r.body());
+    }
+
+    private List<RawBatch> batches() {
+        List<RawBatch> out = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> r : producer.history()) {
+            out.add(RawBatchCodec.read(r.headers(), r.value()));
+        }
+        return out;
+    }
+
+    private List<JsonNode> events() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (RawBatch b : batches()) {
+            List<String> lines = new ArrayList<>();
+            RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> lines.add(new String(buf, off, len, UTF_8)));
+            for (String l : lines) {
+                out.add(Json.mapper().readTree(l));
+            }
+        }
+        return out;
+    }
+
+    static byte[] gzip(String s) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(s.getBytes(UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    @Nested
+    class Baselime {
+        /** The example of baselime-events-api.txt, as the shell passes it. */
+        static final String SEED_BODY = "[\n  {\n    \"message\": \"This is an example log event\",\n"
+                + "    \"error\": \"TypeError: Cannot read property something of undefined\",\n"
+                + "    \"requestId\": \"6092d6f0-3bfa-4d62-9d0b-5bc7ae6518a1\",\n"
+                + "    \"namespace\": \"https://api.domain.com/resource/{id}\"\n  },\n  {\n"
+                + "    \"message\": \"This is another example log event\",\n"
+                + "    \"requestId\": \"6092d6f0-3bfa-4d62-9d0b-5bc7ae6518a1\",\n"
+                + "    \"data\": {\"userId\": \"01HBRCB38K2K4V5SDR7YC1D0ZB\"},\n    \"duration\": 127\n  }\n]";
+
+        private HttpRequest.Builder baselime(String path) {
+            return request(path).header("x-api-key", TOKEN).header("Content-Type", "application/json");
+        }
+
+        @Test
+        void the_documented_example_is_accepted_with_202_and_keeps_the_service() throws Exception {
+            HttpResponse<String> r = post(baselime("/v1/logs").header("x-service", "my-service"), SEED_BODY);
+
+            assertThat(r.statusCode()).isEqualTo(202);
+            assertThat(r.body()).isEqualTo("{\"message\":\"Request Accepted\"}");
+            List<JsonNode> events = events();
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0).get("_service").asText()).isEqualTo("my-service");
+            assertThat(events.get(0).get("namespace").asText()).isEqualTo("https://api.domain.com/resource/{id}");
+            assertThat(events.get(0).has("_namespace")).isFalse();
+            assertThat(events.get(1).get("duration").asInt()).isEqualTo(127);
+            RawBatch b = batches().get(0);
+            assertThat(b.context().dialect()).isEqualTo(Dialect.BASELIME);
+            assertThat(b.context().target()).isEqualTo(new BatchTarget.Dataset("logs"));
+        }
+
+        @Test
+        void service_and_namespace_come_from_the_path_and_undefined_means_absent() throws Exception {
+            assertThat(post(baselime("/v1/logs/checkout/prod").header("x-service", "ignored"), "[{\"a\":1}]")
+                    .statusCode()).isEqualTo(202);
+            assertThat(post(baselime("/v1/logs").header("x-service", "undefined").header("x-namespace", "ns"),
+                    "[{\"a\":2}]").statusCode()).isEqualTo(202);
+
+            List<JsonNode> events = events();
+            assertThat(events.get(0).get("_service").asText()).isEqualTo("checkout");
+            assertThat(events.get(0).get("_namespace").asText()).isEqualTo("prod");
+            assertThat(events.get(1).has("_service")).isFalse();
+            assertThat(events.get(1).get("_namespace").asText()).isEqualTo("ns");
+        }
+
+        @Test
+        void bad_events_are_listed_under_invalid_and_the_others_land() throws Exception {
+            String big = "{\"big\":\"" + "x".repeat(BaselimeHandler.MAX_EVENT_BYTES) + "\"}";
+            HttpResponse<String> r = post(baselime("/v1/logs"), "[{\"n\":0}, 42, {\"n\":2}, " + big + ", {\"n\":4}]");
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            JsonNode body = json(r);
+            assertThat(body.get("message").asText()).isEqualTo("Bad Request");
+            assertThat(body.get("invalid")).hasSize(2);
+            assertThat(body.get("invalid").get(0).get("index").asInt()).isEqualTo(1);
+            assertThat(body.get("invalid").get(1).get("index").asInt()).isEqualTo(3);
+            assertThat(events()).extracting(e -> e.get("n").asInt()).containsExactly(0, 2, 4);
+        }
+
+        @Test
+        void documented_errors() throws Exception {
+            HttpResponse<String> noKey = post(request("/v1/logs"), "[{\"a\":1}]");
+            assertThat(noKey.statusCode()).isEqualTo(401);
+            assertThat(noKey.body()).isEqualTo("{\"message\":\"Unauthorised\"}");
+
+            HttpResponse<String> get = http.send(baselime("/v1/logs").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(get.statusCode()).isEqualTo(405);
+            assertThat(get.body()).isEqualTo("{\"message\":\"Method Not Allowed\"}");
+
+            for (String bad : List.of("", "{\"a\":1}", "[{\"a\":1}", "not json")) {
+                HttpResponse<String> r = post(baselime("/v1/logs"), bad);
+                assertThat(r.statusCode()).as(bad).isEqualTo(400);
+                assertThat(json(r).get("message").asText()).isEqualTo("Bad Request");
+                assertThat(json(r).get("error").asText()).isNotBlank();
+            }
+            HttpResponse<String> tooBig = post(baselime("/v1/logs"),
+                    "[{\"a\":\"" + "y".repeat(BaselimeHandler.MAX_REQUEST_BYTES) + "\"}]");
+            assertThat(tooBig.statusCode()).isEqualTo(413);
+            assertThat(producer.history()).isEmpty();
+        }
+
+        @Test
+        void literal_paths_win_and_colliding_dataset_names_are_refused() throws Exception {
+            // /v1/datasets/{d}/ingest is Axiom's even though it also has Baselime's shape
+            HttpResponse<String> axiom = post(request("/v1/datasets/web/ingest").header("Authorization",
+                    "Bearer " + TOKEN), "[{\"a\":1}]");
+            assertThat(axiom.statusCode()).isEqualTo(200);
+            assertThat(json(axiom).get("ingested").asInt()).isEqualTo(1);
+            // /v1/drain is AstraLog's
+            HttpResponse<String> drain = post(request("/v1/drain").header("x-api-key", TOKEN), "[{\"a\":1}]");
+            assertThat(drain.statusCode()).isEqualTo(401);
+            assertThat(json(drain).get("status").asText()).isEqualTo("error");
+            // a Baselime dataset named like one of those paths cannot be written
+            HttpResponse<String> reserved = post(baselime("/v1/ingest"), "[{\"a\":1}]");
+            assertThat(reserved.statusCode()).isEqualTo(400);
+            assertThat(json(reserved).get("error").asText()).contains("reserved");
+        }
+    }
+
+    @Nested
+    class AstraLog {
+        static final String SEED_BODY = "{\n\"logs\": [\n{\n\"project_id\": \"org-xyz\",\n"
+                + "\"timestamp\": \"2024-05-31T15:30:45Z\",\n\"level\": \"info\",\n\"service\": \"api-gateway\",\n"
+                + "\"message\": \"User logged in\",\n\"metadata\": { \"user_id\": 123, \"ip\": \"1.1.1.1\" }\n}\n]\n}";
+
+        private HttpRequest.Builder drain() {
+            return request("/v1/drain").header("Authorization", TOKEN).header("Content-Type", "application/json");
+        }
+
+        @Test
+        void the_documented_example_is_accepted_and_its_timestamp_becomes_the_event_time() throws Exception {
+            HttpResponse<String> r = post(drain(), SEED_BODY);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{\"status\":\"accepted\"}");
+            JsonNode e = events().get(0);
+            assertThat(e.get("_time").asText()).isEqualTo("2024-05-31T15:30:45Z");
+            assertThat(e.get("project_id").asText()).isEqualTo("org-xyz");
+            assertThat(e.get("metadata").get("user_id").asInt()).isEqualTo(123);
+            assertThat(batches().get(0).context().target()).isEqualTo(new BatchTarget.Dataset("astralog"));
+        }
+
+        @Test
+        void sql_and_iso_timestamps_are_read_and_malformed_logs_are_reported_alone() throws Exception {
+            String ok1 = log("2024-05-31 15:30:45", "a");
+            String ok2 = log("2024-05-31T15:30:45.250+02:00", "b");
+            String missing = "{\"project_id\":\"p\",\"timestamp\":\"2024-05-31T15:30:45Z\",\"level\":\"info\","
+                    + "\"message\":\"no service\"}";
+            String badTime = log("yesterday", "c");
+            String notString = "{\"project_id\":7,\"timestamp\":\"2024-05-31T15:30:45Z\",\"level\":\"info\","
+                    + "\"service\":\"s\",\"message\":\"m\"}";
+            HttpResponse<String> r = post(drain(), "{\"logs\":[" + String.join(",", ok1, missing, ok2, badTime,
+                    notString) + "]}");
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            JsonNode body = json(r);
+            assertThat(body.get("accepted").asInt()).isEqualTo(2);
+            assertThat(body.get("rejected")).extracting(n -> n.get("index").asInt()).containsExactly(1, 3, 4);
+            assertThat(body.get("rejected").get(0).get("error").asText()).contains("service");
+            assertThat(body.get("rejected").get(2).get("error").asText()).contains("project_id");
+            List<JsonNode> events = events();
+            assertThat(events).extracting(e -> e.get("message").asText()).containsExactly("a", "b");
+            assertThat(events.get(0).get("_time").asText()).isEqualTo("2024-05-31T15:30:45Z");
+            assertThat(events.get(1).get("_time").asText()).isEqualTo("2024-05-31T13:30:45.250Z");
+        }
+
+        private static String log(String timestamp, String message) {
+            return "{\"project_id\":\"p\",\"timestamp\":\"" + timestamp + "\",\"level\":\"info\",\"service\":\"s\","
+                    + "\"message\":\"" + message + "\"}";
+        }
+
+        @Test
+        void documented_errors() throws Exception {
+            HttpResponse<String> none = post(request("/v1/drain"), SEED_BODY);
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(json(none).get("status").asText()).isEqualTo("error");
+            assertThat(post(request("/v1/drain").header("Authorization", "wrong"), SEED_BODY).statusCode())
+                    .isEqualTo(401);
+            for (String bad : List.of("{\"logs\":[", "[]", "{\"entries\":[]}", "{\"logs\":{}}")) {
+                HttpResponse<String> r = post(drain(), bad);
+                assertThat(r.statusCode()).as(bad).isEqualTo(400);
+                assertThat(json(r).get("error").asText()).isNotBlank();
+            }
+            assertThat(producer.history()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Loggly {
+        @Test
+        void a_single_text_event_keeps_its_text_and_the_merged_tags() throws Exception {
+            HttpResponse<String> r = post(request("/inputs/" + TOKEN + "/tag/http,web/").header("X-LOGGLY-TAG",
+                    "web,from-header").header("Content-Type", "text/plain"), "hello world\nsecond line of it\n");
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{\"response\":\"ok\"}");
+            JsonNode e = events().get(0);
+            assertThat(e.get("message").asText()).isEqualTo("hello world\nsecond line of it");
+            assertThat(e.get("tags")).extracting(JsonNode::asText).containsExactly("http", "web", "from-header");
+            assertThat(batches().get(0).context().target()).isEqualTo(new BatchTarget.Dataset("loggly"));
+        }
+
+        @Test
+        void bulk_lines_are_json_or_text_and_never_form_decoded() throws Exception {
+            String body = "{\"level\":\"info\",\"n\":1}\r\nuser=bob&action=login\n\n{not json\n{\"n\":2}";
+            HttpResponse<String> r = post(request("/bulk/" + TOKEN + "/tag/bulk/")
+                    .header("Content-Type", "application/x-www-form-urlencoded"), body);
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{\"response\":\"ok\"}");
+            List<JsonNode> events = events();
+            assertThat(events).hasSize(4);
+            assertThat(events.get(0).get("n").asInt()).isEqualTo(1);
+            assertThat(events.get(1).get("message").asText()).isEqualTo("user=bob&action=login");
+            assertThat(events.get(2).get("message").asText()).isEqualTo("{not json");
+            assertThat(events.get(3).get("tags").get(0).asText()).isEqualTo("bulk");
+        }
+
+        @Test
+        void get_submission_takes_the_query_parameters_as_fields() throws Exception {
+            HttpResponse<String> r = http.send(request("/inputs/" + TOKEN + "?page=%2Fhome&user=ann").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{\"response\":\"ok\"}");
+            JsonNode e = events().get(0);
+            assertThat(e.get("page").asText()).isEqualTo("/home");
+            assertThat(e.get("user").asText()).isEqualTo("ann");
+        }
+
+        @Test
+        void an_event_over_a_megabyte_is_refused_alone_and_a_wrong_token_gets_401() throws Exception {
+            String body = "small one\n" + "z".repeat(LogglyHandler.MAX_EVENT_BYTES + 1) + "\nsmall two\n";
+            HttpResponse<String> r = post(request("/bulk/" + TOKEN), body);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(json(r).get("failures").get(0).get("index").asInt()).isEqualTo(1);
+            assertThat(events()).extracting(e -> e.get("message").asText()).containsExactly("small one", "small two");
+
+            HttpResponse<String> bad = post(request("/inputs/not-a-token"), "x");
+            assertThat(bad.statusCode()).isEqualTo(401);
+            assertThat(json(bad).get("response").asText()).isEqualTo("error");
+            assertThat(post(request("/inputs/" + TOKEN + "/tag/bad%20tag/"), "x").statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    class Azure {
+        private static final String STREAM = "Custom-MyTableRawData";
+
+        @BeforeEach
+        void dcr() throws Exception {
+            dcrs.put(DataCollectionRule.parse(DCR, Json.mapper().readTree("""
+                    {"properties":{
+                      "streamDeclarations":{"Custom-MyTableRawData":{"columns":[
+                        {"name":"Time","type":"datetime"},{"name":"Computer","type":"string"},
+                        {"name":"AdditionalContext","type":"string"}]}},
+                      "destinations":{"logAnalytics":[{"workspaceResourceId":"/x","name":"ws"}]},
+                      "dataFlows":[{"streams":["Custom-MyTableRawData"],"destinations":["ws"],
+                        "transformKql":"source | extend TimeGenerated = todatetime(Time)",
+                        "outputStream":"Custom-MyTable_CL"}]}}
+                    """)));
+        }
+
+        private HttpRequest.Builder upload(String stream, String query, String token) {
+            return request("/dataCollectionRules/" + DCR + "/streams/" + stream + query)
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+        }
+
+        @Test
+        void a_gzip_upload_with_an_encoded_query_key_is_answered_204() throws Exception {
+            String body = "[{\"Time\":\"2023-11-14 15:10:02\",\"Computer\":\"c1\",\"AdditionalContext\":\"x\"},"
+                    + "{\"Time\":\"2023-11-14 15:10:03\",\"Computer\":\"c2\",\"AdditionalContext\":\"y\"}]";
+            HttpResponse<String> r = post(upload(STREAM, "?api%2Dversion=2023-01-01", TOKEN)
+                    .header("Content-Encoding", "gzip").header("x-ms-client-request-id", "req-1"), gzip(body));
+
+            assertThat(r.statusCode()).isEqualTo(204);
+            assertThat(r.body()).isEmpty();
+            assertThat(events()).extracting(e -> e.get("Computer").asText()).containsExactly("c1", "c2");
+            RawBatch b = batches().get(0);
+            assertThat(b.context().target()).isEqualTo(new BatchTarget.Stream(DCR, STREAM));
+            assertThat(b.context().requestId()).isEqualTo("req-1");
+        }
+
+        @Test
+        void errors_have_azure_shape_and_code_header() throws Exception {
+            assertAzureError(post(upload(STREAM, "", TOKEN), "[]"), 400, "MissingApiVersionParameter");
+            assertAzureError(post(upload(STREAM, "?api-version=2020-01-01", TOKEN), "[]"), 400,
+                    "UnsupportedApiVersion");
+            assertAzureError(post(upload(STREAM, "?api-version=2023-01-01", "nope"), "[]"), 401, "Unauthorized");
+            assertAzureError(post(upload("Custom-Other", "?api-version=2021-11-01-preview", TOKEN), "[]"), 404,
+                    "InvalidStream");
+            assertAzureError(post(request("/dataCollectionRules/dcr-unknown/streams/" + STREAM
+                    + "?api-version=2023-01-01").header("Authorization", "Bearer " + TOKEN), "[]"), 404, "NotFound");
+            // the web-only token may not write MyTable_CL, where this DCR sends its rows
+            assertAzureError(post(upload(STREAM, "?api-version=2023-01-01", WEB_ONLY), "[]"), 403, "OperationFailed");
+            assertAzureError(post(upload(STREAM, "?api-version=2023-01-01", TOKEN), "[{\"a\":"), 400,
+                    "InvalidRequest");
+            assertAzureError(post(upload(STREAM, "?api-version=2023-01-01", TOKEN),
+                    "[{\"a\":\"" + "q".repeat(AzureHandler.MAX_REQUEST_BYTES) + "\"}]"), 413,
+                    "ContentLengthLimitExceeded");
+            assertThat(producer.history()).isEmpty();
+        }
+
+        @Test
+        void a_refused_record_is_named_and_the_others_land() throws Exception {
+            HttpResponse<String> r = post(upload(STREAM, "?api-version=2023-01-01", TOKEN),
+                    "[{\"Computer\":\"a\"}, \"text\", {\"Computer\":\"b\"}]");
+
+            assertAzureError(r, 400, "InvalidContent");
+            assertThat(json(r).get("error").get("message").asText()).contains("record 1");
+            assertThat(events()).extracting(e -> e.get("Computer").asText()).containsExactly("a", "b");
+        }
+
+        @Test
+        void more_than_a_mebibyte_of_json_is_taken() throws Exception {
+            StringBuilder body = new StringBuilder("[");
+            int n = 0;
+            while (body.length() < 1_100_000) {
+                body.append(n == 0 ? "" : ",").append("{\"Computer\":\"c").append(n++).append("\",\"pad\":\"")
+                        .append("p".repeat(200)).append("\"}");
+            }
+            body.append(']');
+            HttpResponse<String> r = post(upload(STREAM, "?api-version=2023-01-01", TOKEN)
+                    .header("Content-Encoding", "gzip"), gzip(body.toString()));
+
+            assertThat(r.statusCode()).isEqualTo(204);
+            assertThat(events()).hasSize(n);
+        }
+
+        private void assertAzureError(HttpResponse<String> r, int status, String code) throws Exception {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+            assertThat(r.headers().firstValue("x-ms-error-code")).hasValue(code);
+            JsonNode error = json(r).get("error");
+            assertThat(error.get("code").asText()).isEqualTo(code);
+            assertThat(error.get("message").asText()).isNotBlank();
+        }
+    }
+}
