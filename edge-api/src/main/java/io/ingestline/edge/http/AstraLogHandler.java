@@ -64,8 +64,7 @@ public final class AstraLogHandler {
                 body.put("error", outcome.failures().size() + " of " + (outcome.ingested() + outcome.failures().size())
                         + " logs are malformed; the others were accepted");
                 body.put("accepted", outcome.ingested());
-                body.put("rejected", outcome.failures().stream()
-                        .map(f -> Map.of("index", f.index(), "error", f.error())).toList());
+                body.put("rejected", Responses.failures(outcome));
                 Responses.json(ctx, 400, body);
             }
         });

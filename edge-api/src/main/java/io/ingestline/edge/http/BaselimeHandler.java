@@ -85,8 +85,7 @@ public final class BaselimeHandler {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("message", "Bad Request");
                 body.put("accepted", outcome.ingested());
-                body.put("invalid", outcome.failures().stream()
-                        .map(f -> Map.of("index", f.index(), "error", f.error())).toList());
+                body.put("invalid", Responses.failures(outcome));
                 Responses.json(ctx, 400, body);
             }
         });

@@ -105,8 +105,7 @@ public final class LogglyHandler {
                 answer.put("response", "error");
                 answer.put("message", outcome.failures().size() + " event(s) refused; "
                         + outcome.ingested() + " accepted");
-                answer.put("failures", outcome.failures().stream()
-                        .map(f -> Map.of("index", f.index(), "error", f.error())).toList());
+                answer.put("failures", Responses.failures(outcome));
                 Responses.json(ctx, 400, answer);
             }
         });

@@ -3,6 +3,8 @@ package io.ingestline.edge.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ingestline.model.Json;
 import io.javalin.http.Context;
+import io.ingestline.edge.ingest.IngestOutcome;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +35,11 @@ final class Responses {
         ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         ErrorShape.of(ctx).write(ctx, 503, "ServiceUnavailable",
                 "the event store did not acknowledge the events in time; retry");
+    }
+
+    /** The refused events of a request as {@code [{"index":i,"error":"..."}]}, for the dialects' partial answers. */
+    static List<Map<String, Object>> failures(IngestOutcome outcome) {
+        return outcome.failures().stream().map(f -> Map.<String, Object>of("index", f.index(), "error", f.error())).toList();
     }
 
     static String describe(Throwable error) {
