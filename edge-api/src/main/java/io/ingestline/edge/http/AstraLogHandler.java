@@ -25,12 +25,7 @@ public final class AstraLogHandler {
     static final List<String> REQUIRED = List.of("project_id", "timestamp", "level", "service", "message");
 
     /** {@code {"status":"error","error":"..."}}. */
-    static final ErrorShape SHAPE = (ctx, status, code, message) -> {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "error");
-        body.put("error", message);
-        Responses.json(ctx, status, body);
-    };
+    static final ErrorShape SHAPE = ErrorShape.statusAndMessage("status", "error");
 
     private final IngestSupport support;
     private final String dataset;

@@ -18,6 +18,16 @@ interface ErrorShape {
     /** {@code {"message":"..."}}: Axiom and the default. */
     ErrorShape MESSAGE = (ctx, status, code, message) -> Responses.json(ctx, status, Map.of("message", message));
 
+    /** {@code {"<statusKey>":"error","<messageKey>":"..."}}: AstraLog's and Loggly's form. */
+    static ErrorShape statusAndMessage(String statusKey, String messageKey) {
+        return (ctx, status, code, message) -> {
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put(statusKey, "error");
+            body.put(messageKey, message);
+            Responses.json(ctx, status, body);
+        };
+    }
+
     /** Attribute under which a handler names its shape. */
     String ATTRIBUTE = "ingest.error-shape";
 

@@ -39,12 +39,7 @@ public final class LogglyHandler {
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** {@code {"response":"error","message":"..."}}. */
-    static final ErrorShape SHAPE = (ctx, status, code, message) -> {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("response", "error");
-        body.put("message", message);
-        Responses.json(ctx, status, body);
-    };
+    static final ErrorShape SHAPE = ErrorShape.statusAndMessage("response", "message");
 
     private final IngestSupport support;
     private final String dataset;
