@@ -33,14 +33,15 @@ public final class Validator implements AutoCloseable {
         streams.setStateListener((now, before) -> LOG.info("validator state {} -> {}", before, now));
     }
 
-    /** Makes sure the raw and dead-letter topics exist, then starts processing. */
+    /** Makes sure the raw, dead-letter and configuration topics exist, then starts processing. */
     public static Validator start(ValidatorConfig config) {
         LOG.info("starting validator: {}", config);
         Admin admin = Admin.create(config.kafka().clientProps());
         Validator v;
         try {
             TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
-            topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic()));
+            topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic(),
+                    config.kafka().configTopic()));
             v = new Validator(admin, new KafkaStreams(
                     ValidatorTopology.build(config.kafka().topics(),
                             dataset -> topics.ensure(config.kafka().datasetTopic(dataset))),
@@ -64,7 +65,7 @@ public final class Validator implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         config.kafka().replication().ifPresent(rf -> p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf));
-        // The topology has no global state; Kafka 5 turns this on by default, so run as it will.
+        // Kafka 5 turns this on by default, so run as it will: a failing config record is handled like any other.
         p.put("processing.exception.handler.global.enabled", "true");
         p.putAll(config.streams());
         // Not overridable: an event is routed exactly once, or its batch is retried whole.

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
+import io.ingestline.model.ConfigKeys;
 import io.ingestline.model.Dialect;
 import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.Json;
@@ -23,9 +24,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +42,7 @@ class ValidatorTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> raw;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestInputTopic<String, byte[]> configTopic;
 
     @TempDir
     Path stateDir;
@@ -48,6 +52,7 @@ class ValidatorTopologyTest {
         ValidatorConfig config = new ValidatorConfig(KafkaSettings.defaults("unused:9092", topics), "test", stateDir, Map.of());
         driver = new TopologyTestDriver(ValidatorTopology.build(topics, ensured::add), Validator.streamsProperties(config));
         raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
+        configTopic = driver.createInputTopic(topics.config(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -137,14 +142,91 @@ class ValidatorTopologyTest {
         assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_EVENT_INDEX)).isNull();
     }
 
-    @Test
-    void dead_letters_events_of_a_stream_target_until_rules_exist() {
-        BatchContext c = new BatchContext(Dialect.AZURE, new BatchTarget.Stream("dcr-1", "Custom-X"), "tok", null,
-                RECEIVED);
-        pipe(new RawBatch("b2", 0, 1, c, 1, "{\"a\":1}\n".getBytes(UTF_8)));
+    private static final String DCR = """
+            {"properties":{"streamDeclarations":{"Custom-App":{"columns":[
+              {"name":"TimeGenerated","type":"datetime"},{"name":"Msg","type":"string"},{"name":"Level","type":"int"}]}},
+             "dataFlows":[{"streams":["Custom-App"],"destinations":["la"],"transformKql":"source",
+               "outputStream":"Custom-AppLogs_CL"}%s]}}""";
 
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("route");
+    private void putRule(String id, String json) {
+        configTopic.pipeInput(ConfigKeys.dcr(id), json == null ? null : json.getBytes(UTF_8));
+    }
+
+    private void pipeStream(String dcr, String stream, String... lines) {
+        BatchContext c = new BatchContext(Dialect.AZURE, new BatchTarget.Stream(dcr, stream), "tok", "req-1", RECEIVED);
+        String payload = String.join("\n", lines) + "\n";
+        pipe(new RawBatch("b2", 0, 1, c, lines.length, payload.getBytes(UTF_8)));
+    }
+
+    @Test
+    void routes_a_data_collection_rule_stream_through_its_identity_flows_keeping_declared_columns() throws Exception {
+        putRule("dcr-1", DCR.formatted(",{\"streams\":[\"Custom-App\"],\"destinations\":[\"b\"],"
+                + "\"transformKql\":\" source \",\"outputStream\":\"Microsoft-Syslog\"}"));
+        pipeStream("dcr-1", "Custom-App",
+                "{\"TimeGenerated\":\"2026-11-23T10:00:00Z\",\"Msg\":\"a\",\"Extra\":1,\"Level\":3}",
+                "{\"Msg\":\"b\"}");
+
+        List<TestRecord<String, byte[]>> app = dataset("AppLogs_CL").readRecordsToList();
+        assertThat(app).hasSize(2);
+        assertThat(new String(app.get(0).value(), UTF_8)).isEqualTo(
+                "{\"_time\":\"2026-11-23T10:00:00Z\",\"_id\":\"b2-0\",\"TimeGenerated\":\"2026-11-23T10:00:00Z\","
+                        + "\"Msg\":\"a\",\"Level\":3}");
+        assertThat(Json.mapper().readTree(app.get(1).value()).get("_time").asText()).isEqualTo("2026-11-23T12:00:00.250Z");
+        assertThat(dataset("Syslog").readRecordsToList()).hasSize(2);
+        assertThat(ensured).contains("AppLogs_CL", "Syslog");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void follows_rule_changes_and_deletions_without_a_restart() {
+        pipeStream("dcr-1", "Custom-App", "{\"Msg\":\"before\"}");
+        TestRecord<byte[], byte[]> unknown = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(unknown.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("route");
+        assertThat(IngestHeaders.get(unknown.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("no data collection rule dcr-1");
+
+        putRule("dcr-1", DCR.formatted(""));
+        pipeStream("dcr-1", "Custom-App", "{\"Msg\":\"now\"}");
+        assertThat(dataset("AppLogs_CL").readRecordsToList()).hasSize(1);
+
+        putRule("dcr-1", DCR.formatted("").replace("Custom-AppLogs_CL", "Custom-Moved_CL"));
+        pipeStream("dcr-1", "Custom-App", "{\"Msg\":\"moved\"}");
+        assertThat(dataset("Moved_CL").readRecordsToList()).hasSize(1);
+        assertThat(dataset("AppLogs_CL").isEmpty()).isTrue();
+
+        putRule("dcr-1", null);
+        pipeStream("dcr-1", "Custom-App", "{\"Msg\":\"gone\"}");
+        assertThat(IngestHeaders.get(deadLetters.readRecord().headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("no data collection rule dcr-1");
+    }
+
+    @Test
+    void dead_letters_what_no_flow_can_route_and_says_why() {
+        putRule("dcr-1", DCR.formatted("").replace("\"source\"", "\"source | where Level > 1\""));
+        putRule("dcr-bad", "{\"properties\":{}}");
+        pipeStream("dcr-1", "Custom-App", "{\"Msg\":\"a\"}");
+        pipeStream("dcr-1", "Custom-Other", "{\"Msg\":\"b\"}");
+        pipeStream("dcr-bad", "Custom-App", "{\"Msg\":\"c\"}");
+        putRule("dcr-1", DCR.formatted(""));
+        pipeStream("dcr-1", "Custom-App", "{\"TimeGenerated\":\"noon\"}");
+
+        List<String> reasons = deadLetters.readRecordsToList().stream()
+                .map(r -> IngestHeaders.get(r.headers(), IngestHeaders.DLQ_ERROR_MESSAGE)).toList();
+        assertThat(reasons).hasSize(4);
+        assertThat(reasons.get(0)).contains("transformKql 'source | where Level > 1'").contains("only the identity");
+        assertThat(reasons.get(1)).isEqualTo("data collection rule dcr-1 has no data flow for stream Custom-Other");
+        assertThat(reasons.get(2)).startsWith("data collection rule dcr-bad is invalid: ");
+        assertThat(reasons.get(3)).contains("TimeGenerated").contains("noon");
+        assertThat(dataset("AppLogs_CL").isEmpty()).isTrue();
+    }
+
+    @Test
+    void keeps_only_rules_from_the_configuration_topic() {
+        configTopic.pipeInput(ConfigKeys.token("t1"), "{\"id\":\"t1\"}".getBytes(UTF_8));
+        putRule("dcr-1", DCR.formatted(""));
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore("config-rules");
+        assertThat(store.get(ConfigKeys.token("t1"))).isNull();
+        assertThat(store.get(ConfigKeys.dcr("dcr-1"))).isNotNull();
     }
 
     @Test

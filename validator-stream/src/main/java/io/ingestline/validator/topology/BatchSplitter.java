@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.model.BatchContext;
-import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ContractException;
 import io.ingestline.model.EventEnvelope;
 import io.ingestline.model.EventOrigin;
@@ -22,15 +21,17 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Splits a raw batch into events: parses each line, gives it its time ({@code _time}; the receive time when absent)
- * and its stable id, and forwards it to its dataset's topic. A line or record that fails is
- * forwarded to the dead letters with the reason; the rest of its batch goes on.
+ * Splits a raw batch into events: parses each line, gives it its time ({@code _time}, or {@code TimeGenerated} for a
+ * data collection rule's stream; the receive time when absent) and its stable id, and forwards it to the topic of
+ * each dataset its target routes to ({@link Routes}). A line or record that fails, or a batch whose target has no
+ * route, is forwarded to the dead letters with the reason; the rest of its batch goes on.
  */
 final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private final DatasetTopics datasetTopics;
     private ProcessorContext<Object, Object> context;
+    private Routes routes;
 
     BatchSplitter(DatasetTopics datasetTopics) {
         this.datasetTopics = datasetTopics;
@@ -39,6 +40,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        this.routes = new Routes(context.getStateStore(Routes.STORE));
     }
 
     @Override
@@ -51,11 +53,13 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             deadLetter(record, record.value(), DeadLetters.STAGE_CONTRACT, e, source, -1);
             return;
         }
-        RawBatch.forEachLine(batch.payload(), (index, buf, off, len) -> event(record, batch, index, buf, off, len, source));
+        Routes.Resolution resolution = routes.of(batch.context().target());
+        RawBatch.forEachLine(batch.payload(),
+                (index, buf, off, len) -> event(record, batch, resolution, index, buf, off, len, source));
     }
 
-    private void event(Record<byte[], byte[]> record, RawBatch batch, int index, byte[] buf, int off, int len,
-            RecordMetadata source) {
+    private void event(Record<byte[], byte[]> record, RawBatch batch, Routes.Resolution resolution, int index,
+            byte[] buf, int off, int len, RecordMetadata source) {
         BatchContext c = batch.context();
         ObjectNode fields;
         try {
@@ -68,26 +72,38 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_PARSE, e, source, index);
             return;
         }
-        Instant time;
-        try {
-            JsonNode t = fields.get(EventEnvelope.TIME);
-            time = t == null || t.isNull() ? c.receivedAt() : EventTime.parse(t);
-        } catch (IllegalArgumentException e) {
-            IllegalArgumentException reason = new IllegalArgumentException(
-                    "invalid time in field " + EventEnvelope.TIME + ": " + e.getMessage(), e);
-            deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_VALIDATE, reason, source, index);
-            return;
-        }
-        if (!(c.target() instanceof BatchTarget.Dataset dataset)) {
-            IllegalStateException reason = new IllegalStateException("no data collection rule routes stream " + c.target());
+        if (resolution.refusal() != null) {
+            IllegalStateException reason = new IllegalStateException(resolution.refusal());
             deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_ROUTE, reason, source, index);
             return;
         }
-        datasetTopics.ensure(dataset.name());
-        EventEnvelope envelope = new EventEnvelope(batch.eventId(index), dataset.name(), time, fields,
-                new EventOrigin(c.dialect(), c.tokenId(), c.requestId()));
-        context.forward(new Record<Object, Object>(envelope.id(), envelope, record.timestamp(), new RecordHeaders()),
-                ValidatorTopology.DATASET_SINK);
+        Instant time;
+        try {
+            JsonNode t = fields.get(resolution.timeField());
+            time = t == null || t.isNull() ? c.receivedAt() : EventTime.parse(t);
+        } catch (IllegalArgumentException e) {
+            IllegalArgumentException reason = new IllegalArgumentException(
+                    "invalid time in field " + resolution.timeField() + ": " + e.getMessage(), e);
+            deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_VALIDATE, reason, source, index);
+            return;
+        }
+        for (Routes.Route route : resolution.routes()) {
+            ObjectNode routed = fields;
+            if (route.columns() != null) {
+                routed = fields.objectNode();
+                for (var it = fields.fields(); it.hasNext();) {
+                    var f = it.next();
+                    if (route.columns().contains(f.getKey())) {
+                        routed.set(f.getKey(), f.getValue());
+                    }
+                }
+            }
+            datasetTopics.ensure(route.dataset());
+            EventEnvelope envelope = new EventEnvelope(batch.eventId(index), route.dataset(), time, routed,
+                    new EventOrigin(c.dialect(), c.tokenId(), c.requestId()));
+            context.forward(new Record<Object, Object>(envelope.id(), envelope, record.timestamp(), new RecordHeaders()),
+                    ValidatorTopology.DATASET_SINK);
+        }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, byte[] value, String stage, Exception e,
