@@ -46,6 +46,15 @@ public final class Pipeline implements AutoCloseable {
         return edge.port();
     }
 
+    /** The edge's HTTPS port, or -1 when no certificate is configured. */
+    public int httpsPort() {
+        return edge.httpsPort();
+    }
+
+    public int adminPort() {
+        return edge.adminPort();
+    }
+
     @Override
     public void close() {
         edge.close();
