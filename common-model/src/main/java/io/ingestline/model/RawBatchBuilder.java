@@ -46,6 +46,11 @@ public final class RawBatchBuilder {
         this.expectedBytes = expectedBytes;
     }
 
+    /** The largest payload a record of this builder carries. */
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
     /** A random 128-bit id as 32 hex digits. */
     public static String newBatchId() {
         UUID u = UUID.randomUUID();

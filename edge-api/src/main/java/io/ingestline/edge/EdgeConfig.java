@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  * @param adminPort       port of the admin API (0 picks a free one)
  * @param adminToken      the admin API's token; null leaves the admin API off
  * @param rateLimit       per-token rate limit on this node for tokens without their own
+ * @param astralogDataset  dataset of AstraLog logs whose project is not in {@code astralogProjects}
+ * @param astralogProjects AstraLog project_id to dataset
+ * @param logglyDataset    dataset of Loggly events
  * @param producer        Kafka producer settings passed through ({@code KAFKA_PRODUCER_*})
  */
 public record EdgeConfig(
@@ -51,6 +54,7 @@ public record EdgeConfig(
         String adminToken,
         RateLimiter.Limit rateLimit,
         String astralogDataset,
+        Map<String, String> astralogProjects,
         String logglyDataset,
         Map<String, Object> producer) {
 
@@ -83,6 +87,9 @@ public record EdgeConfig(
             "Default per-token limit on each node, decoded bytes per second (0: none); a token may carry its own");
     public static final Setting ASTRALOG_DATASET = new Setting("INGEST_ASTRALOG_DATASET", "astralog",
             "Dataset that AstraLog /v1/drain logs are stored in (each keeps its project_id field)");
+    public static final Setting ASTRALOG_PROJECTS = new Setting("INGEST_ASTRALOG_PROJECTS", "",
+            "AstraLog project_id=dataset pairs, comma-separated: logs of a listed project go to its dataset, the others to "
+                    + "INGEST_ASTRALOG_DATASET");
     public static final Setting LOGGLY_DATASET = new Setting("INGEST_LOGGLY_DATASET", "loggly",
             "Dataset that Loggly /inputs and /bulk events are stored in (each keeps its tags)");
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
@@ -90,7 +97,7 @@ public record EdgeConfig(
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
-                    LOGGLY_DATASET)).toList();
+                    ASTRALOG_PROJECTS, LOGGLY_DATASET)).toList();
 
     public EdgeConfig {
         tokens = List.copyOf(tokens);
@@ -98,6 +105,7 @@ public record EdgeConfig(
             adminToken = null;
         }
         producer = Map.copyOf(producer);
+        astralogProjects = Map.copyOf(astralogProjects);
     }
 
     public static EdgeConfig fromEnv(Map<String, String> env) {
@@ -119,6 +127,7 @@ public record EdgeConfig(
                 blankToNull(r.string(ADMIN_TOKEN)),
                 new RateLimiter.Limit(r.longValue(RATE_EVENTS, 0, Long.MAX_VALUE), r.longValue(RATE_BYTES, 0, Long.MAX_VALUE)),
                 r.string(ASTRALOG_DATASET),
+                astralogProjects(r),
                 r.string(LOGGLY_DATASET),
                 r.passThrough(PRODUCER_PREFIX));
         for (Setting s : List.of(ASTRALOG_DATASET, LOGGLY_DATASET)) {
@@ -152,19 +161,33 @@ public record EdgeConfig(
         return s == null || s.isBlank() ? null : s;
     }
 
+    private static Map<String, String> astralogProjects(EnvReader r) {
+        Map<String, String> projects = pairs(r, ASTRALOG_PROJECTS, "project_id=dataset");
+        projects.values().forEach(dataset -> io.ingestline.model.DatasetName.problem(dataset)
+                .ifPresent(p -> r.problem(ASTRALOG_PROJECTS.env() + ": " + p + ": " + dataset)));
+        return projects;
+    }
+
     private static List<ApiToken> tokens(EnvReader r) {
         List<ApiToken> out = new ArrayList<>();
-        String spec = r.string(TOKENS);
+        pairs(r, TOKENS, "name=secret").forEach((name, secret) -> out.add(ApiToken.ofSecret(name, secret, List.of("*"))));
+        return out;
+    }
+
+    /** A setting of comma-separated {@code key=value} pairs, in order; a malformed entry is a problem. */
+    private static Map<String, String> pairs(EnvReader r, Setting setting, String form) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        String spec = r.string(setting);
         if (spec == null || spec.isBlank()) {
             return out;
         }
         for (String pair : spec.split(",")) {
             String[] kv = pair.trim().split("=", 2);
             if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-                r.problem(TOKENS.env() + ": each entry must be name=secret");
+                r.problem(setting.env() + ": each entry must be " + form);
                 continue;
             }
-            out.add(ApiToken.ofSecret(kv[0].trim(), kv[1].trim(), List.of("*")));
+            out.put(kv[0].trim(), kv[1].trim());
         }
         return out;
     }

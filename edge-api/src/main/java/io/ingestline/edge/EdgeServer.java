@@ -82,7 +82,8 @@ public final class EdgeServer implements AutoCloseable {
                             new AxiomHandler(support, config.maxRecordBytes() - 1),
                             new BaselimeHandler(support, config.maxRecordBytes()),
                             new AzureHandler(support, dcrs, config.maxRecordBytes()),
-                            new AstraLogHandler(support, config.astralogDataset(), config.maxRecordBytes()),
+                            new AstraLogHandler(support, config.astralogDataset(), config.astralogProjects(),
+                                    config.maxRecordBytes()),
                             new LogglyHandler(support, config.logglyDataset(), config.maxRecordBytes())),
                     new HealthHandler(readiness::isReady), config.listeners(), metrics);
             Javalin adminApp = null;

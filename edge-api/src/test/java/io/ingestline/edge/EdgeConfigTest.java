@@ -24,6 +24,8 @@ class EdgeConfigTest {
         EdgeConfig c = EdgeConfig.fromEnv(Map.of("INGEST_TOKENS", "ci=abc, ops=def", "KAFKA_PRODUCER_LINGER_MS", "20"));
         assertThat(c.tokens()).extracting(t -> t.id()).containsExactly("ci", "ops");
         assertThat(c.producer()).containsEntry("linger.ms", "20");
+        assertThat(EdgeConfig.fromEnv(Map.of("INGEST_ASTRALOG_PROJECTS", "org-a=web, org-b = api")).astralogProjects())
+                .isEqualTo(Map.of("org-a", "web", "org-b", "api"));
         assertThat(c.toString()).contains("ci,ops").doesNotContain("abc").doesNotContain("def");
         EdgeConfig admin = EdgeConfig.fromEnv(Map.of("INGEST_ADMIN_TOKEN", "admin-token-123456"));
         assertThat(admin.toString()).doesNotContain("admin-token-123456").contains("admin=127.0.0.1:8081");
@@ -33,7 +35,8 @@ class EdgeConfigTest {
     void lists_every_bad_setting_at_once() {
         assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of(
                 "INGEST_HTTP_PORT", "http", "INGEST_TOKENS", "novalue", "INGEST_MAX_RECORD_BYTES", "10",
-                "INGEST_ADMIN_TOKEN", "short")))
+                "INGEST_ADMIN_TOKEN", "short", "INGEST_ASTRALOG_PROJECTS", "a=web,b=drain")))
+                .hasMessageContaining("INGEST_ASTRALOG_PROJECTS").hasMessageContaining("drain")
                 .hasMessageContaining("INGEST_HTTP_PORT")
                 .hasMessageContaining("INGEST_TOKENS")
                 .hasMessageContaining("INGEST_MAX_RECORD_BYTES")

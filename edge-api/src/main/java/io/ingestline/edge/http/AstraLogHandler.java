@@ -3,6 +3,7 @@ package io.ingestline.edge.http;
 import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.EventOptions;
+import io.ingestline.edge.ingest.EventRouting;
 import io.ingestline.edge.ingest.IngestRequest;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
@@ -17,7 +18,9 @@ import java.util.Map;
  * AstraLog's {@code POST /v1/drain}: {@code Authorization: <token>} (no scheme word; {@code Bearer} is tolerated), body
  * {@code {"logs":[...]}}. Each log needs {@code project_id}, {@code timestamp} (RFC 3339, ISO 8601 or SQL form),
  * {@code level}, {@code service} and {@code message} as strings; {@code timestamp} becomes the event's {@code _time}.
- * All logs go to one configured dataset ({@code INGEST_ASTRALOG_DATASET}); {@code project_id} stays on each event.
+ * A log goes to the dataset its {@code project_id} maps to ({@code INGEST_ASTRALOG_PROJECTS}), else to
+ * {@code INGEST_ASTRALOG_DATASET}; {@code project_id} stays on each event. A token may write to the datasets it is
+ * allowed: a log routed elsewhere is refused alone, and a token allowed none of them gets 403.
  * Answers 200 {@code {"status":"accepted"}}; when some logs are refused, 400 listing them while the others land.
  */
 public final class AstraLogHandler {
@@ -29,11 +32,13 @@ public final class AstraLogHandler {
 
     private final IngestSupport support;
     private final String dataset;
+    private final Map<String, String> projects;
     private final int maxEventBytes;
 
-    public AstraLogHandler(IngestSupport support, String dataset, int maxRecordBytes) {
+    public AstraLogHandler(IngestSupport support, String dataset, Map<String, String> projects, int maxRecordBytes) {
         this.support = support;
         this.dataset = dataset;
+        this.projects = Map.copyOf(projects);
         this.maxEventBytes = maxRecordBytes - 1;
     }
 
@@ -44,12 +49,16 @@ public final class AstraLogHandler {
         String secret = auth == null ? null : auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : auth;
         ApiToken token = support.authenticate(secret == null ? null : secret.trim(),
                 "the Authorization header is missing or incorrect");
-        IngestSupport.authorise(token, dataset);
+        if (!token.mayIngest(dataset) && projects.values().stream().noneMatch(token::mayIngest)) {
+            IngestSupport.authorise(token, dataset);
+        }
+        EventRouting routing = projects.isEmpty() ? null
+                : new EventRouting("project_id", projects, dataset, token::mayIngest);
         BatchContext context = new BatchContext(Dialect.ASTRALOG, new BatchTarget.Dataset(dataset), token.id(),
                 AxiomHandler.requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
                 ctx.header("Content-Encoding"), BodyFormat.JSON_LOGS,
-                new EventOptions("timestamp", null, Map.of(), maxEventBytes, REQUIRED), null, ',', 0);
+                new EventOptions("timestamp", null, Map.of(), maxEventBytes, REQUIRED, routing), null, ',', 0);
         support.ingest(ctx, token, request, outcome -> {
             if (outcome.failures().isEmpty()) {
                 Responses.json(ctx, 200, Map.of("status", "accepted"));

@@ -14,9 +14,10 @@ import java.util.Map;
  * @param labels        fields added to every event that lacks them (Axiom's {@code X-Axiom-Event-Labels})
  * @param maxEventBytes the largest event, as compact JSON
  * @param requiredStrings fields every event must have, as strings (the time field among them counts when present)
+ * @param routing       sends events to datasets by a field's value; null keeps them all in the request's dataset
  */
 public record EventOptions(String timeField, GoTimeLayout timeLayout, Map<String, JsonNode> labels, int maxEventBytes,
-        List<String> requiredStrings) {
+        List<String> requiredStrings, EventRouting routing) {
     public static final String TIME = "_time";
 
     public EventOptions {
@@ -28,12 +29,16 @@ public record EventOptions(String timeField, GoTimeLayout timeLayout, Map<String
     }
 
     public EventOptions(String timeField, GoTimeLayout timeLayout, Map<String, JsonNode> labels, int maxEventBytes) {
-        this(timeField, timeLayout, labels, maxEventBytes, List.of());
+        this(timeField, timeLayout, labels, maxEventBytes, List.of(), null);
     }
 
-    /** Whether events may be taken as written: the time is {@code _time}, read in any known format, and no labels. */
+    /**
+     * Whether events may be taken as written: the time is {@code _time}, read in any known format, no labels, no
+     * required fields and no routing.
+     */
     public boolean passThrough() {
-        return timeField.equals(TIME) && timeLayout == null && labels.isEmpty() && requiredStrings.isEmpty();
+        return timeField.equals(TIME) && timeLayout == null && labels.isEmpty() && requiredStrings.isEmpty()
+                && routing == null;
     }
 
     public static EventOptions defaults(int maxEventBytes) {

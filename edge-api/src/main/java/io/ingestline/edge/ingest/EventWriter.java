@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +25,8 @@ import java.util.Set;
  * Adds each event of one request to the request's raw batches, on one line: as written when nothing needs a change
  * ({@link #scanned}), else rewritten compactly ({@link #json}, {@link #strings}): the time field becomes {@code _time}
  * in RFC 3339 (UTC), labels are added, a repeated key keeps its first value, numbers keep their exact text. An event
- * that cannot be taken (bad time, too large) is recorded as a failure and the others go on. Not thread-safe: one per
+ * that cannot be taken (bad time, too large) is recorded as a failure and the others go on. With
+ * {@link EventRouting}, events go to the builder of their dataset ({@link #routed()}). Not thread-safe: one per
  * request.
  */
 public final class EventWriter {
@@ -37,6 +40,8 @@ public final class EventWriter {
     private final List<EventFailure> failures = new ArrayList<>();
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
     private final Set<String> seen = new HashSet<>();
+    private final Map<String, RawBatchBuilder> routed = new LinkedHashMap<>();
+    private final Map<String, Boolean> mayWrite = new HashMap<>();
     private int index;
 
     public EventWriter(RawBatchBuilder builder, EventOptions options) {
@@ -52,7 +57,9 @@ public final class EventWriter {
         String timeError = null;
         String fieldError = null;
         JsonNode fallbackTime = null;
+        String route = null;
         boolean hasTime = false;
+        EventRouting routing = options.routing();
         List<String> required = options.requiredStrings();
         Set<String> present = required.isEmpty() ? Set.of() : new HashSet<>();
         try (JsonGenerator g = FACTORY.createGenerator(buf)) {
@@ -64,6 +71,10 @@ public final class EventWriter {
                     if (p.currentToken() != JsonToken.VALUE_STRING && fieldError == null) {
                         fieldError = "field " + name + " must be a string";
                     }
+                }
+                if (routing != null && route == null && name.equals(routing.field())
+                        && p.currentToken() == JsonToken.VALUE_STRING) {
+                    route = p.getText();
                 }
                 if (name.equals(options.timeField()) && p.currentToken() == JsonToken.VALUE_NULL) {
                     continue; // a null time is no time: the receive time applies
@@ -102,7 +113,24 @@ public final class EventWriter {
             fieldError = "missing required field(s): "
                     + String.join(", ", required.stream().filter(r -> !present.contains(r)).toList());
         }
+        if (fieldError == null && timeError == null && routing != null) {
+            finishRouted(at, routing.datasetFor(route));
+            return;
+        }
         finish(at, fieldError != null ? fieldError : timeError);
+    }
+
+    /** Adds the event just written to its dataset's builder, if the token may write there. */
+    private void finishRouted(int at, String dataset) {
+        EventRouting routing = options.routing();
+        if (!mayWrite.computeIfAbsent(dataset, d -> routing.mayWrite().test(d))) {
+            failures.add(new EventFailure(at, "the token may not ingest into dataset " + dataset));
+            return;
+        }
+        RawBatchBuilder target = dataset.equals(routing.fallback()) ? builder
+                : routed.computeIfAbsent(dataset, d -> new RawBatchBuilder(builder.maxPayloadBytes()));
+        byte[] bytes = buf.toByteArray();
+        add(target, at, bytes, 0, bytes.length);
     }
 
     /**
@@ -231,7 +259,16 @@ public final class EventWriter {
     }
 
     public int accepted() {
-        return builder.eventCount();
+        int n = builder.eventCount();
+        for (RawBatchBuilder b : routed.values()) {
+            n += b.eventCount();
+        }
+        return n;
+    }
+
+    /** The builders of events that routing sent away from the request's own dataset, by dataset. */
+    public Map<String, RawBatchBuilder> routed() {
+        return routed;
     }
 
     private void finish(int at, String timeError) {
@@ -243,8 +280,12 @@ public final class EventWriter {
         add(at, bytes, 0, bytes.length);
     }
 
-    /** Adds the event at {@code at} of the request, or records it as too large. */
     private void add(int at, byte[] src, int start, int len) {
+        add(builder, at, src, start, len);
+    }
+
+    /** Adds the event at {@code at} of the request, or records it as too large. */
+    private void add(RawBatchBuilder builder, int at, byte[] src, int start, int len) {
         if (len > options.maxEventBytes() || !builder.fits(len)) {
             failures.add(new EventFailure(at, "event of " + len + " bytes is over the limit of "
                     + options.maxEventBytes() + " bytes"));

@@ -1,12 +1,15 @@
 package io.ingestline.edge.ingest;
 
 import io.ingestline.edge.kafka.RawBatchPublisher;
+import io.ingestline.model.BatchContext;
+import io.ingestline.model.BatchTarget;
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +52,10 @@ public final class Ingestor {
                     (int) Math.min(maxRecordBytes, Math.max(0, request.bodyLength())));
             events = new EventWriter(builder, request.events());
             read(request, body, events);
-            batches = builder.build(request.context());
+            batches = new ArrayList<>(builder.build(request.context()));
+            BatchContext c = request.context();
+            events.routed().forEach((dataset, routed) -> batches.addAll(routed.build(new BatchContext(c.dialect(),
+                    new BatchTarget.Dataset(dataset), c.tokenId(), c.requestId(), c.receivedAt()))));
             body.releaseExtra();
         } catch (IOException e) {
             body.releaseAll();

@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -59,7 +60,7 @@ class DialectsTest {
     static EdgeApi.Dialects dialects(IngestSupport support, DcrRegistry dcrs, int maxRecordBytes) {
         return new EdgeApi.Dialects(new AxiomHandler(support, maxRecordBytes - 1),
                 new BaselimeHandler(support, maxRecordBytes), new AzureHandler(support, dcrs, maxRecordBytes),
-                new AstraLogHandler(support, "astralog", maxRecordBytes),
+                new AstraLogHandler(support, "astralog", Map.of("org-web", "web", "org-api", "api"), maxRecordBytes),
                 new LogglyHandler(support, "loggly", maxRecordBytes));
     }
 
@@ -273,6 +274,36 @@ class DialectsTest {
             assertThat(events).extracting(e -> e.get("message").asText()).containsExactly("a", "b");
             assertThat(events.get(0).get("_time").asText()).isEqualTo("2024-05-31T15:30:45Z");
             assertThat(events.get(1).get("_time").asText()).isEqualTo("2024-05-31T13:30:45.250Z");
+        }
+
+        @Test
+        void logs_go_to_the_dataset_their_project_maps_to_and_a_token_writes_only_where_it_may() throws Exception {
+            String body = "{\"logs\":[" + String.join(",", projectLog("org-web", "w1"),
+                    projectLog("org-xyz", "x1"), projectLog("org-api", "a1"), projectLog("org-web", "w2")) + "]}";
+            HttpResponse<String> all = post(drain(), body);
+            assertThat(all.statusCode()).isEqualTo(200);
+            Map<String, List<String>> byDataset = new java.util.TreeMap<>();
+            for (RawBatch b : batches()) {
+                String dataset = ((BatchTarget.Dataset) b.context().target()).name();
+                RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> byDataset.computeIfAbsent(dataset,
+                        d -> new ArrayList<>()).add(new String(buf, off, len, UTF_8).replaceAll(".*\"message\":\"(\\w+)\".*", "$1")));
+            }
+            assertThat(byDataset).isEqualTo(Map.of("astralog", List.of("x1"), "api", List.of("a1"),
+                    "web", List.of("w1", "w2")));
+            producer.clear();
+
+            HttpResponse<String> webOnly = post(request("/v1/drain").header("Authorization", WEB_ONLY), body);
+            assertThat(webOnly.statusCode()).isEqualTo(400);
+            JsonNode answer = json(webOnly);
+            assertThat(answer.get("accepted").asInt()).isEqualTo(2);
+            assertThat(answer.get("rejected")).extracting(n -> n.get("index").asInt()).containsExactly(1, 2);
+            assertThat(answer.get("rejected").get(0).get("error").asText())
+                    .isEqualTo("the token may not ingest into dataset astralog");
+            assertThat(events()).extracting(e -> e.get("message").asText()).containsExactly("w1", "w2");
+        }
+
+        private static String projectLog(String project, String message) {
+            return log("2024-05-31T15:30:45Z", message).replace("\"project_id\":\"p\"", "\"project_id\":\"" + project + "\"");
         }
 
         private static String log(String timestamp, String message) {
