@@ -20,6 +20,18 @@ final class ChildProcess implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private final CompletableFuture<String> awaited = new CompletableFuture<>();
 
+    /** CPU time (user + system) the process has used so far, in seconds; NaN where /proc cannot tell. */
+    double cpuSeconds() {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of stat (utime, stime), counted from the state field (3) on
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private ChildProcess(Process process, Path log, Predicate<String> waitFor) {
         this.process = process;
         Thread pump = new Thread(() -> {

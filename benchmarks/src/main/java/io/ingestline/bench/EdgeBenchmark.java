@@ -38,7 +38,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  * saves it under the results directory. Settings by environment: {@code BENCH_DURATION_S} (20),
  * {@code BENCH_WARMUP_S} (5), {@code BENCH_CONNECTIONS} (8,32), {@code BENCH_BATCHES} (100,500),
  * {@code BENCH_PRODUCER_RECORDS} (4000000; a quarter of them warm-up, as in the peer benchmark), {@code BENCH_PAYLOADS} (the shared payloads.jsonl, else generated),
- * {@code BENCH_RESULTS} (benchmarks/target/results).
+ * {@code BENCH_RESULTS} (benchmarks/target/results); for quick comparisons of edge settings, {@code BENCH_EDGE_ENV}
+ * (comma-separated {@code NAME=value} pairs added to the edge's environment), {@code BENCH_GZIP} ({@code off,on}),
+ * {@code BENCH_REFERENCE} (1; 0 skips Kafka's producer runs), {@code BENCH_PACED} (1; 0 skips the run at half the
+ * peak), {@code BENCH_MEMORY} (1; 0 skips the heap run) and
+ * {@code BENCH_EDGE_JAVA_OPTS} (extra JVM options for the edge, space-separated, e.g. to record a JFR profile).
  */
 public final class EdgeBenchmark {
     private static final String TOKEN = "bench-token-0123456789";
@@ -73,6 +77,16 @@ public final class EdgeBenchmark {
         List<Integer> connections = list("BENCH_CONNECTIONS", "8,32");
         List<Integer> batches = list("BENCH_BATCHES", "100,500");
         long producerRecords = setting("BENCH_PRODUCER_RECORDS", 4_000_000);
+        List<Boolean> gzips = Arrays.stream(env.getOrDefault("BENCH_GZIP", "off,on").split(","))
+                .map(s -> s.trim().equals("on")).toList();
+        boolean reference = setting("BENCH_REFERENCE", 1) == 1;
+        Map<String, String> edgeEnv = new java.util.LinkedHashMap<>();
+        for (String pair : env.getOrDefault("BENCH_EDGE_ENV", "").split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length == 2) {
+                edgeEnv.put(kv[0].trim(), kv[1].trim());
+            }
+        }
         Path shared = Payloads.sharedFile();
         List<byte[]> events = Payloads.load(shared, 5000);
         double avgEvent = events.stream().mapToInt(e -> e.length).average().orElse(0);
@@ -82,7 +96,8 @@ public final class EdgeBenchmark {
                 events.size(), avgEvent, Files.isRegularFile(shared) ? shared.toString() : "generated",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
         line("Broker, edge and load generator share this machine, each in its own JVM. Measured " + measured.toSeconds()
-                + " s after " + warmup.toSeconds() + " s of warm-up.");
+                + " s after " + warmup.toSeconds() + " s of warm-up." + (edgeEnv.isEmpty() ? "" : " Edge settings: "
+                + edgeEnv + "."));
         line("");
 
         int port = freePort();
@@ -97,40 +112,52 @@ public final class EdgeBenchmark {
             Path perBatch = results.resolve("payloads-500.txt");
             List<byte[]> blobs = Payloads.ndjsonBodies(events, 500, 10);
             Files.write(perBatch, join(blobs, "\u001e"));
-            ProducerPerf.Result single = ProducerPerf.run(bootstrap, "perf-events", perEvent, null, producerRecords,
-                    producerRecords / 4, 131_072, "lz4", results.resolve("producer-per-event.log"));
-            ProducerPerf.Result batched = ProducerPerf.run(bootstrap, "perf-batches", perBatch, "\u001e",
-                    Math.max(4000, producerRecords / 250), Math.max(1000, producerRecords / 2000), 1_048_576, "lz4",
-                    results.resolve("producer-500.log"));
-            double perEventRate = single.recordsPerSecond();
-            double batchRate = batched.recordsPerSecond() * 500;
-
-            line("| what | conns | events/s | MiB/s | p50 ms | p99 ms | p99.9 ms | non-2xx | errors | vs producer, record per event | vs producer, 500-event records |");
-            line("|---|---|---|---|---|---|---|---|---|---|---|");
-            line(String.format(Locale.ROOT, "| Kafka ProducerPerformance, record per event, lz4 | 1 producer | %,.0f | %.1f | %.0f | %.0f | %.0f | | | 1.00 | %.2f |",
-                    perEventRate, single.mbPerSecond() / 1.048576, single.p50(), single.p99(), single.p999(), perEventRate / batchRate));
-            line(String.format(Locale.ROOT, "| Kafka ProducerPerformance, 500-event records, lz4 | 1 producer | %,.0f | %.1f | %.0f | %.0f | %.0f | | | %.2f | 1.00 |",
-                    batchRate, batched.mbPerSecond() / 1.048576, batched.p50(), batched.p99(), batched.p999(), batchRate / perEventRate));
+            line("| what | conns | events/s | MiB/s | p50 ms | p99 ms | p99.9 ms | non-2xx | errors | vs producer, record per event | vs producer, 500-event records | edge cores | broker cores |");
+            line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            double perEventRate = Double.NaN;
+            double batchRate = Double.NaN;
+            if (reference) {
+                ProducerPerf.Result single = ProducerPerf.run(bootstrap, "perf-events", perEvent, null, producerRecords,
+                        producerRecords / 4, 131_072, "lz4", results.resolve("producer-per-event.log"));
+                ProducerPerf.Result batched = ProducerPerf.run(bootstrap, "perf-batches", perBatch, "\u001e",
+                        Math.max(4000, producerRecords / 250), Math.max(1000, producerRecords / 2000), 1_048_576, "lz4",
+                        results.resolve("producer-500.log"));
+                perEventRate = single.recordsPerSecond();
+                batchRate = batched.recordsPerSecond() * 500;
+                line(String.format(Locale.ROOT, "| Kafka ProducerPerformance, record per event, lz4 | 1 producer | %,.0f | %.1f | %.0f | %.0f | %.0f | | | 1.00 | %.2f | | |",
+                        perEventRate, single.mbPerSecond() / 1.048576, single.p50(), single.p99(), single.p999(), perEventRate / batchRate));
+                line(String.format(Locale.ROOT, "| Kafka ProducerPerformance, 500-event records, lz4 | 1 producer | %,.0f | %.1f | %.0f | %.0f | %.0f | | | %.2f | 1.00 | | |",
+                        batchRate, batched.mbPerSecond() / 1.048576, batched.p50(), batched.p99(), batched.p999(), batchRate / perEventRate));
+            }
 
             int httpPort = freePort();
-            try (ChildProcess edge = ChildProcess.start("io.ingestline.edge.EdgeApp", List.of("-Xms512m", "-Xmx512m"),
-                    List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
-                            "INGEST_HTTP_PORT", Integer.toString(httpPort), "INGEST_TOKENS", "bench=" + TOKEN,
-                            "INGEST_RAW_PARTITIONS", Integer.toString(PARTITIONS)),
+            Map<String, String> edgeSettings = new java.util.HashMap<>(edgeEnv);
+            edgeSettings.putAll(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
+                    "INGEST_HTTP_PORT", Integer.toString(httpPort), "INGEST_TOKENS", "bench=" + TOKEN,
+                    "INGEST_RAW_PARTITIONS", Integer.toString(PARTITIONS)));
+            List<String> edgeJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m"));
+            for (String opt : env.getOrDefault("BENCH_EDGE_JAVA_OPTS", "").split(" ")) {
+                if (!opt.isBlank()) {
+                    edgeJvm.add(opt);
+                }
+            }
+            try (ChildProcess edge = ChildProcess.start("io.ingestline.edge.EdgeApp", edgeJvm,
+                    List.of(), edgeSettings,
                     results.resolve("edge.log"), l -> l.contains("edge listening"))) {
                 edge.await(120);
                 URI uri = URI.create("http://127.0.0.1:" + httpPort + "/v1/ingest/bench");
                 if (!WrkLoad.available()) {
-                    line("| edge | | wrk is not installed (apt-get install wrk): no HTTP load run | | | | | | | | |");
+                    line("| edge | | wrk is not installed (apt-get install wrk): no HTTP load run | | | | | | | | | | |");
                 }
                 double peak = 0;
                 Path peakBody = null;
                 for (int batch : WrkLoad.available() ? batches : List.<Integer>of()) {
                     byte[] body = Payloads.ndjsonBodies(events, batch, 1).get(0);
-                    for (boolean gzip : new boolean[] {false, true}) {
+                    for (boolean gzip : gzips) {
                         Path file = results.resolve("body-" + batch + (gzip ? ".ndjson.gz" : ".ndjson"));
                         Files.write(file, gzip ? Payloads.gzip(body) : body);
                         for (int c : connections) {
+                            Cpu cpu = new Cpu(edge, broker);
                             WrkLoad.Result r = WrkLoad.run(uri.toString(), file, TOKEN, gzip ? "gzip" : null, c,
                                     warmup, measured, results);
                             double eps = r.okPerSecond() * batch;
@@ -138,18 +165,20 @@ public final class EdgeBenchmark {
                                 peak = eps;
                                 peakBody = file;
                             }
-                            line(String.format(Locale.ROOT, "| edge, NDJSON %d events/request%s | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f |",
+                            line(String.format(Locale.ROOT, "| edge, NDJSON %d events/request%s | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f | %s |",
                                     batch, gzip ? ", gzip" : "", c, eps, r.okPerSecond() * body.length / (1024 * 1024),
                                     r.p50ms(), r.p99ms(), r.p999ms(), r.non2xx(), r.errors(), eps / perEventRate,
-                                    eps / batchRate));
+                                    eps / batchRate, cpu.cores()));
                         }
                     }
                 }
-                if (peakBody != null) {
-                    paced(uri, peakBody, peak / 2, warmup, measured, perEventRate, batchRate);
+                if (peakBody != null && setting("BENCH_PACED", 1) == 1) {
+                    paced(uri, peakBody, peak / 2, warmup, measured, perEventRate, batchRate, new Cpu(edge, broker));
                 }
                 line("");
-                memory(uri, events, httpPort);
+                if (setting("BENCH_MEMORY", 1) == 1) {
+                    memory(uri, events, httpPort);
+                }
             }
         } finally {
             // the broker's data is gigabytes by now and says nothing more
@@ -163,16 +192,39 @@ public final class EdgeBenchmark {
         System.out.println("saved in " + table.toAbsolutePath());
     }
 
+    /** CPU used by the edge and the broker from its creation on, as cores ({@code cpu seconds / wall seconds}). */
+    private static final class Cpu {
+        private final ChildProcess edge;
+        private final ChildProcess broker;
+        private final long start = System.nanoTime();
+        private final double edgeStart;
+        private final double brokerStart;
+
+        Cpu(ChildProcess edge, ChildProcess broker) {
+            this.edge = edge;
+            this.broker = broker;
+            this.edgeStart = edge.cpuSeconds();
+            this.brokerStart = broker.cpuSeconds();
+        }
+
+        /** {@code edge | broker} cells. */
+        String cores() {
+            double wall = (System.nanoTime() - start) / 1e9;
+            return String.format(Locale.ROOT, "%.2f | %.2f", (edge.cpuSeconds() - edgeStart) / wall,
+                    (broker.cpuSeconds() - brokerStart) / wall);
+        }
+    }
+
     /** Latency at half the peak: 32 connections, each pausing between requests so that together they offer that rate. */
     private void paced(URI uri, Path body, double eventsPerSecond, Duration warmup, Duration measured,
-            double perEventRate, double batchRate) throws Exception {
+            double perEventRate, double batchRate, Cpu cpu) throws Exception {
         int conns = 32;
         long delayMs = Math.max(1, Math.round(conns * 1000.0 / (eventsPerSecond / 500)));
         WrkLoad.Result r = WrkLoad.run(uri.toString(), body, TOKEN, null, conns, delayMs, warmup, measured, results);
         double eps = r.okPerSecond() * 500;
-        line(String.format(Locale.ROOT, "| edge, NDJSON 500 events/request, paced at half the peak (%,.0f/s offered) | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f |",
+        line(String.format(Locale.ROOT, "| edge, NDJSON 500 events/request, paced at half the peak (%,.0f/s offered) | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f | %s |",
                 eventsPerSecond, conns, eps, r.okPerSecond() * Files.size(body) / (1024 * 1024), r.p50ms(), r.p99ms(),
-                r.p999ms(), r.non2xx(), r.errors(), eps / perEventRate, eps / batchRate));
+                r.p999ms(), r.non2xx(), r.errors(), eps / perEventRate, eps / batchRate, cpu.cores()));
     }
 
     /** 32 concurrent requests of 6 MB each, repeatedly for 20 s, while the edge's heap use is sampled from /metrics. */
