@@ -37,6 +37,8 @@ public final class EventWriter {
 
     private final RawBatchBuilder builder;
     private final EventOptions options;
+    /** {@link EventOptions#passThrough()}, asked once per request rather than once per event. */
+    private final boolean passThrough;
     private final List<EventFailure> failures = new ArrayList<>();
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
     private final Set<String> seen = new HashSet<>();
@@ -47,6 +49,7 @@ public final class EventWriter {
     public EventWriter(RawBatchBuilder builder, EventOptions options) {
         this.builder = builder;
         this.options = options;
+        this.passThrough = options.passThrough();
     }
 
     /** Rewrites the object the parser is at ({@code START_OBJECT}) compactly, leaving the parser at its end. */
@@ -167,7 +170,7 @@ public final class EventWriter {
      * is rewritten from the same bytes. Line breaks between tokens become spaces, so the event stays on one line.
      */
     void scanned(byte[] src, int start, int end, JsonScanner scan) throws IOException {
-        if (!options.passThrough() || scan.repeatedKey || scan.escapedKey) {
+        if (!passThrough || scan.repeatedKey || scan.escapedKey) {
             try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
                 p.nextToken();
                 json(p);
