@@ -36,7 +36,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * ({@code -Xmx512m}) loaded over HTTP by wrk (as the peer benchmark is) with NDJSON batches of 100 and 500 events,
  * gzip off and on, at several connection counts; last, 32 concurrent 6 MB requests while the edge's heap is watched. Prints a Markdown table and
  * saves it under the results directory. Settings by environment: {@code BENCH_DURATION_S} (20),
- * {@code BENCH_WARMUP_S} (5), {@code BENCH_CONNECTIONS} (8,32), {@code BENCH_BATCHES} (100,500),
+ * {@code BENCH_WARMUP_S} (5, before each run), {@code BENCH_JIT_WARMUP_S} (30: load once on a new edge JVM before its
+ * first run, so that runs measure compiled code, not the JIT compiler at work), {@code BENCH_CONNECTIONS} (8,32), {@code BENCH_BATCHES} (100,500),
  * {@code BENCH_PRODUCER_RECORDS} (4000000; a quarter of them warm-up, as in the peer benchmark), {@code BENCH_PAYLOADS} (the shared payloads.jsonl, else generated),
  * {@code BENCH_RESULTS} (benchmarks/target/results); for quick comparisons of edge settings, {@code BENCH_EDGE_ENV}
  * (comma-separated {@code NAME=value} pairs added to the edge's environment), {@code BENCH_GZIP} ({@code off,on}),
@@ -74,6 +75,7 @@ public final class EdgeBenchmark {
     private void run() throws Exception {
         Duration warmup = Duration.ofSeconds(setting("BENCH_WARMUP_S", 5));
         Duration measured = Duration.ofSeconds(setting("BENCH_DURATION_S", 20));
+        Duration jitWarmup = Duration.ofSeconds(setting("BENCH_JIT_WARMUP_S", 30));
         List<Integer> connections = list("BENCH_CONNECTIONS", "8,32");
         List<Integer> batches = list("BENCH_BATCHES", "100,500");
         long producerRecords = setting("BENCH_PRODUCER_RECORDS", 4_000_000);
@@ -96,7 +98,8 @@ public final class EdgeBenchmark {
                 events.size(), avgEvent, Files.isRegularFile(shared) ? shared.toString() : "generated",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
         line("Broker, edge and load generator share this machine, each in its own JVM. Measured " + measured.toSeconds()
-                + " s after " + warmup.toSeconds() + " s of warm-up." + (edgeEnv.isEmpty() ? "" : " Edge settings: "
+                + " s after " + warmup.toSeconds() + " s of warm-up; the edge JVM had " + jitWarmup.toSeconds()
+                + " s of load first (JIT compilation)." + (edgeEnv.isEmpty() ? "" : " Edge settings: "
                 + edgeEnv + "."));
         line("");
 
@@ -149,6 +152,11 @@ public final class EdgeBenchmark {
                 if (!WrkLoad.available()) {
                     line("| edge | | wrk is not installed (apt-get install wrk): no HTTP load run | | | | | | | | | | |");
                 }
+                if (WrkLoad.available() && !jitWarmup.isZero()) {
+                    Path first = results.resolve("body-jit-warmup.ndjson");
+                    Files.write(first, Payloads.ndjsonBodies(events, 500, 1).get(0));
+                    WrkLoad.run(uri.toString(), first, TOKEN, null, 32, jitWarmup, Duration.ofSeconds(1), results);
+                }
                 double peak = 0;
                 Path peakBody = null;
                 for (int batch : WrkLoad.available() ? batches : List.<Integer>of()) {
@@ -173,7 +181,15 @@ public final class EdgeBenchmark {
                     }
                 }
                 if (peakBody != null && setting("BENCH_PACED", 1) == 1) {
+                    URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+                    Histograms before = Histograms.read(metrics);
                     paced(uri, peakBody, peak / 2, warmup, measured, perEventRate, batchRate, new Cpu(edge, broker));
+                    Histograms after = Histograms.read(metrics);
+                    line("");
+                    line(String.format(Locale.ROOT, "At half the peak the edge itself saw (its histograms, bucket "
+                            + "bounds): request p99 <= %.0f ms, of which waiting for Kafka's acknowledgement p99 <= %.0f ms.",
+                            after.p99Millis(before, "ingest_request_seconds_bucket"),
+                            after.p99Millis(before, "ingest_kafka_send_seconds_bucket")));
                 }
                 line("");
                 if (setting("BENCH_MEMORY", 1) == 1) {
@@ -190,6 +206,40 @@ public final class EdgeBenchmark {
         Files.writeString(table, report);
         System.out.println();
         System.out.println("saved in " + table.toAbsolutePath());
+    }
+
+    /** The edge's Prometheus histograms (cumulative bucket counts by series and bound). */
+    private record Histograms(Map<String, java.util.TreeMap<Double, Double>> buckets) {
+        private static final Pattern BUCKET = Pattern.compile("^(\\w+_bucket)\\{(?:.*,)?le=\"([^\"]+)\",?.*} ([0-9.E+-]+)$");
+
+        static Histograms read(URI metrics) throws Exception {
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Map<String, java.util.TreeMap<Double, Double>> out = new java.util.HashMap<>();
+            for (String l : text.split("\n")) {
+                Matcher m = BUCKET.matcher(l);
+                if (m.matches()) {
+                    double le = m.group(2).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(2));
+                    out.computeIfAbsent(m.group(1), k -> new java.util.TreeMap<>()).merge(le, Double.parseDouble(m.group(3)),
+                            Double::sum);
+                }
+            }
+            return new Histograms(out);
+        }
+
+        /** The smallest bucket bound holding 99% of what was recorded between {@code before} and this, in ms. */
+        double p99Millis(Histograms before, String series) {
+            java.util.TreeMap<Double, Double> now = buckets.getOrDefault(series, new java.util.TreeMap<>());
+            java.util.TreeMap<Double, Double> then = before.buckets.getOrDefault(series, new java.util.TreeMap<>());
+            double total = now.lastEntry() == null ? 0 : now.lastEntry().getValue()
+                    - then.getOrDefault(now.lastKey(), 0.0);
+            for (Map.Entry<Double, Double> e : now.entrySet()) {
+                if (e.getValue() - then.getOrDefault(e.getKey(), 0.0) >= 0.99 * total) {
+                    return e.getKey() * 1000;
+                }
+            }
+            return Double.NaN;
+        }
     }
 
     /** CPU used by the edge and the broker from its creation on, as cores ({@code cpu seconds / wall seconds}). */
