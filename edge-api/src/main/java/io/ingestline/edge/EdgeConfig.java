@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  * @param maxRequestBytes largest request body, after decompression
  * @param maxRecordBytes  largest raw batch payload; a bigger request is split into several records
  * @param publishTimeout  longest wait for Kafka's acknowledgement before answering 503
+ * @param producers       Kafka producers requests take in turn (each its own connections to the brokers)
  * @param maxInFlightBytes decoded request bytes the node holds at once before answering 503
  * @param adminHost       interface of the admin API
  * @param adminPort       port of the admin API (0 picks a free one)
@@ -48,6 +49,7 @@ public record EdgeConfig(
         int maxRequestBytes,
         int maxRecordBytes,
         Duration publishTimeout,
+        int producers,
         long maxInFlightBytes,
         String adminHost,
         int adminPort,
@@ -77,6 +79,9 @@ public record EdgeConfig(
             "Longest wait for Kafka to acknowledge a request before answering 503");
     public static final Setting MAX_INFLIGHT_BYTES = new Setting("INGEST_MAX_INFLIGHT_BYTES", "268435456",
             "Decoded request bytes one node holds at once (reading or waiting for Kafka); past it requests get 503");
+    public static final Setting PRODUCERS = new Setting("INGEST_PRODUCERS", "2",
+            "Kafka producers that requests take in turn; a broker serves one connection's requests one at a time, so "
+                    + "more than one lets it append several requests at once");
     public static final Setting ADMIN_HOST = new Setting("INGEST_ADMIN_HOST", "127.0.0.1", "Interface of the admin API");
     public static final Setting ADMIN_PORT = new Setting("INGEST_ADMIN_PORT", "8081", "Port of the admin API");
     public static final Setting ADMIN_TOKEN = new Setting("INGEST_ADMIN_TOKEN", "",
@@ -95,7 +100,7 @@ public record EdgeConfig(
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS,
+            Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS, PRODUCERS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
                     ASTRALOG_PROJECTS, LOGGLY_DATASET)).toList();
 
@@ -121,6 +126,7 @@ public record EdgeConfig(
                 r.integer(MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE - 8),
                 r.integer(MAX_RECORD_BYTES, 1024, 64 * 1024 * 1024),
                 r.millis(PUBLISH_TIMEOUT_MS, 100, 600_000),
+                r.integer(PRODUCERS, 1, 64),
                 r.longValue(MAX_INFLIGHT_BYTES, 1024 * 1024, Long.MAX_VALUE),
                 r.string(ADMIN_HOST),
                 r.integer(ADMIN_PORT, 0, 65_535),

@@ -66,11 +66,11 @@ public final class EdgeServer implements AutoCloseable {
             }
             EdgeMetrics metrics = new EdgeMetrics();
             parts.add(0, metrics);
-            RawBatchPublisher publisher = new RawBatchPublisher(RawBatchPublisher.createProducer(
+            RawBatchPublisher publisher = new RawBatchPublisher(RawBatchPublisher.createProducers(config.producers(),
                     config.kafka().clientProps(), config.producer(), config.maxRecordBytes(), config.publishTimeout()),
                     config.kafka().topics().raw(), metrics::kafkaSend);
             parts.add(0, publisher);
-            metrics.producer(publisher.producer());
+            publisher.producers().forEach(metrics::producer);
             InFlightBytes inFlight = new InFlightBytes(config.maxInFlightBytes());
             metrics.inFlightBytes(inFlight::used);
             Ingestor ingestor = new Ingestor(publisher, inFlight, config.maxRequestBytes(), config.maxRecordBytes(),

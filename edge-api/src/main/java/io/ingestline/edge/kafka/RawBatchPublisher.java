@@ -4,10 +4,12 @@ import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -16,23 +18,53 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes raw batches to the raw topic and turns the producer's callbacks into one future per request, complete
- * only when the broker has acknowledged every record of it ({@code acks=all}, idempotent producer).
+ * Publishes raw batches to the raw topic and turns the producers' callbacks into one future per request, complete
+ * only when the broker has acknowledged every record of it ({@code acks=all}, idempotent producers).
+ *
+ * <p>Requests take the producers in turn. A broker handles the requests of one connection one at a time, so a single
+ * producer makes every request wait behind the one being appended; several producers (several connections to each
+ * broker) let the broker work on them side by side.
  */
 public final class RawBatchPublisher implements AutoCloseable {
-    private final Producer<byte[], byte[]> producer;
+    private final List<Producer<byte[], byte[]>> producers;
     private final String topic;
     private final LongConsumer ackNanos;
+    private final AtomicInteger next = new AtomicInteger();
 
     /** @param ackNanos told each record's time from send to acknowledgement */
     public RawBatchPublisher(Producer<byte[], byte[]> producer, String topic, LongConsumer ackNanos) {
-        this.producer = producer;
+        this(List.of(producer), topic, ackNanos);
+    }
+
+    public RawBatchPublisher(List<Producer<byte[], byte[]>> producers, String topic, LongConsumer ackNanos) {
+        if (producers.isEmpty()) {
+            throw new IllegalArgumentException("no producer");
+        }
+        this.producers = List.copyOf(producers);
         this.topic = topic;
         this.ackNanos = ackNanos;
     }
 
-    public Producer<byte[], byte[]> producer() {
-        return producer;
+    public List<Producer<byte[], byte[]>> producers() {
+        return producers;
+    }
+
+    /** {@code count} producers made by {@link #createProducer}, client ids {@code edge-api-<i>}. */
+    public static List<Producer<byte[], byte[]>> createProducers(int count, Map<String, Object> common,
+            Map<String, Object> overrides, int maxRecordBytes, Duration publishTimeout) {
+        List<Producer<byte[], byte[]>> out = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Map<String, Object> withId = new HashMap<>(overrides);
+                withId.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "edge-api");
+                withId.put(ProducerConfig.CLIENT_ID_CONFIG, withId.get(ProducerConfig.CLIENT_ID_CONFIG) + "-" + i);
+                out.add(createProducer(common, withId, maxRecordBytes, publishTimeout));
+            }
+        } catch (RuntimeException e) {
+            out.forEach(Producer::close);
+            throw e;
+        }
+        return out;
     }
 
     /** A producer with the edge's durable defaults; {@code overrides} win except where durability needs them. */
@@ -65,14 +97,15 @@ public final class RawBatchPublisher implements AutoCloseable {
         if (batches.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        Producer<byte[], byte[]> producer = producers.get(Math.floorMod(next.getAndIncrement(), producers.size()));
         CompletableFuture<?>[] acks = new CompletableFuture<?>[batches.size()];
         for (int i = 0; i < batches.size(); i++) {
-            acks[i] = send(batches.get(i));
+            acks[i] = send(producer, batches.get(i));
         }
         return CompletableFuture.allOf(acks);
     }
 
-    private CompletableFuture<Void> send(RawBatch batch) {
+    private CompletableFuture<Void> send(Producer<byte[], byte[]> producer, RawBatch batch) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, batch.key().getBytes(StandardCharsets.UTF_8), batch.payload());
@@ -95,6 +128,6 @@ public final class RawBatchPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        producers.forEach(Producer::close);
     }
 }

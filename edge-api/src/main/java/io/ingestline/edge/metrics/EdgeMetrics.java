@@ -31,7 +31,7 @@ import org.apache.kafka.clients.producer.Producer;
 public final class EdgeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer kafkaSend;
-    private KafkaClientMetrics producerMetrics;
+    private final java.util.List<KafkaClientMetrics> producerMetrics = new java.util.ArrayList<>();
 
     public EdgeMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -78,9 +78,11 @@ public final class EdgeMetrics implements AutoCloseable {
         Gauge.builder("ingest_inflight_bytes", used::getAsLong).baseUnit("bytes").register(registry);
     }
 
+    /** Binds a producer's client metrics (tagged with its client id). */
     public void producer(Producer<?, ?> producer) {
-        producerMetrics = new KafkaClientMetrics(producer);
-        producerMetrics.bindTo(registry);
+        KafkaClientMetrics m = new KafkaClientMetrics(producer);
+        m.bindTo(registry);
+        producerMetrics.add(m);
     }
 
     /** The Prometheus text format. */
@@ -90,9 +92,7 @@ public final class EdgeMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        if (producerMetrics != null) {
-            producerMetrics.close();
-        }
+producerMetrics.forEach(KafkaClientMetrics::close);
         registry.close();
     }
 }
