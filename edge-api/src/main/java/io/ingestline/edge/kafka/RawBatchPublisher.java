@@ -72,7 +72,8 @@ public final class RawBatchPublisher implements AutoCloseable {
             int maxRecordBytes, Duration publishTimeout) {
         Map<String, Object> p = new HashMap<>(common);
         // A raw batch already carries a request's events; waiting for more only adds to every answer's latency (under
-        // load records still gather while earlier sends are in flight). Measured: benchmarks/results/2026-12-02-*.md.
+        // load records still gather while earlier sends are in flight).
+        // Measured: benchmarks/results/2026-12-02-edge-vs-peer.md.
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
