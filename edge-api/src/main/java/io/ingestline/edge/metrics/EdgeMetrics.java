@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -31,7 +33,7 @@ import org.apache.kafka.clients.producer.Producer;
 public final class EdgeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer kafkaSend;
-    private final java.util.List<KafkaClientMetrics> producerMetrics = new java.util.ArrayList<>();
+    private final List<KafkaClientMetrics> producerMetrics = new ArrayList<>();
 
     public EdgeMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -92,7 +94,7 @@ public final class EdgeMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-producerMetrics.forEach(KafkaClientMetrics::close);
+        producerMetrics.forEach(KafkaClientMetrics::close);
         registry.close();
     }
 }

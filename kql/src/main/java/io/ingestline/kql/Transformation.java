@@ -1,0 +1,103 @@
+package io.ingestline.kql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.eval.KType;
+import io.ingestline.kql.eval.KqlRuntimeException;
+import io.ingestline.kql.eval.Pipeline;
+import io.ingestline.kql.eval.Schema;
+import io.ingestline.kql.eval.Values;
+import io.ingestline.kql.syntax.Parser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A data collection rule's {@code transformKql}, compiled once against its input stream's columns, then run per
+ * event: one event in, zero or one event out. {@link #apply} never throws: an event the rule cannot process comes
+ * back as {@link Failed} with the reason, for the dead letters.
+ *
+ * <p>Input: each declared column is read from the event's field of the same name and converted to its type (a field
+ * that does not convert is null; undeclared fields are not seen, as in Azure). Output: the result's columns in order,
+ * as JSON ({@link Values} documents the mapping); null values are left out.
+ */
+public final class Transformation {
+    private final Schema input;
+    private final Pipeline pipeline;
+
+    private Transformation(Schema input, Pipeline pipeline) {
+        this.input = input;
+        this.pipeline = pipeline;
+    }
+
+    /**
+     * @param columns the input stream's columns, name to Kusto type name ({@code string}, {@code int}, {@code long},
+     *                {@code real}, {@code boolean}, {@code datetime}, {@code dynamic}, ...), in order
+     * @throws KqlCompileException naming what is wrong and where
+     */
+    public static Transformation compile(String kql, Map<String, String> columns) {
+        List<String> names = new ArrayList<>();
+        List<KType> types = new ArrayList<>();
+        columns.forEach((name, type) -> {
+            KType t = KType.named(type);
+            if (t == null) {
+                throw new KqlCompileException("column " + name + " has unknown type " + type, 1, 1, "");
+            }
+            names.add(name);
+            types.add(t);
+        });
+        Schema schema = new Schema(names, types);
+        return new Transformation(schema, Pipeline.compile(Parser.parse(kql), schema));
+    }
+
+    /** The columns of the events this rule produces. */
+    public Schema output() {
+        return pipeline.output();
+    }
+
+    /** The result of one event. */
+    public sealed interface Result {
+    }
+
+    /** The event the rule produced. */
+    public record Row(ObjectNode event) implements Result {
+    }
+
+    /** The rule filtered the event out ({@code where}). */
+    public record Dropped() implements Result {
+    }
+
+    /** The rule could not process the event. */
+    public record Failed(String reason) implements Result {
+    }
+
+    private static final Dropped DROPPED = new Dropped();
+
+    public Result apply(JsonNode event) {
+        try {
+            Object[] row = new Object[input.size()];
+            if (!pipeline.printSource()) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = Values.fromJson(event == null ? null : event.get(input.name(i)), input.type(i));
+                }
+            }
+            Object[] out = pipeline.run(row);
+            if (out == null) {
+                return DROPPED;
+            }
+            Schema schema = pipeline.output();
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] != null) {
+                    result.set(schema.name(i), Values.toJson(out[i]));
+                }
+            }
+            return new Row(result);
+        } catch (KqlRuntimeException e) {
+            return new Failed(e.getMessage());
+        } catch (RuntimeException e) {
+            return new Failed("the transformation failed: " + e);
+        }
+    }
+}

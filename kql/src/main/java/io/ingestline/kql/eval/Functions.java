@@ -1,0 +1,358 @@
+package io.ingestline.kql.eval;
+
+import static io.ingestline.kql.eval.ExprCompiler.derived;
+import static io.ingestline.kql.eval.ExprCompiler.error;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.syntax.Ast;
+import io.ingestline.kql.syntax.Ast.Call;
+import io.ingestline.kql.syntax.Ast.Expr;
+import io.ingestline.kql.syntax.Token;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The scalar functions built so far. Each checks its argument count and types when the rule is compiled. Functions
+ * of Azure's list that are not here yet are refused by name as not yet supported, so a rule never half-runs.
+ */
+final class Functions {
+    /** Azure's list for transformations (API-NOTES) and the functions its samples use; the ones below are built. */
+    static final Set<String> AZURE_LIST = Set.of("tobool", "todatetime", "todouble", "toreal", "toguid", "toint",
+            "tolong", "tostring", "totimespan", "ago", "datetime_add", "datetime_diff", "datetime_part", "dayofmonth",
+            "dayofweek", "dayofyear", "endofday", "endofmonth", "endofweek", "endofyear", "getmonth", "getyear",
+            "hourofday", "make_datetime", "make_timespan", "now", "startofday", "startofmonth", "startofweek",
+            "startofyear", "weekofyear", "array_concat", "array_length", "pack_array", "pack", "parse_json", "zip",
+            "abs", "bin", "floor", "ceiling", "exp", "exp10", "exp2", "isfinite", "isinf", "isnan", "log", "log10",
+            "log2", "pow", "round", "sign", "case", "iif", "max_of", "min_of", "base64_encodestring",
+            "base64_decodestring", "countof", "extract", "extract_all", "indexof", "isempty", "isnotempty", "split",
+            "strcat", "strcat_delim", "strlen", "substring", "tolower", "toupper", "hash_sha256", "gettype", "isnull",
+            "isnotnull", "binary_and", "binary_or", "binary_xor", "binary_not", "binary_shift_left",
+            "binary_shift_right", "replace_string", "columnifexists", "todynamic", "iff", "not", "coalesce");
+
+    private Functions() {
+    }
+
+    static Scalar compile(Call c, ExprCompiler x) {
+        String f = c.function();
+        Token at = c.at();
+        if (f.equals("columnifexists")) {
+            return columnIfExists(c, x);
+        }
+        if (Set.of("int", "long", "real", "double", "bool", "boolean", "string").contains(f)) {
+            return typedNull(c);
+        }
+        List<Scalar> a = new ArrayList<>();
+        for (Expr e : c.args()) {
+            a.add(x.compile(e));
+        }
+        return switch (f) {
+            case "iif", "iff" -> {
+                count(c, 3, 3);
+                yield conditional(List.of(bool(a.get(0), c, 1), a.get(1), a.get(2)), at);
+            }
+            case "case" -> {
+                if (a.size() < 3 || a.size() % 2 == 0) {
+                    throw error("case() takes pairs of condition and value, then a default", at);
+                }
+                for (int i = 0; i + 1 < a.size(); i += 2) {
+                    bool(a.get(i), c, i + 1);
+                }
+                yield conditional(a, at);
+            }
+            case "not" -> {
+                count(c, 1, 1);
+                yield ExprCompiler.not(bool(a.get(0), c, 1));
+            }
+            case "isnull" -> test(c, a, v -> v == null);
+            case "isnotnull" -> test(c, a, v -> v != null);
+            case "isempty" -> test(c, a, v -> v == null || (v instanceof String s && s.isEmpty())
+                    || (v instanceof JsonNode n && n.isTextual() && n.textValue().isEmpty()));
+            case "isnotempty" -> test(c, a, v -> !(v == null || (v instanceof String s && s.isEmpty())
+                    || (v instanceof JsonNode n && n.isTextual() && n.textValue().isEmpty())));
+            case "tostring" -> convert(c, a, KType.STRING);
+            case "toint" -> convert(c, a, KType.INT);
+            case "tolong" -> convert(c, a, KType.LONG);
+            case "toreal", "todouble" -> convert(c, a, KType.REAL);
+            case "tobool", "toboolean" -> convert(c, a, KType.BOOL);
+            case "todatetime" -> convert(c, a, KType.DATETIME);
+            case "totimespan", "totime" -> convert(c, a, KType.TIMESPAN);
+            case "toguid" -> convert(c, a, KType.GUID);
+            case "parse_json", "todynamic" -> {
+                count(c, 1, 1);
+                Scalar s = a.get(0);
+                yield derived(KType.DYNAMIC, row -> {
+                    Object v = s.eval(row);
+                    return v == null ? null : v instanceof String str ? Values.parseJson(str) : Values.convert(v, KType.DYNAMIC);
+                }, s);
+            }
+            case "gettype" -> {
+                count(c, 1, 1);
+                Scalar s = a.get(0);
+                yield derived(KType.STRING, row -> typeName(s.eval(row), s.type()), s);
+            }
+            case "strlen" -> string(c, a, 1, 1, (s, rest) -> (long) s.codePointCount(0, s.length()), KType.LONG);
+            case "tolower" -> string(c, a, 1, 1, (s, rest) -> s.toLowerCase(Locale.ROOT), KType.STRING);
+            case "toupper" -> string(c, a, 1, 1, (s, rest) -> s.toUpperCase(Locale.ROOT), KType.STRING);
+            case "strcat" -> {
+                count(c, 1, 64);
+                List<Scalar> parts = a.stream().map(ExprCompiler::text).toList();
+                yield derived(KType.STRING, row -> {
+                    StringBuilder b = new StringBuilder();
+                    for (Scalar p : parts) {
+                        b.append((String) p.eval(row));
+                    }
+                    return b.toString();
+                }, parts);
+            }
+            case "substring" -> {
+                count(c, 2, 3);
+                Scalar s = ExprCompiler.text(a.get(0));
+                Scalar start = a.get(1);
+                Scalar len = a.size() > 2 ? a.get(2) : null;
+                yield derived(KType.STRING, row -> {
+                    String str = (String) s.eval(row);
+                    Long from = Values.toLong(start.eval(row));
+                    Long n = len == null ? Long.valueOf(str.length()) : Values.toLong(len.eval(row));
+                    if (from == null || n == null) {
+                        return "";
+                    }
+                    int b = (int) Math.max(0, Math.min(str.length(), from < 0 ? str.length() + from : from));
+                    int e = (int) Math.max(b, Math.min(str.length(), (long) b + Math.max(0, n)));
+                    return str.substring(b, e);
+                }, a);
+            }
+            case "replace_string" -> string(c, a, 3, 3, (s, rest) -> {
+                String lookup = Values.toStringValue(rest[0]);
+                return lookup.isEmpty() ? s : s.replace(lookup, Values.toStringValue(rest[1]));
+            }, KType.STRING);
+            case "indexof" -> string(c, a, 2, 2, (s, rest) -> (long) s.indexOf(Values.toStringValue(rest[0])), KType.LONG);
+            case "split" -> {
+                count(c, 2, 3);
+                Scalar s = ExprCompiler.text(a.get(0));
+                Scalar delim = ExprCompiler.text(a.get(1));
+                Scalar index = a.size() > 2 ? a.get(2) : null;
+                yield derived(KType.DYNAMIC, row -> {
+                    String str = (String) s.eval(row);
+                    String d = (String) delim.eval(row);
+                    ArrayNode out = Values.NODES.arrayNode();
+                    if (d.isEmpty()) {
+                        out.add(str);
+                    } else {
+                        int from = 0;
+                        for (int i = str.indexOf(d); i >= 0; i = str.indexOf(d, from)) {
+                            out.add(str.substring(from, i));
+                            from = i + d.length();
+                        }
+                        out.add(str.substring(from));
+                    }
+                    if (index == null) {
+                        return out;
+                    }
+                    Long i = Values.toLong(index.eval(row));
+                    ArrayNode one = Values.NODES.arrayNode();
+                    if (i != null && i >= 0 && i < out.size()) {
+                        one.add(out.get(i.intValue()));
+                    }
+                    return one;
+                }, a);
+            }
+            case "now" -> {
+                count(c, 0, 1);
+                Scalar offset = a.isEmpty() ? null : a.get(0);
+                yield Scalar.of(KType.DATETIME, row -> {
+                    Instant now = Instant.now();
+                    Duration d = offset == null ? null : Values.toTimespan(offset.eval(row));
+                    return d == null ? now : now.plus(d);
+                });
+            }
+            case "ago" -> {
+                count(c, 1, 1);
+                Scalar span = a.get(0);
+                yield Scalar.of(KType.DATETIME, row -> {
+                    Duration d = Values.toTimespan(span.eval(row));
+                    return d == null ? null : Instant.now().minus(d);
+                });
+            }
+            case "array_length" -> {
+                count(c, 1, 1);
+                Scalar s = a.get(0);
+                yield derived(KType.LONG, row -> s.eval(row) instanceof JsonNode n && n.isArray() ? (Object) (long) n.size()
+                        : null, s);
+            }
+            case "pack_array" -> derived(KType.DYNAMIC, row -> {
+                ArrayNode out = Values.NODES.arrayNode();
+                for (Scalar s : a) {
+                    out.add(Values.toJson(s.eval(row)));
+                }
+                return out;
+            }, a);
+            case "pack", "bag_pack" -> {
+                if (a.size() % 2 != 0) {
+                    throw error(f + "() takes pairs of key and value", at);
+                }
+                yield derived(KType.DYNAMIC, row -> {
+                    ObjectNode out = Values.NODES.objectNode();
+                    for (int i = 0; i < a.size(); i += 2) {
+                        out.set(Values.toStringValue(a.get(i).eval(row)), Values.toJson(a.get(i + 1).eval(row)));
+                    }
+                    return out;
+                }, a);
+            }
+            case "abs" -> {
+                count(c, 1, 1);
+                Scalar s = a.get(0);
+                yield switch (s.type()) {
+                    case INT, LONG -> derived(s.type(), row -> {
+                        Long v = Values.toLong(s.eval(row));
+                        return v == null ? null : s.type() == KType.INT ? (Object) (int) Math.abs(v) : (Object) Math.abs(v);
+                    }, s);
+                    case TIMESPAN -> derived(KType.TIMESPAN, row -> {
+                        Duration v = (Duration) s.eval(row);
+                        return v == null ? null : v.abs();
+                    }, s);
+                    default -> derived(KType.REAL, row -> {
+                        Double v = Values.toReal(s.eval(row));
+                        return v == null ? null : Math.abs(v);
+                    }, s);
+                };
+            }
+            default -> throw error(AZURE_LIST.contains(f)
+                    ? "the function " + f + "() is allowed in transformations but not built in this version yet"
+                    : "unknown function " + f + "()", at);
+        };
+    }
+
+    private static Scalar columnIfExists(Call c, ExprCompiler x) {
+        count(c, 2, 2);
+        if (!(c.args().get(0) instanceof Ast.Literal l) || l.token().kind() != Token.Kind.STRING) {
+            throw error("columnifexists() takes the column name as a string literal", c.at());
+        }
+        Scalar fallback = x.compile(c.args().get(1));
+        int i = x.schema().indexOf(l.token().text());
+        if (i < 0) {
+            return fallback;
+        }
+        KType t = x.schema().type(i);
+        if (t != fallback.type() && fallback.type() != KType.DYNAMIC) {
+            Scalar.Eval read = row -> Values.convert(row[i], fallback.type());
+            return Scalar.of(fallback.type(), read);
+        }
+        return Scalar.of(t, row -> row[i]);
+    }
+
+    /** {@code int(null)}, {@code string(null)}... */
+    private static Scalar typedNull(Call c) {
+        if (c.args().size() != 1 || !(c.args().get(0) instanceof Ast.Name n) || !n.name().equals("null")) {
+            throw error(c.function() + "(...) takes null or a literal; use to" + c.function() + "() to convert", c.at());
+        }
+        KType t = KType.named(c.function());
+        return Scalar.constant(t, t == KType.STRING ? "" : null);
+    }
+
+    private static Scalar conditional(List<Scalar> a, Token at) {
+        KType type = null;
+        for (int i = 1; i < a.size(); i += 2) {
+            type = unify(type, a.get(i).type(), at);
+        }
+        type = unify(type, a.get(a.size() - 1).type(), at);
+        KType result = type;
+        return derived(result, row -> {
+            for (int i = 0; i + 1 < a.size(); i += 2) {
+                if (Boolean.TRUE.equals(Values.toBool(a.get(i).eval(row)))) {
+                    return Values.convert(a.get(i + 1).eval(row), result);
+                }
+            }
+            return Values.convert(a.get(a.size() - 1).eval(row), result);
+        }, a);
+    }
+
+    private static KType unify(KType a, KType b, Token at) {
+        if (a == null || a == b) {
+            return b;
+        }
+        if (a.numeric() && b.numeric()) {
+            return a == KType.REAL || b == KType.REAL ? KType.REAL : KType.LONG;
+        }
+        if (a == KType.DYNAMIC || b == KType.DYNAMIC) {
+            return KType.DYNAMIC;
+        }
+        throw error("the branches have different types: " + a.kustoName() + " and " + b.kustoName(), at);
+    }
+
+    private static Scalar test(Call c, List<Scalar> a, java.util.function.Predicate<Object> p) {
+        count(c, 1, 1);
+        Scalar s = a.get(0);
+        return derived(KType.BOOL, row -> p.test(s.eval(row)), s);
+    }
+
+    private static Scalar convert(Call c, List<Scalar> a, KType to) {
+        count(c, 1, 1);
+        Scalar s = a.get(0);
+        return derived(to, row -> Values.convert(s.eval(row), to), s);
+    }
+
+    private interface StringFn {
+        Object apply(String s, Object[] rest);
+    }
+
+    private static Scalar string(Call c, List<Scalar> a, int min, int max, StringFn fn, KType result) {
+        count(c, min, max);
+        Scalar s = ExprCompiler.text(a.get(0));
+        List<Scalar> rest = a.subList(1, a.size());
+        return derived(result, row -> {
+            Object[] r = new Object[rest.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = rest.get(i).eval(row);
+            }
+            return fn.apply((String) s.eval(row), r);
+        }, a);
+    }
+
+    private static Scalar bool(Scalar s, Call c, int position) {
+        if (s.type() != KType.BOOL && s.type() != KType.DYNAMIC) {
+            throw error(c.function() + "(): argument " + position + " must be a bool, not " + s.type().kustoName(),
+                    c.at());
+        }
+        return s;
+    }
+
+    private static void count(Call c, int min, int max) {
+        int n = c.args().size();
+        if (n < min || n > max) {
+            throw error(c.function() + "() takes " + (min == max ? min : min + " to " + max) + " argument"
+                    + (max == 1 ? "" : "s") + ", not " + n, c.at());
+        }
+    }
+
+    private static String typeName(Object v, KType declared) {
+        if (declared != KType.DYNAMIC) {
+            return declared.kustoName();
+        }
+        if (v == null) {
+            return "null";
+        }
+        JsonNode n = (JsonNode) v;
+        if (n.isArray()) {
+            return "array";
+        }
+        if (n.isObject()) {
+            return "dictionary";
+        }
+        if (n.isIntegralNumber()) {
+            return "long";
+        }
+        if (n.isNumber()) {
+            return "real";
+        }
+        if (n.isBoolean()) {
+            return "bool";
+        }
+        return "string";
+    }
+}

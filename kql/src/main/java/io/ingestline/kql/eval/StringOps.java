@@ -1,0 +1,89 @@
+package io.ingestline.kql.eval;
+
+import static io.ingestline.kql.eval.ExprCompiler.derived;
+import static io.ingestline.kql.eval.ExprCompiler.error;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.kql.syntax.Token;
+import java.util.function.BiPredicate;
+
+/**
+ * The string operators. Without {@code _cs} they ignore case. {@code has} looks for a whole term: the match must not
+ * have a letter or digit right before or after it; {@code hasprefix}/{@code hassuffix} for a term's start or end;
+ * {@code has_any}/{@code has_all} take a list. A {@code !} form is the negation.
+ */
+final class StringOps {
+    private StringOps() {
+    }
+
+    static Scalar compile(String op, Scalar left, Scalar right, Token at) {
+        boolean negated = op.startsWith("!");
+        String name = negated ? op.substring(1) : op;
+        boolean cs = name.endsWith("_cs");
+        String base = cs ? name.substring(0, name.length() - 3) : name;
+        if (base.equals("has_any") || base.equals("has_all")) {
+            return list(base.equals("has_all"), left, right);
+        }
+        BiPredicate<String, String> test = switch (base) {
+            case "contains" -> cs ? String::contains : (h, n) -> indexOfIgnoreCase(h, n, 0) >= 0;
+            case "startswith" -> cs ? String::startsWith : (h, n) -> h.regionMatches(true, 0, n, 0, n.length());
+            case "endswith" -> cs ? String::endsWith
+                    : (h, n) -> h.length() >= n.length() && h.regionMatches(true, h.length() - n.length(), n, 0, n.length());
+            case "has" -> (h, n) -> term(h, n, cs, true, true);
+            case "hasprefix" -> (h, n) -> term(h, n, cs, true, false);
+            case "hassuffix" -> (h, n) -> term(h, n, cs, false, true);
+            default -> throw error("unknown string operator '" + op + "'", at);
+        };
+        Scalar s = ExprCompiler.stringOp(left, right, test);
+        return negated ? ExprCompiler.not(s) : s;
+    }
+
+    private static Scalar list(boolean all, Scalar left, Scalar right) {
+        Scalar text = ExprCompiler.text(left);
+        return derived(KType.BOOL, row -> {
+            String h = (String) text.eval(row);
+            Object items = right.eval(row);
+            if (!(items instanceof JsonNode n) || !n.isArray() || n.isEmpty()) {
+                return false;
+            }
+            for (JsonNode item : n) {
+                boolean found = term(h, Values.toStringValue(item), false, true, true);
+                if (found != all) {
+                    return found;
+                }
+            }
+            return all;
+        }, text, right);
+    }
+
+    /** Whether {@code needle} occurs in {@code hay} as a whole term, or at a term's start or end. */
+    static boolean term(String hay, String needle, boolean cs, boolean atStart, boolean atEnd) {
+        if (needle.isEmpty()) {
+            return true;
+        }
+        int from = 0;
+        while (true) {
+            int i = cs ? hay.indexOf(needle, from) : indexOfIgnoreCase(hay, needle, from);
+            if (i < 0) {
+                return false;
+            }
+            int end = i + needle.length();
+            boolean startOk = !atStart || i == 0 || !Character.isLetterOrDigit(hay.charAt(i - 1));
+            boolean endOk = !atEnd || end == hay.length() || !Character.isLetterOrDigit(hay.charAt(end));
+            if (startOk && endOk) {
+                return true;
+            }
+            from = i + 1;
+        }
+    }
+
+    static int indexOfIgnoreCase(String hay, String needle, int from) {
+        int last = hay.length() - needle.length();
+        for (int i = Math.max(0, from); i <= last; i++) {
+            if (hay.regionMatches(true, i, needle, 0, needle.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,389 @@
+package io.ingestline.kql.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Kusto's conversions between its values, and between them and JSON. A conversion that cannot be made gives null, as
+ * Kusto's {@code to*} functions do; strings have no null (an absent string is {@code ""}).
+ *
+ * <p>JSON mapping of results: {@code bool}, {@code int}, {@code long}, {@code real} as JSON booleans and numbers (a
+ * real that is not finite as the string {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}); {@code string} as a
+ * string; {@code datetime} as RFC 3339 in UTC with as many fractional digits as needed ({@code
+ * 2024-05-31T15:30:45.25Z}); {@code timespan} as Kusto writes it ({@code [-][d.]hh:mm:ss[.fffffff]}); {@code guid}
+ * as its lower-case text; {@code dynamic} as the JSON value itself; null as JSON null.
+ */
+public final class Values {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Pattern SPAN_UNIT = Pattern.compile(
+            "(-?\\d+(?:\\.\\d+)?)(days|day|d|hours|hour|hrs|hr|h|minutes|minute|min|m|seconds|second|sec|s|"
+                    + "milliseconds|millisecond|milli|ms|microseconds|microsecond|micros|microsec|ticks|tick|"
+                    + "nanoseconds|nanosecond|nanos)");
+    private static final Pattern SPAN_CLOCK = Pattern.compile("(-)?(?:(\\d+)\\.)?(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,7}))?)?");
+    private static final DateTimeFormatter SQL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSSS][.SSSSSS][.SSS][.SS][.S]");
+
+    private Values() {
+    }
+
+    // --- parsing literals and strings
+
+    /** A datetime from text: RFC 3339 / ISO 8601 (offset or {@code Z}, else UTC), {@code yyyy-MM-dd HH:mm:ss[.f]}, a date. */
+    public static Instant parseDateTime(String text) {
+        String t = text.strip();
+        if (t.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException ignored) {
+            // not with an offset
+        }
+        try {
+            return LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            // not a local date-time
+        }
+        try {
+            return LocalDateTime.parse(t, SQL).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            // not SQL form
+        }
+        try {
+            return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            return null;
+        }
+    }
+
+    /** A timespan from text: {@code 2d}, {@code 1.5h}, {@code 100ms}, {@code 1.02:03:04.5}, {@code 00:30}. */
+    public static Duration parseTimespan(String text) {
+        String t = text.strip();
+        Matcher m = SPAN_UNIT.matcher(t);
+        if (m.matches()) {
+            BigDecimal n = new BigDecimal(m.group(1));
+            long nanosPerUnit = switch (m.group(2)) {
+                case "days", "day", "d" -> 86_400_000_000_000L;
+                case "hours", "hour", "hrs", "hr", "h" -> 3_600_000_000_000L;
+                case "minutes", "minute", "min", "m" -> 60_000_000_000L;
+                case "seconds", "second", "sec", "s" -> 1_000_000_000L;
+                case "milliseconds", "millisecond", "milli", "ms" -> 1_000_000L;
+                case "microseconds", "microsecond", "micros", "microsec" -> 1_000L;
+                case "ticks", "tick" -> 100L;
+                default -> 1L;
+            };
+            return Duration.ofNanos(n.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
+        }
+        m = SPAN_CLOCK.matcher(t);
+        if (m.matches()) {
+            long days = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+            long hours = Long.parseLong(m.group(3));
+            long minutes = Long.parseLong(m.group(4));
+            long seconds = m.group(5) == null ? 0 : Long.parseLong(m.group(5));
+            long nanos = m.group(6) == null ? 0 : Long.parseLong((m.group(6) + "000000000").substring(0, 9));
+            Duration d = Duration.ofDays(days).plusHours(hours).plusMinutes(minutes).plusSeconds(seconds).plusNanos(nanos);
+            return m.group(1) != null ? d.negated() : d;
+        }
+        return null;
+    }
+
+    public static UUID parseGuid(String text) {
+        try {
+            String t = text.strip();
+            return t.length() == 36 ? UUID.fromString(t) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** JSON text to a dynamic value; text that is not JSON stays a string, as Kusto's parse_json does. */
+    public static JsonNode parseJson(String text) {
+        try {
+            JsonNode n = MAPPER.readTree(text);
+            return n == null ? NODES.textNode(text) : n;
+        } catch (IOException e) {
+            return NODES.textNode(text);
+        }
+    }
+
+    // --- conversions between values
+
+    /** A dynamic value's scalar: a JSON number, string or boolean as Long/Double/String/Boolean; null for null. */
+    public static Object scalar(Object v) {
+        if (!(v instanceof JsonNode n)) {
+            return v;
+        }
+        if (n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
+            return n.longValue();
+        }
+        if (n.isNumber()) {
+            return n.doubleValue();
+        }
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        return n;
+    }
+
+    public static Long toLong(Object v) {
+        Object s = scalar(v);
+        if (s instanceof Long l) {
+            return l;
+        }
+        if (s instanceof Integer i) {
+            return i.longValue();
+        }
+        if (s instanceof Double d) {
+            return d.isNaN() || d.isInfinite() ? null : (long) d.doubleValue();
+        }
+        if (s instanceof Boolean b) {
+            return b ? 1L : 0L;
+        }
+        if (s instanceof String str) {
+            try {
+                return Long.parseLong(str.strip());
+            } catch (NumberFormatException e) {
+                Double d = toReal(str);
+                return d == null ? null : toLong(d);
+            }
+        }
+        if (s instanceof Duration d) {
+            return d.toNanos() / 100; // ticks
+        }
+        if (s instanceof Instant i) {
+            return i.getEpochSecond() * 10_000_000L + i.getNano() / 100 + 621_355_968_000_000_000L; // ticks since 0001
+        }
+        return null;
+    }
+
+    public static Integer toInt(Object v) {
+        Long l = toLong(v);
+        return l == null ? null : (int) l.longValue();
+    }
+
+    public static Double toReal(Object v) {
+        Object s = scalar(v);
+        if (s instanceof Double d) {
+            return d;
+        }
+        if (s instanceof Long l) {
+            return l.doubleValue();
+        }
+        if (s instanceof Integer i) {
+            return i.doubleValue();
+        }
+        if (s instanceof Boolean b) {
+            return b ? 1.0 : 0.0;
+        }
+        if (s instanceof String str) {
+            String t = str.strip();
+            try {
+                return switch (t) {
+                    case "NaN" -> Double.NaN;
+                    case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+                    case "-inf" -> Double.NEGATIVE_INFINITY;
+                    default -> Double.parseDouble(t);
+                };
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    public static Boolean toBool(Object v) {
+        Object s = scalar(v);
+        if (s instanceof Boolean b) {
+            return b;
+        }
+        if (s instanceof Long l) {
+            return l != 0;
+        }
+        if (s instanceof Integer i) {
+            return i != 0;
+        }
+        if (s instanceof Double d) {
+            return d != 0;
+        }
+        if (s instanceof String str) {
+            String t = str.strip().toLowerCase(Locale.ROOT);
+            return t.equals("true") || t.equals("1") ? Boolean.TRUE : t.equals("false") || t.equals("0") ? Boolean.FALSE : null;
+        }
+        return null;
+    }
+
+    public static Instant toDateTime(Object v) {
+        Object s = scalar(v);
+        if (s instanceof Instant i) {
+            return i;
+        }
+        if (s instanceof String str) {
+            return parseDateTime(str);
+        }
+        return null;
+    }
+
+    public static Duration toTimespan(Object v) {
+        Object s = scalar(v);
+        if (s instanceof Duration d) {
+            return d;
+        }
+        if (s instanceof String str) {
+            return parseTimespan(str);
+        }
+        if (s instanceof Long l) {
+            return Duration.ofNanos(l * 100); // ticks
+        }
+        return null;
+    }
+
+    public static UUID toGuid(Object v) {
+        Object s = scalar(v);
+        if (s instanceof UUID u) {
+            return u;
+        }
+        return s instanceof String str ? parseGuid(str) : null;
+    }
+
+    /** Kusto's {@code tostring}: null becomes {@code ""}; a dynamic string is its text, other dynamic values JSON. */
+    public static String toStringValue(Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof JsonNode n) {
+            return n.isNull() || n.isMissingNode() ? "" : n.isTextual() ? n.textValue() : n.toString();
+        }
+        if (v instanceof Double d) {
+            return formatReal(d);
+        }
+        if (v instanceof Instant i) {
+            return formatDateTime(i);
+        }
+        if (v instanceof Duration d) {
+            return formatTimespan(d);
+        }
+        return v.toString();
+    }
+
+    /** A real as Kusto prints it: {@code 1}, {@code 1.5}, {@code 1E+20}, {@code NaN}. */
+    public static String formatReal(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Infinity" : "-Infinity";
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d);
+        }
+        String s = Double.toString(d);
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s;
+        }
+        String mantissa = s.substring(0, e);
+        if (mantissa.endsWith(".0")) {
+            mantissa = mantissa.substring(0, mantissa.length() - 2);
+        }
+        String exp = s.substring(e + 1);
+        return mantissa + "E" + (exp.startsWith("-") ? exp : "+" + exp);
+    }
+
+    public static String formatDateTime(Instant i) {
+        return DateTimeFormatter.ISO_INSTANT.format(i);
+    }
+
+    /** {@code [-][d.]hh:mm:ss[.fffffff]}. */
+    public static String formatTimespan(Duration d) {
+        boolean negative = d.isNegative();
+        Duration a = d.abs();
+        long days = a.toDays();
+        StringBuilder b = new StringBuilder();
+        if (negative) {
+            b.append('-');
+        }
+        if (days > 0) {
+            b.append(days).append('.');
+        }
+        b.append(String.format(Locale.ROOT, "%02d:%02d:%02d", a.toHoursPart(), a.toMinutesPart(), a.toSecondsPart()));
+        long ticks = a.toNanosPart() / 100;
+        if (ticks > 0) {
+            b.append('.').append(String.format(Locale.ROOT, "%07d", ticks));
+        }
+        return b.toString();
+    }
+
+    /** A result value as JSON (see the class comment). */
+    public static JsonNode toJson(Object v) {
+        if (v == null) {
+            return NODES.nullNode();
+        }
+        if (v instanceof JsonNode n) {
+            return n;
+        }
+        if (v instanceof Boolean b) {
+            return NODES.booleanNode(b);
+        }
+        if (v instanceof Integer i) {
+            return NODES.numberNode(i);
+        }
+        if (v instanceof Long l) {
+            return NODES.numberNode(l);
+        }
+        if (v instanceof Double d) {
+            return Double.isFinite(d) ? NODES.numberNode(d) : NODES.textNode(formatReal(d));
+        }
+        return NODES.textNode(toStringValue(v));
+    }
+
+    /** A JSON field of an incoming event as a value of its declared column type; null when it does not convert. */
+    public static Object fromJson(JsonNode n, KType type) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return type == KType.STRING ? "" : null;
+        }
+        return switch (type) {
+            case DYNAMIC -> n;
+            case STRING -> n.isTextual() ? n.textValue() : n.toString();
+            default -> convert(n, type);
+        };
+    }
+
+    /** {@code v} converted to {@code type} as the {@code to*} functions do. */
+    public static Object convert(Object v, KType type) {
+        return switch (type) {
+            case BOOL -> toBool(v);
+            case INT -> toInt(v);
+            case LONG -> toLong(v);
+            case REAL -> toReal(v);
+            case STRING -> toStringValue(v);
+            case DATETIME -> toDateTime(v);
+            case TIMESPAN -> toTimespan(v);
+            case GUID -> toGuid(v);
+            case DYNAMIC -> v == null ? null : v instanceof JsonNode n ? n : toJson(v);
+        };
+    }
+}

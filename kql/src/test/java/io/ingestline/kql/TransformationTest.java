@@ -1,0 +1,211 @@
+package io.ingestline.kql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestline.kql.Transformation.Dropped;
+import io.ingestline.kql.Transformation.Failed;
+import io.ingestline.kql.Transformation.Result;
+import io.ingestline.kql.Transformation.Row;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TransformationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The stream of Azure's tutorial DCR (seeds: azure-logs-ingestion-api.txt), plus a few typed columns. */
+    private static final Map<String, String> STREAM = columns("Time", "datetime", "Computer", "string",
+            "AdditionalContext", "string", "Level", "int", "Count", "long", "Ratio", "real", "Ok", "boolean",
+            "Props", "dynamic");
+
+    private static Map<String, String> columns(String... nameType) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameType.length; i += 2) {
+            m.put(nameType[i], nameType[i + 1]);
+        }
+        return m;
+    }
+
+    private static Result run(String kql, String event) throws Exception {
+        return Transformation.compile(kql, STREAM).apply(JSON.readTree(event));
+    }
+
+    private static JsonNode row(String kql, String event) throws Exception {
+        Result r = run(kql, event);
+        assertThat(r).as(kql).isInstanceOf(Row.class);
+        return ((Row) r).event();
+    }
+
+    @Test
+    void source_passes_the_declared_columns_converted_to_their_types_and_drops_the_rest() throws Exception {
+        JsonNode out = row("source", "{\"Time\":\"2023-11-14 15:10:02\",\"Computer\":\"Computer01\",\"Level\":\"3\","
+                + "\"Ratio\":1,\"Ok\":\"true\",\"Props\":{\"a\":[1,2]},\"Undeclared\":1}");
+        assertThat(out.toString()).isEqualTo("{\"Time\":\"2023-11-14T15:10:02Z\",\"Computer\":\"Computer01\","
+                + "\"AdditionalContext\":\"\",\"Level\":3,\"Ratio\":1.0,\"Ok\":true,\"Props\":{\"a\":[1,2]}}");
+    }
+
+    @Test
+    void azures_tutorial_rule_sets_time_generated_and_drops_the_raw_column() throws Exception {
+        JsonNode out = row("source | extend TimeGenerated = todatetime(Time) | project-away Time",
+                "{\"Time\":\"2023-11-14 15:10:02\",\"Computer\":\"Computer01\",\"AdditionalContext\":\"ctx\"}");
+        assertThat(out.toString()).isEqualTo("{\"Computer\":\"Computer01\",\"AdditionalContext\":\"ctx\","
+                + "\"TimeGenerated\":\"2023-11-14T15:10:02Z\"}");
+    }
+
+    @Test
+    void where_keeps_or_drops_and_a_null_condition_drops() throws Exception {
+        String rule = "source | where Level >= 3 and Computer !startswith 'test'";
+        assertThat(run(rule, "{\"Level\":4,\"Computer\":\"web-1\"}")).isInstanceOf(Row.class);
+        assertThat(run(rule, "{\"Level\":2,\"Computer\":\"web-1\"}")).isInstanceOf(Dropped.class);
+        assertThat(run(rule, "{\"Level\":5,\"Computer\":\"TEST-1\"}")).isInstanceOf(Dropped.class);
+        assertThat(run(rule, "{\"Computer\":\"web-1\"}")).as("null Level").isInstanceOf(Dropped.class);
+    }
+
+    @Test
+    void the_five_step_rule_of_the_benchmark_runs_as_written() throws Exception {
+        String rule = """
+                source
+                | where Level > 1
+                | extend d = parse_json(AdditionalContext)
+                | extend User = tostring(d.user), Hits = tolong(d['hits']) * 2, Severity = iif(Level >= 4, 'high', 'low')
+                | project-rename Host = Computer
+                | project-away d, AdditionalContext, Props""";
+        JsonNode out = row(rule, "{\"Level\":4,\"Computer\":\"web-1\",\"AdditionalContext\":\"{\\\"user\\\":\\\"ann\\\","
+                + "\\\"hits\\\":21}\"}");
+        assertThat(out.get("Host").asText()).isEqualTo("web-1");
+        assertThat(out.get("User").asText()).isEqualTo("ann");
+        assertThat(out.get("Hits").asLong()).isEqualTo(42);
+        assertThat(out.get("Severity").asText()).isEqualTo("high");
+        assertThat(out.has("d")).isFalse();
+        assertThat(out.has("Computer")).isFalse();
+    }
+
+    @Test
+    void case_picks_the_first_true_branch() throws Exception {
+        String rule = "source | project Sev = case(Level == 1, 'low', Level == 2, 'mid', 'high')";
+        assertThat(row(rule, "{\"Level\":1}").get("Sev").asText()).isEqualTo("low");
+        assertThat(row(rule, "{\"Level\":2}").get("Sev").asText()).isEqualTo("mid");
+        assertThat(row(rule, "{\"Level\":9}").get("Sev").asText()).isEqualTo("high");
+        assertThat(row(rule, "{}").get("Sev").asText()).isEqualTo("high");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
+        // conversions, as Kusto prints them
+        "tostring(1.0) => 1",
+        "tostring(1.5) => 1.5",
+        "tostring(toint('12') + 1) => 13",
+        "tostring(todatetime('2024-05-31 15:30:45')) => 2024-05-31T15:30:45Z",
+        "tostring(datetime(2024-05-31T15:30:45.25Z)) => 2024-05-31T15:30:45.250Z",
+        "tostring(90s) => 00:01:30",
+        "tostring(1d + 2h) => 1.02:00:00",
+        "tostring(100ms) => 00:00:00.1000000",
+        "tostring(datetime(2024-06-01) - datetime(2024-05-31 12:00)) => 12:00:00",
+        "tostring(datetime(2024-05-31) + 1d) => 2024-06-01T00:00:00Z",
+        "tostring(7 / 2) => 3",
+        "tostring(7 / 2.0) => 3.5",
+        "tostring(-7 % 3) => -1",
+        "tostring(1h / 30m) => 2",
+        "tostring(tobool('true')) => true",
+        "tostring(todouble('x')) => ``",
+        "tostring(parse_json('{\"a\":{\"b\":[10,20]}}').a.b[1]) => 20",
+        "tostring(parse_json('[1,2,3]')[-1]) => 3",
+        "tostring(array_length(split('a/b/c', '/'))) => 3",
+        "tostring(split('a/b/c', '/')[1]) => b",
+        "tostring(pack('k', 1, 'v', 'x')) => {\"k\":1,\"v\":\"x\"}",
+        "tostring(gettype(parse_json('{}'))) => dictionary",
+        "tostring(gettype(1)) => long",
+        // strings
+        "strcat('a', 1, 'b') => a1b",
+        "substring('abcdef', 2, 3) => cde",
+        "substring('abcdef', 4) => ef",
+        "replace_string('a.b.c', '.', '/') => a/b/c",
+        "tostring(strlen('héllo')) => 5",
+        "toupper('abc') => ABC",
+        "tostring(indexof('hello', 'l')) => 2",
+        // string operators
+        "tostring('Hello World' contains 'WORLD') => true",
+        "tostring('Hello World' contains_cs 'WORLD') => false",
+        "tostring('error: disk full' has 'disk') => true",
+        "tostring('diskette full' has 'disk') => false",
+        "tostring('diskette full' hasprefix 'disk') => true",
+        "tostring('Hello' startswith 'he') => true",
+        "tostring('Hello' startswith_cs 'he') => false",
+        "tostring('Hello' endswith 'LO') => true",
+        "tostring('Hello' !has 'hello') => false",
+        "tostring('abc' =~ 'ABC') => true",
+        "tostring('abc' !~ 'ABC') => false",
+        "tostring('b' in ('a', 'b')) => true",
+        "tostring('B' in ('a', 'b')) => false",
+        "tostring('B' in~ ('a', 'b')) => true",
+        "tostring('c' !in ('a', 'b')) => true",
+        "tostring(5 between (1 .. 10)) => true",
+        "tostring(5 !between (6 .. 10)) => true",
+        "tostring('order 12 shipped' matches regex '[0-9]+') => true",
+        "tostring('connection reset' has_any ('timeout', 'reset')) => true",
+        "tostring('connection reset' has_all ('timeout', 'reset')) => false",
+        // nulls
+        "tostring(isnull(int(null))) => true",
+        "tostring(int(null) == int(null)) => ``",
+        "tostring(int(null) == 1) => false",
+        "tostring(int(null) != 1) => true",
+        "tostring(int(null) + 1) => ``",
+        "tostring(isempty('')) => true",
+        "tostring(false and int(null) == int(null)) => false",
+        "tostring(true or int(null) == int(null)) => true",
+        "tostring(iif(1 > 2, 'yes', 'no')) => no",
+    })
+    void computes_as_kusto_documents(String expression, String expected) throws Exception {
+        JsonNode out = row("print r = " + expression, "{}");
+        assertThat(out.path("r").asText()).isEqualTo(expected == null ? "" : expected);
+    }
+
+    @Test
+    void let_names_a_constant() throws Exception {
+        String rule = "let threshold = 5;\nsource | where Count > threshold | project Count";
+        assertThat(run(rule, "{\"Count\":6}")).isInstanceOf(Row.class);
+        assertThat(run(rule, "{\"Count\":5}")).isInstanceOf(Dropped.class);
+    }
+
+    @Test
+    void columnifexists_reads_a_column_or_gives_the_default() throws Exception {
+        JsonNode out = row("source | project a = columnifexists('Computer', 'none'), b = columnifexists('Nope', 'none')",
+                "{\"Computer\":\"c1\"}");
+        assertThat(out.toString()).isEqualTo("{\"a\":\"c1\",\"b\":\"none\"}");
+    }
+
+    @Test
+    void an_event_that_fails_at_run_time_comes_back_failed_with_the_reason() throws Exception {
+        String rule = "source | extend x = Count / (Level - 3)";
+        assertThat(run(rule, "{\"Count\":6,\"Level\":5}")).isInstanceOf(Row.class);
+        Result r = run(rule, "{\"Count\":6,\"Level\":3}");
+        assertThat(r).isEqualTo(new Failed("integer division by zero"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
+        "source | where Nope == 1 => there is no column or let name 'Nope'",
+        "source | where Computer == 1 => cannot compare string with long",
+        "source | where Level => 'where' needs bool operands, not int",
+        "source | extend x = Computer + 'a' => '+' cannot take string and string (strcat() joins strings)",
+        "source | extend x = iif(Ok, 1) => iif() takes 3 arguments, not 2",
+        "source | extend x = iif(Ok, 1, 'a') => the branches have different types: long and string",
+        "source | extend x = Computer.a => member access needs a dynamic value, not string",
+        "source | extend x = frob(1) => unknown function frob()",
+        "source | extend x = extract('a', 0, Computer) => the function extract() is allowed in transformations but not built",
+        "source | parse Computer with 'a' X => 'parse' is allowed in transformations but not built in this version yet",
+        "source | project-away Nope => project-away: there is no column 'Nope'",
+        "source | project-rename a = Nope => project-rename: there is no column 'Nope'",
+        "source | project a = 1, a = 2 => project names column a twice",
+        "source | where Computer matches regex '(' => invalid regular expression",
+        "print x = datetime(not a date) => not a valid datetime literal",
+    })
+    void refuses_what_cannot_run_when_compiling_saying_why(String rule, String problem) {
+        assertThatThrownBy(() -> Transformation.compile(rule, STREAM)).isInstanceOfSatisfying(KqlCompileException.class,
+                e -> assertThat(e.problem()).startsWith(problem));
+    }
+}
