@@ -79,7 +79,7 @@ public final class Transformation {
             Object[] row = new Object[input.size()];
             if (!pipeline.printSource()) {
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = Values.fromJson(event == null ? null : event.get(input.name(i)), input.type(i));
+                    row[i] = Values.input(event == null ? null : event.get(input.name(i)), input.type(i));
                 }
             }
             Object[] out = pipeline.run(row);
@@ -89,8 +89,9 @@ public final class Transformation {
             Schema schema = pipeline.output();
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             for (int i = 0; i < out.length; i++) {
-                if (out[i] != null) {
-                    result.set(schema.name(i), Values.toJson(out[i]));
+                JsonNode value = out[i] == null ? null : Values.output(out[i]);
+                if (value != null && !value.isNull()) {
+                    result.set(schema.name(i), value);
                 }
             }
             return new Row(result);

@@ -49,6 +49,15 @@ class TransformationTest {
     }
 
     @Test
+    void a_field_that_does_not_convert_to_its_column_type_is_null_and_left_out() throws Exception {
+        assertThat(row("source | project Level, Computer", "{\"Level\":\"high\",\"Computer\":\"c\"}").toString())
+                .isEqualTo("{\"Computer\":\"c\"}");
+        assertThat(row("source | project Time", "{\"Time\":\"2024-05-31T15:30:45.123Z\"}").toString())
+                .as("a time already in RFC 3339 UTC is written as it came")
+                .isEqualTo("{\"Time\":\"2024-05-31T15:30:45.123Z\"}");
+    }
+
+    @Test
     void azures_tutorial_rule_sets_time_generated_and_drops_the_raw_column() throws Exception {
         JsonNode out = row("source | extend TimeGenerated = todatetime(Time) | project-away Time",
                 "{\"Time\":\"2023-11-14 15:10:02\",\"Computer\":\"Computer01\",\"AdditionalContext\":\"ctx\"}");

@@ -51,7 +51,7 @@ final class ExprCompiler {
             int i = schema.indexOf(n.name());
             if (i >= 0) {
                 KType t = schema.type(i);
-                return Scalar.of(t, row -> row[i]);
+                return Scalar.of(t, row -> Values.read(row, i));
             }
             Scalar let = lets.get(n.name());
             if (let != null) {

@@ -240,10 +240,10 @@ final class Functions {
         }
         KType t = x.schema().type(i);
         if (t != fallback.type() && fallback.type() != KType.DYNAMIC) {
-            Scalar.Eval read = row -> Values.convert(row[i], fallback.type());
+            Scalar.Eval read = row -> Values.convert(Values.read(row, i), fallback.type());
             return Scalar.of(fallback.type(), read);
         }
-        return Scalar.of(t, row -> row[i]);
+        return Scalar.of(t, row -> Values.read(row, i));
     }
 
     /** {@code int(null)}, {@code string(null)}... */

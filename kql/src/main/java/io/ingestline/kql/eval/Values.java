@@ -121,6 +121,34 @@ public final class Values {
         }
     }
 
+    // --- rows
+
+    /** Column {@code i} of a row, converting an input field on its first read (and keeping the result in the row). */
+    static Object read(Object[] row, int i) {
+        Object v = row[i];
+        if (v instanceof Raw r) {
+            v = r.value();
+            row[i] = v;
+        }
+        return v;
+    }
+
+    /** An input field as a row value, converted only when read: null, {@code ""} for a string, or deferred. */
+    public static Object input(JsonNode field, KType type) {
+        if (field == null || field.isNull() || field.isMissingNode()) {
+            return type == KType.STRING ? "" : null;
+        }
+        if (type == KType.DYNAMIC) {
+            return field;
+        }
+        return type == KType.STRING && field.isTextual() ? field.textValue() : new Raw(field, type);
+    }
+
+    /** A row value as output JSON; an input field nothing read is written as it came when already in its type's form. */
+    public static JsonNode output(Object v) {
+        return v instanceof Raw r ? r.json() : toJson(v);
+    }
+
     // --- conversions between values
 
     /** A dynamic value's scalar: a JSON number, string or boolean as Long/Double/String/Boolean; null for null. */
@@ -339,6 +367,9 @@ public final class Values {
 
     /** A result value as JSON (see the class comment). */
     public static JsonNode toJson(Object v) {
+        if (v instanceof Raw r) {
+            return r.json();
+        }
         if (v == null) {
             return NODES.nullNode();
         }
