@@ -173,6 +173,11 @@ class EdgeIT {
                 + "\"transformKql\":\"source\",\"outputStream\":\"Custom-Hosts_CL\"}]}}";
         assertThat(admin("PUT", "/admin/v1/dcrs/" + dcr, rule).statusCode()).isEqualTo(200);
         assertThat(admin("PUT", "/admin/v1/dcrs/bad", "{\"properties\":{}}").statusCode()).isEqualTo(400);
+        HttpResponse<String> badKql = admin("PUT", "/admin/v1/dcrs/bad", rule.replace("\"source\"",
+                "\"source | where Computer > 1\""));
+        assertThat(badKql.statusCode()).isEqualTo(400);
+        assertThat(badKql.body()).contains("dataFlows[0].transformKql over Custom-Raw: line 1, column 25 at '>'")
+                .contains("cannot compare string with long");
         URI upload = URI.create("http://127.0.0.1:" + second.port() + "/dataCollectionRules/" + dcr
                 + "/streams/Custom-Raw?api-version=2023-01-01");
         await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(upload)

@@ -201,8 +201,38 @@ class ValidatorTopologyTest {
     }
 
     @Test
+    void runs_each_flows_transformation_and_takes_the_time_from_its_output() throws Exception {
+        putRule("dcr-t", """
+                {"properties":{"streamDeclarations":{"Custom-Raw":{"columns":[{"name":"Time","type":"datetime"},
+                  {"name":"Computer","type":"string"},{"name":"Level","type":"int"}]}},
+                 "dataFlows":[{"streams":["Custom-Raw"],"destinations":["la"],"outputStream":"Custom-Logs_CL",
+                   "transformKql":"source | where Level > 1 | extend TimeGenerated = todatetime(Time) | project-away Time"},
+                  {"streams":["Custom-Raw"],"destinations":["la"],"outputStream":"Custom-Ratio_CL",
+                   "transformKql":"source | project TimeGenerated = todatetime(Time), Per = 12 / (Level - 2)"}]}}""");
+        pipeStream("dcr-t", "Custom-Raw",
+                "{\"Time\":\"2023-11-14 15:10:02\",\"Computer\":\"c1\",\"Level\":3}",
+                "{\"Time\":\"2023-11-14 15:10:03\",\"Computer\":\"c2\",\"Level\":1}",
+                "{\"Time\":\"2023-11-14 15:10:04\",\"Computer\":\"c3\",\"Level\":2}");
+
+        List<TestRecord<String, byte[]>> logs = dataset("Logs_CL").readRecordsToList();
+        assertThat(logs).extracting(r -> new String(r.value(), UTF_8)).containsExactly(
+                "{\"_time\":\"2023-11-14T15:10:02Z\",\"_id\":\"b2-0\",\"Computer\":\"c1\",\"Level\":3,"
+                        + "\"TimeGenerated\":\"2023-11-14T15:10:02Z\"}",
+                "{\"_time\":\"2023-11-14T15:10:04Z\",\"_id\":\"b2-2\",\"Computer\":\"c3\",\"Level\":2,"
+                        + "\"TimeGenerated\":\"2023-11-14T15:10:04Z\"}");
+        List<TestRecord<String, byte[]>> ratio = dataset("Ratio_CL").readRecordsToList();
+        assertThat(ratio).extracting(r -> Json.mapper().readTree(r.value()).get("Per").asInt()).containsExactly(12, -12);
+        TestRecord<byte[], byte[]> failed = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("transform");
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_EVENT_INDEX)).isEqualTo("2");
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("transformation to dataset Ratio_CL failed: integer division by zero");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void dead_letters_what_no_flow_can_route_and_says_why() {
-        putRule("dcr-1", DCR.formatted("").replace("\"source\"", "\"source | where Level > 1\""));
+        putRule("dcr-1", DCR.formatted("").replace("\"source\"", "\"source | summarize count() by Msg\""));
         putRule("dcr-bad", "{\"properties\":{}}");
         pipeStream("dcr-1", "Custom-App", "{\"Msg\":\"a\"}");
         pipeStream("dcr-1", "Custom-Other", "{\"Msg\":\"b\"}");
@@ -212,12 +242,13 @@ class ValidatorTopologyTest {
 
         List<String> reasons = deadLetters.readRecordsToList().stream()
                 .map(r -> IngestHeaders.get(r.headers(), IngestHeaders.DLQ_ERROR_MESSAGE)).toList();
-        assertThat(reasons).hasSize(4);
-        assertThat(reasons.get(0)).contains("transformKql 'source | where Level > 1'").contains("only the identity");
+        assertThat(reasons).hasSize(3);
+        assertThat(reasons.get(0)).startsWith("data flow to Custom-AppLogs_CL: transformKql does not compile: "
+                + "line 1, column 10 at 'summarize'");
         assertThat(reasons.get(1)).isEqualTo("data collection rule dcr-1 has no data flow for stream Custom-Other");
         assertThat(reasons.get(2)).startsWith("data collection rule dcr-bad is invalid: ");
-        assertThat(reasons.get(3)).contains("TimeGenerated").contains("noon");
-        assertThat(dataset("AppLogs_CL").isEmpty()).isTrue();
+        // a TimeGenerated that is no datetime is null in the stream's datetime column: the receive time applies
+        assertThat(dataset("AppLogs_CL").readRecordsToList()).hasSize(1);
     }
 
     @Test

@@ -80,6 +80,13 @@ public record DataCollectionRule(String immutableId, Map<String, List<Column>> s
         return dataFlows.stream().filter(f -> f.streams().contains(stream)).toList();
     }
 
+    /** A declared stream's columns in order, name to type (empty when the stream is not declared). */
+    public Map<String, String> columnTypes(String stream) {
+        Map<String, String> out = new LinkedHashMap<>();
+        streams.getOrDefault(stream, List.of()).forEach(c -> out.put(c.name(), c.type()));
+        return out;
+    }
+
     /** The datasets rows of {@code stream} end up in. */
     public List<String> outputDatasets(String stream) {
         return flowsOf(stream).stream().map(DataFlow::outputDataset).distinct().toList();

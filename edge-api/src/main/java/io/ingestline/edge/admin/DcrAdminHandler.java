@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.edge.admin.AdminApi.AdminException;
 import io.ingestline.edge.config.ConfigStore;
 import io.ingestline.edge.config.DcrRegistry;
+import io.ingestline.kql.KqlCompileException;
+import io.ingestline.kql.Transformation;
 import io.ingestline.model.Json;
 import io.ingestline.model.rules.DataCollectionRule;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Data collection rules, kept in the configuration topic so that every edge (and the validator) sees them:
@@ -18,7 +22,8 @@ import java.io.IOException;
  * </pre>
  *
  * The body is a DCR as Azure writes it (its {@code properties}, or the properties alone); a rule with problems is
- * refused with 400 naming every one.
+ * refused with 400 naming every one, including each data flow's {@code transformKql} that does not compile against
+ * its input streams' columns (with the line, column and token).
  */
 public final class DcrAdminHandler {
     private final ConfigStore store;
@@ -41,6 +46,20 @@ public final class DcrAdminHandler {
             rule = DataCollectionRule.parse(ctx.pathParam("id"), body);
         } catch (IllegalArgumentException e) {
             throw new AdminException(400, "invalid data collection rule: " + e.getMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < rule.dataFlows().size(); i++) {
+            DataCollectionRule.DataFlow flow = rule.dataFlows().get(i);
+            for (String stream : flow.streams()) {
+                try {
+                    Transformation.compile(flow.transformKql(), rule.columnTypes(stream));
+                } catch (KqlCompileException e) {
+                    problems.add("dataFlows[" + i + "].transformKql over " + stream + ": " + e.getMessage());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AdminException(400, "invalid data collection rule: " + String.join("; ", problems));
         }
         store.save(rule);
         json(ctx, rule);

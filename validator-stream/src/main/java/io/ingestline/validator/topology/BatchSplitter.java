@@ -3,6 +3,7 @@ package io.ingestline.validator.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.Transformation;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.ContractException;
 import io.ingestline.model.EventEnvelope;
@@ -21,12 +22,15 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Splits a raw batch into events: parses each line, gives it its time ({@code _time}, or {@code TimeGenerated} for a
- * data collection rule's stream; the receive time when absent) and its stable id, and forwards it to the topic of
- * each dataset its target routes to ({@link Routes}). A line or record that fails, or a batch whose target has no
- * route, is forwarded to the dead letters with the reason; the rest of its batch goes on.
+ * Splits a raw batch into events: parses each line, runs it through its target's routes ({@link Routes}: as it is for
+ * a dataset, through each data flow's transformation for a data collection rule's stream), gives each result its
+ * time ({@code _time}, or {@code TimeGenerated} of a transformation's output; the receive time when absent) and its
+ * stable id, and forwards it to its dataset's topic. A line or record that fails, a transformation that fails on an
+ * event, or a batch whose target has no route goes to the dead letters with the reason; the rest go on.
  */
 final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
+    /** The time column of data collection rules' output tables. */
+    static final String AZURE_TIME = "TimeGenerated";
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private final DatasetTopics datasetTopics;
@@ -77,29 +81,37 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_ROUTE, reason, source, index);
             return;
         }
-        Instant time;
-        try {
-            JsonNode t = fields.get(resolution.timeField());
-            time = t == null || t.isNull() ? c.receivedAt() : EventTime.parse(t);
-        } catch (IllegalArgumentException e) {
-            IllegalArgumentException reason = new IllegalArgumentException(
-                    "invalid time in field " + resolution.timeField() + ": " + e.getMessage(), e);
-            deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_VALIDATE, reason, source, index);
-            return;
-        }
         for (Routes.Route route : resolution.routes()) {
-            ObjectNode routed = fields;
-            if (route.columns() != null) {
-                routed = fields.objectNode();
-                for (var it = fields.fields(); it.hasNext();) {
-                    var f = it.next();
-                    if (route.columns().contains(f.getKey())) {
-                        routed.set(f.getKey(), f.getValue());
-                    }
+            ObjectNode out = fields;
+            String timeField = EventEnvelope.TIME;
+            if (route.transform() != null) {
+                Transformation.Result result = route.transform().apply(fields);
+                if (result instanceof Transformation.Dropped) {
+                    continue;
                 }
+                if (result instanceof Transformation.Failed failed) {
+                    IllegalStateException reason = new IllegalStateException(
+                            "transformation to dataset " + route.dataset() + " failed: " + failed.reason());
+                    deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_TRANSFORM, reason,
+                            source, index);
+                    continue;
+                }
+                out = ((Transformation.Row) result).event();
+                timeField = AZURE_TIME;
+            }
+            Instant time;
+            try {
+                JsonNode t = out.get(timeField);
+                time = t == null || t.isNull() ? c.receivedAt() : EventTime.parse(t);
+            } catch (IllegalArgumentException e) {
+                IllegalArgumentException reason = new IllegalArgumentException(
+                        "invalid time in field " + timeField + ": " + e.getMessage(), e);
+                deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_VALIDATE, reason, source,
+                        index);
+                continue;
             }
             datasetTopics.ensure(route.dataset());
-            EventEnvelope envelope = new EventEnvelope(batch.eventId(index), route.dataset(), time, routed,
+            EventEnvelope envelope = new EventEnvelope(batch.eventId(index), route.dataset(), time, out,
                     new EventOrigin(c.dialect(), c.tokenId(), c.requestId()));
             context.forward(new Record<Object, Object>(envelope.id(), envelope, record.timestamp(), new RecordHeaders()),
                     ValidatorTopology.DATASET_SINK);

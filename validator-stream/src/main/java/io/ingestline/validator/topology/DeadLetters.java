@@ -14,6 +14,7 @@ final class DeadLetters {
     static final String STAGE_PARSE = "parse";
     static final String STAGE_VALIDATE = "validate";
     static final String STAGE_ROUTE = "route";
+    static final String STAGE_TRANSFORM = "transform";
 
     private static final int MAX_MESSAGE = 1000;
 
