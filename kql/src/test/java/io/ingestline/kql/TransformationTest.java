@@ -174,6 +174,50 @@ class TransformationTest {
     }
 
     @Test
+    void parse_extracts_typed_columns_as_kustos_own_example_does() throws Exception {
+        Map<String, String> cols = columns("EventText", "string");
+        String rule = "source | parse EventText with * \"resourceName=\" resourceName \", totalSlices=\" totalSlices:long"
+                + " * \", sliceNumber=\" sliceNumber:long * \", lockTime=\" lockTime \", releaseTime=\" releaseTime:date"
+                + " \",\" * \"previousLockTime=\" previousLockTime:date \")\" * | project-away EventText";
+        Transformation t = Transformation.compile(rule, cols);
+        Result r = t.apply(JSON.readTree("{\"EventText\":\"Event: NotifySliceRelease (resourceName=PipelineScheduler, "
+                + "totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, "
+                + "previousLockTime=02/17/2016 08:39:01)\"}"));
+        assertThat(((Row) r).event().toString()).isEqualTo("{\"resourceName\":\"PipelineScheduler\",\"totalSlices\":27,"
+                + "\"sliceNumber\":23,\"lockTime\":\"02/17/2016 08:40:01\",\"releaseTime\":\"2016-02-17T08:40:01Z\","
+                + "\"previousLockTime\":\"2016-02-17T08:39:01Z\"}");
+        Result none = t.apply(JSON.readTree("{\"EventText\":\"something else\"}"));
+        assertThat(((Row) none).event().toString()).as("no match: strings empty, the rest null")
+                .isEqualTo("{\"resourceName\":\"\",\"lockTime\":\"\"}");
+    }
+
+    @Test
+    void parse_kinds_regex_and_relaxed() throws Exception {
+        Map<String, String> cols = columns("RawData", "string");
+        JsonNode out = Transformation.compile("source | parse kind=regex RawData with \"user=\" User \"\\\\s+took=\" Ms:long"
+                + " | project User, Ms", cols).apply(JSON.readTree("{\"RawData\":\"user=ann   took=42\"}")) instanceof Row row
+                ? row.event() : null;
+        assertThat(out).hasToString("{\"User\":\"ann\",\"Ms\":42}");
+        String relaxed = "source | parse kind=relaxed RawData with \"a=\" A:long \" b=\" B | project A, B";
+        Result r = Transformation.compile(relaxed, cols).apply(JSON.readTree("{\"RawData\":\"a=x b=y\"}"));
+        assertThat(((Row) r).event()).as("a value that does not convert is null alone").hasToString("{\"B\":\"y\"}");
+        Result simple = Transformation.compile(relaxed.replace("kind=relaxed ", ""), cols)
+                .apply(JSON.readTree("{\"RawData\":\"a=x b=y\"}"));
+        assertThat(((Row) simple).event()).hasToString("{\"B\":\"\"}");
+    }
+
+    @Test
+    void azures_sample_parses_a_raw_string_column() throws Exception {
+        Map<String, String> cols = columns("TimeGenerated", "datetime", "RawData", "string");
+        JsonNode out = ((Row) Transformation.compile("source | parse RawData with * \"Computer: \" Computer \" Message: \""
+                + " Message | project-away RawData", cols).apply(JSON.readTree(
+                "{\"TimeGenerated\":\"2024-05-31T10:00:00Z\",\"RawData\":\"[x] Computer: web-1 Message: disk full\"}")))
+                .event();
+        assertThat(out).hasToString("{\"TimeGenerated\":\"2024-05-31T10:00:00Z\",\"Computer\":\"web-1\","
+                + "\"Message\":\"disk full\"}");
+    }
+
+    @Test
     void let_names_a_constant() throws Exception {
         String rule = "let threshold = 5;\nsource | where Count > threshold | project Count";
         assertThat(run(rule, "{\"Count\":6}")).isInstanceOf(Row.class);
@@ -206,7 +250,7 @@ class TransformationTest {
         "source | extend x = Computer.a => member access needs a dynamic value, not string",
         "source | extend x = frob(1) => unknown function frob()",
         "source | extend x = extract('a', 0, Computer) => the function extract() is allowed in transformations but not built",
-        "source | parse Computer with 'a' X => 'parse' is allowed in transformations but not built in this version yet",
+        "source | parse Computer with 'a' X:frob => unknown type frob for parse column X",
         "source | project-away Nope => project-away: there is no column 'Nope'",
         "source | project-rename a = Nope => project-rename: there is no column 'Nope'",
         "source | project a = 1, a = 2 => project names column a twice",

@@ -100,6 +100,10 @@ public final class Pipeline {
                 schema = proj.schema;
             } else if (step instanceof Ast.ProjectRename r) {
                 schema = rename(r, schema);
+            } else if (step instanceof Ast.Parse p) {
+                Projection proj = ParseStep.compile(p, schema, x);
+                steps.add(proj.step);
+                schema = proj.schema;
             } else {
                 throw error("'" + step.at().text() + "' is allowed in transformations but not built in this version yet",
                         step.at());
@@ -108,7 +112,7 @@ public final class Pipeline {
         return new Pipeline(steps, schema, print);
     }
 
-    private record Projection(RowStep step, Schema schema) {
+    record Projection(RowStep step, Schema schema) {
     }
 
     /** {@code project}: the listed expressions, in order, as the new row. */

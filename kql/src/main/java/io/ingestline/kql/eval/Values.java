@@ -37,13 +37,18 @@ public final class Values {
                     + "nanoseconds|nanosecond|nanos)");
     private static final Pattern SPAN_CLOCK = Pattern.compile("(-)?(?:(\\d+)\\.)?(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,7}))?)?");
     private static final DateTimeFormatter SQL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSSS][.SSSSSS][.SSS][.SS][.S]");
+    /** US month/day/year, as in Kusto's own {@code parse} example ({@code 02/17/2016 08:40:01}). */
+    private static final DateTimeFormatter US = DateTimeFormatter.ofPattern("M/d/yyyy[ H:mm[:ss[.SSSSSSS][.SSSSSS][.SSS]]]");
 
     private Values() {
     }
 
     // --- parsing literals and strings
 
-    /** A datetime from text: RFC 3339 / ISO 8601 (offset or {@code Z}, else UTC), {@code yyyy-MM-dd HH:mm:ss[.f]}, a date. */
+    /**
+     * A datetime from text: RFC 3339 / ISO 8601 (offset or {@code Z}, else UTC), {@code yyyy-MM-dd HH:mm:ss[.f]}, a
+     * date, or US {@code M/d/yyyy[ H:mm[:ss]]}.
+     */
     public static Instant parseDateTime(String text) {
         String t = text.strip();
         if (t.isEmpty()) {
@@ -66,6 +71,13 @@ public final class Values {
         }
         try {
             return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            // not a date
+        }
+        try {
+            var parsed = US.parseBest(t, LocalDateTime::from, LocalDate::from);
+            return parsed instanceof LocalDateTime ldt ? ldt.toInstant(ZoneOffset.UTC)
+                    : ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException ignored) {
             return null;
         }
