@@ -222,9 +222,15 @@ final class Functions {
                     }, s);
                 };
             }
-            default -> throw error(AZURE_LIST.contains(f)
-                    ? "the function " + f + "() is allowed in transformations but not built in this version yet"
-                    : "unknown function " + f + "()", at);
+            default -> {
+                Scalar more = MoreFunctions.compile(f, c, a);
+                if (more != null) {
+                    yield more;
+                }
+                throw error(AZURE_LIST.contains(f)
+                        ? "the function " + f + "() is allowed in transformations but not built in this version yet"
+                        : "unknown function " + f + "()", at);
+            }
         };
     }
 
@@ -322,7 +328,7 @@ final class Functions {
         return s;
     }
 
-    private static void count(Call c, int min, int max) {
+    static void count(Call c, int min, int max) {
         int n = c.args().size();
         if (n < min || n > max) {
             throw error(c.function() + "() takes " + (min == max ? min : min + " to " + max) + " argument"

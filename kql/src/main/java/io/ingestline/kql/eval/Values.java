@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *
  * <p>JSON mapping of results: {@code bool}, {@code int}, {@code long}, {@code real} as JSON booleans and numbers (a
  * real that is not finite as the string {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}); {@code string} as a
- * string; {@code datetime} as RFC 3339 in UTC with as many fractional digits as needed ({@code
+ * string; {@code datetime} as RFC 3339 in UTC to 100 ns, without trailing zeros ({@code
  * 2024-05-31T15:30:45.25Z}); {@code timespan} as Kusto writes it ({@code [-][d.]hh:mm:ss[.fffffff]}); {@code guid}
  * as its lower-case text; {@code dynamic} as the JSON value itself; null as JSON null.
  */
@@ -353,8 +353,21 @@ public final class Values {
         return mantissa + "E" + (exp.startsWith("-") ? exp : "+" + exp);
     }
 
+    /** RFC 3339 in UTC at Kusto's precision (100 ns), fraction without trailing zeros: {@code 2024-05-31T15:30:45.25Z}. */
     public static String formatDateTime(Instant i) {
-        return DateTimeFormatter.ISO_INSTANT.format(i);
+        Instant t = i.truncatedTo(java.time.temporal.ChronoUnit.MICROS).plusNanos(i.getNano() % 1000 / 100 * 100);
+        String whole = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC));
+        int ticks = t.getNano() / 100;
+        if (ticks == 0) {
+            return whole + "Z";
+        }
+        String f = String.format(Locale.ROOT, "%07d", ticks);
+        int end = f.length();
+        while (f.charAt(end - 1) == '0') {
+            end--;
+        }
+        return whole + "." + f.substring(0, end) + "Z";
     }
 
     /** {@code [-][d.]hh:mm:ss[.fffffff]}. */
