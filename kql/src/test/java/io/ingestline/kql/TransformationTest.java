@@ -288,6 +288,12 @@ class TransformationTest {
     }
 
     @Test
+    void a_later_column_of_an_extend_may_use_an_earlier_one() throws Exception {
+        assertThat(row("source | extend a = Level * 2, b = a + 1, Level = b | project a, b, Level", "{\"Level\":3}"))
+                .hasToString("{\"a\":6,\"b\":7,\"Level\":7}");
+    }
+
+    @Test
     void let_names_a_constant() throws Exception {
         String rule = "let threshold = 5;\nsource | where Count > threshold | project Count";
         assertThat(run(rule, "{\"Count\":6}")).isInstanceOf(Row.class);

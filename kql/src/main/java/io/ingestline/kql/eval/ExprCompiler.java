@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -465,9 +464,5 @@ final class ExprCompiler {
             }
             return Objects.equals(x, y) ? 0 : Values.toStringValue(x).compareTo(Values.toStringValue(y));
         }
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -18,23 +18,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The scalar functions built so far. Each checks its argument count and types when the rule is compiled. Functions
- * of Azure's list that are not here yet are refused by name as not yet supported, so a rule never half-runs.
+ * The scalar functions: conversions, conditionals, null and type tests, strings, dynamic values (the rest of Azure's
+ * list is in {@link MoreFunctions}). Each checks its argument count and types when the rule is compiled.
  */
 final class Functions {
-    /** Azure's list for transformations (API-NOTES) and the functions its samples use; the ones below are built. */
-    static final Set<String> AZURE_LIST = Set.of("tobool", "todatetime", "todouble", "toreal", "toguid", "toint",
-            "tolong", "tostring", "totimespan", "ago", "datetime_add", "datetime_diff", "datetime_part", "dayofmonth",
-            "dayofweek", "dayofyear", "endofday", "endofmonth", "endofweek", "endofyear", "getmonth", "getyear",
-            "hourofday", "make_datetime", "make_timespan", "now", "startofday", "startofmonth", "startofweek",
-            "startofyear", "weekofyear", "array_concat", "array_length", "pack_array", "pack", "parse_json", "zip",
-            "abs", "bin", "floor", "ceiling", "exp", "exp10", "exp2", "isfinite", "isinf", "isnan", "log", "log10",
-            "log2", "pow", "round", "sign", "case", "iif", "max_of", "min_of", "base64_encodestring",
-            "base64_decodestring", "countof", "extract", "extract_all", "indexof", "isempty", "isnotempty", "split",
-            "strcat", "strcat_delim", "strlen", "substring", "tolower", "toupper", "hash_sha256", "gettype", "isnull",
-            "isnotnull", "binary_and", "binary_or", "binary_xor", "binary_not", "binary_shift_left",
-            "binary_shift_right", "replace_string", "columnifexists", "todynamic", "iff", "not", "coalesce");
-
     private Functions() {
     }
 
@@ -227,9 +214,7 @@ final class Functions {
                 if (more != null) {
                     yield more;
                 }
-                throw error(AZURE_LIST.contains(f)
-                        ? "the function " + f + "() is allowed in transformations but not built in this version yet"
-                        : "unknown function " + f + "()", at);
+                throw error("unknown function " + f + "()", at);
             }
         };
     }

@@ -127,6 +127,7 @@ final class MoreFunctions {
                 Scalar text = ExprCompiler.text(a.get(0));
                 Scalar search = ExprCompiler.text(a.get(1));
                 boolean regex = a.size() > 2 && "regex".equals(a.get(2).value());
+                Pattern compiled = regex ? regex(c, search) : null;
                 yield derived(KType.LONG, row -> {
                     String t = (String) text.eval(row);
                     String s = (String) search.eval(row);
@@ -135,7 +136,7 @@ final class MoreFunctions {
                     }
                     long n = 0;
                     if (regex) {
-                        Matcher m = Pattern.compile(s).matcher(t);
+                        Matcher m = compiled.matcher(t);
                         while (m.find()) {
                             n++;
                         }

@@ -142,15 +142,17 @@ public final class Pipeline {
         }, new Schema(names, types));
     }
 
-    /** {@code extend}: each column computed from the row as it was before the step, replaced or appended. */
+    /**
+     * {@code extend}: each column computed in order, replaced or appended; a later column may use an earlier one
+     * ({@code extend a = 1, b = a + 1}).
+     */
     private static Projection extend(Ast.Extend e, Schema schema, Map<String, Scalar> lets) {
-        ExprCompiler x = new ExprCompiler(schema, lets);
         Schema out = schema;
         List<Integer> targets = new ArrayList<>();
         List<Scalar> values = new ArrayList<>();
         for (Assign a : e.columns()) {
             String name = a.name() != null ? a.name() : implicitName(a.value(), out.size());
-            Scalar s = x.compile(a.value());
+            Scalar s = new ExprCompiler(out, lets).compile(a.value());
             out = out.with(name, s.type());
             targets.add(out.indexOf(name));
             values.add(s);
@@ -161,7 +163,7 @@ public final class Pipeline {
         return new Projection(row -> {
             Object[] next = java.util.Arrays.copyOf(row, width);
             for (int i = 0; i < v.length; i++) {
-                next[at[i]] = v[i].eval(row);
+                next[at[i]] = v[i].eval(next);
             }
             return next;
         }, out);
