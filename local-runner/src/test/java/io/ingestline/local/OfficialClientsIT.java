@@ -107,7 +107,7 @@ class OfficialClientsIT {
 
     @Test
     void azure_monitor_ingestion_uploads_thousands_of_events_in_chunks_and_each_lands_once() throws Exception {
-        // The DCR as an operator would deploy it (Azure's tutorial shape), put through the admin API.
+        // The DCR as an operator would deploy it (Azure's tutorial shape, with a transformation), put through the admin API.
         String rule = """
                 {"location":"eastus","properties":{
                   "streamDeclarations":{"Custom-MyTableRawData":{"columns":[
@@ -115,7 +115,8 @@ class OfficialClientsIT {
                     {"name":"AdditionalContext","type":"dynamic"},{"name":"Seq","type":"long"}]}},
                   "destinations":{"logAnalytics":[{"workspaceResourceId":"/subscriptions/x","name":"la"}]},
                   "dataFlows":[{"streams":["Custom-MyTableRawData"],"destinations":["la"],
-                    "transformKql":"source","outputStream":"Custom-MyTable_CL"}]}}""";
+                    "transformKql":"source | where Seq >= 0 | extend Host = toupper(Computer) | project-away Computer",
+                    "outputStream":"Custom-MyTable_CL"}]}}""";
         HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + pipeline.adminPort() + "/admin/v1/dcrs/" + DCR_ID))
                 .header("Authorization", "Bearer " + ADMIN).PUT(HttpRequest.BodyPublishers.ofString(rule)).build(),
@@ -150,7 +151,8 @@ class OfficialClientsIT {
         assertThat(landed).hasSize(count);
         JsonNode first = landed.get(0L);
         assertThat(first.get("_time").asText()).isEqualTo("2026-12-02T08:00:00Z");
-        assertThat(first.get("Computer").asText()).isEqualTo("host-0");
+        assertThat(first.get("Host").asText()).as("the DCR's transformation ran").isEqualTo("HOST-0");
+        assertThat(first.has("Computer")).isFalse();
         assertThat(first.get("AdditionalContext").get("note").asText()).hasSize(400);
         assertThat(first.has("NotDeclared")).as("a column the stream does not declare is dropped").isFalse();
     }
