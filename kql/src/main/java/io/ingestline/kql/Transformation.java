@@ -10,6 +10,7 @@ import io.ingestline.kql.eval.Schema;
 import io.ingestline.kql.eval.Values;
 import io.ingestline.kql.syntax.Parser;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,12 +24,20 @@ import java.util.Map;
  * as JSON ({@link Values} documents the mapping); null values are left out.
  */
 public final class Transformation {
-    private final Schema input;
     private final Pipeline pipeline;
+    /** The input and output columns as arrays: read per event, so kept out of the lists. */
+    private final String[] inNames;
+    private final KType[] inTypes;
+    private final String[] outNames;
 
     private Transformation(Schema input, Pipeline pipeline) {
-        this.input = input;
         this.pipeline = pipeline;
+        this.inNames = input.names().toArray(new String[0]);
+        this.inTypes = new KType[input.size()];
+        for (int i = 0; i < inTypes.length; i++) {
+            inTypes[i] = input.type(i);
+        }
+        this.outNames = pipeline.output().names().toArray(new String[0]);
     }
 
     /**
@@ -76,22 +85,22 @@ public final class Transformation {
 
     public Result apply(JsonNode event) {
         try {
-            Object[] row = new Object[input.size()];
+            Object[] row = new Object[inNames.length];
             if (!pipeline.printSource()) {
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = Values.input(event == null ? null : event.get(input.name(i)), input.type(i));
+                    row[i] = Values.input(event == null ? null : event.get(inNames[i]), inTypes[i]);
                 }
             }
             Object[] out = pipeline.run(row);
             if (out == null) {
                 return DROPPED;
             }
-            Schema schema = pipeline.output();
-            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            // sized for all columns at once: no rehashing while it fills
+            ObjectNode result = new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(out.length * 4 / 3 + 1));
             for (int i = 0; i < out.length; i++) {
                 JsonNode value = out[i] == null ? null : Values.output(out[i]);
                 if (value != null && !value.isNull()) {
-                    result.set(schema.name(i), value);
+                    result.set(outNames[i], value);
                 }
             }
             return new Row(result);
