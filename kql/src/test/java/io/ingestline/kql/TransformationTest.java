@@ -237,6 +237,23 @@ class TransformationTest {
         "tostring(array_concat(dynamic([1, 2]), dynamic([3]))) => [1,2,3]",
         "tostring(zip(dynamic([1, 3, 5]), dynamic([2, 4, 6]))) => [[1,2],[3,4],[5,6]]",
         "tostring(coalesce(int(null), 5)) => 5",
+        "tostring(exp(0)) => 1",
+        "tostring(log(exp(2))) => 2",
+        "tostring(log2(8)) => 3",
+        "tostring(exp10(2)) => 100",
+        "tostring(isinf(1 / 0.0)) => true",
+        "tostring(isfinite(1.5)) => true",
+        "tostring(toguid('74BE27DE-1E4E-49D9-B579-FE0B331D3642')) => 74be27de-1e4e-49d9-b579-fe0b331d3642",
+        "tostring(totimespan('0.00:01:00')) => 00:01:00",
+        "tostring(totimespan('1.5h')) => 01:30:00",
+        "tostring(ago(1d) < now()) => true",
+        "tostring(now(-1d) < now()) => true",
+        "gettype(now()) => datetime",
+        "gettype(1.5) => real",
+        "gettype(toint(1)) => int",
+        "gettype(1s) => timespan",
+        "gettype(parse_json('[1]')) => array",
+        "tostring(array_length(pack_array(1, 'a', 2.5))) => 3",
     })
     void computes_as_kusto_documents(String expression, String expected) throws Exception {
         JsonNode out = row("print r = " + expression, "{}");
@@ -294,6 +311,12 @@ class TransformationTest {
     }
 
     @Test
+    void a_datatable_in_a_let_is_checked_and_may_stand_unused() throws Exception {
+        assertThat(run("let levels = datatable(name:string, n:long)['low', 1, 'high', 4];\nsource | project Level",
+                "{\"Level\":2}")).isInstanceOf(Row.class);
+    }
+
+    @Test
     void let_names_a_constant() throws Exception {
         String rule = "let threshold = 5;\nsource | where Count > threshold | project Count";
         assertThat(run(rule, "{\"Count\":6}")).isInstanceOf(Row.class);
@@ -334,6 +357,9 @@ class TransformationTest {
         "source | project a = 1, a = 2 => project names column a twice",
         "source | where Computer matches regex '(' => invalid regular expression",
         "print x = datetime(not a date) => not a valid datetime literal",
+        "let t = datatable(a:long)[1, 2]; source | extend x = t => 't' is a datatable, and a transformation has no operator",
+        "let t = datatable(a:long)['x']; source => datatable column a is long, and x is not",
+        "datatable(a:long)[1] => a datatable as the source is not supported: a transformation reads source",
     })
     void refuses_what_cannot_run_when_compiling_saying_why(String rule, String problem) {
         assertThatThrownBy(() -> Transformation.compile(rule, STREAM)).isInstanceOfSatisfying(KqlCompileException.class,

@@ -56,6 +56,10 @@ final class ExprCompiler {
             if (let != null) {
                 return let;
             }
+            if (lets.containsKey(n.name())) {
+                throw error("'" + n.name() + "' is a datatable, and a transformation has no operator that reads a table"
+                        + " (join, lookup and union are not allowed)", n.at());
+            }
             throw error("there is no column or let name '" + n.name() + "' (columns: " + schema.names() + ")", n.at());
         }
         if (e instanceof Ast.Member m) {

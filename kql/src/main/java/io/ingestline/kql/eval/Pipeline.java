@@ -57,8 +57,10 @@ public final class Pipeline {
     public static Pipeline compile(Ast.Query q, Schema input) {
         Map<String, Scalar> lets = new HashMap<>();
         for (Ast.Let let : q.lets()) {
-            if (let.value() instanceof Ast.Datatable) {
-                throw error("a datatable in a let statement is not supported in this version yet", let.at());
+            if (let.value() instanceof Ast.Datatable d) {
+                checkTable(d, lets);
+                lets.put(let.name(), null); // a table: ExprCompiler refuses it as a value
+                continue;
             }
             Scalar s = new ExprCompiler(new Schema(List.of(), List.of()), lets).compile(let.value());
             if (!s.constant()) {
@@ -110,6 +112,30 @@ public final class Pipeline {
             }
         }
         return new Pipeline(steps, schema, print);
+    }
+
+    /**
+     * A {@code let} bound to a {@code datatable}: its columns' types and values are checked, but a transformation has
+     * no operator that reads a table ({@code join}, {@code lookup}, {@code union} are not allowed), so using the name
+     * as a value is a compile error that says so.
+     */
+    private static void checkTable(Ast.Datatable d, Map<String, Scalar> lets) {
+        ExprCompiler constants = new ExprCompiler(new Schema(List.of(), List.of()), lets);
+        for (int i = 0; i < d.values().size(); i++) {
+            Ast.ColumnDecl column = d.columns().get(i % d.columns().size());
+            KType type = KType.named(column.type());
+            if (type == null) {
+                throw error("unknown type " + column.type() + " for datatable column " + column.name(), column.at());
+            }
+            Scalar v = constants.compile(d.values().get(i));
+            if (!v.constant()) {
+                throw error("datatable values must be constants", d.at());
+            }
+            if (v.value() != null && Values.convert(v.value(), type) == null) {
+                throw error("datatable column " + column.name() + " is " + type.kustoName() + ", and "
+                        + Values.toStringValue(v.value()) + " is not", d.at());
+            }
+        }
     }
 
     record Projection(RowStep step, Schema schema) {
