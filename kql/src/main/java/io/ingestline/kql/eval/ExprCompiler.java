@@ -414,7 +414,7 @@ final class ExprCompiler {
                 return a;
             }
             if (a.numeric() && b.numeric()) {
-                return a == KType.REAL || b == KType.REAL ? KType.REAL : KType.LONG;
+                return KType.widerNumber(a, b);
             }
             return a == b ? a : null;
         }

@@ -268,7 +268,7 @@ final class Functions {
             return b;
         }
         if (a.numeric() && b.numeric()) {
-            return a == KType.REAL || b == KType.REAL ? KType.REAL : KType.LONG;
+            return KType.widerNumber(a, b);
         }
         if (a == KType.DYNAMIC || b == KType.DYNAMIC) {
             return KType.DYNAMIC;

@@ -33,4 +33,9 @@ public enum KType {
     public boolean numeric() {
         return this == INT || this == LONG || this == REAL;
     }
+
+    /** The type two numbers are compared, unified or chosen among as: real if either is, else long. */
+    static KType widerNumber(KType a, KType b) {
+        return a == REAL || b == REAL ? REAL : LONG;
+    }
 }

@@ -453,8 +453,7 @@ final class MoreFunctions {
                 throw error(c.function() + "(): arguments of types " + t.kustoName() + " and " + s.type().kustoName(),
                         c.at());
             }
-            t = s.type().numeric() && t.numeric() && (s.type() == KType.REAL || t == KType.REAL) ? KType.REAL
-                    : t.numeric() && s.type().numeric() ? KType.LONG : t;
+            t = t.numeric() && s.type().numeric() ? KType.widerNumber(t, s.type()) : t;
         }
         KType type = t;
         return derived(type, row -> {
