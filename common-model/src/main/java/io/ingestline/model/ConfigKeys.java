@@ -10,6 +10,8 @@ public final class ConfigKeys {
     public static final String TOKEN = "token/";
     /** Data collection rules: {@code dcr/<immutableId>}, value as {@code DataCollectionRule.toJson()}. */
     public static final String DCR = "dcr/";
+    /** Datasets' own rules: {@code dataset/<name>}, value as {@code DatasetRule.toJson()}. */
+    public static final String DATASET = "dataset/";
 
     private ConfigKeys() {
     }
@@ -20,5 +22,9 @@ public final class ConfigKeys {
 
     public static String dcr(String immutableId) {
         return DCR + immutableId;
+    }
+
+    public static String dataset(String name) {
+        return DATASET + name;
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.model.rules.RuleRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
@@ -66,6 +67,10 @@ public final class EventEnvelopeSerde implements Serde<EventEnvelope> {
         if (e.origin().requestId() != null) {
             put(headers, IngestHeaders.REQUEST, e.origin().requestId());
         }
+        if (e.rule() != null) {
+            put(headers, IngestHeaders.RULE, e.rule().key());
+            put(headers, IngestHeaders.RULE_VERSION, Long.toString(e.rule().version()));
+        }
     }
 
     public static EventEnvelope read(Headers headers, byte[] value) {
@@ -87,7 +92,10 @@ public final class EventEnvelopeSerde implements Serde<EventEnvelope> {
             }
             EventOrigin origin = new EventOrigin(
                     Dialect.fromWireName(dialect), token, get(headers, IngestHeaders.REQUEST));
-            return new EventEnvelope(id.textValue(), dataset, Instant.parse(time.textValue()), fields, origin);
+            String rule = get(headers, IngestHeaders.RULE);
+            String ruleVersion = get(headers, IngestHeaders.RULE_VERSION);
+            RuleRef ref = rule == null ? null : new RuleRef(rule, ruleVersion == null ? 0 : Long.parseLong(ruleVersion));
+            return new EventEnvelope(id.textValue(), dataset, Instant.parse(time.textValue()), fields, origin, ref);
         } catch (IOException | RuntimeException ex) {
             if (ex instanceof SerializationException se) {
                 throw se;

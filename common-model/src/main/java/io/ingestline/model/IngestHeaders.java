@@ -36,8 +36,14 @@ public final class IngestHeaders {
     public static final String RECEIVED = "ingest.received";
     /** An event's time, on dataset topics: lets a sink partition by hour without parsing the event. */
     public static final String EVENT_TIME = "ingest.event-time";
+    /** The rule that made an event, or failed on it ({@code dcr/<id>}, {@code dataset/<name>}), and its version. */
+    public static final String RULE = "ingest.rule";
+    public static final String RULE_VERSION = "ingest.rule.version";
 
-    /** Dead letters: the stage that failed ({@code contract}, {@code parse}, {@code validate}, {@code transform}, ...). */
+    /**
+     * Dead letters: the stage that failed ({@code contract}, {@code parse}, {@code validate}, {@code route},
+     * {@code transform}); with {@link #RULE} and {@link #RULE_VERSION} when a rule was involved.
+     */
     public static final String DLQ_STAGE = "ingest.dlq.stage";
     public static final String DLQ_ERROR_CLASS = "ingest.dlq.error.class";
     public static final String DLQ_ERROR_MESSAGE = "ingest.dlq.error.message";

@@ -7,6 +7,9 @@ import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.edge.config.ConfigStore;
 import io.ingestline.edge.config.DcrRegistry;
 import io.ingestline.edge.admin.DcrAdminHandler;
+import io.ingestline.edge.admin.DatasetAdminHandler;
+import io.ingestline.edge.admin.DryRunHandler;
+import io.ingestline.edge.config.DatasetRuleRegistry;
 import io.ingestline.edge.http.AstraLogHandler;
 import io.ingestline.edge.http.AzureHandler;
 import io.ingestline.edge.http.BaselimeHandler;
@@ -59,7 +62,8 @@ public final class EdgeServer implements AutoCloseable {
             new TopicProvisioner(kafkaAdmin, Duration.ofSeconds(30)).ensure(config.kafka().rawTopic());
             TokenAuthenticator tokens = new TokenAuthenticator(config.tokens());
             DcrRegistry dcrs = new DcrRegistry();
-            ConfigStore store = ConfigStore.start(config.kafka(), kafkaAdmin, tokens, dcrs);
+            DatasetRuleRegistry datasetRules = new DatasetRuleRegistry();
+            ConfigStore store = ConfigStore.start(config.kafka(), kafkaAdmin, tokens, dcrs, datasetRules);
             parts.add(0, store);
             if (!store.awaitCaughtUp(CONFIG_LOAD_TIMEOUT)) {
                 throw new IllegalStateException("could not load the configuration topic within " + CONFIG_LOAD_TIMEOUT);
@@ -88,8 +92,9 @@ public final class EdgeServer implements AutoCloseable {
                     new HealthHandler(readiness::isReady), config.listeners(), metrics);
             Javalin adminApp = null;
             if (config.adminToken() != null) {
-                adminApp = AdminApi.create(config.adminToken(), new TokenAdminHandler(store, tokens),
-                        new DcrAdminHandler(store, dcrs));
+                adminApp = AdminApi.create(config.adminToken(), new AdminApi.Handlers(
+                        new TokenAdminHandler(store, tokens), new DcrAdminHandler(store, dcrs),
+                        new DatasetAdminHandler(store, datasetRules), new DryRunHandler(dcrs, datasetRules)));
                 adminApp.start(config.adminHost(), config.adminPort());
                 Javalin started = adminApp;
                 parts.add(0, started::stop);

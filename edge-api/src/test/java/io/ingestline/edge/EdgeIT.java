@@ -176,7 +176,8 @@ class EdgeIT {
         HttpResponse<String> badKql = admin("PUT", "/admin/v1/dcrs/bad", rule.replace("\"source\"",
                 "\"source | where Computer > 1\""));
         assertThat(badKql.statusCode()).isEqualTo(400);
-        assertThat(badKql.body()).contains("dataFlows[0].transformKql over Custom-Raw: line 1, column 25 at '>'")
+        assertThat(badKql.body()).contains("data flow to Custom-Hosts_CL over Custom-Raw: transformKql does not "
+                + "compile: line 1, column 25 at '>'")
                 .contains("cannot compare string with long");
         URI upload = URI.create("http://127.0.0.1:" + second.port() + "/dataCollectionRules/" + dcr
                 + "/streams/Custom-Raw?api-version=2023-01-01");
@@ -207,6 +208,66 @@ class EdgeIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(upload)
                 .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode() == 404);
+    }
+
+    @Test
+    void rules_get_a_new_version_on_every_change_and_dry_runs_store_nothing() throws Exception {
+        String rule = "{\"properties\":{\"streamDeclarations\":{\"Custom-In\":{\"columns\":[{\"name\":\"Msg\","
+                + "\"type\":\"string\"},{\"name\":\"Level\",\"type\":\"int\"}]}},\"dataFlows\":["
+                + "{\"streams\":[\"Custom-In\"],\"destinations\":[\"d\"],\"transformKql\":\"source\","
+                + "\"outputStream\":\"Custom-All_CL\"},"
+                + "{\"streams\":[\"Custom-In\"],\"destinations\":[\"d\"],\"outputStream\":\"Custom-Ratio_CL\","
+                + "\"transformKql\":\"source | where Level > 0 | extend R = 10 / (Level - 1)\"}]}}";
+        assertThat(version(admin("PUT", "/admin/v1/dcrs/versioned", rule))).isEqualTo(1);
+        assertThat(version(admin("PUT", "/admin/v1/dcrs/versioned", rule.replace("{\"properties\"",
+                "{\"version\":99,\"properties\"")))).isEqualTo(2);
+        assertThat(version(admin("GET", "/admin/v1/dcrs/versioned", null))).isEqualTo(2);
+        assertThat(admin("DELETE", "/admin/v1/dcrs/versioned", null).statusCode()).isEqualTo(204);
+        assertThat(version(admin("PUT", "/admin/v1/dcrs/versioned", rule))).isEqualTo(3);
+
+        HttpResponse<String> dry = admin("POST", "/admin/v1/dry-run", "{\"dcr\":\"versioned\",\"stream\":\"Custom-In\","
+                + "\"events\":[{\"Msg\":\"a\",\"Level\":3},{\"Msg\":\"b\",\"Level\":0},{\"Msg\":\"c\",\"Level\":1},"
+                + "{\"Level\":\"x\"},7]}");
+        assertThat(dry.statusCode()).isEqualTo(200);
+        JsonNode results = Json.mapper().readTree(dry.body());
+        assertThat(results.at("/rule/key").asText()).isEqualTo("dcr/versioned");
+        assertThat(results.at("/rule/version").asInt()).isEqualTo(3);
+        assertThat(results.at("/results/0/outcomes/0/event").toString()).isEqualTo("{\"Msg\":\"a\",\"Level\":3}");
+        assertThat(results.at("/results/0/outcomes/1/event").toString())
+                .isEqualTo("{\"Msg\":\"a\",\"Level\":3,\"R\":5}");
+        assertThat(results.at("/results/1/outcomes/1/outcome").asText()).isEqualTo("dropped");
+        assertThat(results.at("/results/2/outcomes/1/outcome").asText()).isEqualTo("error");
+        assertThat(results.at("/results/2/outcomes/1/stage").asText()).isEqualTo("transform");
+        assertThat(results.at("/results/2/outcomes/1/dataset").asText()).isEqualTo("Ratio_CL");
+        assertThat(results.at("/results/3/outcomes/0/error").asText())
+                .isEqualTo("column Level is declared int but the event has \"x\"");
+        assertThat(results.at("/results/4/outcomes/0/stage").asText()).isEqualTo("parse");
+
+        HttpResponse<String> badDataset = admin("PUT", "/admin/v1/datasets/web-rules",
+                "{\"columns\":[{\"name\":\"status\",\"type\":\"int\"}],\"transformKql\":\"source | where nope > 1\"}");
+        assertThat(badDataset.statusCode()).isEqualTo(400);
+        assertThat(badDataset.body()).contains("line 1, column 16 at 'nope'");
+        String datasetRule = "{\"columns\":[{\"name\":\"status\",\"type\":\"int\"}],"
+                + "\"transformKql\":\"source | extend ok = status < 400\"}";
+        assertThat(version(admin("PUT", "/admin/v1/datasets/web-rules", datasetRule))).isEqualTo(1);
+        assertThat(admin("GET", "/admin/v1/datasets", null).body()).contains("\"name\":\"web-rules\"");
+        HttpResponse<String> datasetDry = admin("POST", "/admin/v1/dry-run", "{\"dataset\":\"web-rules\",\"events\":["
+                + "{\"msg\":\"m\",\"status\":\"503\",\"_time\":\"2026-01-02T03:04:05Z\"}]}");
+        JsonNode d = Json.mapper().readTree(datasetDry.body()).at("/results/0/outcomes/0");
+        assertThat(d.get("event").toString()).isEqualTo("{\"msg\":\"m\",\"_time\":\"2026-01-02T03:04:05Z\","
+                + "\"status\":503,\"ok\":false}");
+        assertThat(d.get("time").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        HttpResponse<String> given = admin("POST", "/admin/v1/dry-run", "{\"dataset\":\"web-rules\",\"rule\":"
+                + "{\"transformKql\":\"source | where x > 1\"},\"events\":[]}");
+        assertThat(given.statusCode()).isEqualTo(400);
+        assertThat(admin("DELETE", "/admin/v1/datasets/web-rules", null).statusCode()).isEqualTo(204);
+        assertThat(admin("GET", "/admin/v1/datasets/web-rules", null).statusCode()).isEqualTo(404);
+        assertThat(admin("POST", "/admin/v1/dry-run", "{\"events\":{}}").statusCode()).isEqualTo(400);
+    }
+
+    private static int version(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.mapper().readTree(response.body()).get("version").asInt();
     }
 
     @Test

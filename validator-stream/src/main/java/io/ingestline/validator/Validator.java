@@ -1,7 +1,13 @@
 package io.ingestline.validator;
 
 import io.ingestline.model.kafka.TopicProvisioner;
+import io.ingestline.validator.topology.ValidatorMetrics;
 import io.ingestline.validator.topology.ValidatorTopology;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -20,11 +26,20 @@ public final class Validator implements AutoCloseable {
 
     private final Admin admin;
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private StatusServer status;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
-    private Validator(Admin admin, KafkaStreams streams) {
+    private Validator(Admin admin, KafkaStreams streams, PrometheusMeterRegistry registry) {
         this.admin = admin;
         this.streams = streams;
+        this.registry = registry;
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("validator stopped on an unrecoverable error", e);
             failed.complete(e);
@@ -42,15 +57,23 @@ public final class Validator implements AutoCloseable {
             TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
             topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().configTopic()));
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             v = new Validator(admin, new KafkaStreams(
-                    ValidatorTopology.build(config.kafka().topics(),
-                            dataset -> topics.ensure(config.kafka().datasetTopic(dataset))),
-                    streamsProperties(config)));
+                    ValidatorTopology.build(
+                            new ValidatorTopology.Settings(config.kafka().topics(), config.limits(),
+                                    config.dedupWindow()),
+                            dataset -> topics.ensure(config.kafka().datasetTopic(dataset)),
+                            new ValidatorMetrics(registry)),
+                    streamsProperties(config)), registry);
         } catch (RuntimeException e) {
             admin.close();
             throw e;
         }
         try {
+            if (config.httpPort() >= 0) {
+                v.status = StatusServer.start(config.httpHost(), config.httpPort(), v.registry, v.streams::state);
+                LOG.info("validator status endpoints on port {}", v.status.port());
+            }
             v.streams.start();
         } catch (RuntimeException e) {
             v.close();
@@ -73,6 +96,16 @@ public final class Validator implements AutoCloseable {
         return p;
     }
 
+    /** The port of /metrics, /health and /ready, or -1 when they are off. */
+    public int statusPort() {
+        return status == null ? -1 : status.port();
+    }
+
+    /** Whether Kafka Streams is processing (RUNNING). */
+    public boolean running() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
     /** Completes with the error if the validator stopped on one. */
     public CompletableFuture<Throwable> failed() {
         return failed;
@@ -86,6 +119,12 @@ public final class Validator implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        if (status != null) {
+            status.close();
+        }
+        streamsMetrics.close();
+        gcMetrics.close();
+        registry.close();
         admin.close();
         LOG.info("validator stopped");
     }

@@ -14,8 +14,12 @@ import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
 import io.ingestline.model.Topics;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.rules.EventChecks;
+import io.ingestline.validator.topology.ValidatorMetrics;
 import io.ingestline.validator.topology.ValidatorTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +47,25 @@ class ValidatorTopologyTest {
     private TestInputTopic<byte[], byte[]> raw;
     private TestOutputTopic<byte[], byte[]> deadLetters;
     private TestInputTopic<String, byte[]> configTopic;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @TempDir
     Path stateDir;
 
+    static final EventChecks.Limits LIMITS = new EventChecks.Limits(2000, 20);
+    static final Duration WINDOW = Duration.ofMinutes(10);
+
+    private ValidatorConfig config(Map<String, Object> streams) {
+        return new ValidatorConfig(KafkaSettings.defaults("unused:9092", topics), "test", stateDir, "127.0.0.1", -1,
+                LIMITS, WINDOW, streams);
+    }
+
     @BeforeEach
     void start() {
-        ValidatorConfig config = new ValidatorConfig(KafkaSettings.defaults("unused:9092", topics), "test", stateDir, Map.of());
-        driver = new TopologyTestDriver(ValidatorTopology.build(topics, ensured::add), Validator.streamsProperties(config));
+        ValidatorConfig config = config(Map.of());
+        driver = new TopologyTestDriver(ValidatorTopology.build(
+                new ValidatorTopology.Settings(topics, config.limits(), config.dedupWindow()), ensured::add,
+                new ValidatorMetrics(registry)), Validator.streamsProperties(config));
         raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
         configTopic = driver.createInputTopic(topics.config(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -152,8 +167,11 @@ class ValidatorTopologyTest {
         configTopic.pipeInput(ConfigKeys.dcr(id), json == null ? null : json.getBytes(UTF_8));
     }
 
+    private int requests;
+
     private void pipeStream(String dcr, String stream, String... lines) {
-        BatchContext c = new BatchContext(Dialect.AZURE, new BatchTarget.Stream(dcr, stream), "tok", "req-1", RECEIVED);
+        BatchContext c = new BatchContext(Dialect.AZURE, new BatchTarget.Stream(dcr, stream), "tok",
+                "req-" + ++requests, RECEIVED);
         String payload = String.join("\n", lines) + "\n";
         pipe(new RawBatch("b2", 0, 1, c, lines.length, payload.getBytes(UTF_8)));
     }
@@ -240,30 +258,187 @@ class ValidatorTopologyTest {
         putRule("dcr-1", DCR.formatted(""));
         pipeStream("dcr-1", "Custom-App", "{\"TimeGenerated\":\"noon\"}");
 
-        List<String> reasons = deadLetters.readRecordsToList().stream()
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        List<String> reasons = dead.stream()
                 .map(r -> IngestHeaders.get(r.headers(), IngestHeaders.DLQ_ERROR_MESSAGE)).toList();
-        assertThat(reasons).hasSize(3);
-        assertThat(reasons.get(0)).startsWith("data flow to Custom-AppLogs_CL: transformKql does not compile: "
-                + "line 1, column 10 at 'summarize'");
+        assertThat(reasons).hasSize(4);
+        assertThat(reasons.get(0)).startsWith("data collection rule dcr-1: data flow to Custom-AppLogs_CL over "
+                + "Custom-App: transformKql does not compile: line 1, column 10 at 'summarize'");
+        assertThat(IngestHeaders.get(dead.get(0).headers(), IngestHeaders.RULE)).isEqualTo("dcr/dcr-1");
         assertThat(reasons.get(1)).isEqualTo("data collection rule dcr-1 has no data flow for stream Custom-Other");
         assertThat(reasons.get(2)).startsWith("data collection rule dcr-bad is invalid: ");
-        // a TimeGenerated that is no datetime is null in the stream's datetime column: the receive time applies
-        assertThat(dataset("AppLogs_CL").readRecordsToList()).hasSize(1);
+        // a TimeGenerated that is no datetime fails the stream's declared type: checked before any transformation
+        assertThat(reasons.get(3)).isEqualTo("column TimeGenerated is declared datetime but the event has \"noon\"");
+        assertThat(IngestHeaders.get(dead.get(3).headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("validate");
+        assertThat(dataset("AppLogs_CL").isEmpty()).isTrue();
+    }
+
+    @Test
+    void records_the_rule_and_version_on_each_output_event_and_dead_letter() {
+        putRule("dcr-v", DCR.formatted("").replace("{\"properties\"", "{\"version\":7,\"properties\"")
+                .replace("\"source\"", "\"source | extend Ratio = 10 / Level\""));
+        pipeStream("dcr-v", "Custom-App", "{\"Msg\":\"a\",\"Level\":2}", "{\"Msg\":\"b\",\"Level\":0}");
+
+        TestRecord<String, byte[]> out = dataset("AppLogs_CL").readRecord();
+        assertThat(IngestHeaders.get(out.headers(), IngestHeaders.RULE)).isEqualTo("dcr/dcr-v");
+        assertThat(IngestHeaders.get(out.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("7");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(new String(dead.value(), UTF_8)).isEqualTo("{\"Msg\":\"b\",\"Level\":0}");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("transform");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.RULE)).isEqualTo("dcr/dcr-v");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("7");
+        assertThat(registry.get("validator.dead.letters").tag("dataset", "AppLogs_CL").tag("rule", "dcr/dcr-v@7")
+                .tag("reason", "transform").counter().count()).isEqualTo(1);
+        assertThat(registry.get("validator.events").tag("rule", "dcr/dcr-v@7").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void fans_a_stream_out_to_every_flow_each_with_its_own_filter() {
+        putRule("dcr-f", """
+                {"properties":{"streamDeclarations":{"Custom-In":{"columns":[{"name":"Msg","type":"string"},
+                  {"name":"Level","type":"int"}]}},
+                 "dataFlows":[
+                  {"streams":["Custom-In"],"destinations":["a"],"outputStream":"Custom-All_CL","transformKql":"source"},
+                  {"streams":["Custom-In"],"destinations":["a"],"outputStream":"Custom-Errors_CL",
+                   "transformKql":"source | where Level >= 3 | project Msg"}]}}""");
+        pipeStream("dcr-f", "Custom-In", "{\"Msg\":\"a\",\"Level\":1}", "{\"Msg\":\"b\",\"Level\":3}",
+                "{\"Msg\":\"c\",\"Level\":\"4\"}");
+
+        assertThat(dataset("All_CL").readRecordsToList()).hasSize(3);
+        List<TestRecord<String, byte[]>> errors = dataset("Errors_CL").readRecordsToList();
+        assertThat(errors).extracting(TestRecord::key).containsExactly("b2-1", "b2-2");
+        assertThat(registry.get("validator.filtered").tag("dataset", "Errors_CL").counter().count()).isEqualTo(1);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void checks_events_against_their_streams_declared_types_coercing_as_kusto_does() {
+        putRule("dcr-1", DCR.formatted(""));
+        pipeStream("dcr-1", "Custom-App",
+                "{\"Msg\":42,\"Level\":\"3\",\"TimeGenerated\":\"2026-11-23 10:00:00\"}",
+                "{\"Msg\":\"x\",\"Level\":\"three\"}",
+                "{\"Msg\":\"y\",\"Level\":null,\"Undeclared\":{\"any\":[1]}}");
+
+        List<TestRecord<String, byte[]>> out = dataset("AppLogs_CL").readRecordsToList();
+        assertThat(out).extracting(r -> new String(r.value(), UTF_8)).containsExactly(
+                "{\"_time\":\"2026-11-23T10:00:00Z\",\"_id\":\"b2-0\",\"TimeGenerated\":\"2026-11-23T10:00:00Z\","
+                        + "\"Msg\":\"42\",\"Level\":3}",
+                "{\"_time\":\"2026-11-23T12:00:00.250Z\",\"_id\":\"b2-2\",\"Msg\":\"y\"}");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("validate");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("column Level is declared int but the event has \"three\"");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_EVENT_INDEX)).isEqualTo("1");
+    }
+
+    @Test
+    void checks_dataset_events_size_and_field_names() {
+        String many = java.util.stream.IntStream.range(0, 21).mapToObj(i -> "\"f" + i + "\":" + i)
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        pipe(batch("web", "{\"ok\":1}", "{\"\":1}", "{\"a\\u0001b\":1}", many,
+                "{\"big\":\"" + "x".repeat(2000) + "\"}", "{\"ok\":2}"));
+
+        assertThat(dataset("web").readRecordsToList()).hasSize(2);
+        assertThat(deadLetters.readRecordsToList()).extracting(
+                r -> IngestHeaders.get(r.headers(), IngestHeaders.DLQ_ERROR_MESSAGE)).containsExactly(
+                "a field name is empty",
+                "field name a\u0001b holds a control character",
+                "event has 21 fields, over the limit of 20",
+                "event is 2010 bytes, over the limit of 2000");
+        assertThat(registry.get("validator.dead.letters").tag("dataset", "web").tag("reason", "validate").counter()
+                .count()).isEqualTo(4);
+    }
+
+    private void putDataset(String name, String json) {
+        configTopic.pipeInput(ConfigKeys.dataset(name), json == null ? null : json.getBytes(UTF_8));
+    }
+
+    @Test
+    void runs_a_datasets_own_rule_keeping_undeclared_fields_and_follows_its_changes() {
+        putDataset("web", """
+                {"version":2,"columns":[{"name":"level","type":"string"},{"name":"status","type":"int"}],
+                 "transformKql":"source | where level != 'debug' | extend ok = status < 400 | project-away level"}""");
+        pipe(batch("web", "{\"_time\":\"2026-11-23T10:00:00Z\",\"msg\":\"a\",\"level\":\"info\",\"status\":200}",
+                "{\"msg\":\"b\",\"level\":\"debug\",\"status\":200}",
+                "{\"msg\":\"c\",\"status\":\"x\"}",
+                "{\"msg\":\"d\",\"status\":\"503\"}"));
+
+        List<TestRecord<String, byte[]>> out = dataset("web").readRecordsToList();
+        assertThat(out).extracting(r -> new String(r.value(), UTF_8)).containsExactly(
+                "{\"_time\":\"2026-11-23T10:00:00Z\",\"_id\":\"batch1-0\",\"msg\":\"a\",\"status\":200,\"ok\":true}",
+                "{\"_time\":\"2026-11-23T12:00:00.250Z\",\"_id\":\"batch1-3\",\"msg\":\"d\",\"status\":503,"
+                        + "\"ok\":false}");
+        assertThat(out).allSatisfy(r -> {
+            assertThat(IngestHeaders.get(r.headers(), IngestHeaders.RULE)).isEqualTo("dataset/web");
+            assertThat(IngestHeaders.get(r.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("2");
+        });
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("column status is declared int but the event has \"x\"");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("2");
+
+        putDataset("web", null);
+        pipe(batch("web", "{\"msg\":\"e\",\"level\":\"debug\"}"));
+        TestRecord<String, byte[]> plain = dataset("web").readRecord();
+        assertThat(new String(plain.value(), UTF_8)).contains("\"level\":\"debug\"");
+        assertThat(IngestHeaders.get(plain.headers(), IngestHeaders.RULE)).isNull();
+    }
+
+    private void pipeRequest(String token, String request, String dataset, int part, int parts, long timestamp,
+            String... lines) {
+        BatchContext c = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), token, request, RECEIVED);
+        String payload = String.join("\n", lines) + "\n";
+        RawBatch b = new RawBatch("b-" + token + "-" + request + "-" + part + "-" + timestamp, part, parts, c,
+                lines.length, payload.getBytes(UTF_8));
+        RecordHeaders headers = new RecordHeaders();
+        RawBatchCodec.writeHeaders(b, headers);
+        raw.pipeInput(new TestRecord<>(b.key().getBytes(UTF_8), b.payload(), headers, timestamp));
+    }
+
+    @Test
+    void drops_a_batch_retried_with_the_same_request_id_within_the_window() {
+        long t0 = 1_800_000_000_000L;
+        pipeRequest("tok", "req-1", "web", 0, 2, t0, "{\"n\":1}", "{\"n\":2}");
+        pipeRequest("tok", "req-1", "web", 0, 2, t0 + 5_000, "{\"n\":1}", "{\"n\":2}"); // retry of part 0
+        pipeRequest("tok", "req-1", "web", 1, 2, t0 + 5_000, "{\"n\":3}"); // the part the first try lost
+        pipeRequest("other", "req-1", "web", 0, 2, t0 + 6_000, "{\"n\":4}"); // another token's request
+        pipeRequest("tok", "req-1", "api", 0, 2, t0 + 6_000, "{\"n\":5}"); // same request, another dataset
+        pipeRequest("tok", null, "web", 0, 1, t0 + 7_000, "{\"n\":6}"); // no request id: never a duplicate
+        pipeRequest("tok", null, "web", 0, 1, t0 + 7_000, "{\"n\":6}");
+        pipeRequest("tok", "req-1", "web", 0, 2, t0 + WINDOW.toMillis() + 1, "{\"n\":7}"); // after the window
+
+        assertThat(dataset("web").readRecordsToList()).extracting(r -> new String(r.value(), UTF_8))
+                .map(v -> v.replaceAll(".*\"n\":(\\d+).*", "$1"))
+                .containsExactly("1", "2", "3", "4", "6", "6", "7");
+        assertThat(dataset("api").readRecordsToList()).hasSize(1);
+        assertThat(registry.get("validator.duplicate.batches").counter().count()).isEqualTo(1);
+        assertThat(registry.get("validator.duplicate.events").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void forgets_request_ids_older_than_the_window() {
+        long t0 = System.currentTimeMillis();
+        pipeRequest("tok", "req-9", "web", 0, 1, t0, "{\"n\":1}");
+        KeyValueStore<String, Long> seen = driver.getKeyValueStore("request-ids");
+        assertThat(seen.approximateNumEntries()).isEqualTo(1);
+        driver.advanceWallClockTime(WINDOW.plusMinutes(2));
+        assertThat(seen.approximateNumEntries()).isZero();
     }
 
     @Test
     void keeps_only_rules_from_the_configuration_topic() {
         configTopic.pipeInput(ConfigKeys.token("t1"), "{\"id\":\"t1\"}".getBytes(UTF_8));
         putRule("dcr-1", DCR.formatted(""));
+        putDataset("web", "{}");
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore("config-rules");
         assertThat(store.get(ConfigKeys.token("t1"))).isNull();
         assertThat(store.get(ConfigKeys.dcr("dcr-1"))).isNotNull();
+        assertThat(store.get(ConfigKeys.dataset("web"))).isNotNull();
     }
 
     @Test
     void runs_with_exactly_once_v2() {
-        ValidatorConfig config = new ValidatorConfig(KafkaSettings.defaults("x:1", topics), "app", stateDir,
-                Map.of("processing.guarantee", "at_least_once", "num.stream.threads", "2"));
+        ValidatorConfig config = config(Map.of("processing.guarantee", "at_least_once", "num.stream.threads", "2"));
         assertThat(Validator.streamsProperties(config))
                 .containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("num.stream.threads", "2");

@@ -25,10 +25,13 @@ import java.util.regex.Pattern;
  * {@code dcr/<immutableId>}, as the JSON that {@link #toJson()} writes.
  *
  * @param immutableId the id clients put in the URL ({@code /dataCollectionRules/{immutableId}/...})
+ * @param version     grows by one on every change made through the admin API (0: never stored); every event a
+ *                    rule produces records it
  * @param streams     declared input streams by name ({@code Custom-...}), each with its columns in order
  * @param dataFlows   where each stream's rows go
  */
-public record DataCollectionRule(String immutableId, Map<String, List<Column>> streams, List<DataFlow> dataFlows) {
+public record DataCollectionRule(String immutableId, long version, Map<String, List<Column>> streams,
+        List<DataFlow> dataFlows) {
     /** Column types a stream may declare. */
     public static final Set<String> TYPES = Set.of("string", "int", "long", "real", "boolean", "dynamic", "datetime");
     /** Column names Azure reserves. */
@@ -69,6 +72,9 @@ public record DataCollectionRule(String immutableId, Map<String, List<Column>> s
         streams.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         streams = java.util.Collections.unmodifiableMap(copy);
         dataFlows = List.copyOf(dataFlows);
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative");
+        }
         List<String> problems = problems(immutableId, streams, dataFlows);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
@@ -112,20 +118,7 @@ public record DataCollectionRule(String immutableId, Map<String, List<Column>> s
             if (columns.isEmpty()) {
                 p.add("stream " + name + " declares no column");
             }
-            Set<String> seen = new java.util.HashSet<>();
-            for (Column c : columns) {
-                if (c.name() == null || !COLUMN.matcher(c.name()).matches()) {
-                    p.add("stream " + name + ", column " + c.name()
-                            + ": must start with a letter and hold up to 45 letters, digits and '_'");
-                } else if (RESERVED_COLUMNS.contains(c.name())) {
-                    p.add("stream " + name + ", column " + c.name() + ": the name is reserved");
-                } else if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {
-                    p.add("stream " + name + ", column " + c.name() + ": declared twice");
-                }
-                if (c.type() == null || !TYPES.contains(c.type())) {
-                    p.add("stream " + name + ", column " + c.name() + ": type must be one of " + TYPES);
-                }
-            }
+            columnProblems("stream " + name, columns, p);
         });
         if (flows.isEmpty()) {
             p.add("dataFlows is empty");
@@ -151,8 +144,45 @@ public record DataCollectionRule(String immutableId, Map<String, List<Column>> s
     }
 
     /**
+     * Adds to {@code out} what is wrong with declared columns: names (a letter, then up to 44 letters, digits and
+     * '_'; not reserved; not twice), types ({@link #TYPES}).
+     */
+    public static void columnProblems(String where, List<Column> columns, List<String> out) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (Column c : columns) {
+            if (c.name() == null || !COLUMN.matcher(c.name()).matches()) {
+                out.add(where + ", column " + c.name()
+                        + ": must start with a letter and hold up to 45 letters, digits and '_'");
+            } else if (RESERVED_COLUMNS.contains(c.name())) {
+                out.add(where + ", column " + c.name() + ": the name is reserved");
+            } else if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {
+                out.add(where + ", column " + c.name() + ": declared twice");
+            }
+            if (c.type() == null || !TYPES.contains(c.type())) {
+                out.add(where + ", column " + c.name() + ": type must be one of " + TYPES);
+            }
+        }
+    }
+
+    /** Reads {@code [{"name":..,"type":..}]} (types lower-cased); what is not text becomes null, for the checks. */
+    public static List<Column> readColumns(JsonNode array) {
+        List<Column> columns = new ArrayList<>();
+        for (JsonNode c : array) {
+            columns.add(new Column(c.path("name").isTextual() ? c.get("name").asText() : null,
+                    c.path("type").isTextual() ? c.get("type").asText().toLowerCase(Locale.ROOT) : null));
+        }
+        return columns;
+    }
+
+    /** The same rule at another version. */
+    public DataCollectionRule withVersion(long newVersion) {
+        return new DataCollectionRule(immutableId, newVersion, streams, dataFlows);
+    }
+
+    /**
      * Reads a DCR as Azure writes it ({@code {"properties":{"streamDeclarations":..,"dataFlows":..}}}, or the
-     * properties alone). A data flow without {@code outputStream} writes to its (single) input stream's table.
+     * properties alone; a top-level {@code version} is read when present). A data flow without {@code outputStream}
+     * writes to its (single) input stream's table.
      *
      * @throws IllegalArgumentException naming every problem found
      */
@@ -165,12 +195,7 @@ public record DataCollectionRule(String immutableId, Map<String, List<Column>> s
         JsonNode decl = props.path("streamDeclarations");
         for (Iterator<Map.Entry<String, JsonNode>> it = decl.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            List<Column> columns = new ArrayList<>();
-            for (JsonNode c : e.getValue().path("columns")) {
-                columns.add(new Column(c.path("name").isTextual() ? c.get("name").asText() : null,
-                        c.path("type").isTextual() ? c.get("type").asText().toLowerCase(Locale.ROOT) : null));
-            }
-            streams.put(e.getKey(), columns);
+            streams.put(e.getKey(), readColumns(e.getValue().path("columns")));
         }
         List<DataFlow> flows = new ArrayList<>();
         for (JsonNode f : props.path("dataFlows")) {
@@ -180,17 +205,19 @@ public record DataCollectionRule(String immutableId, Map<String, List<Column>> s
             flows.add(new DataFlow(in, texts(f.path("destinations")),
                     f.path("transformKql").isTextual() ? f.get("transformKql").asText() : null, out));
         }
-        return new DataCollectionRule(immutableId, streams, flows);
+        long version = doc.path("version").canConvertToLong() ? doc.path("version").longValue() : 0;
+        return new DataCollectionRule(immutableId, version, streams, flows);
     }
 
     public static DataCollectionRule fromJson(String immutableId, byte[] json) throws IOException {
         return parse(immutableId, Json.mapper().readTree(json));
     }
 
-    /** The stored form: {@code {"immutableId", "properties": {"streamDeclarations", "dataFlows"}}}. */
+    /** The stored form: {@code {"immutableId", "version", "properties": {"streamDeclarations", "dataFlows"}}}. */
     public byte[] toJson() {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("immutableId", immutableId);
+        root.put("version", version);
         ObjectNode props = root.putObject("properties");
         ObjectNode decl = props.putObject("streamDeclarations");
         streams.forEach((name, columns) -> {

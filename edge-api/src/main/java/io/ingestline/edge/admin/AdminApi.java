@@ -1,6 +1,8 @@
 package io.ingestline.edge.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import io.ingestline.model.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,7 +22,15 @@ public final class AdminApi {
     private AdminApi() {
     }
 
-    public static Javalin create(String adminToken, TokenAdminHandler tokens, DcrAdminHandler dcrs) {
+    /** The admin API's handlers. */
+    public record Handlers(TokenAdminHandler tokens, DcrAdminHandler dcrs, DatasetAdminHandler datasets,
+            DryRunHandler dryRun) {
+    }
+
+    public static Javalin create(String adminToken, Handlers h) {
+        TokenAdminHandler tokens = h.tokens();
+        DcrAdminHandler dcrs = h.dcrs();
+        DatasetAdminHandler datasets = h.datasets();
         byte[] expected = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -39,12 +49,30 @@ public final class AdminApi {
             config.routes.get("/admin/v1/dcrs", dcrs::list);
             config.routes.get("/admin/v1/dcrs/{id}", dcrs::get);
             config.routes.delete("/admin/v1/dcrs/{id}", dcrs::delete);
+            config.routes.put("/admin/v1/datasets/{name}", datasets::put);
+            config.routes.get("/admin/v1/datasets", datasets::list);
+            config.routes.get("/admin/v1/datasets/{name}", datasets::get);
+            config.routes.delete("/admin/v1/datasets/{name}", datasets::delete);
+            config.routes.post("/admin/v1/dry-run", h.dryRun()::run);
             config.routes.exception(AdminException.class, (e, ctx) -> message(ctx, e.status(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("admin request {} {} failed", ctx.method(), ctx.path(), e);
                 message(ctx, 500, "internal error: " + e.getMessage());
             });
         });
+    }
+
+    /** The request body as JSON: 400 when it is not. */
+    static JsonNode body(Context ctx) {
+        try {
+            JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
+            if (body == null || body.isMissingNode()) {
+                throw new AdminException(400, "the body must be a JSON object");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new AdminException(400, "body must be JSON: " + e.getMessage());
+        }
     }
 
     static void json(Context ctx, int status, Object body) {

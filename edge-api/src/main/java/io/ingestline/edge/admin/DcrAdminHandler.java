@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.edge.admin.AdminApi.AdminException;
 import io.ingestline.edge.config.ConfigStore;
 import io.ingestline.edge.config.DcrRegistry;
-import io.ingestline.kql.KqlCompileException;
-import io.ingestline.kql.Transformation;
 import io.ingestline.model.Json;
 import io.ingestline.model.rules.DataCollectionRule;
+import io.ingestline.rules.CompiledTarget;
+import io.ingestline.rules.EventChecks;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,7 +23,9 @@ import java.util.List;
  *
  * The body is a DCR as Azure writes it (its {@code properties}, or the properties alone); a rule with problems is
  * refused with 400 naming every one, including each data flow's {@code transformKql} that does not compile against
- * its input streams' columns (with the line, column and token).
+ * its input streams' columns (with the line, column and token), checked by the same code the validator runs. Each
+ * change stores the rule with the next version number (one more than the highest this node has seen of it, deleted
+ * versions included); a given {@code version} is ignored.
  */
 public final class DcrAdminHandler {
     private final ConfigStore store;
@@ -35,34 +37,38 @@ public final class DcrAdminHandler {
     }
 
     public void put(Context ctx) {
-        JsonNode body;
-        try {
-            body = Json.mapper().readTree(ctx.bodyAsBytes());
-        } catch (IOException e) {
-            throw new AdminException(400, "body must be JSON: " + e.getMessage());
+        DataCollectionRule rule = parse(ctx.pathParam("id"), AdminApi.body(ctx));
+        DataCollectionRule stored;
+        synchronized (this) {
+            stored = rule.withVersion(dcrs.lastVersion(rule.immutableId()) + 1);
+            store.save(stored);
         }
+        AdminApi.json(ctx, 200, tree(stored));
+    }
+
+    /** Reads and compiles a rule: 400 naming every problem. */
+    static DataCollectionRule parse(String id, JsonNode body) {
         DataCollectionRule rule;
         try {
-            rule = DataCollectionRule.parse(ctx.pathParam("id"), body);
+            rule = DataCollectionRule.parse(id, body);
         } catch (IllegalArgumentException e) {
             throw new AdminException(400, "invalid data collection rule: " + e.getMessage());
         }
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < rule.dataFlows().size(); i++) {
-            DataCollectionRule.DataFlow flow = rule.dataFlows().get(i);
-            for (String stream : flow.streams()) {
-                try {
-                    Transformation.compile(flow.transformKql(), rule.columnTypes(stream));
-                } catch (KqlCompileException e) {
-                    problems.add("dataFlows[" + i + "].transformKql over " + stream + ": " + e.getMessage());
-                }
+        for (String stream : rule.streams().keySet()) {
+            if (rule.flowsOf(stream).isEmpty()) {
+                continue;
+            }
+            try {
+                CompiledTarget.dcrStream(rule, stream, EventChecks.Limits.DEFAULT);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
             throw new AdminException(400, "invalid data collection rule: " + String.join("; ", problems));
         }
-        store.save(rule);
-        json(ctx, rule);
+        return rule;
     }
 
     public void list(Context ctx) {
@@ -70,7 +76,8 @@ public final class DcrAdminHandler {
     }
 
     public void get(Context ctx) {
-        json(ctx, dcrs.get(ctx.pathParam("id")).orElseThrow(() -> new AdminException(404, "no such data collection rule")));
+        AdminApi.json(ctx, 200, tree(dcrs.get(ctx.pathParam("id"))
+                .orElseThrow(() -> new AdminException(404, "no such data collection rule"))));
     }
 
     public void delete(Context ctx) {
@@ -80,11 +87,7 @@ public final class DcrAdminHandler {
         ctx.status(204);
     }
 
-    private static void json(Context ctx, DataCollectionRule rule) {
-        AdminApi.json(ctx, 200, tree(rule));
-    }
-
-    private static JsonNode tree(DataCollectionRule rule) {
+    static JsonNode tree(DataCollectionRule rule) {
         try {
             return Json.mapper().readTree(rule.toJson());
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.model.ConfigKeys;
 import io.ingestline.model.rules.DataCollectionRule;
+import io.ingestline.model.rules.DatasetRule;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.model.kafka.TopicProvisioner;
 import java.io.IOException;
@@ -33,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's view of the compacted configuration topic: API tokens and data collection rules. A thread follows the
- * topic from its start and keeps the node's {@link TokenAuthenticator} and {@link DcrRegistry} in step, so a token or
- * DCR created, changed or removed on any node applies on every node within moments, restarts included. Writes wait
+ * The node's view of the compacted configuration topic: API tokens, data collection rules and datasets' rules. A
+ * thread follows the topic from its start and keeps the node's {@link TokenAuthenticator}, {@link DcrRegistry} and
+ * {@link DatasetRuleRegistry} in step, so a change made on any node applies on every node within moments, restarts
+ * included. Writes wait
  * until this node has applied them, so the admin API's answer is already true here.
  */
 public final class ConfigStore implements AutoCloseable {
@@ -44,6 +46,7 @@ public final class ConfigStore implements AutoCloseable {
 
     private final TokenAuthenticator tokens;
     private final DcrRegistry dcrs;
+    private final DatasetRuleRegistry datasets;
     private final TopicPartition partition;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
@@ -52,9 +55,11 @@ public final class ConfigStore implements AutoCloseable {
     private volatile long applied = -1;
     private volatile boolean closing;
 
-    private ConfigStore(KafkaSettings kafka, TokenAuthenticator tokens, DcrRegistry dcrs) {
+    private ConfigStore(KafkaSettings kafka, TokenAuthenticator tokens, DcrRegistry dcrs,
+            DatasetRuleRegistry datasets) {
         this.tokens = tokens;
         this.dcrs = dcrs;
+        this.datasets = datasets;
         this.partition = new TopicPartition(kafka.topics().config(), 0);
         Map<String, Object> c = new HashMap<>(kafka.clientProps());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -71,9 +76,10 @@ public final class ConfigStore implements AutoCloseable {
     }
 
     /** Creates the configuration topic when absent and starts following it. */
-    public static ConfigStore start(KafkaSettings kafka, Admin admin, TokenAuthenticator tokens, DcrRegistry dcrs) {
+    public static ConfigStore start(KafkaSettings kafka, Admin admin, TokenAuthenticator tokens, DcrRegistry dcrs,
+            DatasetRuleRegistry datasets) {
         new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(kafka.configTopic());
-        ConfigStore store = new ConfigStore(kafka, tokens, dcrs);
+        ConfigStore store = new ConfigStore(kafka, tokens, dcrs, datasets);
         store.follower.start();
         return store;
     }
@@ -101,6 +107,16 @@ public final class ConfigStore implements AutoCloseable {
     /** Stores (or replaces) a data collection rule and returns once this node uses it. */
     public void save(DataCollectionRule dcr) {
         write(ConfigKeys.dcr(dcr.immutableId()), dcr.toJson());
+    }
+
+    /** Stores (or replaces) a dataset's rule and returns once this node knows it. */
+    public void save(DatasetRule rule) {
+        write(ConfigKeys.dataset(rule.name()), rule.toJson());
+    }
+
+    /** Deletes a dataset's rule everywhere and returns once this node no longer knows it. */
+    public void deleteDataset(String name) {
+        write(ConfigKeys.dataset(name), null);
     }
 
     /** Deletes a data collection rule everywhere and returns once this node no longer knows it. */
@@ -146,8 +162,8 @@ public final class ConfigStore implements AutoCloseable {
                     applied = r.offset();
                 }
                 if (!caughtUp.isDone() && consumer.position(partition) >= end) {
-                    LOG.info("configuration loaded: {} token(s), {} data collection rule(s)", tokens.list().size(),
-                            dcrs.list().size());
+                    LOG.info("configuration loaded: {} token(s), {} data collection rule(s), {} dataset rule(s)",
+                            tokens.list().size(), dcrs.list().size(), datasets.list().size());
                     caughtUp.complete(null);
                 }
             }
@@ -165,6 +181,10 @@ public final class ConfigStore implements AutoCloseable {
         String key = r.key();
         if (key != null && key.startsWith(ConfigKeys.DCR)) {
             applyDcr(key.substring(ConfigKeys.DCR.length()), r);
+            return;
+        }
+        if (key != null && key.startsWith(ConfigKeys.DATASET)) {
+            applyDataset(key.substring(ConfigKeys.DATASET.length()), r);
             return;
         }
         if (key == null || !key.startsWith(ConfigKeys.TOKEN)) {
@@ -191,10 +211,26 @@ public final class ConfigStore implements AutoCloseable {
             return;
         }
         try {
-            dcrs.put(DataCollectionRule.fromJson(id, r.value()));
-            LOG.info("data collection rule {} loaded", id);
+            DataCollectionRule rule = DataCollectionRule.fromJson(id, r.value());
+            dcrs.put(rule);
+            LOG.info("data collection rule {} loaded (version {})", id, rule.version());
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring unreadable data collection rule {} at offset {}: {}", id, r.offset(), e.getMessage());
+        }
+    }
+
+    private void applyDataset(String name, ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            datasets.remove(name);
+            LOG.info("rule of dataset {} deleted", name);
+            return;
+        }
+        try {
+            DatasetRule rule = DatasetRule.fromJson(name, r.value());
+            datasets.put(rule);
+            LOG.info("rule of dataset {} loaded (version {})", name, rule.version());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring unreadable dataset rule {} at offset {}: {}", name, r.offset(), e.getMessage());
         }
     }
 

@@ -3,17 +3,19 @@ package io.ingestline.validator.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ingestline.kql.Transformation;
 import io.ingestline.model.BatchContext;
+import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ContractException;
 import io.ingestline.model.EventEnvelope;
 import io.ingestline.model.EventOrigin;
-import io.ingestline.model.EventTime;
 import io.ingestline.model.Json;
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
+import io.ingestline.model.rules.RuleRef;
+import io.ingestline.rules.CompiledTarget;
+import io.ingestline.rules.EventChecks;
+import io.ingestline.rules.Outcome;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Arrays;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,29 +24,32 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Splits a raw batch into events: parses each line, runs it through its target's routes ({@link Routes}: as it is for
- * a dataset, through each data flow's transformation for a data collection rule's stream), gives each result its
- * time ({@code _time}, or {@code TimeGenerated} of a transformation's output; the receive time when absent) and its
- * stable id, and forwards it to its dataset's topic. A line or record that fails, a transformation that fails on an
- * event, or a batch whose target has no route goes to the dead letters with the reason; the rest go on.
+ * Splits a raw batch into events: parses each line, resolves the batch's target once ({@link Routes}: one version
+ * of its rule for the whole batch), runs each event through it ({@link CompiledTarget}: checks, then each route's
+ * transformation), and forwards each output, with its stable id, its time (the receive time when it has none) and
+ * the rule and version that made it, to its dataset's topic. A record that breaks the contract, a line that is not a
+ * JSON object, an event that fails its checks or a transformation, and a batch whose target has no route go to the
+ * dead letters with the reason; the rest go on.
  */
 final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
-    /** The time column of data collection rules' output tables. */
-    static final String AZURE_TIME = "TimeGenerated";
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private final DatasetTopics datasetTopics;
+    private final EventChecks.Limits limits;
+    private final ValidatorMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private Routes routes;
 
-    BatchSplitter(DatasetTopics datasetTopics) {
+    BatchSplitter(DatasetTopics datasetTopics, EventChecks.Limits limits, ValidatorMetrics metrics) {
         this.datasetTopics = datasetTopics;
+        this.limits = limits;
+        this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.routes = new Routes(context.getStateStore(Routes.STORE));
+        this.routes = new Routes(context.getStateStore(Routes.STORE), limits);
     }
 
     @Override
@@ -54,7 +59,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         try {
             batch = RawBatchCodec.read(record.headers(), record.value());
         } catch (ContractException e) {
-            deadLetter(record, record.value(), DeadLetters.STAGE_CONTRACT, e, source, -1);
+            deadLetter(record, record.value(), DeadLetters.STAGE_CONTRACT, e.getClass().getName(), message(e), null,
+                    null, source, -1);
             return;
         }
         Routes.Resolution resolution = routes.of(batch.context().target());
@@ -64,7 +70,6 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
 
     private void event(Record<byte[], byte[]> record, RawBatch batch, Routes.Resolution resolution, int index,
             byte[] buf, int off, int len, RecordMetadata source) {
-        BatchContext c = batch.context();
         ObjectNode fields;
         try {
             JsonNode node = MAPPER.readTree(buf, off, len);
@@ -73,56 +78,63 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             }
             fields = object;
         } catch (IOException | IllegalArgumentException e) {
-            deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_PARSE, e, source, index);
+            deadLetter(record, line(buf, off, len), DeadLetters.STAGE_PARSE, e.getClass().getName(), message(e),
+                    targetDataset(batch), null, source, index);
             return;
         }
-        if (resolution.refusal() != null) {
-            IllegalStateException reason = new IllegalStateException(resolution.refusal());
-            deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_ROUTE, reason, source, index);
+        if (resolution.target() == null) {
+            RuleRef at = resolution.rule() == null ? null : new RuleRef(resolution.rule(), -1);
+            deadLetter(record, line(buf, off, len), DeadLetters.STAGE_ROUTE, IllegalStateException.class.getName(),
+                    resolution.refusal(), targetDataset(batch), at, source, index);
             return;
         }
-        for (Routes.Route route : resolution.routes()) {
-            ObjectNode out = fields;
-            String timeField = EventEnvelope.TIME;
-            if (route.transform() != null) {
-                Transformation.Result result = route.transform().apply(fields);
-                if (result instanceof Transformation.Dropped) {
-                    continue;
-                }
-                if (result instanceof Transformation.Failed failed) {
-                    IllegalStateException reason = new IllegalStateException(
-                            "transformation to dataset " + route.dataset() + " failed: " + failed.reason());
-                    deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_TRANSFORM, reason,
-                            source, index);
-                    continue;
-                }
-                out = ((Transformation.Row) result).event();
-                timeField = AZURE_TIME;
+        CompiledTarget target = resolution.target();
+        RuleRef rule = target.rule();
+        BatchContext c = batch.context();
+        for (Outcome o : target.apply(fields, len)) {
+            if (o instanceof Outcome.Output out) {
+                datasetTopics.ensure(out.dataset());
+                EventEnvelope envelope = new EventEnvelope(batch.eventId(index), out.dataset(),
+                        out.time() == null ? c.receivedAt() : out.time(), out.event(),
+                        new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
+                context.forward(new Record<Object, Object>(envelope.id(), envelope, record.timestamp(),
+                        new RecordHeaders()), ValidatorTopology.DATASET_SINK);
+                metrics.routed(out.dataset(), label(rule));
+            } else if (o instanceof Outcome.Dropped dropped) {
+                metrics.filtered(dropped.dataset(), label(rule));
+            } else {
+                Outcome.Failed f = (Outcome.Failed) o;
+                String dataset = f.dataset() != null ? f.dataset() : targetDataset(batch);
+                deadLetter(record, line(buf, off, len), f.stage(), "io.ingestline.rules.Outcome.Failed",
+                        f.dataset() == null ? f.reason() : (f.stage().equals(Outcome.STAGE_TRANSFORM)
+                                ? "transformation to dataset " + f.dataset() + " failed: " : "to dataset "
+                                + f.dataset() + ": ") + f.reason(), dataset,
+                        rule, source, index);
             }
-            Instant time;
-            try {
-                JsonNode t = out.get(timeField);
-                time = t == null || t.isNull() ? c.receivedAt() : EventTime.parse(t);
-            } catch (IllegalArgumentException e) {
-                IllegalArgumentException reason = new IllegalArgumentException(
-                        "invalid time in field " + timeField + ": " + e.getMessage(), e);
-                deadLetter(record, Arrays.copyOfRange(buf, off, off + len), DeadLetters.STAGE_VALIDATE, reason, source,
-                        index);
-                continue;
-            }
-            datasetTopics.ensure(route.dataset());
-            EventEnvelope envelope = new EventEnvelope(batch.eventId(index), route.dataset(), time, out,
-                    new EventOrigin(c.dialect(), c.tokenId(), c.requestId()));
-            context.forward(new Record<Object, Object>(envelope.id(), envelope, record.timestamp(), new RecordHeaders()),
-                    ValidatorTopology.DATASET_SINK);
         }
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, byte[] value, String stage, Exception e,
-            RecordMetadata source, int eventIndex) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    private void deadLetter(Record<byte[], byte[]> record, byte[] value, String stage, String errorClass,
+            String message, String dataset, RuleRef rule, RecordMetadata source, int eventIndex) {
         context.forward(new Record<Object, Object>(record.key(), value, record.timestamp(),
-                DeadLetters.headers(record.headers(), stage, e.getClass().getName(), message, source, eventIndex)),
+                DeadLetters.headers(record.headers(), stage, errorClass, message, rule, source, eventIndex)),
                 ValidatorTopology.DEAD_LETTER_SINK);
+        metrics.deadLetter(dataset, rule == null ? null : rule.version() < 0 ? rule.key() : label(rule), stage);
+    }
+
+    private static String targetDataset(RawBatch batch) {
+        return batch.context().target() instanceof BatchTarget.Dataset d ? d.name() : null;
+    }
+
+    private static String label(RuleRef rule) {
+        return rule == null ? null : rule.toString();
+    }
+
+    private static byte[] line(byte[] buf, int off, int len) {
+        return Arrays.copyOfRange(buf, off, off + len);
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -1,27 +1,30 @@
 package io.ingestline.validator.topology;
 
 import io.ingestline.model.IngestHeaders;
+import io.ingestline.model.rules.RuleRef;
+import io.ingestline.rules.Outcome;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Builds dead-letter headers: the failed record's own headers, plus the stage, the error's class and message, and
- * where the record came from.
+ * Builds dead-letter headers: the failed record's own headers, plus the stage, the error's class and message, the
+ * rule and its version when one was involved ({@code ingest.rule}, {@code ingest.rule.version}; a rule that could not
+ * be compiled has no version), and where the record came from.
  */
 final class DeadLetters {
     static final String STAGE_CONTRACT = "contract";
     static final String STAGE_PARSE = "parse";
-    static final String STAGE_VALIDATE = "validate";
+    static final String STAGE_VALIDATE = Outcome.STAGE_VALIDATE;
     static final String STAGE_ROUTE = "route";
-    static final String STAGE_TRANSFORM = "transform";
+    static final String STAGE_TRANSFORM = Outcome.STAGE_TRANSFORM;
 
     private static final int MAX_MESSAGE = 1000;
 
     private DeadLetters() {
     }
 
-    static Headers headers(Headers original, String stage, String errorClass, String message,
+    static Headers headers(Headers original, String stage, String errorClass, String message, RuleRef rule,
             RecordMetadata source, int eventIndex) {
         Headers h = new RecordHeaders(original.toArray());
         IngestHeaders.put(h, IngestHeaders.DLQ_STAGE, stage);
@@ -29,6 +32,12 @@ final class DeadLetters {
         IngestHeaders.put(h, IngestHeaders.DLQ_ERROR_MESSAGE,
                 message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message);
         IngestHeaders.put(h, IngestHeaders.DLQ_SOURCE, source.topic() + "/" + source.partition() + "/" + source.offset());
+        if (rule != null) {
+            IngestHeaders.put(h, IngestHeaders.RULE, rule.key());
+            if (rule.version() >= 0) {
+                IngestHeaders.put(h, IngestHeaders.RULE_VERSION, Long.toString(rule.version()));
+            }
+        }
         if (eventIndex >= 0) {
             IngestHeaders.put(h, IngestHeaders.DLQ_EVENT_INDEX, Integer.toString(eventIndex));
         }

@@ -1,16 +1,15 @@
 package io.ingestline.validator.topology;
 
 import io.ingestline.kql.KqlCompileException;
-import io.ingestline.kql.Transformation;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ConfigKeys;
 import io.ingestline.model.rules.DataCollectionRule;
-import io.ingestline.model.rules.DataCollectionRule.DataFlow;
+import io.ingestline.model.rules.DatasetRule;
+import io.ingestline.rules.CompiledTarget;
+import io.ingestline.rules.EventChecks;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,97 +17,87 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Where the events of a raw batch go. A dataset target goes to its dataset as it is. A data collection rule's stream
- * goes through each data flow that takes it: the flow's {@code transformKql} (compiled by the {@code kql} module
- * against the stream's declared columns) makes the output event, or drops it, and the output goes to the flow's
- * dataset. Rules come from the configuration topic, which a global store follows, so a rule put through the admin
- * API routes the next batch without a restart; each version of a rule is compiled once.
+ * What a batch target's events go through ({@link CompiledTarget}), from the rules in the configuration topic, which
+ * a global store follows: a dataset through its own rule ({@code dataset/<name>}) when it has one, a data collection
+ * rule's stream through its data flows ({@code dcr/<id>}). A rule put through the admin API applies from the next
+ * batch on, without a restart. Each version of a rule is compiled once; a batch resolves its target once, so all its
+ * events see one version.
  */
 final class Routes {
-    /** The global store holding the configuration topic's rules ({@code dcr/<id>} to the rule's JSON). */
+    /** The global store holding the configuration topic's rules (key to the rule's JSON). */
     static final String STORE = "config-rules";
 
-    /** One destination: its dataset, and the transformation that makes its events (null: the event as it is). */
-    record Route(String dataset, Transformation transform) {
-    }
-
-    /** The routes of a batch, or why it has none. */
-    record Resolution(List<Route> routes, String refusal) {
-        static Resolution refused(String why) {
-            return new Resolution(List.of(), why);
-        }
+    /** A target's compiled routes, or why it has none (then {@code rule} names the rule at fault, if any). */
+    record Resolution(CompiledTarget target, String refusal, String rule) {
     }
 
     private final KeyValueStore<String, byte[]> store;
-    private final Map<String, Parsed> parsed = new HashMap<>();
+    private final EventChecks.Limits limits;
+    /** Per configuration key: the JSON last compiled and what each target of it resolved to. */
+    private final Map<String, Compiled> compiled = new HashMap<>();
+    private final Map<String, Resolution> plainDatasets = new HashMap<>();
 
-    /** A rule's version (its JSON) and, per input stream, what it resolves to. */
-    private record Parsed(byte[] json, Map<String, Resolution> streams, String problem) {
+    private record Compiled(byte[] json, Map<String, Resolution> targets) {
     }
 
-    Routes(KeyValueStore<String, byte[]> store) {
+    Routes(KeyValueStore<String, byte[]> store, EventChecks.Limits limits) {
         this.store = store;
+        this.limits = limits;
     }
 
     Resolution of(BatchTarget target) {
         if (target instanceof BatchTarget.Dataset d) {
-            return new Resolution(List.of(new Route(d.name(), null)), null);
+            String key = ConfigKeys.dataset(d.name());
+            byte[] json = store.get(key);
+            if (json == null) {
+                compiled.remove(key);
+                return plainDatasets.computeIfAbsent(d.name(),
+                        n -> new Resolution(CompiledTarget.dataset(n, null, limits), null, null));
+            }
+            return version(key, json).targets.computeIfAbsent("", t -> datasetRule(d.name(), key, json));
         }
         BatchTarget.Stream s = (BatchTarget.Stream) target;
-        Parsed p = rule(s.dcrImmutableId());
-        if (p == null) {
-            return Resolution.refused("no data collection rule " + s.dcrImmutableId());
-        }
-        if (p.problem != null) {
-            return Resolution.refused("data collection rule " + s.dcrImmutableId() + " is invalid: " + p.problem);
-        }
-        Resolution r = p.streams.get(s.stream());
-        return r != null ? r : Resolution.refused("data collection rule " + s.dcrImmutableId()
-                + " has no data flow for stream " + s.stream());
-    }
-
-    /** The rule as stored now, compiled once per version of its JSON. */
-    private Parsed rule(String id) {
-        byte[] json = store.get(ConfigKeys.dcr(id));
+        String key = ConfigKeys.dcr(s.dcrImmutableId());
+        byte[] json = store.get(key);
         if (json == null) {
-            parsed.remove(id);
-            return null;
+            compiled.remove(key);
+            return new Resolution(null, "no data collection rule " + s.dcrImmutableId(), null);
         }
-        Parsed cached = parsed.get(id);
-        if (cached != null && Arrays.equals(cached.json, json)) {
-            return cached;
-        }
-        Parsed fresh;
-        try {
-            fresh = new Parsed(json, compile(DataCollectionRule.fromJson(id, json)), null);
-        } catch (IOException | IllegalArgumentException e) {
-            fresh = new Parsed(json, Map.of(), e.getMessage());
-        }
-        parsed.put(id, fresh);
-        return fresh;
+        return version(key, json).targets.computeIfAbsent(s.stream(), t -> dcrStream(s, key, json));
     }
 
-    private static Map<String, Resolution> compile(DataCollectionRule rule) {
-        Map<String, Resolution> out = new HashMap<>();
-        for (String stream : rule.streams().keySet()) {
-            List<DataFlow> flows = rule.flowsOf(stream);
-            if (flows.isEmpty()) {
-                continue;
-            }
-            List<Route> routes = new ArrayList<>();
-            String refusal = null;
-            for (DataFlow f : flows) {
-                try {
-                    routes.add(new Route(f.outputDataset(), Transformation.compile(f.transformKql(),
-                            rule.columnTypes(stream))));
-                } catch (KqlCompileException e) {
-                    refusal = "data flow to " + f.outputStream() + ": transformKql does not compile: " + e.getMessage();
-                    break;
-                }
-            }
-            out.put(stream, refusal == null ? new Resolution(List.copyOf(routes), null) : Resolution.refused(refusal));
+    private Compiled version(String key, byte[] json) {
+        Compiled c = compiled.get(key);
+        if (c == null || !Arrays.equals(c.json, json)) {
+            c = new Compiled(json, new HashMap<>());
+            compiled.put(key, c);
         }
-        return out;
+        return c;
+    }
+
+    private Resolution datasetRule(String dataset, String key, byte[] json) {
+        try {
+            return new Resolution(CompiledTarget.dataset(dataset, DatasetRule.fromJson(dataset, json), limits), null,
+                    null);
+        } catch (IOException | IllegalArgumentException | KqlCompileException e) {
+            return new Resolution(null, "the rule of dataset " + dataset + " is invalid: " + e.getMessage(), key);
+        }
+    }
+
+    private Resolution dcrStream(BatchTarget.Stream s, String key, byte[] json) {
+        DataCollectionRule rule;
+        try {
+            rule = DataCollectionRule.fromJson(s.dcrImmutableId(), json);
+        } catch (IOException | IllegalArgumentException e) {
+            return new Resolution(null, "data collection rule " + s.dcrImmutableId() + " is invalid: " + e.getMessage(),
+                    key);
+        }
+        try {
+            return new Resolution(CompiledTarget.dcrStream(rule, s.stream(), limits), null, null);
+        } catch (IllegalArgumentException e) {
+            return new Resolution(null, e.getCause() instanceof KqlCompileException
+                    ? "data collection rule " + s.dcrImmutableId() + ": " + e.getMessage() : e.getMessage(), key);
+        }
     }
 
     /** Keeps the global store in step with the configuration topic; only rules are kept, not tokens. */
@@ -122,13 +111,14 @@ final class Routes {
 
         @Override
         public void process(Record<String, byte[]> record) {
-            if (record.key() == null || !record.key().startsWith(ConfigKeys.DCR)) {
+            String key = record.key();
+            if (key == null || !(key.startsWith(ConfigKeys.DCR) || key.startsWith(ConfigKeys.DATASET))) {
                 return;
             }
             if (record.value() == null) {
-                store.delete(record.key());
+                store.delete(key);
             } else {
-                store.put(record.key(), record.value());
+                store.put(key, record.value());
             }
         }
     }

@@ -1,0 +1,134 @@
+package io.ingestline.edge.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.edge.admin.AdminApi.AdminException;
+import io.ingestline.edge.config.DatasetRuleRegistry;
+import io.ingestline.edge.config.DcrRegistry;
+import io.ingestline.model.DatasetName;
+import io.ingestline.model.EventTime;
+import io.ingestline.model.Json;
+import io.ingestline.model.rules.DataCollectionRule;
+import io.ingestline.model.rules.DatasetRule;
+import io.ingestline.rules.CompiledTarget;
+import io.ingestline.rules.EventChecks;
+import io.ingestline.rules.Outcome;
+import io.javalin.http.Context;
+
+/**
+ * Shows what sample events become under a rule, storing nothing: the same checks and transformations the validator
+ * runs (with the default limits of {@link EventChecks.Limits#DEFAULT}).
+ *
+ * <pre>
+ * POST /admin/v1/dry-run
+ *   {"dcr": {..a DCR..} or "immutableId of a stored one", "stream": "Custom-In", "events": [{..}, ..]}
+ *   {"dataset": "web", "rule": {..a dataset rule..} (default: the stored one, if any), "events": [{..}, ..]}
+ * -> 200 {"rule": {"key","version"} or null,
+ *         "results": [{"index": 0, "outcomes": [
+ *            {"outcome": "output", "dataset", "time" (null: the receive time applies), "event"},
+ *            {"outcome": "dropped", "dataset"},
+ *            {"outcome": "error", "stage": "parse|validate|transform", "dataset" (null before any route), "error"}]}]}
+ * </pre>
+ *
+ * A rule that does not compile, a stream no flow takes, or a malformed request gets 400 with the reason.
+ */
+public final class DryRunHandler {
+    static final int MAX_EVENTS = 1000;
+    private final DcrRegistry dcrs;
+    private final DatasetRuleRegistry datasets;
+
+    public DryRunHandler(DcrRegistry dcrs, DatasetRuleRegistry datasets) {
+        this.dcrs = dcrs;
+        this.datasets = datasets;
+    }
+
+    public void run(Context ctx) {
+        JsonNode body = AdminApi.body(ctx);
+        JsonNode events = body.path("events");
+        if (!events.isArray()) {
+            throw new AdminException(400, "events must be a JSON array of events");
+        }
+        if (events.size() > MAX_EVENTS) {
+            throw new AdminException(400, "a dry run takes at most " + MAX_EVENTS + " events");
+        }
+        CompiledTarget target = target(body);
+        ObjectNode out = Json.mapper().createObjectNode();
+        if (target.rule() == null) {
+            out.putNull("rule");
+        } else {
+            out.putObject("rule").put("key", target.rule().key()).put("version", target.rule().version());
+        }
+        ArrayNode results = out.putArray("results");
+        for (int i = 0; i < events.size(); i++) {
+            ObjectNode result = results.addObject().put("index", i);
+            ArrayNode outcomes = result.putArray("outcomes");
+            JsonNode event = events.get(i);
+            if (!(event instanceof ObjectNode fields)) {
+                outcomes.addObject().put("outcome", "error").put("stage", "parse").putNull("dataset")
+                        .put("error", "event is not a JSON object");
+                continue;
+            }
+            for (Outcome o : target.apply(fields, size(fields))) {
+                outcomes.add(describe(o));
+            }
+        }
+        AdminApi.json(ctx, 200, out);
+    }
+
+    private CompiledTarget target(JsonNode body) {
+        JsonNode dcr = body.path("dcr");
+        if (!dcr.isMissingNode()) {
+            DataCollectionRule rule;
+            if (dcr.isTextual()) {
+                rule = dcrs.get(dcr.textValue())
+                        .orElseThrow(() -> new AdminException(400, "no data collection rule " + dcr.textValue()));
+            } else {
+                String id = dcr.path("immutableId").isTextual() ? dcr.get("immutableId").textValue() : "dry-run";
+                rule = DcrAdminHandler.parse(id, dcr);
+            }
+            String stream = body.path("stream").asText("");
+            try {
+                return CompiledTarget.dcrStream(rule, stream, EventChecks.Limits.DEFAULT);
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(400, e.getMessage());
+            }
+        }
+        String dataset = body.path("dataset").asText("");
+        DatasetName.problem(dataset).ifPresent(p -> {
+            throw new AdminException(400, "give \"dcr\" and \"stream\", or \"dataset\": " + p);
+        });
+        JsonNode given = body.path("rule");
+        DatasetRule rule = given.isMissingNode() || given.isNull() ? datasets.get(dataset).orElse(null)
+                : DatasetAdminHandler.parse(dataset, given);
+        return CompiledTarget.dataset(dataset, rule, EventChecks.Limits.DEFAULT);
+    }
+
+    private static ObjectNode describe(Outcome o) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        if (o instanceof Outcome.Output out) {
+            n.put("outcome", "output").put("dataset", out.dataset());
+            if (out.time() == null) {
+                n.putNull("time");
+            } else {
+                n.put("time", EventTime.format(out.time()));
+            }
+            n.set("event", out.event());
+        } else if (o instanceof Outcome.Dropped d) {
+            n.put("outcome", "dropped").put("dataset", d.dataset());
+        } else {
+            Outcome.Failed f = (Outcome.Failed) o;
+            n.put("outcome", "error").put("stage", f.stage()).put("dataset", f.dataset()).put("error", f.reason());
+        }
+        return n;
+    }
+
+    private static int size(JsonNode event) {
+        try {
+            return Json.mapper().writeValueAsBytes(event).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
