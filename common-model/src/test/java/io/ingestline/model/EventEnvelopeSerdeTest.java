@@ -35,6 +35,22 @@ class EventEnvelopeSerdeTest {
     }
 
     @Test
+    void writes_every_kind_of_value_as_the_mapper_does() throws Exception {
+        String json = "{\"s\":\"a\\\"b\\u0001\\u00e9\",\"i\":-7,\"l\":12345678901234,\"big\":123456789012345678901234567890,"
+                + "\"d\":1.50,\"e\":1.5E+300,\"tiny\":1e-320,\"t\":true,\"f\":false,\"n\":null,\"o\":{\"a\":[1,\"x\",[],{},null]},"
+                + "\"u\":\"\\ud83d\\ude00\"}";
+        ObjectNode fields = (ObjectNode) Json.mapper().readTree(json);
+        fields.put("double", 0.1).put("float", 2.5f).put("bin", new byte[] {1, 2, 3}).putPOJO("pojo", java.util.List.of(1));
+        EventEnvelope e = new EventEnvelope("b-0", "web", Instant.parse("2026-11-23T10:00:00Z"), fields,
+                new EventOrigin(Dialect.AXIOM, "tok", null));
+
+        String written = new String(EventEnvelopeSerde.value(e), UTF_8);
+
+        assertThat(written).isEqualTo("{\"_time\":\"2026-11-23T10:00:00Z\",\"_id\":\"b-0\","
+                + new String(Json.mapper().writeValueAsBytes(fields), UTF_8).substring(1));
+    }
+
+    @Test
     void null_in_null_out() {
         assertThat(serde.serializer().serialize("t", new RecordHeaders(), null)).isNull();
         assertThat(serde.deserializer().deserialize("t", new RecordHeaders(), (byte[]) null)).isNull();

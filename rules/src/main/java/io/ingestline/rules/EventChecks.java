@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.kql.eval.KType;
 import io.ingestline.kql.eval.Values;
+import io.ingestline.model.EventEnvelope;
 import io.ingestline.model.EventTime;
 import java.time.Instant;
 import java.util.Iterator;
@@ -85,11 +86,21 @@ public final class EventChecks {
         return null;
     }
 
-    /** The time in {@code field}: null when absent or null. */
+    /**
+     * The time in {@code field}: null when absent or null. A transformation's output column is a Kusto datetime
+     * written as RFC 3339, read as Kusto reads datetimes; a dataset's {@code _time} is read as the edge reads it
+     * ({@link EventTime}: also epoch numbers).
+     */
     public static Instant time(ObjectNode event, String field) {
         JsonNode t = event.get(field);
         if (t == null || t.isNull()) {
             return null;
+        }
+        if (!EventEnvelope.TIME.equals(field) && t.isTextual()) {
+            Instant kusto = Values.parseDateTime(t.textValue());
+            if (kusto != null) {
+                return kusto;
+            }
         }
         try {
             return EventTime.parse(t);

@@ -54,6 +54,12 @@ public final class Values {
         if (t.isEmpty()) {
             return null;
         }
+        Instant fast = IsoTimes.parse(t);
+        return fast != null ? fast : parseDateTimeSlowly(t);
+    }
+
+    /** {@link #parseDateTime} through {@code java.time.format} alone (the reference for {@link IsoTimes}). */
+    static Instant parseDateTimeSlowly(String t) {
         try {
             return OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException ignored) {
@@ -355,6 +361,12 @@ public final class Values {
 
     /** RFC 3339 in UTC at Kusto's precision (100 ns), fraction without trailing zeros: {@code 2024-05-31T15:30:45.25Z}. */
     public static String formatDateTime(Instant i) {
+        String fast = IsoTimes.format(i);
+        return fast != null ? fast : formatDateTimeSlowly(i);
+    }
+
+    /** {@link #formatDateTime} through {@code java.time.format} (the reference for {@link IsoTimes}). */
+    static String formatDateTimeSlowly(Instant i) {
         Instant t = i.truncatedTo(java.time.temporal.ChronoUnit.MICROS).plusNanos(i.getNano() % 1000 / 100 * 100);
         String whole = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
                 LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC));
