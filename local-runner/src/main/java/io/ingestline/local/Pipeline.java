@@ -55,6 +55,11 @@ public final class Pipeline implements AutoCloseable {
         return edge.adminPort();
     }
 
+    /** The validator's /metrics, /health and /ready port, or -1 when they are off. */
+    public int validatorStatusPort() {
+        return validator.statusPort();
+    }
+
     @Override
     public void close() {
         edge.close();

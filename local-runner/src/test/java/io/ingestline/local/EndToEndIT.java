@@ -147,6 +147,30 @@ class EndToEndIT {
     }
 
     @Test
+    void a_request_retried_with_the_same_idempotency_key_is_stored_once() throws Exception {
+        String body = "[{\"try\":\"first\"},{\"try\":\"second\"}]";
+        HttpRequest first = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.httpPort()
+                        + "/v1/datasets/retried/ingest")).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").header("Idempotency-Key", "order-42")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        assertThat(http.send(first, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(http.send(first, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        HttpRequest other = HttpRequest.newBuilder(first.uri()).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").header("Idempotency-Key", "order-43")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        assertThat(http.send(other, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        // the validator counts the retry it dropped: once it has, the events of both requests are all there are
+        URI metrics = URI.create("http://127.0.0.1:" + pipeline.validatorStatusPort() + "/metrics");
+        await().atMost(Duration.ofSeconds(60)).until(() -> http.send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("validator_duplicate_batches_total 1.0"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.read(dataDir, "retried").size() >= 4);
+        Thread.sleep(1000);
+        assertThat(StoredEvents.read(dataDir, "retried")).extracting(e -> e.get("try").asText())
+                .containsExactlyInAnyOrder("first", "second", "first", "second");
+    }
+
+    @Test
     void a_raw_record_that_breaks_the_contract_reaches_the_dead_letters_with_its_bytes_and_reason() throws Exception {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
