@@ -47,6 +47,7 @@ class LocalModeIT {
                 "INGEST_DATA_DIR", dataDir.toString(),
                 "INGEST_HTTP_PORT", Integer.toString(httpPort),
                 "INGEST_VALIDATOR_HTTP_PORT", "0",
+                "INGEST_SINK_HTTP_PORT", "0",
                 "INGEST_KAFKA_PORT", Integer.toString(freePort()),
                 "INGEST_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
 

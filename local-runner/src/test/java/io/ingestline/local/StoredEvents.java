@@ -3,6 +3,9 @@ package io.ingestline.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.model.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPInputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +25,14 @@ final class StoredEvents {
             return out;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".ndjson")).sorted().toList()) {
-                for (String line : Files.readAllLines(f)) {
+            // visible files only: not the sink's own directory (_sink: commit records and staged files)
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".ndjson.gz"))
+                    .filter(p -> !dir.relativize(p).startsWith("_sink")).sorted().toList()) {
+                byte[] bytes;
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+                    bytes = in.readAllBytes();
+                }
+                for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
                     if (!line.isBlank()) {
                         out.add(Json.mapper().readTree(line));
                     }

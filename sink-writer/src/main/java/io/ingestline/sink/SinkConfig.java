@@ -3,54 +3,134 @@ package io.ingestline.sink;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.sink.storage.PostgresStorageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Everything the sink reads from its environment.
  *
- * @param kafka         brokers and topics
- * @param dataDir       root of the data directory; files go under {@code <dataDir>/datasets}
- * @param groupId       consumer group: workers with the same group share the dataset topics' partitions
- * @param workers       consumer threads in this process
- * @param flushInterval longest time an event waits in memory before it is written, synced and committed
- * @param consumer      Kafka consumer settings passed through ({@code KAFKA_CONSUMER_*})
+ * @param kafka          brokers and topics
+ * @param dataDir        root of the data directory; files go under {@code <dataDir>/datasets}
+ * @param groupId        consumer group: workers with the same group share the dataset topics' partitions
+ * @param workers        consumer threads in this process
+ * @param commitInterval longest time an event waits before it is stored, visible and committed (files: a file's age)
+ * @param backend        the default backend, {@code files} or {@code postgres}
+ * @param routes         dataset patterns ({@code *} any characters) to backends, first match wins, else the default
+ * @param fileMaxBytes   uncompressed size at which a file is closed
+ * @param postgres       PostgreSQL connection and table settings
+ * @param httpHost       interface of {@code /metrics}, {@code /health}, {@code /ready}
+ * @param httpPort       their port: 0 any free port, -1 none
+ * @param consumer       Kafka consumer settings passed through ({@code KAFKA_CONSUMER_*})
  */
-public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int workers, Duration flushInterval,
-        Map<String, Object> consumer) {
+public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int workers, Duration commitInterval,
+        String backend, List<Route> routes, long fileMaxBytes, PostgresStorageWriter.Settings postgres,
+        String httpHost, int httpPort, Map<String, Object> consumer) {
+    public static final String FILES = "files";
+    public static final String POSTGRES = "postgres";
+    static final Set<String> BACKENDS = Set.of(FILES, POSTGRES);
+
     public static final Setting DATA_DIR = new Setting("INGEST_DATA_DIR", "./data",
             "Data directory; the file sink writes under <dir>/datasets");
     public static final Setting GROUP_ID = new Setting("INGEST_SINK_GROUP", "ingest-sink",
             "Consumer group of the sink workers; workers with the same group share the work");
     public static final Setting WORKERS = new Setting("INGEST_SINK_WORKERS", "1", "Consumer threads per sink process");
     public static final Setting FLUSH_MS = new Setting("INGEST_SINK_FLUSH_MS", "1000",
-            "Longest time an event waits in memory before it is written, synced to disk and its offset committed");
+            "Longest time (ms) an event waits before it is stored, visible and committed; for files, a file's age");
+    public static final Setting BACKEND = new Setting("INGEST_SINK_BACKEND", FILES,
+            "Default storage backend: files or postgres");
+    public static final Setting ROUTES = new Setting("INGEST_SINK_ROUTES", "",
+            "Datasets sent to a backend other than the default: pattern=backend pairs, comma-separated, first match "
+                    + "wins (e.g. orders*=postgres)");
+    public static final Setting FILE_MAX_BYTES = new Setting("INGEST_SINK_FILE_MAX_BYTES", "134217728",
+            "Uncompressed size at which a file is closed (files are also closed on age)");
+    public static final Setting PG_URL = new Setting("INGEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres",
+            "JDBC URL of the PostgreSQL backend");
+    public static final Setting PG_USER = new Setting("INGEST_PG_USER", "postgres", "PostgreSQL user");
+    public static final Setting PG_PASSWORD = new Setting("INGEST_PG_PASSWORD", "", "PostgreSQL password");
+    public static final Setting PG_SCHEMA = new Setting("INGEST_PG_SCHEMA", "ingest",
+            "Schema of the dataset tables and of sink_offsets (created when missing)");
+    public static final Setting PG_RETENTION_DAYS = new Setting("INGEST_PG_RETENTION_DAYS", "0",
+            "Days of data kept in PostgreSQL: older daily partitions are dropped (0: keep everything)");
+    public static final Setting PG_MAX_BUFFER_BYTES = new Setting("INGEST_PG_MAX_BUFFER_BYTES", "33554432",
+            "Bytes of events a worker buffers before it loads them into PostgreSQL (also loaded on age)");
+    public static final Setting HTTP_HOST = new Setting("INGEST_SINK_HTTP_HOST", "0.0.0.0",
+            "Interface of the sink's /metrics, /health and /ready");
+    public static final Setting HTTP_PORT = new Setting("INGEST_SINK_HTTP_PORT", "8092",
+            "Port of the sink's /metrics, /health and /ready (0: any free port, -1: none)");
     public static final String CONSUMER_PREFIX = "KAFKA_CONSUMER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS)).toList();
+            Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS, BACKEND, ROUTES, FILE_MAX_BYTES, PG_URL, PG_USER,
+                    PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, HTTP_HOST, HTTP_PORT)).toList();
+
+    /** Datasets matching {@code pattern} go to {@code backend}. */
+    public record Route(Pattern pattern, String backend) {
+    }
 
     public SinkConfig {
+        routes = List.copyOf(routes);
         consumer = Map.copyOf(consumer);
     }
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
+        String backend = r.string(BACKEND);
+        if (!BACKENDS.contains(backend)) {
+            r.problem(BACKEND.env() + "=" + backend + ": must be one of " + BACKENDS);
+        }
+        List<Route> routes = new ArrayList<>();
+        String spec = r.string(ROUTES);
+        if (!spec.isBlank()) {
+            for (String pair : spec.split(",")) {
+                String[] kv = pair.trim().split("=", 2);
+                if (kv.length != 2 || !BACKENDS.contains(kv[1].trim()) || !kv[0].trim().matches("[A-Za-z0-9_*-]+")) {
+                    r.problem(ROUTES.env() + ": '" + pair.trim() + "' is not pattern=" + BACKENDS);
+                    continue;
+                }
+                routes.add(new Route(Pattern.compile(kv[0].trim().replace("*", "[A-Za-z0-9_-]*")), kv[1].trim()));
+            }
+        }
         SinkConfig c = new SinkConfig(KafkaSettings.read(r), r.path(DATA_DIR), r.string(GROUP_ID),
-                r.integer(WORKERS, 1, 256), r.millis(FLUSH_MS, 10, 600_000), r.passThrough(CONSUMER_PREFIX));
+                r.integer(WORKERS, 1, 256), r.millis(FLUSH_MS, 10, 600_000), backend, routes,
+                r.longValue(FILE_MAX_BYTES, 1024, 1L << 40),
+                new PostgresStorageWriter.Settings(r.string(PG_URL), r.string(PG_USER),
+                        env.getOrDefault(PG_PASSWORD.env(), ""), r.string(PG_SCHEMA),
+                        r.integer(PG_RETENTION_DAYS, 0, 36_500), r.longValue(PG_MAX_BUFFER_BYTES, 1024, 1L << 34)),
+                r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535), r.passThrough(CONSUMER_PREFIX));
         r.finish("sink");
         return c;
     }
 
-    /** Settings as they apply; pass-through values are left out (they may hold credentials). */
+    /** The backend a dataset's events go to. */
+    public String backendOf(String dataset) {
+        for (Route route : routes) {
+            if (route.pattern().matcher(dataset).matches()) {
+                return route.backend();
+            }
+        }
+        return backend;
+    }
+
+    /** Whether any dataset can go to PostgreSQL (the connection is made only then). */
+    public boolean usesPostgres() {
+        return POSTGRES.equals(backend) || routes.stream().anyMatch(x -> POSTGRES.equals(x.backend()));
+    }
+
+    /** Settings as they apply; pass-through values and the password are left out. */
     @Override
     public String toString() {
         return "SinkConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
-                + ", dataDir=" + dataDir + ", group=" + groupId + ", workers=" + workers
-                + ", flushInterval=" + flushInterval.toMillis() + "ms, consumer=" + consumer.keySet() + "]";
+                + ", dataDir=" + dataDir + ", group=" + groupId + ", workers=" + workers + ", commitInterval="
+                + commitInterval.toMillis() + "ms, backend=" + backend + ", routes=" + routes + ", fileMaxBytes="
+                + fileMaxBytes + (usesPostgres() ? ", postgres=" + postgres : "") + ", http=" + httpHost + ":"
+                + httpPort + ", consumer=" + consumer.keySet() + "]";
     }
 
     /** Where the file backend writes. */

@@ -1,7 +1,17 @@
 package io.ingestline.sink;
 
+import io.ingestline.model.status.StatusServer;
+import io.ingestline.sink.consume.DeadLetterRejects;
+import io.ingestline.sink.consume.SinkMetrics;
 import io.ingestline.sink.consume.SinkWorker;
 import io.ingestline.sink.storage.FileStorageWriter;
+import io.ingestline.sink.storage.PostgresStorageWriter;
+import io.ingestline.sink.storage.RoutingStorageWriter;
+import io.ingestline.sink.storage.StorageWriter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,16 +20,27 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The sink workers of one process, each on its own thread with its own consumer and storage writer. */
+/**
+ * The sink workers of one process, each on its own thread with its own consumer and storage backend (files,
+ * PostgreSQL, or both, routed by dataset), a producer for the dead letters, and the status endpoints.
+ */
 public final class SinkService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
 
     private final List<SinkWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Producer<byte[], byte[]> deadLetters;
+    private StatusServer status;
 
     private SinkService() {
     }
@@ -27,20 +48,38 @@ public final class SinkService implements AutoCloseable {
     public static SinkService start(SinkConfig config) {
         LOG.info("starting sink: {}", config);
         SinkService service = new SinkService();
+        new JvmMemoryMetrics().bindTo(service.registry);
+        SinkMetrics metrics = new SinkMetrics(service.registry);
+        service.deadLetters = producer(config);
         for (int i = 0; i < config.workers(); i++) {
             int n = i;
-            SinkWorker w = new SinkWorker(() -> consumer(config, n), new FileStorageWriter(config.datasetsDir()),
-                    config.kafka().topics(), config.flushInterval());
+            SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> storage(config,
+                    new DeadLetterRejects(service.deadLetters, config.kafka().topics(), metrics)),
+                    config.kafka().topics(), config.commitInterval(), metrics);
             Thread t = new Thread(w, "sink-worker-" + i);
             t.setUncaughtExceptionHandler((th, e) -> LOG.error("{} failed", th.getName(), e));
             service.workers.add(w);
             service.threads.add(t);
-            t.start();
         }
+        if (config.httpPort() >= 0) {
+            service.status = StatusServer.start(config.httpHost(), config.httpPort(), service.registry::scrape,
+                    service::health, service::readiness);
+            LOG.info("sink status endpoints on port {}", service.status.port());
+        }
+        service.threads.forEach(Thread::start);
         return service;
     }
 
-    static Consumer<byte[], byte[]> consumer(SinkConfig config, int index) {
+    private static StorageWriter storage(SinkConfig config, DeadLetterRejects rejects) {
+        Map<String, StorageWriter> backends = new HashMap<>();
+        backends.put(SinkConfig.FILES, new FileStorageWriter(config.datasetsDir(), config.fileMaxBytes()));
+        if (config.usesPostgres()) {
+            backends.put(SinkConfig.POSTGRES, new PostgresStorageWriter(config.postgres(), config.groupId(), rejects));
+        }
+        return new RoutingStorageWriter(backends, config::backendOf);
+    }
+
+    private Consumer<byte[], byte[]> consumer(SinkConfig config, int index) {
         Map<String, Object> p = new HashMap<>(config.kafka().clientProps());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // New dataset topics are found by the pattern subscription when metadata refreshes.
@@ -48,11 +87,41 @@ public final class SinkService implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sink-" + index);
         p.putAll(config.consumer());
-        // Not overridable: only committed (exactly-once) output of the validator, and commits only after writes.
+        // Not overridable: only committed (exactly-once) output of the validator, and commits only by the backends.
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        KafkaClientMetrics m = new KafkaClientMetrics(c);
+        m.bindTo(registry);
+        synchronized (resources) {
+            resources.add(m);
+        }
+        return c;
+    }
+
+    private static Producer<byte[], byte[]> producer(SinkConfig config) {
+        Map<String, Object> p = new HashMap<>(config.kafka().clientProps());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sink-dead-letters");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private StatusServer.Status health() {
+        boolean ok = workers.stream().allMatch(SinkWorker::healthy);
+        return new StatusServer.Status(ok, "{\"status\":\"" + (ok ? "up" : "down") + "\"}");
+    }
+
+    private StatusServer.Status readiness() {
+        boolean ready = workers.stream().allMatch(w -> w.healthy() && w.assigned());
+        return new StatusServer.Status(ready, "{\"ready\":" + ready + "}");
+    }
+
+    /** The port of /metrics, /health and /ready, or -1 when they are off. */
+    public int statusPort() {
+        return status == null ? -1 : status.port();
     }
 
     @Override
@@ -66,5 +135,19 @@ public final class SinkService implements AutoCloseable {
                 return;
             }
         }
+        if (status != null) {
+            status.close();
+        }
+        deadLetters.close();
+        synchronized (resources) {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    LOG.debug("closing {}: {}", r, e.getMessage());
+                }
+            }
+        }
+        registry.close();
     }
 }

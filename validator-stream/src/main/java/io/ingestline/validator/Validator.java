@@ -1,6 +1,7 @@
 package io.ingestline.validator;
 
 import io.ingestline.model.kafka.TopicProvisioner;
+import io.ingestline.model.status.StatusServer;
 import io.ingestline.validator.topology.ValidatorMetrics;
 import io.ingestline.validator.topology.ValidatorTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -71,7 +72,8 @@ public final class Validator implements AutoCloseable {
         }
         try {
             if (config.httpPort() >= 0) {
-                v.status = StatusServer.start(config.httpHost(), config.httpPort(), v.registry, v.streams::state);
+                v.status = StatusServer.start(config.httpHost(), config.httpPort(), v.registry::scrape, v::health,
+                        v::readiness);
                 LOG.info("validator status endpoints on port {}", v.status.port());
             }
             v.streams.start();
@@ -94,6 +96,19 @@ public final class Validator implements AutoCloseable {
         // Not overridable: an event is routed exactly once, or its batch is retried whole.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return p;
+    }
+
+    private StatusServer.Status health() {
+        KafkaStreams.State now = streams.state();
+        boolean failed = now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR;
+        return new StatusServer.Status(!failed, "{\"status\":\"" + (failed ? "down" : "up") + "\",\"state\":\""
+                + now + "\"}");
+    }
+
+    private StatusServer.Status readiness() {
+        KafkaStreams.State now = streams.state();
+        boolean ready = now == KafkaStreams.State.RUNNING;
+        return new StatusServer.Status(ready, "{\"ready\":" + ready + ",\"state\":\"" + now + "\"}");
     }
 
     /** The port of /metrics, /health and /ready, or -1 when they are off. */

@@ -2,19 +2,21 @@ package io.ingestline.sink.consume;
 
 import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.Topics;
+import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.SinkRecord;
 import io.ingestline.sink.storage.StorageWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -23,47 +25,81 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One consumer thread: reads every dataset topic (by pattern, so new datasets are picked up), hands the events to its
- * storage backend, and commits offsets only after the backend's flush has made them durable: on age, and before
- * giving partitions up in a rebalance or at shutdown. Stop it with {@link #stop()}.
+ * storage backend and commits (see {@link StorageWriter}) on age, on size, before giving partitions up in a
+ * rebalance, and at shutdown. When partitions are assigned it resumes each where the backend's own record says its
+ * stored data ends. On an error it drops what it has not committed, and starts again with a new consumer and backend
+ * after a pause, so a bad moment (the database restarting, a lost group membership) never stops it for good. Stop it
+ * with {@link #stop()}.
  */
 public final class SinkWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
-    private final StorageWriter storage;
+    private final Supplier<StorageWriter> storages;
     private final Topics topics;
-    private final Duration flushInterval;
-    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    private final Duration commitInterval;
+    private final SinkMetrics metrics;
+    private final Map<DatasetPartition, Long> next = new LinkedHashMap<>();
+    private final Map<DatasetPartition, Integer> uncommitted = new HashMap<>();
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean stopping;
-    private long lastFlush = System.nanoTime();
+    private volatile boolean assigned;
+    private volatile boolean failing;
+    private long lastCommit = System.nanoTime();
 
-    public SinkWorker(Supplier<Consumer<byte[], byte[]>> consumers, StorageWriter storage, Topics topics,
-            Duration flushInterval) {
+    public SinkWorker(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<StorageWriter> storages, Topics topics,
+            Duration commitInterval, SinkMetrics metrics) {
         this.consumers = consumers;
-        this.storage = storage;
+        this.storages = storages;
         this.topics = topics;
-        this.flushInterval = flushInterval;
+        this.commitInterval = commitInterval;
+        this.metrics = metrics;
     }
 
     @Override
     public void run() {
-        try (Consumer<byte[], byte[]> c = consumers.get(); StorageWriter s = storage) {
+        while (!stopping) {
+            try {
+                runOnce();
+                failing = false;
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    break;
+                }
+                failing = true;
+                LOG.error("sink worker failed; starting again in {} s", RETRY_PAUSE.toSeconds(), e);
+                next.clear();
+                uncommitted.clear();
+                try {
+                    Thread.sleep(RETRY_PAUSE.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        LOG.info("sink worker stopped");
+    }
+
+    private void runOnce() {
+        try (Consumer<byte[], byte[]> c = consumers.get(); StorageWriter s = storages.get()) {
             consumer = c;
             if (stopping) {
                 return;
             }
-            c.subscribe(topics.datasetPattern(), new Rebalance(c));
+            c.subscribe(topics.datasetPattern(), new Rebalance(c, s));
             try {
                 while (!stopping) {
-                    ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
-                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                        s.write(toSinkRecord(r));
-                        pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
+                        SinkRecord record = toSinkRecord(r);
+                        s.write(record);
+                        next.put(record.datasetPartition(), r.offset() + 1);
+                        uncommitted.merge(record.datasetPartition(), 1, Integer::sum);
                     }
-                    if (System.nanoTime() - lastFlush >= flushInterval.toNanos()) {
-                        flushAndCommit(c);
+                    if (System.nanoTime() - lastCommit >= commitInterval.toNanos() || s.commitDue()) {
+                        commit(c, s, new ArrayList<>(next.keySet()));
                     }
                 }
             } catch (WakeupException e) {
@@ -71,20 +107,30 @@ public final class SinkWorker implements Runnable {
                     throw e;
                 }
             }
-            // What was read is written: make it durable and commit it before leaving the group.
-            flushAndCommit(c);
+            // What was read is written: commit it before leaving the group.
+            commit(c, s, new ArrayList<>(next.keySet()));
         } finally {
-            LOG.info("sink worker stopped");
+            consumer = null;
+            assigned = false;
         }
     }
 
-    /** Asks the worker to flush, commit and leave its group; returns at once. */
+    /** Asks the worker to commit and leave its group; returns at once. */
     public void stop() {
         stopping = true;
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
+    }
+
+    /** True once the worker has partitions or waits for them with a working consumer, and is not failing. */
+    public boolean healthy() {
+        return !failing;
+    }
+
+    public boolean assigned() {
+        return assigned;
     }
 
     private SinkRecord toSinkRecord(ConsumerRecord<byte[], byte[]> r) {
@@ -97,25 +143,68 @@ public final class SinkWorker implements Runnable {
                 LOG.debug("bad {} header on {}-{}@{}", IngestHeaders.EVENT_TIME, r.topic(), r.partition(), r.offset());
             }
         }
-        return new SinkRecord(topics.datasetOf(r.topic()), r.partition(), r.offset(), time, r.value());
+        String id = r.key() != null ? new String(r.key(), StandardCharsets.UTF_8)
+                : r.topic() + "-" + r.partition() + "-" + r.offset();
+        byte[] value = r.value() == null ? new byte[0] : r.value();
+        return new SinkRecord(topics.datasetOf(r.topic()), r.partition(), r.offset(), time, id, value);
     }
 
-    private void flushAndCommit(Consumer<byte[], byte[]> c) {
-        storage.flush();
-        if (!pending.isEmpty()) {
-            c.commitSync(pending);
-            LOG.debug("committed {}", pending);
-            pending.clear();
+    private void commit(Consumer<byte[], byte[]> c, StorageWriter s, Collection<DatasetPartition> partitions) {
+        Map<DatasetPartition, Long> offsets = new LinkedHashMap<>();
+        for (DatasetPartition dp : partitions) {
+            Long n = next.get(dp);
+            if (n != null) {
+                offsets.put(dp, n);
+            }
         }
-        lastFlush = System.nanoTime();
+        lastCommit = System.nanoTime();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        s.commit(offsets, committed -> c.commitSync(kafkaOffsets(committed)));
+        metrics.committed(System.nanoTime() - started);
+        for (DatasetPartition dp : offsets.keySet()) {
+            next.remove(dp);
+            Integer n = uncommitted.remove(dp);
+            if (n != null) {
+                metrics.stored(dp.dataset(), n);
+            }
+        }
     }
 
-    /** Flushes and commits before partitions leave this worker, so the next owner starts where the data ends. */
+    private Map<TopicPartition, OffsetAndMetadata> kafkaOffsets(Map<DatasetPartition, Long> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        offsets.forEach((dp, n) -> out.put(new TopicPartition(topics.dataset(dp.dataset()), dp.partition()),
+                new OffsetAndMetadata(n)));
+        return out;
+    }
+
+    private List<DatasetPartition> datasetPartitions(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(tp -> new DatasetPartition(topics.datasetOf(tp.topic()), tp.partition()))
+                .toList();
+    }
+
+    /** Resumes assigned partitions where storage ends; commits before partitions leave; drops lost ones. */
     private final class Rebalance implements ConsumerRebalanceListener {
         private final Consumer<byte[], byte[]> c;
+        private final StorageWriter s;
 
-        Rebalance(Consumer<byte[], byte[]> c) {
+        Rebalance(Consumer<byte[], byte[]> c, StorageWriter s) {
             this.c = c;
+            this.s = s;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned = true;
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Map<DatasetPartition, Long> resume = s.open(datasetPartitions(partitions));
+            resume.forEach((dp, offset) -> c.seek(new TopicPartition(topics.dataset(dp.dataset()), dp.partition()),
+                    offset));
+            LOG.info("sink worker assigned {}; resuming from storage at {}", partitions, resume);
         }
 
         @Override
@@ -123,30 +212,23 @@ public final class SinkWorker implements Runnable {
             if (partitions.isEmpty()) {
                 return;
             }
-            flushAndCommit(c);
-            release(partitions);
+            List<DatasetPartition> dps = datasetPartitions(partitions);
+            try {
+                commit(c, s, dps);
+            } finally {
+                s.release(dps);
+                dps.forEach(next::remove);
+                dps.forEach(uncommitted::remove);
+            }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // Another worker owns them already: what was not committed will be written again by it.
-            partitions.forEach(pending::remove);
-            release(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                LOG.info("sink worker assigned {}", partitions);
-            }
-        }
-
-        private void release(Collection<TopicPartition> partitions) {
-            Map<String, List<Integer>> byDataset = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                byDataset.computeIfAbsent(topics.datasetOf(tp.topic()), k -> new ArrayList<>()).add(tp.partition());
-            }
-            byDataset.forEach(storage::release);
+            // Another worker owns them already: what was not committed is read again by it.
+            List<DatasetPartition> dps = datasetPartitions(partitions);
+            s.release(dps);
+            dps.forEach(next::remove);
+            dps.forEach(uncommitted::remove);
         }
     }
 }

@@ -1,24 +1,49 @@
 package io.ingestline.sink.storage;
 
 import java.util.Collection;
+import java.util.Map;
 
 /**
- * A storage backend, driven by one consumer thread. The sink commits an offset only after {@link #flush()} has
- * returned for every record up to it, so a backend may buffer between flushes but must hold everything durably when
- * flush returns.
+ * A storage backend, driven by one consumer thread, that stores each event of the partitions it owns exactly once.
+ *
+ * <p>The life of a partition: {@link #open} when it is assigned (the backend finishes or discards what a crash left
+ * and says where reading resumes), {@link #write} for each record, {@link #commit} to make everything written so far
+ * durable and visible at once together with the offsets that follow it, {@link #release} when it is revoked (after a
+ * commit) or lost (without one: what was written since the last commit is discarded). The backend keeps its own
+ * record of where each partition resumes, so a crash at any point neither loses nor repeats an event; Kafka's
+ * committed offsets are also moved (through the {@link Fence}) for lag monitoring and to fence a worker that lost its
+ * partitions without knowing it.
  */
 public interface StorageWriter extends AutoCloseable {
 
-    /** Accepts one record; it may stay buffered until {@link #flush()}. */
+    /**
+     * Prepares newly assigned partitions and returns, for each one the backend has a record of, the next offset to
+     * read; a partition absent from the answer resumes at Kafka's committed offset.
+     */
+    Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions);
+
+    /** Accepts one record of an open partition; it stays invisible until {@link #commit}. */
     void write(SinkRecord record);
 
-    /** Makes every record written so far durable (on disk, committed), or throws. */
-    void flush();
+    /** True when a partition's open data reached the size at which it should be committed now. */
+    boolean commitDue();
 
-    /** Releases what the backend holds for these partitions of a dataset; called after a flush on revocation. */
-    void release(String dataset, Collection<Integer> partitions);
+    /**
+     * Makes every record written for these partitions durable and visible, recording {@code next} (per partition,
+     * the offset after the last record written) in the same step. {@code fence} commits the offsets to Kafka; it
+     * throws when this worker no longer owns the partitions, and then nothing becomes visible.
+     */
+    void commit(Map<DatasetPartition, Long> next, Fence fence);
 
-    /** Releases everything; the last {@link #flush()} has happened already. */
+    /** Forgets these partitions; what was written since their last commit is discarded. */
+    void release(Collection<DatasetPartition> partitions);
+
     @Override
     void close();
+
+    /** Commits offsets to Kafka; throws when the worker no longer owns the partitions. */
+    @FunctionalInterface
+    interface Fence {
+        void commit(Map<DatasetPartition, Long> next);
+    }
 }

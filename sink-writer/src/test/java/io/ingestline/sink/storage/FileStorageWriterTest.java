@@ -2,65 +2,151 @@ package io.ingestline.sink.storage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileStorageWriterTest {
+    private static final DatasetPartition WEB0 = new DatasetPartition("web", 0);
+    private static final StorageWriter.Fence OK = next -> { };
+
     @TempDir
     Path root;
 
     private static SinkRecord record(String dataset, int partition, long offset, String time, String json) {
-        return new SinkRecord(dataset, partition, offset, Instant.parse(time).toEpochMilli(), json.getBytes(UTF_8));
+        return new SinkRecord(dataset, partition, offset, Instant.parse(time).toEpochMilli(), "id-" + offset,
+                json.getBytes(UTF_8));
+    }
+
+    /** Every visible file's lines, by the file's path relative to the root. */
+    private List<String> visible() {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".ndjson.gz"))
+                    .filter(p -> !root.relativize(p).toString().contains("_sink")).sorted().toList()) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+                    for (String line : new String(in.readAllBytes(), UTF_8).split("\n")) {
+                        out.add(root.relativize(f) + " " + line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     @Test
-    void writes_one_line_per_event_partitioned_by_dataset_date_hour_and_kafka_partition() throws Exception {
-        try (FileStorageWriter w = new FileStorageWriter(root)) {
-            w.write(record("web", 0, 0, "2026-11-23T10:59:59.999Z", "{\"a\":1}"));
-            w.write(record("web", 0, 1, "2026-11-23T11:00:00Z", "{\"a\":2}"));
-            w.write(record("web", 2, 0, "2026-11-23T11:30:00Z", "{\"a\":3}"));
-            w.write(record("api", 0, 0, "2026-11-23T10:00:00Z", "{\"b\":1}"));
-            w.flush();
+    void commits_gzip_files_named_by_their_offsets_in_dataset_date_hour_directories() {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            assertThat(w.open(List.of(WEB0, new DatasetPartition("api", 2)))).isEmpty();
+            w.write(record("web", 0, 5, "2026-11-23T10:59:59.999Z", "{\"a\":1}"));
+            w.write(record("web", 0, 6, "2026-11-23T11:00:00Z", "{\"a\":2}"));
+            w.write(record("api", 2, 0, "1969-12-31T23:30:00Z", "{\"b\":1}"));
+            assertThat(visible()).isEmpty();
+            w.commit(Map.of(WEB0, 7L, new DatasetPartition("api", 2), 1L), OK);
         }
-
-        assertThat(Files.readAllLines(root.resolve("dataset=web/date=2026-11-23/hour=10/part-0.ndjson")))
-                .containsExactly("{\"a\":1}");
-        assertThat(Files.readAllLines(root.resolve("dataset=web/date=2026-11-23/hour=11/part-0.ndjson")))
-                .containsExactly("{\"a\":2}");
-        assertThat(Files.readAllLines(root.resolve("dataset=web/date=2026-11-23/hour=11/part-2.ndjson")))
-                .containsExactly("{\"a\":3}");
-        assertThat(Files.readAllLines(root.resolve("dataset=api/date=2026-11-23/hour=10/part-0.ndjson")))
-                .containsExactly("{\"b\":1}");
+        assertThat(visible()).containsExactly(
+                "dataset=api/date=1969-12-31/hour=23/part-2-0-0.ndjson.gz {\"b\":1}",
+                "dataset=web/date=2026-11-23/hour=10/part-0-5-6.ndjson.gz {\"a\":1}",
+                "dataset=web/date=2026-11-23/hour=11/part-0-5-6.ndjson.gz {\"a\":2}");
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 7L);
+        }
     }
 
     @Test
-    void appends_to_existing_files_after_a_release_or_a_restart() throws Exception {
-        try (FileStorageWriter w = new FileStorageWriter(root)) {
-            w.write(record("web", 1, 0, "2026-11-23T10:00:00Z", "{\"n\":1}"));
-            w.flush();
-            w.release("web", List.of(1));
-            w.write(record("web", 1, 1, "2026-11-23T10:00:01Z", "{\"n\":2}"));
-            w.flush();
+    void what_was_written_but_not_committed_is_discarded_and_read_again() {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            w.open(List.of(WEB0));
+            w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
+            w.commit(Map.of(WEB0, 1L), OK);
+            w.write(record("web", 0, 1, "2026-11-23T10:00:01Z", "{\"n\":1}"));
+            // the process dies here: nothing is closed
         }
-        try (FileStorageWriter w = new FileStorageWriter(root)) {
-            w.write(record("web", 1, 2, "2026-11-23T10:00:02Z", "{\"n\":3}"));
-            w.flush();
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 1L);
+            w.write(record("web", 0, 1, "2026-11-23T10:00:01Z", "{\"n\":1}"));
+            w.commit(Map.of(WEB0, 2L), OK);
         }
-        assertThat(Files.readAllLines(root.resolve("dataset=web/date=2026-11-23/hour=10/part-1.ndjson")))
-                .containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
+        assertThat(visible()).containsExactly(
+                "dataset=web/date=2026-11-23/hour=10/part-0-0-0.ndjson.gz {\"n\":0}",
+                "dataset=web/date=2026-11-23/hour=10/part-0-1-1.ndjson.gz {\"n\":1}");
+        assertThat(root.resolve("dataset=web/_sink/staging/0")).isEmptyDirectory();
     }
 
     @Test
-    void partitions_events_before_1970_correctly() throws Exception {
-        try (FileStorageWriter w = new FileStorageWriter(root)) {
-            w.write(record("old", 0, 0, "1969-12-31T23:30:00Z", "{}"));
-            w.flush();
+    void a_commit_interrupted_after_its_record_is_finished_when_the_partition_is_opened_again() {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            w.open(List.of(WEB0));
+            w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
+            w.write(record("web", 0, 1, "2026-11-23T12:00:00Z", "{\"n\":1}"));
+            // the process dies once the commit record is written and Kafka has the offsets, before the renames
+            assertThatThrownBy(() -> w.commit(Map.of(WEB0, 2L), next -> {
+                throw new Crash();
+            })).isInstanceOf(Crash.class);
         }
-        assertThat(root.resolve("dataset=old/date=1969-12-31/hour=23/part-0.ndjson")).exists();
+        assertThat(visible()).isEmpty();
+        // the fence threw, so this worker deleted its staged files: the record cannot be finished, reading restarts
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 0L);
+        }
+    }
+
+    @Test
+    void staged_files_listed_in_the_commit_record_are_moved_into_place_on_open() throws Exception {
+        Path staging;
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            w.open(List.of(WEB0));
+            w.write(record("web", 0, 3, "2026-11-23T10:00:00Z", "{\"n\":3}"));
+            w.write(record("web", 0, 4, "2026-11-23T12:00:00Z", "{\"n\":4}"));
+            w.commit(Map.of(WEB0, 5L), OK);
+            // undo one rename, as if the process had died between the two
+            Path placed = root.resolve("dataset=web/date=2026-11-23/hour=12/part-0-3-4.ndjson.gz");
+            staging = root.resolve("dataset=web/_sink/staging/0/moved-back.ndjson.gz");
+            Files.move(placed, staging);
+            String record = Files.readString(root.resolve("dataset=web/_sink/part-0.commit"));
+            String staged = root.resolve("dataset=web").relativize(staging).toString();
+            Files.writeString(root.resolve("dataset=web/_sink/part-0.commit"), record.replaceFirst(
+                    "\"[^\"]*hour=12[^\"]*\",\"date=2026-11-23/hour=12", "\"" + staged + "\",\"date=2026-11-23/hour=12"));
+        }
+        assertThat(visible()).hasSize(1);
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 5L);
+        }
+        assertThat(visible()).containsExactly(
+                "dataset=web/date=2026-11-23/hour=10/part-0-3-4.ndjson.gz {\"n\":3}",
+                "dataset=web/date=2026-11-23/hour=12/part-0-3-4.ndjson.gz {\"n\":4}");
+        assertThat(staging).doesNotExist();
+    }
+
+    @Test
+    void asks_for_a_commit_once_a_file_reaches_its_size_and_discards_a_released_partition() {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1024)) {
+            w.open(List.of(WEB0));
+            w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"x\":\"" + "y".repeat(900) + "\"}"));
+            assertThat(w.commitDue()).isFalse();
+            w.write(record("web", 0, 1, "2026-11-23T10:00:00Z", "{\"x\":\"" + "y".repeat(900) + "\"}"));
+            assertThat(w.commitDue()).isTrue();
+            w.release(List.of(WEB0));
+            assertThat(w.commitDue()).isFalse();
+        }
+        assertThat(visible()).isEmpty();
+    }
+
+    private static final class Crash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 }

@@ -1,0 +1,40 @@
+package io.ingestline.sink.consume;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sink's own metrics (the consumers' {@code kafka_consumer_*} metrics, lag included, are bound beside them):
+ * {@code sink_events_total{dataset}} events stored and committed, {@code sink_commit_seconds} (histogram) time to
+ * commit, {@code sink_dead_letters_total{dataset}} events storage refused.
+ */
+public final class SinkMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> stored = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Timer commits;
+
+    public SinkMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.commits = Timer.builder("sink.commit").description("Time to make a batch durable and commit its offsets")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    void stored(String dataset, int events) {
+        stored.computeIfAbsent(dataset, d -> Counter.builder("sink.events").tag("dataset", d)
+                .description("Events stored and committed").register(registry)).increment(events);
+    }
+
+    public void rejected(String dataset) {
+        rejected.computeIfAbsent(dataset, d -> Counter.builder("sink.dead.letters").tag("dataset", d)
+                .description("Events storage refused, sent to the dead-letter topic").register(registry)).increment();
+    }
+
+    void committed(long nanos) {
+        commits.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

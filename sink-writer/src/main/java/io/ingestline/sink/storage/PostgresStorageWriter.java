@@ -1,0 +1,387 @@
+package io.ingestline.sink.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL, exactly once: each dataset gets a table (created on first use) partitioned by day on its time column,
+ * {@code (time timestamptz, id text, event jsonb)}; a commit loads the partition's buffered events with {@code COPY}
+ * and moves its row in {@code <schema>.sink_offsets} in the same transaction, after checking that the row still says
+ * where this worker started (a worker that lost its partition to another one finds it moved and rolls back, so no
+ * event is stored twice). Opening a partition reads that row: reading resumes exactly after what is stored.
+ *
+ * <p>A value PostgreSQL refuses (for example a {@code \u0000} escape, which {@code jsonb} does not take) fails the
+ * {@code COPY}; the batch is then loaded row by row, each in a savepoint, and the refused rows go to the dead
+ * letters with PostgreSQL's message. Daily partitions older than the retention are dropped.
+ */
+public final class PostgresStorageWriter implements StorageWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresStorageWriter.class);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+    /**
+     * @param url           JDBC URL
+     * @param user          user name
+     * @param password      password (may be empty)
+     * @param schema        schema holding the tables
+     * @param retentionDays days of data kept (0: all)
+     * @param maxBufferBytes buffered bytes at which a commit is due
+     */
+    public record Settings(String url, String user, String password, String schema, int retentionDays,
+            long maxBufferBytes) {
+        @Override
+        public String toString() {
+            return "Settings[url=" + url + ", user=" + user + ", schema=" + schema + ", retentionDays=" + retentionDays
+                    + ", maxBufferBytes=" + maxBufferBytes + "]";
+        }
+    }
+
+    private final Settings settings;
+    private final String group;
+    private final Rejects rejects;
+    private final Connection db;
+    private final Map<DatasetPartition, Buffer> buffers = new HashMap<>();
+    /** Tables and daily partitions known to exist. */
+    private final Set<String> known = new HashSet<>();
+    private long lastRetention;
+
+    private static final class Buffer {
+        long start;
+        final List<SinkRecord> records = new ArrayList<>();
+        long bytes;
+
+        Buffer(long start) {
+            this.start = start;
+        }
+    }
+
+    public PostgresStorageWriter(Settings settings, String group, Rejects rejects) {
+        this.settings = settings;
+        this.group = group;
+        this.rejects = rejects;
+        try {
+            this.db = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+            db.setAutoCommit(false);
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(settings.schema()));
+                s.execute("CREATE TABLE IF NOT EXISTS " + offsetsTable() + " (consumer_group text NOT NULL, "
+                        + "dataset text NOT NULL, kafka_partition int NOT NULL, next_offset bigint NOT NULL, "
+                        + "updated_at timestamptz NOT NULL DEFAULT now(), "
+                        + "PRIMARY KEY (consumer_group, dataset, kafka_partition))");
+            }
+            db.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare PostgreSQL at " + settings.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions) {
+        Map<DatasetPartition, Long> resume = new HashMap<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT next_offset FROM " + offsetsTable()
+                + " WHERE consumer_group = ? AND dataset = ? AND kafka_partition = ?")) {
+            for (DatasetPartition dp : partitions) {
+                q.setString(1, group);
+                q.setString(2, dp.dataset());
+                q.setInt(3, dp.partition());
+                try (ResultSet rs = q.executeQuery()) {
+                    long next = rs.next() ? rs.getLong(1) : -1;
+                    buffers.put(dp, new Buffer(next));
+                    if (next >= 0) {
+                        resume.put(dp, next);
+                    }
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new IllegalStateException("cannot read sink offsets: " + e.getMessage(), e);
+        }
+        return resume;
+    }
+
+    @Override
+    public void write(SinkRecord r) {
+        Buffer b = buffers.get(r.datasetPartition());
+        if (b == null) {
+            throw new IllegalStateException("partition " + r.datasetPartition() + " is not open");
+        }
+        if (b.records.isEmpty() && b.start < 0) {
+            b.start = -1 - r.offset(); // no row yet: the first offset read, marked as not stored (see commit)
+        }
+        b.records.add(r);
+        b.bytes += r.value().length;
+    }
+
+    @Override
+    public boolean commitDue() {
+        long total = 0;
+        for (Buffer b : buffers.values()) {
+            total += b.bytes;
+        }
+        return total >= settings.maxBufferBytes();
+    }
+
+    @Override
+    public void commit(Map<DatasetPartition, Long> next, Fence fence) {
+        Map<DatasetPartition, Buffer> committing = new LinkedHashMap<>();
+        next.forEach((dp, n) -> {
+            Buffer b = buffers.get(dp);
+            if (b != null && !b.records.isEmpty()) {
+                committing.put(dp, b);
+            }
+        });
+        if (committing.isEmpty()) {
+            return;
+        }
+        List<String> created = List.of();
+        try {
+            claim(committing, next);
+            List<SinkRecord> all = new ArrayList<>();
+            committing.values().forEach(b -> all.addAll(b.records));
+            created = ensureTables(all);
+            Savepoint beforeCopy = db.setSavepoint();
+            try {
+                copy(all);
+            } catch (SQLException copyFailed) {
+                db.rollback(beforeCopy);
+                LOG.warn("COPY of {} events failed ({}); loading them one by one", all.size(), copyFailed.getMessage());
+                insertOneByOne(all);
+            }
+            rejects.flush();
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new IllegalStateException("cannot store events in PostgreSQL: " + e.getMessage(), e);
+        }
+        known.addAll(created);
+        committing.forEach((dp, b) -> buffers.put(dp, new Buffer(next.get(dp))));
+        maybeDropOldPartitions();
+        fence.commit(next);
+    }
+
+    /** Moves each partition's offset row, checking it still says where this worker started; else rolls back. */
+    private void claim(Map<DatasetPartition, Buffer> committing, Map<DatasetPartition, Long> next) throws SQLException {
+        try (PreparedStatement read = db.prepareStatement("SELECT next_offset FROM " + offsetsTable()
+                + " WHERE consumer_group = ? AND dataset = ? AND kafka_partition = ? FOR UPDATE");
+                PreparedStatement update = db.prepareStatement("UPDATE " + offsetsTable()
+                        + " SET next_offset = ?, updated_at = now() WHERE consumer_group = ? AND dataset = ? "
+                        + "AND kafka_partition = ?");
+                PreparedStatement insert = db.prepareStatement("INSERT INTO " + offsetsTable()
+                        + " (consumer_group, dataset, kafka_partition, next_offset) VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<DatasetPartition, Buffer> e : committing.entrySet()) {
+                DatasetPartition dp = e.getKey();
+                long start = e.getValue().start;
+                read.setString(1, group);
+                read.setString(2, dp.dataset());
+                read.setInt(3, dp.partition());
+                Long stored = null;
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        stored = rs.getLong(1);
+                    }
+                }
+                if (start >= 0 ? stored == null || stored != start : stored != null) {
+                    throw new SQLException("partition " + dp + " moved on: stored offset " + stored
+                            + ", this worker started at " + (start >= 0 ? start : "no stored offset")
+                            + " (another worker owns it now)");
+                }
+                if (stored == null) {
+                    insert.setString(1, group);
+                    insert.setString(2, dp.dataset());
+                    insert.setInt(3, dp.partition());
+                    insert.setLong(4, next.get(dp));
+                    insert.executeUpdate();
+                } else {
+                    update.setLong(1, next.get(dp));
+                    update.setString(2, group);
+                    update.setString(3, dp.dataset());
+                    update.setInt(4, dp.partition());
+                    update.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private void copy(List<SinkRecord> records) throws SQLException {
+        Map<String, List<SinkRecord>> byTable = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            byTable.computeIfAbsent(r.dataset(), d -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<String, List<SinkRecord>> e : byTable.entrySet()) {
+            CopyIn in = db.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table(e.getKey())
+                    + " (time, id, event) FROM STDIN");
+            try {
+                StringBuilder line = new StringBuilder(512);
+                for (SinkRecord r : e.getValue()) {
+                    line.setLength(0);
+                    line.append(Instant.ofEpochMilli(r.eventTimeMs())).append('\t');
+                    escape(line, r.id());
+                    line.append('\t');
+                    escape(line, new String(r.value(), StandardCharsets.UTF_8));
+                    line.append('\n');
+                    byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+                    in.writeToCopy(bytes, 0, bytes.length);
+                }
+                in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+        }
+    }
+
+    private void insertOneByOne(List<SinkRecord> records) throws SQLException {
+        for (SinkRecord r : records) {
+            Savepoint sp = db.setSavepoint();
+            try (PreparedStatement s = db.prepareStatement("INSERT INTO " + table(r.dataset())
+                    + " (time, id, event) VALUES (?, ?, ?::jsonb)")) {
+                s.setObject(1, Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC));
+                s.setString(2, r.id());
+                s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
+                s.executeUpdate();
+                db.releaseSavepoint(sp);
+            } catch (SQLException e) {
+                db.rollback(sp);
+                rejects.reject(r, "PostgreSQL refused the event: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The datasets' tables and the daily partitions the records need, created when missing, in the transaction;
+     * returns the names to remember once it commits.
+     */
+    private List<String> ensureTables(List<SinkRecord> records) throws SQLException {
+        Set<String> created = new HashSet<>();
+        try (Statement s = db.createStatement()) {
+            for (SinkRecord r : records) {
+                String table = tableName(r.dataset());
+                if (!known.contains(table) && created.add(table)) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + table(r.dataset()) + " (time timestamptz NOT NULL, "
+                            + "id text NOT NULL, event jsonb NOT NULL) PARTITION BY RANGE (time)");
+                }
+                LocalDate day = Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC).toLocalDate();
+                String partition = table + "_p" + DAY.format(day);
+                if (!known.contains(partition) && created.add(partition)) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + quote(settings.schema()) + "." + quote(partition)
+                            + " PARTITION OF " + table(r.dataset()) + " FOR VALUES FROM ('" + day + "') TO ('"
+                            + day.plusDays(1) + "')");
+                }
+            }
+        }
+        return List.copyOf(created);
+    }
+
+    /** Drops daily partitions past the retention, at most once an hour. */
+    private void maybeDropOldPartitions() {
+        if (settings.retentionDays() <= 0 || System.currentTimeMillis() - lastRetention < 3_600_000L) {
+            return;
+        }
+        lastRetention = System.currentTimeMillis();
+        String cutoff = DAY.format(LocalDate.now(ZoneOffset.UTC).minusDays(settings.retentionDays()));
+        try (PreparedStatement q = db.prepareStatement("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON "
+                + "c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
+                + "WHERE n.nspname = ?"); Statement drop = db.createStatement()) {
+            q.setString(1, settings.schema());
+            List<String> old = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    int at = name.lastIndexOf("_p");
+                    if (at > 0 && name.length() == at + 10 && name.substring(at + 2).compareTo(cutoff) < 0) {
+                        old.add(name);
+                    }
+                }
+            }
+            for (String name : old) {
+                drop.execute("DROP TABLE IF EXISTS " + quote(settings.schema()) + "." + quote(name));
+                known.remove(name);
+                LOG.info("dropped partition {} (older than {} days)", name, settings.retentionDays());
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            LOG.warn("cannot apply retention: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void release(Collection<DatasetPartition> partitions) {
+        partitions.forEach(buffers::remove);
+    }
+
+    @Override
+    public void close() {
+        buffers.clear();
+        try {
+            db.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the connection: {}", e.getMessage());
+        }
+    }
+
+    private void rollback() {
+        try {
+            db.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback: {}", e.getMessage());
+        }
+    }
+
+    private String offsetsTable() {
+        return quote(settings.schema()) + ".sink_offsets";
+    }
+
+    private String table(String dataset) {
+        return quote(settings.schema()) + "." + quote(tableName(dataset));
+    }
+
+    /** The dataset's table name: the dataset itself, shortened with a hash where PostgreSQL's 63 bytes need it. */
+    static String tableName(String dataset) {
+        if (dataset.length() <= 50) {
+            return dataset;
+        }
+        return dataset.substring(0, 40) + "_" + Integer.toHexString(dataset.hashCode());
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /** COPY text format: backslash, tab, newline and carriage return escaped. */
+    private static void escape(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\t' -> b.append("\\t");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> b.append(c);
+            }
+        }
+    }
+}
