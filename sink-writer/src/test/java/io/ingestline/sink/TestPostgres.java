@@ -1,0 +1,50 @@
+package io.ingestline.sink;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * The PostgreSQL the tests use: {@code INGEST_TEST_PG_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/postgres},
+ * which {@code .ci/run} starts), {@code INGEST_TEST_PG_USER} (postgres), {@code INGEST_TEST_PG_PASSWORD} (empty).
+ * When it cannot be reached the tests fail, saying so; they never pass without it.
+ */
+public final class TestPostgres {
+    public static final String URL = env("INGEST_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    public static final String USER = env("INGEST_TEST_PG_USER", "postgres");
+    public static final String PASSWORD = env("INGEST_TEST_PG_PASSWORD", "");
+
+    private TestPostgres() {
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    public static Connection connect() {
+        try {
+            return DriverManager.getConnection(URL, USER, PASSWORD);
+        } catch (SQLException e) {
+            throw new IllegalStateException("these tests need a PostgreSQL at " + URL + " (user " + USER + "): "
+                    + e.getMessage() + ". Start the local one (pg_ctlcluster --skip-systemctl-redirect <version> main "
+                    + "start, as .ci/run does) or point INGEST_TEST_PG_URL, INGEST_TEST_PG_USER and "
+                    + "INGEST_TEST_PG_PASSWORD at another.", e);
+        }
+    }
+
+    /** A fresh schema name for one test. */
+    public static String uniqueSchema() {
+        return "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    public static void dropSchema(String schema) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.ingestline.sink.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ingestline.sink.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The PostgreSQL backend against a real PostgreSQL (see {@link TestPostgres} to point it elsewhere). */
+class PostgresStorageWriterIT {
+    private static final DatasetPartition WEB0 = new DatasetPartition("web", 0);
+    private final String schema = TestPostgres.uniqueSchema();
+    private final List<String> rejected = new ArrayList<>();
+    private final Rejects rejects = new Rejects() {
+        @Override
+        public void reject(SinkRecord record, String reason) {
+            rejected.add(record.id() + ": " + reason);
+        }
+
+        @Override
+        public void flush() {
+        }
+    };
+
+    @AfterEach
+    void drop() {
+        TestPostgres.dropSchema(schema);
+    }
+
+    private PostgresStorageWriter writer(String group, int retentionDays) {
+        TestPostgres.connect();
+        return new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL, TestPostgres.USER,
+                TestPostgres.PASSWORD, schema, retentionDays, 1 << 20), group, rejects);
+    }
+
+    private static SinkRecord record(long offset, String time, String json) {
+        return new SinkRecord("web", 0, offset, Instant.parse(time).toEpochMilli(), "id-" + offset,
+                json.getBytes(UTF_8));
+    }
+
+    private List<String> rows(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void stores_events_with_their_offsets_in_one_transaction_and_resumes_after_them() throws Exception {
+        try (PostgresStorageWriter w = writer("g", 0)) {
+            assertThat(w.open(List.of(WEB0))).isEmpty();
+            w.write(record(10, "2026-11-23T10:00:00Z", "{\"_id\":\"id-10\",\"msg\":\"tab\\there\",\"n\":1}"));
+            w.write(record(11, "2026-11-24T23:59:59Z", "{\"_id\":\"id-11\",\"path\":\"C:\\\\x\"}"));
+            List<Map<DatasetPartition, Long>> fenced = new ArrayList<>();
+            w.commit(Map.of(WEB0, 12L), fenced::add);
+            assertThat(fenced).containsExactly(Map.of(WEB0, 12L));
+        }
+        assertThat(rows("SELECT id || ' ' || time::text || ' ' || (event->>'msg') FROM \"" + schema
+                + "\".\"web\" ORDER BY id")).containsExactly("id-10 2026-11-23 10:00:00+00 tab\there", null);
+        assertThat(rows("SELECT event->>'path' FROM \"" + schema + "\".\"web\" WHERE id = 'id-11'"))
+                .containsExactly("C:\\x");
+        assertThat(rows("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' ORDER BY 1"))
+                .containsExactly("web_p20261123", "web_p20261124");
+        try (PostgresStorageWriter w = writer("g", 0)) {
+            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 12L);
+        }
+        try (PostgresStorageWriter w = writer("another-group", 0)) {
+            assertThat(w.open(List.of(WEB0))).isEmpty();
+        }
+    }
+
+    @Test
+    void a_worker_that_lost_its_partition_cannot_store_it_again() throws Exception {
+        try (PostgresStorageWriter old = writer("g", 0); PostgresStorageWriter current = writer("g", 0)) {
+            old.open(List.of(WEB0));
+            current.open(List.of(WEB0));
+            current.write(record(0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
+            current.commit(Map.of(WEB0, 1L), next -> { });
+            old.write(record(0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
+            assertThatThrownBy(() -> old.commit(Map.of(WEB0, 1L), next -> { }))
+                    .hasMessageContaining("another worker owns it now");
+            current.write(record(1, "2026-11-23T10:00:01Z", "{\"n\":1}"));
+            current.commit(Map.of(WEB0, 2L), next -> { });
+        }
+        assertThat(rows("SELECT id FROM \"" + schema + "\".\"web\" ORDER BY id")).containsExactly("id-0", "id-1");
+    }
+
+    @Test
+    void a_value_postgresql_refuses_goes_to_the_dead_letters_and_the_others_are_stored() throws Exception {
+        try (PostgresStorageWriter w = writer("g", 0)) {
+            w.open(List.of(WEB0));
+            w.write(record(0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
+            w.write(record(1, "2026-11-23T10:00:00Z", "{\"bad\":\"nul\\u0000here\"}"));
+            w.write(record(2, "2026-11-23T10:00:00Z", "not json at all"));
+            w.write(record(3, "2026-11-23T10:00:00Z", "{\"n\":3}"));
+            w.commit(Map.of(WEB0, 4L), next -> { });
+        }
+        assertThat(rows("SELECT id FROM \"" + schema + "\".\"web\" ORDER BY id")).containsExactly("id-0", "id-3");
+        assertThat(rejected).hasSize(2);
+        assertThat(rejected.get(0)).startsWith("id-1: PostgreSQL refused the event: ").contains("\\u0000");
+        assertThat(rejected.get(1)).startsWith("id-2: PostgreSQL refused the event: ").contains("json");
+        try (PostgresStorageWriter w = writer("g", 0)) {
+            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 4L);
+        }
+    }
+
+    @Test
+    void drops_daily_partitions_older_than_the_retention() throws Exception {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        try (PostgresStorageWriter w = writer("g", 3)) {
+            w.open(List.of(WEB0));
+            w.write(record(0, today.minusDays(10) + "T10:00:00Z", "{\"old\":true}"));
+            w.write(record(1, today + "T00:00:00Z", "{\"old\":false}"));
+            w.commit(Map.of(WEB0, 2L), next -> { });
+        }
+        assertThat(rows("SELECT id FROM \"" + schema + "\".\"web\"")).containsExactly("id-1");
+    }
+}
