@@ -164,6 +164,7 @@ public final class SinkWorker implements Runnable {
         long started = System.nanoTime();
         s.commit(offsets, committed -> c.commitSync(kafkaOffsets(committed)));
         metrics.committed(System.nanoTime() - started);
+        LOG.debug("sink commit {}", offsets);
         for (DatasetPartition dp : offsets.keySet()) {
             next.remove(dp);
             Integer n = uncommitted.remove(dp);
