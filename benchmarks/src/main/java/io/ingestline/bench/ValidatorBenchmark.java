@@ -15,16 +15,12 @@ import io.ingestline.validator.ValidatorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,26 +75,23 @@ public final class ValidatorBenchmark {
                "transformKql":"source | where level != 'DEBUG' | extend TimeGenerated = ts, Slow = latency_ms > 250, Class = iif(status >= 400, 'error', 'ok') | project-rename Host = host | project-away ua, ts"}]}}""";
     private static final int PER_BATCH = 100;
 
+    private final Report report;
     private final Path results;
-    private final List<String> report = new ArrayList<>();
 
-    private ValidatorBenchmark(Path results) {
-        this.results = results;
+    private ValidatorBenchmark(Report report) {
+        this.report = report;
+        this.results = report.dir;
     }
 
     public static void main(String[] args) throws Exception {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        Path results = Path.of(System.getenv().getOrDefault("BENCH_RESULTS", "benchmarks/target/results"),
-                "validator-" + stamp);
-        Files.createDirectories(results);
-        new ValidatorBenchmark(results).run();
+        new ValidatorBenchmark(new Report("validator")).run();
         System.exit(0);
     }
 
     private void run() throws Exception {
-        int total = Integer.parseInt(System.getenv().getOrDefault("BENCH_VALIDATOR_EVENTS", "1000000"));
-        int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "2"));
-        int threads = Integer.parseInt(System.getenv().getOrDefault("BENCH_STREAM_THREADS", "1"));
+        int total = Report.env("BENCH_VALIDATOR_EVENTS", 1_000_000);
+        int rounds = Report.env("BENCH_ROUNDS", 2);
+        int threads = Report.env("BENCH_STREAM_THREADS", 1);
         Path shared = Payloads.sharedFile();
         List<byte[]> events = Payloads.load(shared, 5000);
         double avg = events.stream().mapToInt(e -> e.length).average().orElse(0);
@@ -113,7 +104,7 @@ public final class ValidatorBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
         line("");
         try (ChildProcess broker = ChildProcess.start(BrokerProcess.class.getName(), List.of("-Xms1g", "-Xmx1g"),
-                List.of(results.resolve("kafka").toString(), Integer.toString(freePort()), Integer.toString(freePort())),
+                List.of(results.resolve("kafka").toString(), Integer.toString(Report.freePort()), Integer.toString(Report.freePort())),
                 Map.of(), results.resolve("broker.log"), l -> l.startsWith("READY"))) {
             String bootstrap = broker.await(120).substring("READY ".length()).trim();
             Topics topics = new Topics("bench.");
@@ -136,9 +127,7 @@ public final class ValidatorBenchmark {
                 }
             }
         }
-        line("");
-        line("Results in " + results);
-        Files.write(results.resolve("results.md"), report);
+        report.save();
     }
 
     private void preload(String bootstrap, Topics topics, List<byte[]> events, int total) throws Exception {
@@ -180,47 +169,15 @@ public final class ValidatorBenchmark {
         for (int p = 0; p < 6; p++) {
             raw.add(new TopicPartition(topics.raw(), p));
         }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        raw.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        long end = admin.listOffsets(latest).all().get().values().stream().mapToLong(r -> r.offset()).sum();
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (AutoCloseable app = start.start()) {
-            long firstAt = 0;
-            long firstDone = 0;
-            double cpuAtFirst = 0;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                long done = committed(admin, appId, raw);
-                if (firstAt == 0 && done > 0) {
-                    firstAt = System.nanoTime();
-                    firstDone = done;
-                    cpuAtFirst = os.getProcessCpuTime() / 1e9;
-                }
-                if (done >= end) {
-                    double seconds = (System.nanoTime() - firstAt) / 1e9;
-                    double cores = (os.getProcessCpuTime() / 1e9 - cpuAtFirst) / seconds;
-                    // the raw topic is written without transactions: one offset per batch
-                    double eventsPerSec = (done - firstDone) * (double) PER_BATCH / seconds;
-                    line(String.format(Locale.ROOT, "| %d | %s | %,.0f | %.1f | %.2f | %s |", round, what, eventsPerSec,
-                            eventsPerSec * avgBytes / (1 << 20), cores,
-                            floor == 0 ? "" : String.format(Locale.ROOT, "%.2fx", eventsPerSec / floor)));
-                    return eventsPerSec;
-                }
-            }
-            throw new IllegalStateException(appId + " did not finish within 10 minutes");
+            GroupProgress.Rate rate = GroupProgress.measure(admin, appId, raw, 600);
+            // the raw topic is written without transactions: one offset per batch
+            double eventsPerSec = rate.recordsPerSecond() * PER_BATCH;
+            line(String.format(Locale.ROOT, "| %d | %s | %,.0f | %.1f | %.2f | %s |", round, what, eventsPerSec,
+                    eventsPerSec * avgBytes / (1 << 20), rate.cores(),
+                    floor == 0 ? "" : String.format(Locale.ROOT, "%.2fx", eventsPerSec / floor)));
+            return eventsPerSec;
         }
-    }
-
-    private static long committed(Admin admin, String group, List<TopicPartition> raw) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        long sum = 0;
-        for (TopicPartition tp : raw) {
-            OffsetAndMetadata o = offsets.get(tp);
-            sum += o == null ? 0 : o.offset();
-        }
-        return sum;
     }
 
     @FunctionalInterface
@@ -282,15 +239,6 @@ public final class ValidatorBenchmark {
     }
 
     private void line(String s) {
-        System.out.println(s);
-        report.add(s);
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        report.line(s);
     }
 }

@@ -26,10 +26,12 @@ final class StoredEvents {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             // visible files only: not the sink's own directory (_sink: commit records and staged files)
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".ndjson.gz"))
+            for (Path f : files.filter(p -> (p.getFileName().toString().endsWith(".ndjson.gz") || p.getFileName().toString().endsWith(".ndjson.zst")))
                     .filter(p -> !dir.relativize(p).startsWith("_sink")).sorted().toList()) {
                 byte[] bytes;
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+                try (InputStream in = f.toString().endsWith(".zst")
+                        ? new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(f))
+                        : new GZIPInputStream(Files.newInputStream(f))) {
                     bytes = in.readAllBytes();
                 }
                 for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {

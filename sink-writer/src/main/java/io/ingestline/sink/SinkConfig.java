@@ -3,6 +3,7 @@ package io.ingestline.sink;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.sink.storage.FileStorageWriter;
 import io.ingestline.sink.storage.PostgresStorageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,13 +25,15 @@ import java.util.stream.Stream;
  * @param backend        the default backend, {@code files} or {@code postgres}
  * @param routes         dataset patterns ({@code *} any characters) to backends, first match wins, else the default
  * @param fileMaxBytes   uncompressed size at which a file is closed
+ * @param fileCompression how files are compressed
  * @param postgres       PostgreSQL connection and table settings
  * @param httpHost       interface of {@code /metrics}, {@code /health}, {@code /ready}
  * @param httpPort       their port: 0 any free port, -1 none
  * @param consumer       Kafka consumer settings passed through ({@code KAFKA_CONSUMER_*})
  */
 public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int workers, Duration commitInterval,
-        String backend, List<Route> routes, long fileMaxBytes, PostgresStorageWriter.Settings postgres,
+        String backend, List<Route> routes, long fileMaxBytes, FileStorageWriter.Compression fileCompression,
+        PostgresStorageWriter.Settings postgres,
         String httpHost, int httpPort, Map<String, Object> consumer) {
     public static final String FILES = "files";
     public static final String POSTGRES = "postgres";
@@ -50,6 +53,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                     + "wins (e.g. orders*=postgres)");
     public static final Setting FILE_MAX_BYTES = new Setting("INGEST_SINK_FILE_MAX_BYTES", "134217728",
             "Uncompressed size at which a file is closed (files are also closed on age)");
+    public static final Setting FILE_COMPRESSION = new Setting("INGEST_SINK_FILE_COMPRESSION", "zstd",
+            "Compression of the files: zstd (.ndjson.zst, fast) or gzip (.ndjson.gz, read by everything, slower)");
     public static final Setting PG_URL = new Setting("INGEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres",
             "JDBC URL of the PostgreSQL backend");
     public static final Setting PG_USER = new Setting("INGEST_PG_USER", "postgres", "PostgreSQL user");
@@ -60,6 +65,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
             "Days of data kept in PostgreSQL: older daily partitions are dropped (0: keep everything)");
     public static final Setting PG_MAX_BUFFER_BYTES = new Setting("INGEST_PG_MAX_BUFFER_BYTES", "33554432",
             "Bytes of events a worker buffers before it loads them into PostgreSQL (also loaded on age)");
+    public static final Setting PG_LOAD = new Setting("INGEST_PG_LOAD", "copy",
+            "How events are loaded into PostgreSQL: copy (COPY, the fastest) or insert (batched INSERT statements)");
     public static final Setting HTTP_HOST = new Setting("INGEST_SINK_HTTP_HOST", "0.0.0.0",
             "Interface of the sink's /metrics, /health and /ready");
     public static final Setting HTTP_PORT = new Setting("INGEST_SINK_HTTP_PORT", "8092",
@@ -67,8 +74,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
     public static final String CONSUMER_PREFIX = "KAFKA_CONSUMER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS, BACKEND, ROUTES, FILE_MAX_BYTES, PG_URL, PG_USER,
-                    PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, HTTP_HOST, HTTP_PORT)).toList();
+            Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS, BACKEND, ROUTES, FILE_MAX_BYTES, FILE_COMPRESSION, PG_URL, PG_USER,
+                    PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, PG_LOAD, HTTP_HOST, HTTP_PORT)).toList();
 
     /** Datasets matching {@code pattern} go to {@code backend}. */
     public record Route(Pattern pattern, String backend) {
@@ -85,6 +92,9 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
         if (!BACKENDS.contains(backend)) {
             r.problem(BACKEND.env() + "=" + backend + ": must be one of " + BACKENDS);
         }
+        if (!Set.of("copy", "insert").contains(r.string(PG_LOAD))) {
+            r.problem(PG_LOAD.env() + "=" + r.string(PG_LOAD) + ": must be copy or insert");
+        }
         List<Route> routes = new ArrayList<>();
         String spec = r.string(ROUTES);
         if (!spec.isBlank()) {
@@ -99,13 +109,25 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
         }
         SinkConfig c = new SinkConfig(KafkaSettings.read(r), r.path(DATA_DIR), r.string(GROUP_ID),
                 r.integer(WORKERS, 1, 256), r.millis(FLUSH_MS, 10, 600_000), backend, routes,
-                r.longValue(FILE_MAX_BYTES, 1024, 1L << 40),
+                r.longValue(FILE_MAX_BYTES, 1024, 1L << 40), compression(r),
                 new PostgresStorageWriter.Settings(r.string(PG_URL), r.string(PG_USER),
                         env.getOrDefault(PG_PASSWORD.env(), ""), r.string(PG_SCHEMA),
-                        r.integer(PG_RETENTION_DAYS, 0, 36_500), r.longValue(PG_MAX_BUFFER_BYTES, 1024, 1L << 34)),
+                        r.integer(PG_RETENTION_DAYS, 0, 36_500), r.longValue(PG_MAX_BUFFER_BYTES, 1024, 1L << 34),
+                        !"insert".equals(r.string(PG_LOAD))),
                 r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535), r.passThrough(CONSUMER_PREFIX));
         r.finish("sink");
         return c;
+    }
+
+    private static FileStorageWriter.Compression compression(EnvReader r) {
+        String v = r.string(FILE_COMPRESSION);
+        for (FileStorageWriter.Compression c : FileStorageWriter.Compression.values()) {
+            if (c.name().equalsIgnoreCase(v)) {
+                return c;
+            }
+        }
+        r.problem(FILE_COMPRESSION.env() + "=" + v + ": must be zstd or gzip");
+        return FileStorageWriter.Compression.ZSTD;
     }
 
     /** The backend a dataset's events go to. */
@@ -129,7 +151,7 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
         return "SinkConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
                 + ", dataDir=" + dataDir + ", group=" + groupId + ", workers=" + workers + ", commitInterval="
                 + commitInterval.toMillis() + "ms, backend=" + backend + ", routes=" + routes + ", fileMaxBytes="
-                + fileMaxBytes + (usesPostgres() ? ", postgres=" + postgres : "") + ", http=" + httpHost + ":"
+                + fileMaxBytes + ", fileCompression=" + fileCompression + (usesPostgres() ? ", postgres=" + postgres : "") + ", http=" + httpHost + ":"
                 + httpPort + ", consumer=" + consumer.keySet() + "]";
     }
 

@@ -56,7 +56,7 @@ public final class SinkService implements AutoCloseable {
             SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> storage(config,
                     new DeadLetterRejects(service.deadLetters, config.kafka().topics(), metrics)),
                     config.kafka().topics(), config.commitInterval(), metrics);
-            Thread t = new Thread(w, "sink-worker-" + i);
+            Thread t = new Thread(w, "sink-" + config.groupId() + "-" + i);
             t.setUncaughtExceptionHandler((th, e) -> LOG.error("{} failed", th.getName(), e));
             service.workers.add(w);
             service.threads.add(t);
@@ -72,7 +72,8 @@ public final class SinkService implements AutoCloseable {
 
     private static StorageWriter storage(SinkConfig config, DeadLetterRejects rejects) {
         Map<String, StorageWriter> backends = new HashMap<>();
-        backends.put(SinkConfig.FILES, new FileStorageWriter(config.datasetsDir(), config.fileMaxBytes()));
+        backends.put(SinkConfig.FILES, new FileStorageWriter(config.datasetsDir(), config.fileMaxBytes(),
+                config.fileCompression()));
         if (config.usesPostgres()) {
             backends.put(SinkConfig.POSTGRES, new PostgresStorageWriter(config.postgres(), config.groupId(), rejects));
         }

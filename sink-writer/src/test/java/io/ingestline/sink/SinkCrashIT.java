@@ -160,9 +160,11 @@ class SinkCrashIT {
             return ids;
         }
         try (Stream<Path> files = Files.walk(datasetDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".ndjson.gz"))
+            for (Path f : files.filter(p -> (p.getFileName().toString().endsWith(".ndjson.gz") || p.getFileName().toString().endsWith(".ndjson.zst")))
                     .filter(p -> !datasetDir.relativize(p).startsWith("_sink")).toList()) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+                try (InputStream in = f.toString().endsWith(".zst")
+                        ? new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(f))
+                        : new GZIPInputStream(Files.newInputStream(f))) {
                     for (String line : new String(in.readAllBytes(), UTF_8).split("\n")) {
                         int at = line.indexOf("\"_id\":\"");
                         if (at >= 0) {

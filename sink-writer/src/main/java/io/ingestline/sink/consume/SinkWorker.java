@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class SinkWorker implements Runnable {
     private final SinkMetrics metrics;
     private final Map<DatasetPartition, Long> next = new LinkedHashMap<>();
     private final Map<DatasetPartition, Integer> uncommitted = new HashMap<>();
+    /** Dataset of each topic seen, so that a record does not cost a substring. */
+    private final Map<String, String> datasets = new HashMap<>();
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean stopping;
     private volatile boolean assigned;
@@ -134,19 +137,34 @@ public final class SinkWorker implements Runnable {
     }
 
     private SinkRecord toSinkRecord(ConsumerRecord<byte[], byte[]> r) {
-        String eventTime = IngestHeaders.get(r.headers(), IngestHeaders.EVENT_TIME);
-        long time = r.timestamp();
-        if (eventTime != null) {
-            try {
-                time = Long.parseLong(eventTime);
-            } catch (NumberFormatException e) {
-                LOG.debug("bad {} header on {}-{}@{}", IngestHeaders.EVENT_TIME, r.topic(), r.partition(), r.offset());
-            }
-        }
-        String id = r.key() != null ? new String(r.key(), StandardCharsets.UTF_8)
-                : r.topic() + "-" + r.partition() + "-" + r.offset();
+        long time = eventTime(r);
+        byte[] key = r.key() != null ? r.key()
+                : (r.topic() + "-" + r.partition() + "-" + r.offset()).getBytes(StandardCharsets.UTF_8);
         byte[] value = r.value() == null ? new byte[0] : r.value();
-        return new SinkRecord(topics.datasetOf(r.topic()), r.partition(), r.offset(), time, id, value);
+        String dataset = datasets.computeIfAbsent(r.topic(), topics::datasetOf);
+        return new SinkRecord(dataset, r.partition(), r.offset(), time, key, value);
+    }
+
+    /** The {@code ingest.event-time} header (decimal epoch ms, read without making a string), else the record's time. */
+    private static long eventTime(ConsumerRecord<byte[], byte[]> r) {
+        Header h = r.headers().lastHeader(IngestHeaders.EVENT_TIME);
+        byte[] v = h == null ? null : h.value();
+        if (v == null || v.length == 0 || v.length > 19) {
+            return r.timestamp();
+        }
+        long n = 0;
+        int i = v[0] == '-' ? 1 : 0;
+        if (i == v.length) {
+            return r.timestamp();
+        }
+        for (; i < v.length; i++) {
+            if (v[i] < '0' || v[i] > '9') {
+                LOG.debug("bad {} header on {}-{}@{}", IngestHeaders.EVENT_TIME, r.topic(), r.partition(), r.offset());
+                return r.timestamp();
+            }
+            n = n * 10 + (v[i] - '0');
+        }
+        return v[0] == '-' ? -n : n;
     }
 
     private void commit(Consumer<byte[], byte[]> c, StorageWriter s, Collection<DatasetPartition> partitions) {

@@ -47,13 +47,14 @@ public final class PostgresStorageWriter implements StorageWriter {
      * @param schema        schema holding the tables
      * @param retentionDays days of data kept (0: all)
      * @param maxBufferBytes buffered bytes at which a commit is due
+     * @param copy          load with {@code COPY} (else batched {@code INSERT} statements, for comparison)
      */
     public record Settings(String url, String user, String password, String schema, int retentionDays,
-            long maxBufferBytes) {
+            long maxBufferBytes, boolean copy) {
         @Override
         public String toString() {
             return "Settings[url=" + url + ", user=" + user + ", schema=" + schema + ", retentionDays=" + retentionDays
-                    + ", maxBufferBytes=" + maxBufferBytes + "]";
+                    + ", maxBufferBytes=" + maxBufferBytes + ", load=" + (copy ? "copy" : "insert") + "]";
         }
     }
 
@@ -161,12 +162,16 @@ public final class PostgresStorageWriter implements StorageWriter {
             List<SinkRecord> all = new ArrayList<>();
             committing.values().forEach(b -> all.addAll(b.records));
             created = ensureTables(all);
-            Savepoint beforeCopy = db.setSavepoint();
+            Savepoint beforeLoad = db.setSavepoint();
             try {
-                copy(all);
-            } catch (SQLException copyFailed) {
-                db.rollback(beforeCopy);
-                LOG.warn("COPY of {} events failed ({}); loading them one by one", all.size(), copyFailed.getMessage());
+                if (settings.copy()) {
+                    copy(all);
+                } else {
+                    insertBatched(all);
+                }
+            } catch (SQLException loadFailed) {
+                db.rollback(beforeLoad);
+                LOG.warn("loading {} events failed ({}); loading them one by one", all.size(), loadFailed.getMessage());
                 insertOneByOne(all);
             }
             rejects.flush();
@@ -233,22 +238,91 @@ public final class PostgresStorageWriter implements StorageWriter {
             CopyIn in = db.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table(e.getKey())
                     + " (time, id, event) FROM STDIN");
             try {
-                StringBuilder line = new StringBuilder(512);
+                CopyBuffer buf = new CopyBuffer(in);
                 for (SinkRecord r : e.getValue()) {
-                    line.setLength(0);
-                    line.append(Instant.ofEpochMilli(r.eventTimeMs())).append('\t');
-                    escape(line, r.id());
-                    line.append('\t');
-                    escape(line, new String(r.value(), StandardCharsets.UTF_8));
-                    line.append('\n');
-                    byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
-                    in.writeToCopy(bytes, 0, bytes.length);
+                    buf.ascii(Instant.ofEpochMilli(r.eventTimeMs()).toString()).put((byte) '\t');
+                    buf.escaped(r.key()).put((byte) '\t');
+                    buf.escaped(r.value()).put((byte) '\n');
                 }
+                buf.flush();
                 in.endCopy();
             } finally {
                 if (in.isActive()) {
                     in.cancelCopy();
                 }
+            }
+        }
+    }
+
+    /**
+     * COPY's text format written straight from the UTF-8 bytes: backslash, tab, newline and carriage return escaped
+     * (all ASCII, so never inside a multi-byte character), sent in 64 KB chunks.
+     */
+    private static final class CopyBuffer {
+        private final CopyIn in;
+        private final byte[] buf = new byte[64 * 1024];
+        private int size;
+
+        CopyBuffer(CopyIn in) {
+            this.in = in;
+        }
+
+        CopyBuffer put(byte b) throws SQLException {
+            if (size == buf.length) {
+                flush();
+            }
+            buf[size++] = b;
+            return this;
+        }
+
+        CopyBuffer ascii(String s) throws SQLException {
+            for (int i = 0; i < s.length(); i++) {
+                put((byte) s.charAt(i));
+            }
+            return this;
+        }
+
+        CopyBuffer escaped(byte[] bytes) throws SQLException {
+            for (byte b : bytes) {
+                switch (b) {
+                    case '\\' -> put((byte) '\\').put((byte) '\\');
+                    case '\t' -> put((byte) '\\').put((byte) 't');
+                    case '\n' -> put((byte) '\\').put((byte) 'n');
+                    case '\r' -> put((byte) '\\').put((byte) 'r');
+                    default -> put(b);
+                }
+            }
+            return this;
+        }
+
+        void flush() throws SQLException {
+            if (size > 0) {
+                in.writeToCopy(buf, 0, size);
+                size = 0;
+            }
+        }
+    }
+
+    /** Batched INSERT statements (the driver rewrites them into multi-row ones with reWriteBatchedInserts=true). */
+    private void insertBatched(List<SinkRecord> records) throws SQLException {
+        Map<String, List<SinkRecord>> byTable = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            byTable.computeIfAbsent(r.dataset(), d -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<String, List<SinkRecord>> e : byTable.entrySet()) {
+            try (PreparedStatement s = db.prepareStatement("INSERT INTO " + table(e.getKey())
+                    + " (time, id, event) VALUES (?, ?, ?::jsonb)")) {
+                int n = 0;
+                for (SinkRecord r : e.getValue()) {
+                    s.setObject(1, Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC));
+                    s.setString(2, r.id());
+                    s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
+                    s.addBatch();
+                    if (++n % 1000 == 0) {
+                        s.executeBatch();
+                    }
+                }
+                s.executeBatch();
             }
         }
     }
@@ -369,19 +443,5 @@ public final class PostgresStorageWriter implements StorageWriter {
 
     static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    /** COPY text format: backslash, tab, newline and carriage return escaped. */
-    private static void escape(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> b.append("\\\\");
-                case '\t' -> b.append("\\t");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c);
-            }
-        }
     }
 }

@@ -50,7 +50,7 @@ class FileStorageWriterTest {
 
     @Test
     void commits_gzip_files_named_by_their_offsets_in_dataset_date_hour_directories() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             assertThat(w.open(List.of(WEB0, new DatasetPartition("api", 2)))).isEmpty();
             w.write(record("web", 0, 5, "2026-11-23T10:59:59.999Z", "{\"a\":1}"));
             w.write(record("web", 0, 6, "2026-11-23T11:00:00Z", "{\"a\":2}"));
@@ -62,21 +62,21 @@ class FileStorageWriterTest {
                 "dataset=api/date=1969-12-31/hour=23/part-2-0-0.ndjson.gz {\"b\":1}",
                 "dataset=web/date=2026-11-23/hour=10/part-0-5-6.ndjson.gz {\"a\":1}",
                 "dataset=web/date=2026-11-23/hour=11/part-0-5-6.ndjson.gz {\"a\":2}");
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 7L);
         }
     }
 
     @Test
     void what_was_written_but_not_committed_is_discarded_and_read_again() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             w.open(List.of(WEB0));
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
             w.commit(Map.of(WEB0, 1L), OK);
             w.write(record("web", 0, 1, "2026-11-23T10:00:01Z", "{\"n\":1}"));
             // the process dies here: nothing is closed
         }
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 1L);
             w.write(record("web", 0, 1, "2026-11-23T10:00:01Z", "{\"n\":1}"));
             w.commit(Map.of(WEB0, 2L), OK);
@@ -89,7 +89,7 @@ class FileStorageWriterTest {
 
     @Test
     void a_commit_interrupted_after_its_record_is_finished_when_the_partition_is_opened_again() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             w.open(List.of(WEB0));
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
             w.write(record("web", 0, 1, "2026-11-23T12:00:00Z", "{\"n\":1}"));
@@ -100,7 +100,7 @@ class FileStorageWriterTest {
         }
         assertThat(visible()).isEmpty();
         // the fence threw, so this worker deleted its staged files: the record cannot be finished, reading restarts
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 0L);
         }
     }
@@ -108,7 +108,7 @@ class FileStorageWriterTest {
     @Test
     void staged_files_listed_in_the_commit_record_are_moved_into_place_on_open() throws Exception {
         Path staging;
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             w.open(List.of(WEB0));
             w.write(record("web", 0, 3, "2026-11-23T10:00:00Z", "{\"n\":3}"));
             w.write(record("web", 0, 4, "2026-11-23T12:00:00Z", "{\"n\":4}"));
@@ -123,7 +123,7 @@ class FileStorageWriterTest {
                     "\"[^\"]*hour=12[^\"]*\",\"date=2026-11-23/hour=12", "\"" + staged + "\",\"date=2026-11-23/hour=12"));
         }
         assertThat(visible()).hasSize(1);
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
             assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 5L);
         }
         assertThat(visible()).containsExactly(
@@ -134,7 +134,7 @@ class FileStorageWriterTest {
 
     @Test
     void asks_for_a_commit_once_a_file_reaches_its_size_and_discards_a_released_partition() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1024)) {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1024, FileStorageWriter.Compression.GZIP)) {
             w.open(List.of(WEB0));
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"x\":\"" + "y".repeat(900) + "\"}"));
             assertThat(w.commitDue()).isFalse();
@@ -144,6 +144,20 @@ class FileStorageWriterTest {
             assertThat(w.commitDue()).isFalse();
         }
         assertThat(visible()).isEmpty();
+    }
+
+    @Test
+    void zstd_files_hold_the_same_lines() throws Exception {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.ZSTD)) {
+            w.open(List.of(WEB0));
+            w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
+            w.write(record("web", 0, 1, "2026-11-23T10:00:00Z", "{\"n\":1}"));
+            w.commit(Map.of(WEB0, 2L), OK);
+        }
+        Path file = root.resolve("dataset=web/date=2026-11-23/hour=10/part-0-0-1.ndjson.zst");
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(file))) {
+            assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo("{\"n\":0}\n{\"n\":1}\n");
+        }
     }
 
     private static final class Crash extends RuntimeException {

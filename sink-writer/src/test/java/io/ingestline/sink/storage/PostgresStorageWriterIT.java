@@ -41,7 +41,7 @@ class PostgresStorageWriterIT {
     private PostgresStorageWriter writer(String group, int retentionDays) {
         TestPostgres.connect();
         return new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL, TestPostgres.USER,
-                TestPostgres.PASSWORD, schema, retentionDays, 1 << 20), group, rejects);
+                TestPostgres.PASSWORD, schema, retentionDays, 1 << 20, true), group, rejects);
     }
 
     private static SinkRecord record(long offset, String time, String json) {
