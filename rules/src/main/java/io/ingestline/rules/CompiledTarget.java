@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.kql.KqlCompileException;
 import io.ingestline.kql.Transformation;
 import io.ingestline.kql.eval.KType;
+import io.ingestline.kql.eval.Schema;
 import io.ingestline.model.EventEnvelope;
 import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DataCollectionRule.DataFlow;
@@ -103,6 +104,30 @@ public final class CompiledTarget {
     /** The rule and version these routes come from; null for a dataset without a rule. */
     public RuleRef rule() {
         return rule;
+    }
+
+    /**
+     * The typed columns each dataset's events get from this target, name to Kusto type ({@code long},
+     * {@code datetime}, ...), in order: a data flow's output columns; a dataset rule's declared columns as its
+     * transformation leaves them, plus its new ones; nothing for a dataset without a rule. A storage backend may store
+     * them as typed columns beside the whole event.
+     */
+    public Map<String, Map<String, String>> columns() {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (Route r : routes) {
+            Map<String, String> cols = out.computeIfAbsent(r.dataset, d -> new LinkedHashMap<>());
+            if (r.transform != null) {
+                Schema schema = r.transform.output();
+                for (int i = 0; i < schema.size(); i++) {
+                    cols.putIfAbsent(schema.name(i), schema.type(i).kustoName());
+                }
+            } else {
+                for (int i = 0; i < columnNames.length; i++) {
+                    cols.putIfAbsent(columnNames[i], columnTypes[i].kustoName());
+                }
+            }
+        }
+        return out;
     }
 
     /** The datasets this target's events can reach. */

@@ -10,6 +10,7 @@ import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DatasetRule;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CompiledTargetTest {
@@ -40,6 +41,8 @@ class CompiledTargetTest {
                  "transformKql":"source | extend slow = ms > 100, who = toupper(user)"}"""));
         CompiledTarget t = CompiledTarget.dataset("web", rule, LIMITS);
         assertThat(t.rule().toString()).isEqualTo("dataset/web@4");
+        assertThat(t.columns().get("web")).containsExactly(Map.entry("user", "string"), Map.entry("ms", "long"),
+                Map.entry("slow", "bool"), Map.entry("who", "string"));
         Outcome.Output out = (Outcome.Output) apply(t, "{\"z\":1,\"ms\":\"250\",\"a\":[1]}").get(0);
         assertThat(out.event().toString()).isEqualTo("{\"z\":1,\"a\":[1],\"ms\":250,\"slow\":true,\"who\":\"\"}");
     }
@@ -64,6 +67,9 @@ class CompiledTargetTest {
                   {"streams":["Custom-In"],"outputStream":"Custom-C_CL","transformKql":"source | extend X = 1 / N"}]}}"""));
         CompiledTarget t = CompiledTarget.dcrStream(rule, "Custom-In", LIMITS);
         assertThat(t.datasets()).containsExactly("A_CL", "B_CL", "C_CL");
+        assertThat(t.columns()).containsEntry("A_CL", Map.of("N", "int", "TimeGenerated", "datetime"))
+                .containsEntry("C_CL", Map.of("T", "datetime", "N", "int", "X", "long"));
+        assertThat(List.copyOf(t.columns().get("A_CL").keySet())).containsExactly("N", "TimeGenerated");
         List<Outcome> out = apply(t, "{\"T\":\"2026-05-01 10:00:00\",\"N\":0,\"Other\":true}");
         assertThat(out.get(0)).isEqualTo(new Outcome.Output("A_CL", event("{\"N\":0,\"TimeGenerated\":"
                 + "\"2026-05-01T10:00:00Z\"}"), Instant.parse("2026-05-01T10:00:00Z")));

@@ -1,6 +1,8 @@
 package io.ingestline.sink;
 
+import io.ingestline.model.kafka.TopicProvisioner;
 import io.ingestline.model.status.StatusServer;
+import io.ingestline.sink.columns.DatasetColumns;
 import io.ingestline.sink.consume.DeadLetterRejects;
 import io.ingestline.sink.consume.SinkMetrics;
 import io.ingestline.sink.consume.SinkWorker;
@@ -12,11 +14,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +44,8 @@ public final class SinkService implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Producer<byte[], byte[]> deadLetters;
+    /** Typed columns from the rules, for PostgreSQL; null when no dataset goes there. */
+    private DatasetColumns columns;
     private StatusServer status;
 
     private SinkService() {
@@ -51,9 +57,15 @@ public final class SinkService implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(service.registry);
         SinkMetrics metrics = new SinkMetrics(service.registry);
         service.deadLetters = producer(config);
+        if (config.usesPostgres()) {
+            try (Admin admin = Admin.create(config.kafka().clientProps())) {
+                new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(config.kafka().configTopic());
+            }
+            service.columns = DatasetColumns.start(config.kafka(), Duration.ofSeconds(15));
+        }
         for (int i = 0; i < config.workers(); i++) {
             int n = i;
-            SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> storage(config,
+            SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> service.storage(config,
                     new DeadLetterRejects(service.deadLetters, config.kafka().topics(), metrics)),
                     config.kafka().topics(), config.commitInterval(), metrics);
             Thread t = new Thread(w, "sink-" + config.groupId() + "-" + i);
@@ -70,12 +82,13 @@ public final class SinkService implements AutoCloseable {
         return service;
     }
 
-    private static StorageWriter storage(SinkConfig config, DeadLetterRejects rejects) {
+    private StorageWriter storage(SinkConfig config, DeadLetterRejects rejects) {
         Map<String, StorageWriter> backends = new HashMap<>();
         backends.put(SinkConfig.FILES, new FileStorageWriter(config.datasetsDir(), config.fileMaxBytes(),
                 config.fileCompression()));
         if (config.usesPostgres()) {
-            backends.put(SinkConfig.POSTGRES, new PostgresStorageWriter(config.postgres(), config.groupId(), rejects));
+            backends.put(SinkConfig.POSTGRES, new PostgresStorageWriter(config.postgres(), config.groupId(), rejects,
+                    columns));
         }
         return new RoutingStorageWriter(backends, config::backendOf);
     }
@@ -140,6 +153,9 @@ public final class SinkService implements AutoCloseable {
             status.close();
         }
         deadLetters.close();
+        if (columns != null) {
+            columns.close();
+        }
         synchronized (resources) {
             for (AutoCloseable r : resources) {
                 try {

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -61,6 +63,9 @@ public final class PostgresStorageWriter implements StorageWriter {
     private final Settings settings;
     private final String group;
     private final Rejects rejects;
+    private final Function<String, Map<String, String>> columnsOf;
+    /** Per table, its typed columns as they are in the database: name to PostgreSQL type. */
+    private final Map<String, Map<String, String>> present = new HashMap<>();
     private final Connection db;
     private final Map<DatasetPartition, Buffer> buffers = new HashMap<>();
     /** Tables and daily partitions known to exist. */
@@ -78,9 +83,19 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     public PostgresStorageWriter(Settings settings, String group, Rejects rejects) {
+        this(settings, group, rejects, dataset -> Map.of());
+    }
+
+    /**
+     * @param columnsOf a dataset's typed columns (name to Kusto type), stored beside the event as columns of their
+     *                  PostgreSQL type ({@link TypedColumn})
+     */
+    public PostgresStorageWriter(Settings settings, String group, Rejects rejects,
+            Function<String, Map<String, String>> columnsOf) {
         this.settings = settings;
         this.group = group;
         this.rejects = rejects;
+        this.columnsOf = columnsOf;
         try {
             this.db = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
             db.setAutoCommit(false);
@@ -156,23 +171,23 @@ public final class PostgresStorageWriter implements StorageWriter {
         if (committing.isEmpty()) {
             return;
         }
-        List<String> created = List.of();
+        Plan plan = new Plan();
         try {
             claim(committing, next);
             List<SinkRecord> all = new ArrayList<>();
             committing.values().forEach(b -> all.addAll(b.records));
-            created = ensureTables(all);
+            ensureTables(all, plan);
             Savepoint beforeLoad = db.setSavepoint();
             try {
                 if (settings.copy()) {
-                    copy(all);
+                    copy(all, plan);
                 } else {
-                    insertBatched(all);
+                    insertBatched(all, plan);
                 }
             } catch (SQLException loadFailed) {
                 db.rollback(beforeLoad);
                 LOG.warn("loading {} events failed ({}); loading them one by one", all.size(), loadFailed.getMessage());
-                insertOneByOne(all);
+                insertOneByOne(all, plan);
             }
             rejects.flush();
             db.commit();
@@ -180,7 +195,11 @@ public final class PostgresStorageWriter implements StorageWriter {
             rollback();
             throw new IllegalStateException("cannot store events in PostgreSQL: " + e.getMessage(), e);
         }
-        known.addAll(created);
+        known.addAll(plan.created);
+        plan.columns.forEach((table, cols) -> {
+            Map<String, String> p = present.computeIfAbsent(table, t -> new HashMap<>());
+            cols.forEach(c -> p.put(c.name(), c.pgType()));
+        });
         committing.forEach((dp, b) -> buffers.put(dp, new Buffer(next.get(dp))));
         maybeDropOldPartitions();
         fence.commit(next);
@@ -229,20 +248,30 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
     }
 
-    private void copy(List<SinkRecord> records) throws SQLException {
-        Map<String, List<SinkRecord>> byTable = new LinkedHashMap<>();
-        for (SinkRecord r : records) {
-            byTable.computeIfAbsent(r.dataset(), d -> new ArrayList<>()).add(r);
-        }
-        for (Map.Entry<String, List<SinkRecord>> e : byTable.entrySet()) {
+    private void copy(List<SinkRecord> records, Plan plan) throws SQLException {
+        for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
+            List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
             CopyIn in = db.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table(e.getKey())
-                    + " (time, id, event) FROM STDIN");
+                    + " (" + columnList(typed) + ") FROM STDIN");
             try {
                 CopyBuffer buf = new CopyBuffer(in);
                 for (SinkRecord r : e.getValue()) {
                     buf.ascii(Instant.ofEpochMilli(r.eventTimeMs()).toString()).put((byte) '\t');
                     buf.escaped(r.key()).put((byte) '\t');
-                    buf.escaped(r.value()).put((byte) '\n');
+                    buf.escaped(r.value());
+                    if (!typed.isEmpty()) {
+                        JsonNode event = TypedColumn.parse(r.value());
+                        for (TypedColumn c : typed) {
+                            String v = c.text(event);
+                            buf.put((byte) '\t');
+                            if (v == null) {
+                                buf.put((byte) '\\').put((byte) 'N');
+                            } else {
+                                buf.escaped(v.getBytes(StandardCharsets.UTF_8));
+                            }
+                        }
+                    }
+                    buf.put((byte) '\n');
                 }
                 buf.flush();
                 in.endCopy();
@@ -304,19 +333,13 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     /** Batched INSERT statements (the driver rewrites them into multi-row ones with reWriteBatchedInserts=true). */
-    private void insertBatched(List<SinkRecord> records) throws SQLException {
-        Map<String, List<SinkRecord>> byTable = new LinkedHashMap<>();
-        for (SinkRecord r : records) {
-            byTable.computeIfAbsent(r.dataset(), d -> new ArrayList<>()).add(r);
-        }
-        for (Map.Entry<String, List<SinkRecord>> e : byTable.entrySet()) {
-            try (PreparedStatement s = db.prepareStatement("INSERT INTO " + table(e.getKey())
-                    + " (time, id, event) VALUES (?, ?, ?::jsonb)")) {
+    private void insertBatched(List<SinkRecord> records, Plan plan) throws SQLException {
+        for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
+            List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
+            try (PreparedStatement s = db.prepareStatement(insertSql(e.getKey(), typed))) {
                 int n = 0;
                 for (SinkRecord r : e.getValue()) {
-                    s.setObject(1, Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC));
-                    s.setString(2, r.id());
-                    s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
+                    bind(s, r, typed);
                     s.addBatch();
                     if (++n % 1000 == 0) {
                         s.executeBatch();
@@ -327,14 +350,45 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
     }
 
-    private void insertOneByOne(List<SinkRecord> records) throws SQLException {
+    private String insertSql(String dataset, List<TypedColumn> typed) {
+        StringBuilder b = new StringBuilder("INSERT INTO ").append(table(dataset)).append(" (")
+                .append(columnList(typed)).append(") VALUES (?, ?, ?::jsonb");
+        typed.forEach(c -> b.append(", ?::").append(c.pgType()));
+        return b.append(')').toString();
+    }
+
+    private static void bind(PreparedStatement s, SinkRecord r, List<TypedColumn> typed) throws SQLException {
+        s.setObject(1, Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC));
+        s.setString(2, r.id());
+        s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
+        if (!typed.isEmpty()) {
+            JsonNode event = TypedColumn.parse(r.value());
+            for (int i = 0; i < typed.size(); i++) {
+                s.setString(4 + i, typed.get(i).text(event));
+            }
+        }
+    }
+
+    private static String columnList(List<TypedColumn> typed) {
+        StringBuilder b = new StringBuilder("time, id, event");
+        typed.forEach(c -> b.append(", ").append(quote(c.name())));
+        return b.toString();
+    }
+
+    private static Map<String, List<SinkRecord>> byDataset(List<SinkRecord> records) {
+        Map<String, List<SinkRecord>> out = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            out.computeIfAbsent(r.dataset(), d -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    private void insertOneByOne(List<SinkRecord> records, Plan plan) throws SQLException {
         for (SinkRecord r : records) {
             Savepoint sp = db.setSavepoint();
-            try (PreparedStatement s = db.prepareStatement("INSERT INTO " + table(r.dataset())
-                    + " (time, id, event) VALUES (?, ?, ?::jsonb)")) {
-                s.setObject(1, Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC));
-                s.setString(2, r.id());
-                s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
+            List<TypedColumn> typed = plan.columns.getOrDefault(tableName(r.dataset()), List.of());
+            try (PreparedStatement s = db.prepareStatement(insertSql(r.dataset(), typed))) {
+                bind(s, r, typed);
                 s.executeUpdate();
                 db.releaseSavepoint(sp);
             } catch (SQLException e) {
@@ -344,29 +398,85 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
     }
 
+    /** What a commit creates and writes: remembered once it commits. */
+    private static final class Plan {
+        final Set<String> created = new HashSet<>();
+        /** Per table, the typed columns this commit writes. */
+        final Map<String, List<TypedColumn>> columns = new HashMap<>();
+    }
+
     /**
-     * The datasets' tables and the daily partitions the records need, created when missing, in the transaction;
-     * returns the names to remember once it commits.
+     * The datasets' tables, their typed columns and the daily partitions the records need, created when missing, in
+     * the transaction; {@code plan} collects what to remember once it commits and the typed columns to write.
      */
-    private List<String> ensureTables(List<SinkRecord> records) throws SQLException {
-        Set<String> created = new HashSet<>();
+    private void ensureTables(List<SinkRecord> records, Plan plan) throws SQLException {
         try (Statement s = db.createStatement()) {
             for (SinkRecord r : records) {
                 String table = tableName(r.dataset());
-                if (!known.contains(table) && created.add(table)) {
-                    s.execute("CREATE TABLE IF NOT EXISTS " + table(r.dataset()) + " (time timestamptz NOT NULL, "
-                            + "id text NOT NULL, event jsonb NOT NULL) PARTITION BY RANGE (time)");
+                if (!plan.columns.containsKey(table)) {
+                    if (!known.contains(table)) {
+                        s.execute("CREATE TABLE IF NOT EXISTS " + table(r.dataset()) + " (time timestamptz NOT NULL, "
+                                + "id text NOT NULL, event jsonb NOT NULL) PARTITION BY RANGE (time)");
+                        plan.created.add(table);
+                        present.put(table, presentColumns(table));
+                    }
+                    plan.columns.put(table, typedColumns(s, r.dataset(), table));
                 }
                 LocalDate day = Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC).toLocalDate();
                 String partition = table + "_p" + DAY.format(day);
-                if (!known.contains(partition) && created.add(partition)) {
+                if (!known.contains(partition) && plan.created.add(partition)) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + quote(settings.schema()) + "." + quote(partition)
                             + " PARTITION OF " + table(r.dataset()) + " FOR VALUES FROM ('" + day + "') TO ('"
                             + day.plusDays(1) + "')");
                 }
             }
         }
-        return List.copyOf(created);
+    }
+
+    /** The dataset's typed columns to write, adding the missing ones; a column whose type changed is left alone. */
+    private List<TypedColumn> typedColumns(Statement s, String dataset, String table) throws SQLException {
+        Map<String, String> wanted = columnsOf.apply(dataset);
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> there = present.getOrDefault(table, Map.of());
+        List<TypedColumn> out = new ArrayList<>();
+        for (Map.Entry<String, String> w : wanted.entrySet()) {
+            TypedColumn c = TypedColumn.of(w.getKey(), w.getValue());
+            if (c == null) {
+                continue;
+            }
+            String existing = there.get(c.name());
+            if (existing == null) {
+                s.execute("ALTER TABLE " + table(dataset) + " ADD COLUMN IF NOT EXISTS " + quote(c.name()) + " "
+                        + c.pgType());
+            } else if (!existing.equals(c.pgType())) {
+                LOG.warn("{}: column {} is {} in PostgreSQL but the rules now say {}; it is no longer filled",
+                        table, c.name(), existing, c.pgType());
+                continue;
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** A table's typed columns as PostgreSQL has them (none for a new table). */
+    private Map<String, String> presentColumns(String table) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) "
+                + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
+                + "n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+            q.setString(1, settings.schema());
+            q.setString(2, table);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    if (!TypedColumn.BASE.contains(rs.getString(1))) {
+                        out.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Drops daily partitions past the retention, at most once an hour. */

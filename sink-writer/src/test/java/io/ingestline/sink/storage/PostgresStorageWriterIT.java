@@ -120,6 +120,47 @@ class PostgresStorageWriterIT {
     }
 
     @Test
+    void fills_typed_columns_the_rules_give_and_adds_new_ones_as_rules_change() throws Exception {
+        typedColumns(true);
+    }
+
+    @Test
+    void fills_typed_columns_with_batched_inserts_too() throws Exception {
+        typedColumns(false);
+    }
+
+    private void typedColumns(boolean copy) throws Exception {
+        Map<String, Map<String, String>> rules = new java.util.HashMap<>(Map.of("web", new java.util.LinkedHashMap<>(
+                Map.of("status", "long"))));
+        rules.get("web").put("ok", "bool");
+        rules.get("web").put("at", "datetime");
+        rules.get("web").put("ctx", "dynamic");
+        rules.get("web").put("id", "string"); // the base column's name: not added again
+        try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, copy), "g", rejects,
+                d -> rules.getOrDefault(d, Map.of()))) {
+            w.open(List.of(WEB0));
+            w.write(record(0, "2026-11-23T10:00:00Z", "{\"status\":503,\"ok\":false,\"at\":\"2026-11-23 10:00:01\","
+                    + "\"ctx\":{\"a\":[1]}}"));
+            w.write(record(1, "2026-11-23T10:00:00Z", "{\"status\":\"abc\",\"ok\":\"yes\",\"at\":7}"));
+            w.write(record(2, "2026-11-23T10:00:00Z", "{\"status\":\"42\"}"));
+            w.commit(Map.of(WEB0, 3L), next -> { });
+            rules.get("web").put("level", "string");
+            w.write(record(3, "2026-11-23T10:00:00Z", "{\"level\":\"warn\",\"status\":1}"));
+            w.commit(Map.of(WEB0, 4L), next -> { });
+        }
+        assertThat(rows("SELECT concat_ws('|', id, status, ok, at, ctx, level) FROM \"" + schema
+                + "\".\"web\" ORDER BY id")).containsExactly(
+                "id-0|503|f|2026-11-23 10:00:01+00|{\"a\": [1]}", "id-1", "id-2|42", "id-3|1|warn");
+        assertThat(rows("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON "
+                + "c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema
+                + "' AND c.relname = 'web' AND a.attnum > 0 ORDER BY a.attnum")).containsExactly(
+                "timestamp with time zone", "text", "jsonb", "bigint", "boolean", "timestamp with time zone", "jsonb",
+                "text");
+        assertThat(rejected).isEmpty();
+    }
+
+    @Test
     void drops_daily_partitions_older_than_the_retention() throws Exception {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         try (PostgresStorageWriter w = writer("g", 3)) {

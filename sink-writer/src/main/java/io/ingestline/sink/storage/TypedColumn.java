@@ -1,0 +1,83 @@
+package io.ingestline.sink.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.ingestline.kql.eval.Values;
+import io.ingestline.model.Json;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * A typed column of a PostgreSQL dataset table, from a Kusto column type: {@code string} text, {@code int} integer,
+ * {@code long} bigint, {@code real} double precision, {@code bool} boolean, {@code datetime} timestamptz,
+ * {@code dynamic} jsonb, {@code timespan} and {@code guid} text. The event's field of the same name fills it; a value
+ * that does not fit the type (a field whose type changed between events) leaves it null, the event itself being
+ * whole in {@code event}.
+ */
+record TypedColumn(String name, String kustoType, String pgType) {
+    /** The columns every table has; typed columns of these names are not added. */
+    static final Set<String> BASE = Set.of("time", "id", "event");
+
+    /** The column for a Kusto type, or null for a name the base columns take. */
+    static TypedColumn of(String name, String kustoType) {
+        if (BASE.contains(name)) {
+            return null;
+        }
+        String pg = switch (kustoType) {
+            case "int" -> "integer";
+            case "long" -> "bigint";
+            case "real" -> "double precision";
+            case "bool", "boolean" -> "boolean";
+            case "datetime" -> "timestamp with time zone";
+            case "dynamic" -> "jsonb";
+            default -> "text";
+        };
+        return new TypedColumn(name, kustoType, pg);
+    }
+
+    static JsonNode parse(byte[] event) {
+        try {
+            JsonNode n = Json.mapper().readTree(event);
+            return n == null ? MissingNode.getInstance() : n;
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The event's value for this column as PostgreSQL text input, or null. */
+    String text(JsonNode event) {
+        JsonNode v = event.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        return switch (pgType) {
+            case "integer" -> v.isIntegralNumber() && v.canConvertToInt() ? Integer.toString(v.intValue())
+                    : integerText(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case "bigint" -> v.isIntegralNumber() && v.canConvertToLong() ? Long.toString(v.longValue())
+                    : integerText(v, Long.MIN_VALUE, Long.MAX_VALUE);
+            case "double precision" -> v.isNumber() && Double.isFinite(v.doubleValue()) ? v.asText() : null;
+            case "boolean" -> v.isBoolean() ? Boolean.toString(v.booleanValue()) : null;
+            case "timestamp with time zone" -> {
+                Instant t = v.isTextual() ? Values.parseDateTime(v.textValue()) : null;
+                yield t == null ? null : t.toString();
+            }
+            case "jsonb" -> v.toString();
+            default -> v.isTextual() ? v.textValue() : v.toString();
+        };
+    }
+
+    private static String integerText(JsonNode v, long min, long max) {
+        if (!v.isTextual()) {
+            return null;
+        }
+        try {
+            BigDecimal d = new BigDecimal(v.textValue().trim());
+            long l = d.longValueExact();
+            return l < min || l > max ? null : Long.toString(l);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+}
