@@ -3,6 +3,7 @@ package io.ingestline.edge.config;
 import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.model.ConfigKeys;
+import io.ingestline.model.config.ConfigFollower;
 import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DatasetRule;
 import io.ingestline.model.kafka.KafkaSettings;
@@ -10,25 +11,18 @@ import io.ingestline.model.kafka.TopicProvisioner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +42,9 @@ public final class ConfigStore implements AutoCloseable {
     private final DcrRegistry dcrs;
     private final DatasetRuleRegistry datasets;
     private final TopicPartition partition;
-    private final KafkaConsumer<String, byte[]> consumer;
+
     private final KafkaProducer<String, byte[]> producer;
-    private final Thread follower;
-    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-    private volatile long applied = -1;
-    private volatile boolean closing;
+    private ConfigFollower follower;
 
     private ConfigStore(KafkaSettings kafka, TokenAuthenticator tokens, DcrRegistry dcrs,
             DatasetRuleRegistry datasets) {
@@ -61,18 +52,11 @@ public final class ConfigStore implements AutoCloseable {
         this.dcrs = dcrs;
         this.datasets = datasets;
         this.partition = new TopicPartition(kafka.topics().config(), 0);
-        Map<String, Object> c = new HashMap<>(kafka.clientProps());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "edge-config");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> p = new HashMap<>(kafka.clientProps());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "edge-config");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        this.follower = new Thread(this::follow, "edge-config-follower");
-        this.follower.setDaemon(true);
     }
 
     /** Creates the configuration topic when absent and starts following it. */
@@ -80,23 +64,18 @@ public final class ConfigStore implements AutoCloseable {
             DatasetRuleRegistry datasets) {
         new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(kafka.configTopic());
         ConfigStore store = new ConfigStore(kafka, tokens, dcrs, datasets);
-        store.follower.start();
+        store.follower = ConfigFollower.start(kafka, "edge-config", store::apply);
         return store;
     }
 
-    /** Waits until every token that existed at start-up is known here. */
+    /** Waits until every token and rule that existed at start-up is known here. */
     public boolean awaitCaughtUp(Duration timeout) {
-        try {
-            caughtUp.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the configuration topic", e.getCause());
+        boolean done = follower.awaitCaughtUp(timeout);
+        if (done) {
+            LOG.info("configuration loaded: {} token(s), {} data collection rule(s), {} dataset rule(s)",
+                    tokens.list().size(), dcrs.list().size(), datasets.list().size());
         }
+        return done;
     }
 
     /** Stores a new token and returns once this node accepts it. */
@@ -134,7 +113,7 @@ public final class ConfigStore implements AutoCloseable {
             RecordMetadata m = producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), key, value))
                     .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
-            while (applied < m.offset()) {
+            while (follower.applied() < m.offset()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the configuration change was stored but not yet applied here");
                 }
@@ -145,35 +124,6 @@ public final class ConfigStore implements AutoCloseable {
             throw new IllegalStateException("interrupted while writing configuration", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot write configuration: " + e.getMessage(), e);
-        }
-    }
-
-    private void follow() {
-        try {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            if (end == 0) {
-                caughtUp.complete(null);
-            }
-            while (!closing) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
-                    applied = r.offset();
-                }
-                if (!caughtUp.isDone() && consumer.position(partition) >= end) {
-                    LOG.info("configuration loaded: {} token(s), {} data collection rule(s), {} dataset rule(s)",
-                            tokens.list().size(), dcrs.list().size(), datasets.list().size());
-                    caughtUp.complete(null);
-                }
-            }
-        } catch (WakeupException e) {
-            if (!closing) {
-                caughtUp.completeExceptionally(e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("stopped following the configuration topic", e);
-            caughtUp.completeExceptionally(e);
         }
     }
 
@@ -236,14 +186,7 @@ public final class ConfigStore implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
-        consumer.wakeup();
-        try {
-            follower.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        consumer.close();
+        follower.close();
         producer.close();
     }
 }

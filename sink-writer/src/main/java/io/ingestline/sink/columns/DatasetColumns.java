@@ -2,6 +2,7 @@ package io.ingestline.sink.columns;
 
 import io.ingestline.kql.KqlCompileException;
 import io.ingestline.model.ConfigKeys;
+import io.ingestline.model.config.ConfigFollower;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DatasetRule;
@@ -11,60 +12,36 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The typed columns of each dataset, learned from the rules in the configuration topic, which a thread follows: a
  * data collection rule's flows give their output datasets the columns of their transformations' output, a dataset
- * rule gives its dataset its declared (and transformed) columns ({@link CompiledTarget#columns()}). Several rules
+ * rule gives its dataset its declared (and transformed) columns ({@link CompiledTarget#columns()}). Records are
+ * applied on the follower's thread; readers see immutable snapshots. Several rules
  * feeding one dataset add up; the first type given to a name stays.
  */
 public final class DatasetColumns implements Function<String, Map<String, String>>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetColumns.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final TopicPartition partition;
-    private final Thread follower;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private ConfigFollower follower;
     /** Per configuration key, the columns it gives each dataset. */
     private final Map<String, Map<String, Map<String, String>>> byRule = new HashMap<>();
     private volatile Map<String, Map<String, String>> merged = Map.of();
-    private volatile boolean closing;
 
-    private DatasetColumns(KafkaSettings kafka) {
-        Map<String, Object> c = new HashMap<>(kafka.clientProps());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sink-config");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        this.partition = new TopicPartition(kafka.topics().config(), 0);
-        this.follower = new Thread(this::follow, "sink-config-follower");
-        this.follower.setDaemon(true);
+    private DatasetColumns() {
     }
 
     /** Starts following the configuration topic and waits (up to {@code wait}) until it has read what is there. */
     public static DatasetColumns start(KafkaSettings kafka, Duration wait) {
-        DatasetColumns columns = new DatasetColumns(kafka);
-        columns.follower.start();
-        try {
-            if (!columns.caughtUp.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("the configuration topic was not read within {}; typed columns follow when it is", wait);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        DatasetColumns columns = new DatasetColumns();
+        columns.follower = ConfigFollower.start(kafka, "sink-config", columns::apply);
+        if (!columns.follower.awaitCaughtUp(wait)) {
+            LOG.warn("the configuration topic was not read within {}; typed columns follow when it is", wait);
         }
         return columns;
     }
@@ -73,30 +50,6 @@ public final class DatasetColumns implements Function<String, Map<String, String
     @Override
     public Map<String, String> apply(String dataset) {
         return merged.getOrDefault(dataset, Map.of());
-    }
-
-    private void follow() {
-        try {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (!closing) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
-                }
-                if (caughtUp.getCount() > 0 && consumer.position(partition) >= end) {
-                    caughtUp.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            if (!closing) {
-                LOG.error("stopped following the configuration topic", e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("stopped following the configuration topic; typed columns no longer change", e);
-        } finally {
-            caughtUp.countDown();
-        }
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
@@ -140,13 +93,6 @@ public final class DatasetColumns implements Function<String, Map<String, String
 
     @Override
     public void close() {
-        closing = true;
-        consumer.wakeup();
-        try {
-            follower.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        consumer.close();
+        follower.close();
     }
 }
