@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A partition's events since its last commit (a segment: offsets {@code first..last}) are written to staging files,
- * one per hour of event time. A commit (on age, on size, on revocation, at shutdown) finishes and syncs them, writes
+ * one per hour of event time (compressed on a thread of its own, {@link Compressor}). A commit (on age, on size, on revocation, at shutdown) finishes and syncs them, writes
  * the commit record (offsets and file names; written to a temporary name, synced, renamed), commits the offsets to
  * Kafka (which fails if the worker lost the partition: then nothing becomes visible), and renames the staging files
  * into place. Opening a partition reads its commit record, finishes the renames a crash interrupted (a record whose
@@ -61,6 +61,8 @@ public final class FileStorageWriter implements StorageWriter {
     private final String writerId = UUID.randomUUID().toString().substring(0, 8);
     private final Map<DatasetPartition, Segment> segments = new HashMap<>();
     private final Map<Long, String> hourDirs = new HashMap<>();
+    private final Compressor compressor = new Compressor();
+    private static final byte[] NEWLINE = {'\n'};
 
     /**
      * @param root         where datasets go
@@ -106,18 +108,20 @@ public final class FileStorageWriter implements StorageWriter {
         }
     }
 
+    /** A staged file: its compressing stream (written by the compressor) and the chunk being filled. */
     private static final class Staged {
         final Path staging;
         final String hourDir;
-        final FileChannel channel;
         final OutputStream out;
+        byte[] chunk;
+        int used;
         long bytes;
 
         Staged(Path staging, String hourDir, Compression compression) throws IOException {
             this.staging = staging;
             this.hourDir = hourDir;
-            this.channel = FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            this.out = compression.wrap(Channels.newOutputStream(channel));
+            this.out = compression.wrap(Channels.newOutputStream(
+                    FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)));
         }
     }
 
@@ -201,12 +205,38 @@ public final class FileStorageWriter implements StorageWriter {
                         + compression.suffix()), hour, compression);
                 seg.files.put(hour, f);
             }
-            f.out.write(r.value());
-            f.out.write('\n');
+            append(f, r.value());
+            append(f, NEWLINE);
             f.bytes += r.value().length + 1;
             seg.last = r.offset();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dp + " under " + root, e);
+        }
+    }
+
+    /** Copies bytes into the file's chunk, handing full chunks to the compressor. */
+    private void append(Staged f, byte[] bytes) {
+        int at = 0;
+        while (at < bytes.length) {
+            if (f.chunk == null) {
+                f.chunk = compressor.chunk();
+                f.used = 0;
+            }
+            int n = Math.min(bytes.length - at, f.chunk.length - f.used);
+            System.arraycopy(bytes, at, f.chunk, f.used, n);
+            f.used += n;
+            at += n;
+            if (f.used == f.chunk.length) {
+                handOver(f);
+            }
+        }
+    }
+
+    private void handOver(Staged f) {
+        if (f.chunk != null) {
+            compressor.write(f.out, f.chunk, f.used);
+            f.chunk = null;
+            f.used = 0;
         }
     }
 
@@ -232,10 +262,14 @@ public final class FileStorageWriter implements StorageWriter {
             }
         });
         try {
-            for (Map.Entry<DatasetPartition, Segment> e : committing.entrySet()) {
-                for (Staged f : e.getValue().files.values()) {
-                    f.out.close(); // finishes the compressed stream
+            for (Segment seg : committing.values()) {
+                for (Staged f : seg.files.values()) {
+                    handOver(f);
+                    compressor.close(f.out); // finishes the compressed stream
                 }
+            }
+            compressor.drain();
+            for (Map.Entry<DatasetPartition, Segment> e : committing.entrySet()) {
                 syncFiles(e.getValue());
                 writeCommitRecord(e.getKey(), e.getValue(), next.get(e.getKey()) - 1);
             }
@@ -333,11 +367,15 @@ public final class FileStorageWriter implements StorageWriter {
 
     private void discard(DatasetPartition dp, Segment s) {
         for (Staged f : s.files.values()) {
-            try {
-                f.out.close();
-            } catch (IOException e) {
-                LOG.debug("closing {}: {}", f.staging, e.getMessage());
-            }
+            handOver(f);
+            compressor.close(f.out);
+        }
+        try {
+            compressor.drain();
+        } catch (IOException e) {
+            LOG.debug("{}: closing discarded files: {}", dp, e.getMessage());
+        }
+        for (Staged f : s.files.values()) {
             try {
                 Files.deleteIfExists(f.staging);
             } catch (IOException e) {
@@ -350,6 +388,7 @@ public final class FileStorageWriter implements StorageWriter {
     public void close() {
         segments.forEach(this::discard);
         segments.clear();
+        compressor.close();
     }
 
     private void deleteStaging(DatasetPartition dp) throws IOException {
