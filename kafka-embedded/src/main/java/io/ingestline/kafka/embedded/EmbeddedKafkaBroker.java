@@ -38,8 +38,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param logDir         where the broker keeps its data (created when absent; formatted only when new)
      * @param port           client port; 0 picks a free one
      * @param controllerPort controller port; 0 picks a free one
-     * @param overrides      broker properties that replace the defaults
+     * @param overrides      broker properties that replace the defaults; {@code cluster.id} (not a broker property)
+     *                       names the cluster a new log directory is formatted for, which every node of a
+     *                       multi-node cluster must share (default: a new random id)
      */
+    /** The override naming the cluster id a new log directory is formatted with. */
+    public static final String CLUSTER_ID = "cluster.id";
+
     public record Options(Path logDir, int port, int controllerPort, Map<String, String> overrides) {
         public Options {
             overrides = Map.copyOf(overrides);
@@ -63,7 +68,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int port = options.port() == 0 ? freePort() : options.port();
             int controllerPort = options.controllerPort() == 0 ? freePort(port) : options.controllerPort();
             Properties props = properties(options, port, controllerPort);
-            formatIfNew(options.logDir(), props);
+            String clusterId = (String) props.remove(CLUSTER_ID);
+            formatIfNew(options.logDir(), props, clusterId == null ? Uuid.randomUuid().toString() : clusterId);
             long t0 = System.nanoTime();
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
@@ -119,7 +125,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void formatIfNew(Path logDir, Properties props) throws IOException {
+    private static void formatIfNew(Path logDir, Properties props, String clusterId) throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -129,7 +135,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 props.store(w, "embedded broker");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            String clusterId = Uuid.randomUuid().toString();
             int rc;
             try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
                 rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propsFile.toString()}, ps);
