@@ -1,0 +1,115 @@
+package io.ingestline.bench;
+
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Watches the file sink's visible files and, for each event of the run, records the delay from its request's
+ * acknowledgement to the moment its file was seen (polled every 100 ms, so the figure is at most 100 ms high).
+ */
+final class StoredWatcher implements AutoCloseable {
+    private final Path datasetDir;
+    private final String run;
+    private final int batch;
+    private final Map<Long, Long> ackedAt;
+    private final Set<Path> seen = new HashSet<>();
+    private final Histogram delayMillis = new Histogram(3_600_000L, 3);
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile long stored;
+    private volatile long matched;
+
+    StoredWatcher(Path datasetDir, String run, int batch, Map<Long, Long> ackedAt) {
+        this.datasetDir = datasetDir;
+        this.run = run;
+        this.batch = batch;
+        this.ackedAt = ackedAt;
+        this.thread = new Thread(this::watch, "stored-watcher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void watch() {
+        while (!closing) {
+            try {
+                poll();
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                // a file being renamed into place while listing: seen next time
+            }
+        }
+    }
+
+    private void poll() throws IOException {
+        if (!Files.isDirectory(datasetDir)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try (Stream<Path> files = Files.walk(datasetDir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".ndjson.zst"))
+                    .filter(p -> !datasetDir.relativize(p).startsWith("_sink")).toList()) {
+                if (!seen.add(f)) {
+                    continue;
+                }
+                String text;
+                try (InputStream in = new ZstdInputStream(Files.newInputStream(f))) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                String runField = "\"run\":\"" + run + "\",\"seq\":";
+                int at = 0;
+                while ((at = text.indexOf(runField, at)) >= 0) {
+                    int from = at + runField.length();
+                    int to = from;
+                    while (Character.isDigit(text.charAt(to))) {
+                        to++;
+                    }
+                    long seq = Long.parseLong(text, from, to, 10);
+                    Long acked = ackedAt.get(seq - seq % batch);
+                    if (acked != null) {
+                        synchronized (delayMillis) {
+                            delayMillis.recordValue(Math.max(0, now - acked));
+                        }
+                        matched++;
+                    }
+                    stored++;
+                    at = to;
+                }
+            }
+        }
+    }
+
+    long stored() {
+        return stored;
+    }
+
+    /** Events seen whose request this watcher's load generator had acknowledged. */
+    long matched() {
+        return matched;
+    }
+
+    /** A copy of the delays recorded so far, then resets them. */
+    Histogram takeDelays() {
+        synchronized (delayMillis) {
+            Histogram copy = delayMillis.copy();
+            delayMillis.reset();
+            return copy;
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        thread.interrupt();
+    }
+}
