@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PipelineBenchmark</pre>
  *
  * Environment: {@code BENCH_DURATION_S} (30), {@code BENCH_WARMUP_S} (20), {@code BENCH_CONNECTIONS} (8),
- * {@code BENCH_BATCH} (500), {@code BENCH_RATE} (50000), {@code BENCH_GZIP} (0), {@code BENCH_RESULTS}.
+ * {@code BENCH_BATCH} (500), {@code BENCH_RATE} (50000), {@code BENCH_GZIP} (0), {@code BENCH_RESULTS},
+ * {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the pipeline's JVM, e.g. a profiler).
  */
 public final class PipelineBenchmark {
     private static final String TOKEN = "pipeline-bench-token";
@@ -55,7 +56,12 @@ public final class PipelineBenchmark {
                 l -> l.startsWith("READY"))) {
             String bootstrap = broker.await(120).substring("READY ".length()).trim();
             int port = Report.freePort();
-            try (ChildProcess pipeline = ChildProcess.start(PipelineProcess.class.getName(), List.of("-Xmx2g"), List.of(),
+            List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+            String extra = System.getenv("BENCH_PIPELINE_JAVA_OPTS");
+            if (extra != null && !extra.isBlank()) {
+                jvm.addAll(List.of(extra.trim().split("\\s+")));
+            }
+            try (ChildProcess pipeline = ChildProcess.start(PipelineProcess.class.getName(), jvm, List.of(),
                     Map.ofEntries(Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
                             Map.entry("INGEST_HTTP_HOST", "127.0.0.1"), Map.entry("INGEST_HTTP_PORT", Integer.toString(port)),
                             Map.entry("INGEST_TOKENS", "bench=" + TOKEN), Map.entry("INGEST_DATA_DIR", data.toString()),
