@@ -25,7 +25,6 @@ final class StoredWatcher implements AutoCloseable {
     private final Histogram delayMillis = new Histogram(3_600_000L, 3);
     private final Thread thread;
     private volatile boolean closing;
-    private volatile long stored;
     private volatile long matched;
 
     StoredWatcher(Path datasetDir, String run, int batch, Map<Long, Long> ackedAt) {
@@ -82,15 +81,10 @@ final class StoredWatcher implements AutoCloseable {
                         }
                         matched++;
                     }
-                    stored++;
                     at = to;
                 }
             }
         }
-    }
-
-    long stored() {
-        return stored;
     }
 
     /** Events seen whose request this watcher's load generator had acknowledged. */

@@ -2,6 +2,7 @@ package io.ingestline.validator;
 
 import io.ingestline.model.kafka.TopicProvisioner;
 import io.ingestline.model.status.StatusServer;
+import io.ingestline.validator.topology.DatasetTopics;
 import io.ingestline.validator.topology.ValidatorMetrics;
 import io.ingestline.validator.topology.ValidatorTopology;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -12,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -63,7 +66,7 @@ public final class Validator implements AutoCloseable {
                     ValidatorTopology.build(
                             new ValidatorTopology.Settings(config.kafka().topics(), config.limits(),
                                     config.dedupWindow()),
-                            dataset -> topics.ensure(config.kafka().datasetTopic(dataset)),
+                            datasetTopics(topics, config),
                             new ValidatorMetrics(registry)),
                     streamsProperties(config)), registry);
         } catch (RuntimeException e) {
@@ -82,6 +85,17 @@ public final class Validator implements AutoCloseable {
             throw e;
         }
         return v;
+    }
+
+    /** Creates a dataset's topic on its first event; after that a set lookup (this runs for every event). */
+    private static DatasetTopics datasetTopics(TopicProvisioner topics, ValidatorConfig config) {
+        Set<String> ready = ConcurrentHashMap.newKeySet();
+        return dataset -> {
+            if (!ready.contains(dataset)) {
+                topics.ensure(config.kafka().datasetTopic(dataset));
+                ready.add(dataset);
+            }
+        };
     }
 
     static Properties streamsProperties(ValidatorConfig config) {

@@ -98,8 +98,9 @@ public final class SinkWorker implements Runnable {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
                         SinkRecord record = toSinkRecord(r);
                         s.write(record);
-                        next.put(record.datasetPartition(), r.offset() + 1);
-                        uncommitted.merge(record.datasetPartition(), 1, Integer::sum);
+                        DatasetPartition dp = record.datasetPartition();
+                        next.put(dp, r.offset() + 1);
+                        uncommitted.merge(dp, 1, Integer::sum);
                     }
                     if (System.nanoTime() - lastCommit >= commitInterval.toNanos() || s.commitDue()) {
                         commit(c, s, new ArrayList<>(next.keySet()));

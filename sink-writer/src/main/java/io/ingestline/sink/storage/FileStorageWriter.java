@@ -192,8 +192,8 @@ public final class FileStorageWriter implements StorageWriter {
         if (seg == null) {
             throw new IllegalStateException("partition " + dp + " is not open");
         }
-        if (seg.files.isEmpty() && seg.last < 0) {
-            seg.first = seg.first < 0 ? r.offset() : seg.first;
+        if (seg.first < 0) {
+            seg.first = r.offset(); // no commit record: the segment starts at the first offset read
         }
         String hour = hourDir(r.eventTimeMs());
         try {

@@ -72,13 +72,14 @@ public final class PostgresStorageWriter implements StorageWriter {
     private final Set<String> known = new HashSet<>();
     private long lastRetention;
 
+    /** A partition's events since its last commit, and what its offset row says now (null: no row yet). */
     private static final class Buffer {
-        long start;
+        final Long stored;
         final List<SinkRecord> records = new ArrayList<>();
         long bytes;
 
-        Buffer(long start) {
-            this.start = start;
+        Buffer(Long stored) {
+            this.stored = stored;
         }
     }
 
@@ -122,9 +123,9 @@ public final class PostgresStorageWriter implements StorageWriter {
                 q.setString(2, dp.dataset());
                 q.setInt(3, dp.partition());
                 try (ResultSet rs = q.executeQuery()) {
-                    long next = rs.next() ? rs.getLong(1) : -1;
+                    Long next = rs.next() ? rs.getLong(1) : null;
                     buffers.put(dp, new Buffer(next));
-                    if (next >= 0) {
+                    if (next != null) {
                         resume.put(dp, next);
                     }
                 }
@@ -142,9 +143,6 @@ public final class PostgresStorageWriter implements StorageWriter {
         Buffer b = buffers.get(r.datasetPartition());
         if (b == null) {
             throw new IllegalStateException("partition " + r.datasetPartition() + " is not open");
-        }
-        if (b.records.isEmpty() && b.start < 0) {
-            b.start = -1 - r.offset(); // no row yet: the first offset read, marked as not stored (see commit)
         }
         b.records.add(r);
         b.bytes += r.value().length;
@@ -216,7 +214,7 @@ public final class PostgresStorageWriter implements StorageWriter {
                         + " (consumer_group, dataset, kafka_partition, next_offset) VALUES (?, ?, ?, ?)")) {
             for (Map.Entry<DatasetPartition, Buffer> e : committing.entrySet()) {
                 DatasetPartition dp = e.getKey();
-                long start = e.getValue().start;
+                Long expected = e.getValue().stored;
                 read.setString(1, group);
                 read.setString(2, dp.dataset());
                 read.setInt(3, dp.partition());
@@ -226,9 +224,9 @@ public final class PostgresStorageWriter implements StorageWriter {
                         stored = rs.getLong(1);
                     }
                 }
-                if (start >= 0 ? stored == null || stored != start : stored != null) {
+                if (!java.util.Objects.equals(stored, expected)) {
                     throw new SQLException("partition " + dp + " moved on: stored offset " + stored
-                            + ", this worker started at " + (start >= 0 ? start : "no stored offset")
+                            + ", this worker started at " + (expected != null ? expected : "no stored offset")
                             + " (another worker owns it now)");
                 }
                 if (stored == null) {

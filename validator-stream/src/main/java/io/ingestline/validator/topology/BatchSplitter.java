@@ -83,6 +83,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             return;
         }
         if (resolution.target() == null) {
+            // a rule that does not compile has no usable version: -1, and no version header
             RuleRef at = resolution.rule() == null ? null : new RuleRef(resolution.rule(), -1);
             deadLetter(record, line(buf, off, len), DeadLetters.STAGE_ROUTE, IllegalStateException.class.getName(),
                     resolution.refusal(), targetDataset(batch), at, source, index);
@@ -119,15 +120,16 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         context.forward(new Record<Object, Object>(record.key(), value, record.timestamp(),
                 DeadLetters.headers(record.headers(), stage, errorClass, message, rule, source, eventIndex)),
                 ValidatorTopology.DEAD_LETTER_SINK);
-        metrics.deadLetter(dataset, rule == null ? null : rule.version() < 0 ? rule.key() : label(rule), stage);
+        metrics.deadLetter(dataset, label(rule), stage);
     }
 
     private static String targetDataset(RawBatch batch) {
         return batch.context().target() instanceof BatchTarget.Dataset d ? d.name() : null;
     }
 
+    /** The rule as a metric label: {@code key@version}, or the key alone for a rule that did not compile. */
     private static String label(RuleRef rule) {
-        return rule == null ? null : rule.toString();
+        return rule == null ? null : rule.version() < 0 ? rule.key() : rule.toString();
     }
 
     private static byte[] line(byte[] buf, int off, int len) {
