@@ -32,6 +32,20 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** Resident memory of the process ({@code VmRSS} of {@code /proc/<pid>/status}), 0 when unknown. */
+    long rssBytes() {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // gone
+        }
+        return 0;
+    }
+
     private ChildProcess(Process process, Path log, Predicate<String> waitFor) {
         this.process = process;
         Thread pump = new Thread(() -> {

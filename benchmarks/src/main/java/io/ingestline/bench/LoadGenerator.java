@@ -14,17 +14,20 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Posts realistic log events ({@link LogEvents}) to an edge's Axiom endpoint as NDJSON, on {@code connections}
+ * Posts realistic log events ({@link LogEvents}) to an edge through one of its dialects ({@link LoadDialect}), on {@code connections}
  * threads, at a target rate (0: as fast as acknowledgements come), for a given time. Records each request's latency
  * (HdrHistogram), the events acknowledged in each second, each second's p99, and when each request was acknowledged
  * (so that the delay to storage can be measured per event).
  */
 final class LoadGenerator {
-    record Settings(URI edge, String token, String dataset, int connections, int batch, int eventsPerSecond,
+    record Settings(URI edge, String token, LoadDialect dialect, int connections, int batch, int eventsPerSecond,
             boolean gzip) {
+        Settings paced(int rate) {
+            return new Settings(edge, token, dialect, connections, batch, rate, gzip);
+        }
     }
 
-    record Result(long acked, long failed, double seconds, Histogram latencyMicros, long[] perSecond, double[] p99PerSecond) {
+    record Result(long acked, long ackedBytes, long failed, double seconds, Histogram latencyMicros, long[] perSecond, double[] p99PerSecond) {
     }
 
     private final Settings s;
@@ -48,11 +51,11 @@ final class LoadGenerator {
         }
         Recorder all = new Recorder(3);
         AtomicLong failed = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        URI uri = s.edge().resolve("/v1/datasets/" + s.dataset() + "/ingest");
         // paced: each connection sends its share of the rate on a fixed schedule (no coordinated omission: latency
         // is measured from when the request was due)
         double perConnection = s.eventsPerSecond() <= 0 ? 0 : s.eventsPerSecond() / (double) s.connections();
@@ -79,10 +82,9 @@ final class LoadGenerator {
                         return;
                     }
                     long first = nextSeq.getAndAdd(s.batch());
-                    byte[] body = LogEvents.body(run, first, s.batch());
-                    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + s.token())
-                            .header("Content-Type", "application/x-ndjson");
+                    byte[] body = s.dialect().body(run, first, s.batch());
+                    int plainBytes = body.length;
+                    HttpRequest.Builder rb = s.dialect().request(s.edge(), s.token()).timeout(Duration.ofSeconds(30));
                     if (s.gzip()) {
                         rb.header("Content-Encoding", "gzip");
                         body = Payloads.gzip(body);
@@ -97,6 +99,7 @@ final class LoadGenerator {
                             all.recordValue(micros);
                             int second = (int) Math.min(seconds, (done - start) / 1_000_000_000L);
                             perSecond.addAndGet(second, s.batch());
+                            bytes.addAndGet(plainBytes);
                             secondRecorders[second].recordValue(micros);
                         } else {
                             failed.incrementAndGet();
@@ -124,7 +127,7 @@ final class LoadGenerator {
         for (int i = 0; i <= seconds; i++) {
             acked += perSecond.get(i);
         }
-        return new Result(acked, failed.get(), Math.min(elapsed, duration.toSeconds()), all.getIntervalHistogram(),
+        return new Result(acked, bytes.get(), failed.get(), Math.min(elapsed, duration.toSeconds()), all.getIntervalHistogram(),
                 counts, p99);
     }
 }

@@ -1,12 +1,13 @@
 package io.ingestline.bench;
 
-import java.nio.charset.StandardCharsets;
+import io.ingestline.model.IsoTimes;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Realistic application log events of about 300-350 bytes and 18 fields with varied values, each carrying its
- * sequence number ({@code seq}) so that the end-to-end delay to storage can be measured per event.
+ * Realistic application log events of about 300-350 bytes and 18 fields with varied values, each carrying the run's
+ * id and its sequence number ({@code "run":"...","seq":n}, always side by side) so that the end-to-end delay to
+ * storage can be measured per event.
  */
 final class LogEvents {
     private static final String[] LEVELS = {"info", "info", "info", "info", "warn", "error", "debug"};
@@ -21,32 +22,78 @@ final class LogEvents {
     private LogEvents() {
     }
 
-    /** One NDJSON body of {@code count} events numbered from {@code firstSeq}. */
-    static byte[] body(String run, long firstSeq, int count) {
+    /** Pre-rendered field values, so that making events costs the load generator little CPU on shared cores. */
+    private static final int POOL = 1 << 16;
+    private static final String[] TAILS = new String[POOL];
+    private static final String[] ASTRALOG_HEADS = new String[POOL];
+
+    static {
         ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int i = 0; i < POOL; i++) {
+            StringBuilder b = new StringBuilder(320);
+            appendFields(b, r);
+            TAILS[i] = b.toString();
+            ASTRALOG_HEADS[i] = "\",\"level\":\"" + LEVELS[r.nextInt(LEVELS.length)] + "\",\"service\":\""
+                    + SERVICES[r.nextInt(SERVICES.length)] + "\",\"message\":\"" + MESSAGES[r.nextInt(MESSAGES.length)]
+                    + "\",\"metadata\":{";
+        }
+    }
+
+    /**
+     * Appends one event as a JSON object: its time (RFC 3339, up to 2 s before {@code now}) in {@code timeField}, then
+     * {@code run} and {@code seq}, then 15 more fields (one of 65,536 pre-rendered sets of random values).
+     */
+    static void append(StringBuilder b, String run, long seq, String timeField, Instant now) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        b.append("{\"").append(timeField).append("\":\"").append(time(now, r)).append("\",\"run\":\"").append(run)
+                .append("\",\"seq\":").append(seq).append(TAILS[r.nextInt(POOL)]).append('}');
+    }
+
+    /**
+     * Appends one event as an AstraLog log: the five required strings, the rest (with {@code run} and {@code seq})
+     * under {@code metadata}.
+     */
+    static void appendAstraLog(StringBuilder b, String run, long seq, Instant now) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        b.append("{\"project_id\":\"bench\",\"timestamp\":\"").append(time(now, r))
+                .append(ASTRALOG_HEADS[r.nextInt(POOL)]).append("\"run\":\"").append(run).append("\",\"seq\":")
+                .append(seq).append(TAILS[r.nextInt(POOL)]).append("}}");
+    }
+
+    private static String time(Instant now, ThreadLocalRandom r) {
+        Instant t = now.minusMillis(r.nextInt(2000));
+        String fast = IsoTimes.formatInstant(t);
+        return fast != null ? fast : t.toString();
+    }
+
+    /** The 15 fields after {@code seq}, starting with a comma. */
+    private static void appendFields(StringBuilder b, ThreadLocalRandom r) {
+        int status = r.nextInt(100) < 92 ? 200 : r.nextBoolean() ? 404 : 503;
+        b.append(",\"level\":\"").append(LEVELS[r.nextInt(LEVELS.length)])
+                .append("\",\"service\":\"").append(SERVICES[r.nextInt(SERVICES.length)])
+                .append("\",\"region\":\"").append(REGIONS[r.nextInt(REGIONS.length)])
+                .append("\",\"host\":\"ip-10-0-").append(r.nextInt(16)).append('-').append(r.nextInt(256))
+                .append("\",\"trace_id\":\"").append(Long.toHexString(r.nextLong())).append(Long.toHexString(r.nextLong()))
+                .append("\",\"span_id\":\"").append(Long.toHexString(r.nextLong()))
+                .append("\",\"method\":\"").append(METHODS[r.nextInt(METHODS.length)])
+                .append("\",\"path\":\"").append(PATHS[r.nextInt(PATHS.length)])
+                .append("\",\"status\":").append(status)
+                .append(",\"latency_ms\":").append(r.nextInt(90_000) / 100.0)
+                .append(",\"bytes\":").append(r.nextInt(200_000))
+                .append(",\"user_id\":\"u").append(r.nextInt(1_000_000))
+                .append("\",\"cache_hit\":").append(r.nextBoolean())
+                .append(",\"retry\":").append(r.nextInt(4))
+                .append(",\"msg\":\"").append(MESSAGES[r.nextInt(MESSAGES.length)]).append('"');
+    }
+
+    /** {@code count} events for Kafka's producer benchmark, one a line. */
+    static String lines(String run, int count) {
         StringBuilder b = new StringBuilder(count * 360);
         Instant now = Instant.now();
         for (int i = 0; i < count; i++) {
-            long seq = firstSeq + i;
-            int status = r.nextInt(100) < 92 ? 200 : r.nextBoolean() ? 404 : 503;
-            b.append("{\"_time\":\"").append(now.minusMillis(r.nextInt(2000))).append("\",\"run\":\"").append(run)
-                    .append("\",\"seq\":").append(seq)
-                    .append(",\"level\":\"").append(LEVELS[r.nextInt(LEVELS.length)])
-                    .append("\",\"service\":\"").append(SERVICES[r.nextInt(SERVICES.length)])
-                    .append("\",\"region\":\"").append(REGIONS[r.nextInt(REGIONS.length)])
-                    .append("\",\"host\":\"ip-10-0-").append(r.nextInt(16)).append('-').append(r.nextInt(256))
-                    .append("\",\"trace_id\":\"").append(Long.toHexString(r.nextLong())).append(Long.toHexString(r.nextLong()))
-                    .append("\",\"span_id\":\"").append(Long.toHexString(r.nextLong()))
-                    .append("\",\"method\":\"").append(METHODS[r.nextInt(METHODS.length)])
-                    .append("\",\"path\":\"").append(PATHS[r.nextInt(PATHS.length)])
-                    .append("\",\"status\":").append(status)
-                    .append(",\"latency_ms\":").append(r.nextInt(90_000) / 100.0)
-                    .append(",\"bytes\":").append(r.nextInt(200_000))
-                    .append(",\"user_id\":\"u").append(r.nextInt(1_000_000))
-                    .append("\",\"cache_hit\":").append(r.nextBoolean())
-                    .append(",\"retry\":").append(r.nextInt(4))
-                    .append(",\"msg\":\"").append(MESSAGES[r.nextInt(MESSAGES.length)]).append("\"}\n");
+            append(b, run, i, "_time", now);
+            b.append('\n');
         }
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+        return b.toString();
     }
 }

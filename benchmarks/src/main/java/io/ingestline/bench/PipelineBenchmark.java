@@ -1,129 +1,479 @@
 package io.ingestline.bench;
 
+import io.ingestline.model.Topics;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
- * The whole pipeline on one machine: a broker in its own JVM, the edge, the validator and the file sink in another
- * ({@link PipelineProcess}), and the load generator ({@link LoadGenerator}) in this one, posting realistic ~330-byte
- * log events of 18 fields through the Axiom endpoint. Runs (after a warm-up): as fast as the pipeline acknowledges,
- * then at a fixed rate (default 50,000 events/s). For each: events/s and MB/s acknowledged, request latency p50 /
- * p99 / p99.9 (HdrHistogram, measured from when a paced request was due), and the delay from acknowledgement to the
- * event being in a visible file (p50 / p99). Saves the table and a PNG of events/s and p99 latency per second.
+ * The end-to-end benchmark: one command measures, on this machine and in one go,
+ *
+ * <ol>
+ *   <li>{@code peer}: the peer edge ({@link PeerEdge}, its own script and broker) with 500-event bodies;</li>
+ *   <li>{@code ceiling}: Kafka's own producer (a record per event) and consumer on the same realistic events
+ *       ({@link LogEvents}), against the broker the rest uses (a broker in its own JVM);</li>
+ *   <li>{@code edge}: this edge alone (own JVM, JIT warmed) with the peer's body and wrk, as the peer is measured;</li>
+ *   <li>{@code files}, {@code postgres}: the whole pipeline (edge, validator with a rule, sink; one JVM of its own) to
+ *       files and to PostgreSQL, loaded by {@link LoadGenerator} through the Axiom endpoint: first at a fixed rate
+ *       ({@code BENCH_RATE}), then as fast as acknowledged; with {@code dialects}, also each dialect at the fixed rate;</li>
+ *   <li>{@code sustained}: the pipeline to files at the fixed rate for {@code BENCH_SUSTAINED_S} seconds, with its
+ *       heap sampled each second, to show memory and latency stay flat.</li>
+ * </ol>
+ *
+ * Every pipeline run reports events/s and MB/s acknowledged, request latency p50/p99/p99.9 (HdrHistogram, from
+ * when each request was due: no coordinated omission), events stored of those acknowledged, events/s stored, and
+ * the delay from acknowledgement to storage per event; each figure beside its ratio to the ceiling. Saves the table
+ * ({@code results.md}) and PNGs of events/s, request p99, delay p99 (and heap) per second.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PipelineBenchmark</pre>
  *
- * Environment: {@code BENCH_DURATION_S} (30), {@code BENCH_WARMUP_S} (20), {@code BENCH_CONNECTIONS} (8),
- * {@code BENCH_BATCH} (500), {@code BENCH_RATE} (50000), {@code BENCH_GZIP} (0), {@code BENCH_RESULTS},
- * {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the pipeline's JVM, e.g. a profiler).
+ * Environment: {@code BENCH_PHASES} ({@code peer,ceiling,edge,files,postgres,dialects}; add {@code sustained}),
+ * {@code BENCH_DURATION_S} (30), {@code BENCH_WARMUP_S} (30), {@code BENCH_CONNECTIONS} (8), {@code BENCH_BATCH}
+ * (500), {@code BENCH_RATE} (50000), {@code BENCH_GZIP} (0), {@code BENCH_DIALECT_S} (20),
+ * {@code BENCH_SUSTAINED_S} (300), {@code BENCH_PRODUCER_RECORDS} (2000000), {@code BENCH_PG_URL}
+ * ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER} (postgres), {@code BENCH_PG_PASSWORD},
+ * {@code BENCH_PEER_DIR}, {@code BENCH_RESULTS}, {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the
+ * pipeline's JVM, e.g. a profiler), {@code BENCH_PIPELINE_ENV} (comma-separated {@code NAME=value} added to the
+ * pipeline's environment).
  */
 public final class PipelineBenchmark {
     private static final String TOKEN = "pipeline-bench-token";
-    private static final String DATASET = "pipeline";
+    private static final String ADMIN = "pipeline-bench-admin-token";
+    private static final String SINK_GROUP = "bench-sink";
+    private static final long DRAIN_LIMIT_MS = 180_000;
 
-    private PipelineBenchmark() {
+    private final Report report = new Report("pipeline");
+    private final Set<String> phases = Arrays.stream(System.getenv().getOrDefault("BENCH_PHASES",
+            "peer,ceiling,edge,files,postgres,dialects").split(",")).map(String::trim).collect(Collectors.toSet());
+    private final Duration duration = Duration.ofSeconds(Report.env("BENCH_DURATION_S", 30));
+    private final Duration warmup = Duration.ofSeconds(Report.env("BENCH_WARMUP_S", 30));
+    private final int connections = Report.env("BENCH_CONNECTIONS", 8);
+    private final int batch = Report.env("BENCH_BATCH", 500);
+    private final int rate = Report.env("BENCH_RATE", 50_000);
+    private final boolean gzip = Report.env("BENCH_GZIP", 0) == 1;
+    private final String pgUrl = System.getenv().getOrDefault("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private final String pgUser = System.getenv().getOrDefault("BENCH_PG_USER", "postgres");
+    private final String pgPassword = System.getenv().getOrDefault("BENCH_PG_PASSWORD", "");
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final AtomicLong seq = new AtomicLong();
+    /** Kafka's producer, a record per event: the ceiling every events/s figure is divided by. */
+    private double ceiling = Double.NaN;
+    private double ceilingP99 = Double.NaN;
+    private ChildProcess broker;
+    /** The JVM measured now besides the broker: the edge alone or the pipeline. */
+    private ChildProcess measured;
+
+    private PipelineBenchmark() throws IOException {
     }
 
     public static void main(String[] args) throws Exception {
-        Report report = new Report("pipeline");
-        Duration duration = Duration.ofSeconds(Report.env("BENCH_DURATION_S", 30));
-        Duration warmup = Duration.ofSeconds(Report.env("BENCH_WARMUP_S", 20));
-        int connections = Report.env("BENCH_CONNECTIONS", 8);
-        int batch = Report.env("BENCH_BATCH", 500);
-        int rate = Report.env("BENCH_RATE", 50_000);
-        boolean gzip = Report.env("BENCH_GZIP", 0) == 1;
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        report.line("# Pipeline benchmark, " + java.time.LocalDateTime.now().withNano(0));
+        new PipelineBenchmark().run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        report.line("# End-to-end benchmark, " + java.time.LocalDateTime.now().withNano(0));
         report.line("");
-        report.line(String.format(Locale.ROOT, "Edge + validator + file sink in one JVM, broker in another, load generator "
-                + "in this one, all on this machine (%d cores, Java %s). Axiom endpoint, NDJSON bodies of %d events "
-                + "(~330 bytes, 18 fields)%s, %d connections; %d s per run after %d s of warm-up.",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), batch,
-                gzip ? ", gzip" : "", connections, duration.toSeconds(), warmup.toSeconds()));
+        report.line(String.format(Locale.ROOT, "All on this machine (%d cores, Java %s): broker, services and load "
+                + "generator, each in its own JVM. Events: realistic logs of ~330 bytes and 18 fields, %d a request, "
+                + "%d connections%s; pipeline runs of %d s after %d s of warm-up; the pipeline's validator applies a "
+                + "rule (declared, type-checked columns and a KQL transformation).", Runtime.getRuntime()
+                .availableProcessors(), System.getProperty("java.version"), batch, connections, gzip ? ", gzip" : "",
+                duration.toSeconds(), warmup.toSeconds()));
         report.line("");
-        Path data = report.dir.resolve("data");
+        report.line("| what | events/s | MB/s | events/s ÷ ceiling | request p50 / p99 / p99.9 ms | p99 ÷ ceiling's "
+                + "| failed requests | stored / acknowledged | events/s stored | ack to stored p50 / p99 ms "
+                + "| cores: service JVM / broker / load generator |");
+        report.line("|---|---|---|---|---|---|---|---|---|---|---|");
+        PeerEdge.Result peer = null;
+        if (phases.contains("peer")) {
+            peer = peer();
+        }
         try (ChildProcess broker = ChildProcess.start(BrokerProcess.class.getName(), List.of("-Xms1g", "-Xmx1g"),
                 List.of(report.dir.resolve("kafka").toString(), Integer.toString(Report.freePort()),
                         Integer.toString(Report.freePort())), Map.of(), report.dir.resolve("broker.log"),
                 l -> l.startsWith("READY"))) {
             String bootstrap = broker.await(120).substring("READY ".length()).trim();
-            int port = Report.freePort();
-            List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
-            String extra = System.getenv("BENCH_PIPELINE_JAVA_OPTS");
-            if (extra != null && !extra.isBlank()) {
-                jvm.addAll(List.of(extra.trim().split("\\s+")));
+            this.broker = broker;
+            if (phases.contains("ceiling")) {
+                ceiling(bootstrap);
             }
-            try (ChildProcess pipeline = ChildProcess.start(PipelineProcess.class.getName(), jvm, List.of(),
-                    Map.ofEntries(Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
-                            Map.entry("INGEST_HTTP_HOST", "127.0.0.1"), Map.entry("INGEST_HTTP_PORT", Integer.toString(port)),
-                            Map.entry("INGEST_TOKENS", "bench=" + TOKEN), Map.entry("INGEST_DATA_DIR", data.toString()),
-                            Map.entry("INGEST_VALIDATOR_STATE_DIR", report.dir.resolve("validator").toString()),
-                            Map.entry("INGEST_VALIDATOR_HTTP_PORT", "-1"), Map.entry("INGEST_SINK_HTTP_PORT", "-1"),
-                            Map.entry("KAFKA_STREAMS_NUM_STREAM_THREADS", "2"), Map.entry("INGEST_SINK_WORKERS", "2"),
-                            Map.entry("INGEST_SINK_FLUSH_MS", "500")),
-                    report.dir.resolve("pipeline.log"), l -> l.startsWith("READY"))) {
-                pipeline.await(180);
-                URI edge = URI.create("http://127.0.0.1:" + port);
-                AtomicLong seq = new AtomicLong();
-                LoadGenerator.Settings unpaced = new LoadGenerator.Settings(edge, TOKEN, DATASET, connections, batch, 0, gzip);
-                LoadGenerator warm = new LoadGenerator(unpaced, run, seq);
-                warm.run(warmup);
-                report.line("| run | events/s | MB/s | p50 ms | p99 ms | p99.9 ms | failed requests | stored / acknowledged | ack to stored p50 ms | ack to stored p99 ms |");
-                report.line("|---|---|---|---|---|---|---|---|---|---|");
-                List<Chart.Series> panels = new ArrayList<>();
-                double peak = measure(report, "as fast as acknowledged", unpaced, run, seq, duration, data, batch, panels);
-                int fixed = rate > 0 ? rate : (int) (peak / 2);
-                measure(report, String.format(Locale.ROOT, "paced at %,d events/s", fixed),
-                        new LoadGenerator.Settings(edge, TOKEN, DATASET, connections, batch, fixed, gzip), run, seq,
-                        duration, data, batch, panels);
-                Chart.write(report.dir.resolve("pipeline.png"), "Whole pipeline to files: events/s and request p99 per second",
-                        panels);
-                report.line("");
-                report.line("Plot: " + report.dir.resolve("pipeline.png"));
+            if (phases.contains("edge")) {
+                edgeAlone(bootstrap, peer);
+            }
+            if (phases.contains("files") || phases.contains("sustained")) {
+                pipeline(bootstrap, false);
+            }
+            if (phases.contains("postgres")) {
+                pipeline(bootstrap, true);
             }
         }
         report.save();
-        System.exit(0);
     }
 
-    private static double measure(Report report, String name, LoadGenerator.Settings settings, String run,
-            AtomicLong seq, Duration duration, Path data, int batch, List<Chart.Series> panels) throws Exception {
+    private PeerEdge.Result peer() {
+        try {
+            PeerEdge.Result p = PeerEdge.run(8, Path.of("/tmp/peer-bench"), report.dir.resolve("peer.log"));
+            row("peer edge alone (nginx + lua-resty-kafka, sync, wrk, 8 connections; its own broker)",
+                    p.eventsPerSecond(), p.mibPerSecond() * 1.048576, String.format(Locale.ROOT, "%.1f / %.1f / -",
+                            p.p50ms(), p.p99ms()), p.p99ms(), p.non2xx(), "", "", "",
+                    String.format(Locale.ROOT, "%.2f / %.2f / (wrk) (nginx / its broker)", p.nginxCores(), p.brokerCores()));
+            return p;
+        } catch (IOException | InterruptedException e) {
+            report.line("| peer edge | not run: " + e.getMessage() + " | | | | | | | | | |");
+            return null;
+        }
+    }
+
+    private void ceiling(String bootstrap) throws Exception {
+        long records = Report.env("BENCH_PRODUCER_RECORDS", 2_000_000);
+        Path payloads = report.dir.resolve("events.txt");
+        Files.writeString(payloads, LogEvents.lines("ceiling", 5000));
+        double avg = (Files.size(payloads) - 5000) / 5000.0;
+        ProducerPerf.Result p = ProducerPerf.run(bootstrap, "ceiling-events", payloads, null, records, records / 4,
+                131_072, "lz4", report.dir.resolve("producer.log"));
+        ceiling = p.recordsPerSecond();
+        ceilingP99 = p.p99();
+        row("ceiling: Kafka ProducerPerformance, a record per event (lz4, acks=all)", ceiling, p.mbPerSecond() * 1.048576,
+                String.format(Locale.ROOT, "%.0f / %.0f / %.0f (per record)", p.p50(), p.p99(), p.p999()), p.p99(), 0,
+                "", "", "", "");
+        double consumer = ConsumerPerf.run(bootstrap, "ceiling-events", records, "ceiling-consumer",
+                report.dir.resolve("consumer.log"));
+        row("Kafka ConsumerPerformance on those records (reads and counts)", consumer, consumer * avg / 1e6, "", Double.NaN,
+                0, "", "", "", "");
+    }
+
+    /** This edge alone, in its own JVM, loaded as the peer is: wrk, 8 connections, the peer's 500-event body. */
+    private void edgeAlone(String bootstrap, PeerEdge.Result peer) throws Exception {
+        if (!WrkLoad.available()) {
+            report.line("| this edge alone | not run: wrk is not installed (apt-get install wrk) | | | | | | | | | |");
+            return;
+        }
+        Path body = peer != null && Files.isRegularFile(peer.body()) ? peer.body() : report.dir.resolve("body-500.ndjson");
+        if (!Files.isRegularFile(body)) {
+            Files.write(body, LoadDialect.AXIOM.body("edge", 0, 500));
+        }
+        int port = Report.freePort();
+        try (ChildProcess edge = ChildProcess.start("io.ingestline.edge.EdgeApp", List.of("-Xms512m", "-Xmx512m"),
+                List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
+                        "INGEST_HTTP_PORT", Integer.toString(port), "INGEST_TOKENS", "bench=" + TOKEN),
+                report.dir.resolve("edge.log"), l -> l.contains("edge listening"))) {
+            edge.await(120);
+            measured = edge;
+            String url = "http://127.0.0.1:" + port + "/v1/ingest/edge-alone";
+            // JIT warm-up, then measured as the peer is: 5 s warm-up, 20 s
+            WrkLoad.run(url, body, TOKEN, null, 32, Duration.ofSeconds(30), Duration.ofSeconds(1), report.dir);
+            Cpu cpu = new Cpu();
+            WrkLoad.Result r = WrkLoad.run(url, body, TOKEN, null, 8, Duration.ofSeconds(5), Duration.ofSeconds(20),
+                    report.dir);
+            cpu.stop();
+            long events = Files.readAllLines(body).stream().filter(l -> !l.isBlank()).count();
+            double eps = r.okPerSecond() * events;
+            row("this edge alone (checks every event; wrk, 8 connections, the peer's body)"
+                    + (peer == null ? "" : String.format(Locale.ROOT, ": %.2fx the peer", eps / peer.eventsPerSecond())),
+                    eps, r.okPerSecond() * Files.size(body) / 1e6, String.format(Locale.ROOT, "%.1f / %.1f / %.1f",
+                            r.p50ms(), r.p99ms(), r.p999ms()), r.p99ms(), r.non2xx() + r.errors(), "", "", "",
+                    cpu.cores() + " (wrk, not a JVM)");
+        }
+    }
+
+    /** The whole pipeline in a JVM of its own, to files or to PostgreSQL. */
+    private void pipeline(String bootstrap, boolean postgres) throws Exception {
+        String backend = postgres ? "PostgreSQL" : "files";
+        Path data = report.dir.resolve(postgres ? "pipeline-pg" : "pipeline-files");
+        String schema = "bench_" + run;
+        int port = Report.freePort();
+        int adminPort = Report.freePort();
+        Map<String, String> env = new LinkedHashMap<>(Map.ofEntries(Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
+                Map.entry("INGEST_HTTP_HOST", "127.0.0.1"), Map.entry("INGEST_HTTP_PORT", Integer.toString(port)),
+                Map.entry("INGEST_ADMIN_PORT", Integer.toString(adminPort)), Map.entry("INGEST_ADMIN_TOKEN", ADMIN),
+                Map.entry("INGEST_TOKENS", "bench=" + TOKEN), Map.entry("INGEST_DATA_DIR", data.toString()),
+                Map.entry("INGEST_VALIDATOR_STATE_DIR", data.resolve("validator").toString()),
+                Map.entry("INGEST_VALIDATOR_HTTP_PORT", "-1"), Map.entry("INGEST_SINK_HTTP_PORT", "-1"),
+                Map.entry("KAFKA_STREAMS_NUM_STREAM_THREADS", "2"), Map.entry("INGEST_SINK_WORKERS", "2"),
+                Map.entry("INGEST_SINK_FLUSH_MS", "500"), Map.entry("INGEST_SINK_GROUP", SINK_GROUP),
+                Map.entry("INGEST_ASTRALOG_DATASET", LoadDialect.ASTRALOG.dataset),
+                Map.entry("INGEST_LOGGLY_DATASET", LoadDialect.LOGGLY.dataset)));
+        if (postgres) {
+            env.putAll(Map.of("INGEST_SINK_BACKEND", "postgres", "INGEST_PG_URL", pgUrl, "INGEST_PG_USER", pgUser,
+                    "INGEST_PG_PASSWORD", pgPassword, "INGEST_PG_SCHEMA", schema));
+        }
+        for (String pair : System.getenv().getOrDefault("BENCH_PIPELINE_ENV", "").split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length == 2) {
+                env.put(kv[0].trim(), kv[1].trim());
+            }
+        }
+        List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+        String extra = System.getenv("BENCH_PIPELINE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        try (ChildProcess pipeline = ChildProcess.start(PipelineProcess.class.getName(), jvm, List.of(), env,
+                report.dir.resolve(postgres ? "pipeline-pg.log" : "pipeline-files.log"), l -> l.startsWith("READY"))) {
+            pipeline.await(180);
+            measured = pipeline;
+            URI edge = URI.create("http://127.0.0.1:" + port);
+            rules(URI.create("http://127.0.0.1:" + adminPort));
+            Target target = new Target(backend, bootstrap, data, schema, postgres);
+            LoadGenerator.Settings paced = new LoadGenerator.Settings(edge, TOKEN, LoadDialect.AXIOM, connections,
+                    batch, rate, gzip);
+            List<Chart.Series> panels = new ArrayList<>();
+            measure(null, paced, warmup, target, null);
+            if (phases.contains(postgres ? "postgres" : "files")) {
+                measure(String.format(Locale.ROOT, "pipeline to %s, Axiom, paced at %,d events/s", backend, rate),
+                        paced, duration, target, panels);
+                measure("pipeline to " + backend + ", Axiom, as fast as acknowledged", paced.paced(0), duration,
+                        target, panels);
+                Chart.write(report.dir.resolve(postgres ? "pipeline-postgres.png" : "pipeline-files.png"),
+                        "Whole pipeline to " + backend + ": per second", panels);
+            }
+            if (phases.contains("dialects") && !postgres) {
+                int seconds = Report.env("BENCH_DIALECT_S", 20);
+                for (LoadDialect d : LoadDialect.values()) {
+                    if (d != LoadDialect.AXIOM) {
+                        LoadGenerator.Settings s = new LoadGenerator.Settings(edge, TOKEN, d, connections, batch,
+                                rate, gzip);
+                        measure(null, s, Duration.ofSeconds(5), target, null);
+                        measure(String.format(Locale.ROOT, "pipeline to %s, %s, paced at %,d events/s", backend,
+                                d.name().charAt(0) + d.name().substring(1).toLowerCase(Locale.ROOT), rate), s,
+                                Duration.ofSeconds(seconds), target, null);
+                    }
+                }
+            }
+            if (phases.contains("sustained") && !postgres) {
+                sustained(paced, target, pipeline, URI.create("http://127.0.0.1:" + port + "/metrics"));
+            }
+        } finally {
+            if (postgres) {
+                try (Connection c = DriverManager.getConnection(pgUrl, pgUser, pgPassword);
+                        Statement s = c.createStatement()) {
+                    s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+                }
+            }
+        }
+    }
+
+    /** The dataset rule of every dataset reached by name, and the data collection rule of Azure's stream. */
+    private static void rules(URI admin) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (LoadDialect d : LoadDialect.values()) {
+            String path = d == LoadDialect.AZURE ? "/admin/v1/dcrs/" + LoadDialect.DCR_ID : "/admin/v1/datasets/" + d.dataset;
+            String body = d == LoadDialect.AZURE ? LoadDialect.dcr() : LoadDialect.datasetRule();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(admin.resolve(path))
+                    .header("Authorization", "Bearer " + ADMIN).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("PUT " + path + ": " + r.statusCode() + " " + r.body());
+            }
+        }
+        Thread.sleep(2000); // the validator follows the configuration topic
+    }
+
+    /** Where a run's events are stored, and how to watch them arrive. */
+    private record Target(String backend, String bootstrap, Path data, String schema, boolean postgres) {
+    }
+
+    private interface Watcher extends AutoCloseable {
+        Delays delays();
+    }
+
+    private Watcher watch(Target t, LoadDialect dialect, LoadGenerator load) {
+        if (t.postgres()) {
+            PgStoredWatcher w = new PgStoredWatcher(t.bootstrap(), Topics.defaults().dataset(dialect.dataset), pgUrl,
+                    pgUser, pgPassword, t.schema(), SINK_GROUP, dialect.dataset, run, batch, load.ackedAt);
+            return new Watcher() {
+                public Delays delays() {
+                    return w.delays();
+                }
+
+                public void close() throws Exception {
+                    w.close();
+                }
+            };
+        }
+        StoredWatcher w = new StoredWatcher(t.data().resolve("datasets/dataset=" + dialect.dataset), run, batch,
+                load.ackedAt);
+        return new Watcher() {
+            public Delays delays() {
+                return w.delays();
+            }
+
+            public void close() {
+                w.close();
+            }
+        };
+    }
+
+    /**
+     * One run, then waits (up to three minutes) until every acknowledged event is stored, so the next run starts
+     * without a backlog. Prints its row unless {@code name} is null (a warm-up).
+     */
+    private LoadGenerator.Result measure(String name, LoadGenerator.Settings settings, Duration d, Target target,
+            List<Chart.Series> panels) throws Exception {
         LoadGenerator load = new LoadGenerator(settings, run, seq);
         LoadGenerator.Result r;
-        Histogram delays;
-        long stored;
-        try (StoredWatcher watcher = new StoredWatcher(data.resolve("datasets/dataset=" + DATASET), run, batch,
-                load.ackedAt)) {
-            r = load.run(duration);
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            long acked = load.ackedAt.size() * (long) batch;
-            while (System.nanoTime() < deadline && watcher.matched() < acked) {
+        Delays delays;
+        String cores;
+        long start = System.currentTimeMillis();
+        try (Watcher watcher = watch(target, settings.dialect(), load)) {
+            delays = watcher.delays();
+            Cpu cpu = new Cpu();
+            r = load.run(d);
+            cpu.stop();
+            cores = cpu.cores();
+            long deadline = System.currentTimeMillis() + DRAIN_LIMIT_MS;
+            while (System.currentTimeMillis() < deadline && delays.matched() < r.acked()) {
                 Thread.sleep(200);
             }
-            Thread.sleep(500);
-            delays = watcher.takeDelays();
-            stored = delays.getTotalCount();
+            Thread.sleep(300);
         }
-        double perSecond = r.acked() / r.seconds();
+        if (name == null) {
+            return r;
+        }
         Histogram h = r.latencyMicros();
-        report.line(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %,d / %,d | %d | %d |",
-                name, perSecond, perSecond * 330 / 1e6, h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, r.failed(), stored,
-                r.acked(), delays.getValueAtPercentile(50), delays.getValueAtPercentile(99)));
-        double[] counts = new double[r.perSecond().length];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = r.perSecond()[i];
+        Histogram delay = delays.all();
+        double storedSeconds = Math.max(d.toSeconds(), (delays.lastStoredMs() - start) / 1000.0);
+        row(name, r.acked() / r.seconds(), r.ackedBytes() / r.seconds() / 1e6, String.format(Locale.ROOT,
+                "%.1f / %.1f / %.1f", h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0), h.getValueAtPercentile(99) / 1000.0, r.failed(),
+                String.format(Locale.ROOT, "%,d / %,d", delay.getTotalCount(), r.acked()),
+                String.format(Locale.ROOT, "%,.0f", delay.getTotalCount() / storedSeconds),
+                String.format(Locale.ROOT, "%,d / %,d", delay.getValueAtPercentile(50), delay.getValueAtPercentile(99)),
+                cores);
+        if (panels != null) {
+            int seconds = (int) d.toSeconds();
+            double[] counts = new double[seconds];
+            for (int i = 0; i < seconds; i++) {
+                counts[i] = r.perSecond()[i];
+            }
+            panels.add(new Chart.Series(name + ": events/s acknowledged", "events/s", counts));
+            panels.add(new Chart.Series(name + ": request p99", "ms", r.p99PerSecond()));
+            panels.add(new Chart.Series(name + ": ack to stored p99 (by second stored)", "ms",
+                    delays.p99PerSecond(seconds)));
         }
-        panels.add(new Chart.Series(name + ": acknowledged", "events/s", counts));
-        panels.add(new Chart.Series(name + ": request p99", "ms", r.p99PerSecond()));
-        return perSecond;
+        return r;
+    }
+
+    /**
+     * Several minutes at the fixed rate, the pipeline's heap in use (its {@code /metrics}) and resident memory
+     * sampled each second; prints a row per minute and saves a plot.
+     */
+    private void sustained(LoadGenerator.Settings paced, Target target, ChildProcess pipeline, URI metrics)
+            throws Exception {
+        int seconds = Report.env("BENCH_SUSTAINED_S", 300);
+        double[] heapMb = new double[seconds];
+        double[] rssMb = new double[seconds];
+        HttpClient http = HttpClient.newHttpClient();
+        Pattern heap = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} ([0-9.E]+)", Pattern.MULTILINE);
+        long start = System.nanoTime();
+        Thread sampler = new Thread(() -> {
+            for (int i = 0; i < seconds; i++) {
+                try {
+                    Thread.sleep(Math.max(0, (start + (i + 1) * 1_000_000_000L - System.nanoTime()) / 1_000_000));
+                    Matcher m = heap.matcher(http.send(HttpRequest.newBuilder(metrics).build(),
+                            HttpResponse.BodyHandlers.ofString()).body());
+                    double used = 0;
+                    while (m.find()) {
+                        used += Double.parseDouble(m.group(1));
+                    }
+                    heapMb[i] = used / (1 << 20);
+                    rssMb[i] = pipeline.rssBytes() / (double) (1 << 20);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // a sample missed
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        List<Chart.Series> panels = new ArrayList<>();
+        String name = String.format(Locale.ROOT, "sustained: pipeline to files, Axiom, %,d events/s for %d s", rate,
+                seconds);
+        LoadGenerator.Result r = measure(name, paced, Duration.ofSeconds(seconds), target, panels);
+        sampler.join(10_000);
+        panels.add(new Chart.Series("sustained: pipeline JVM heap in use", "MiB", heapMb));
+        panels.add(new Chart.Series("sustained: pipeline JVM resident memory", "MiB", rssMb));
+        Chart.write(report.dir.resolve("sustained.png"), "Sustained load: per second", panels);
+        report.line("");
+        report.line("Sustained run by minute: events/s acknowledged, request p99 (max of the seconds), ack-to-stored "
+                + "p99 (max of the seconds), heap in use (max of the samples), resident memory (last sample):");
+        report.line("");
+        report.line("| minute | events/s | request p99 ms | ack to stored p99 ms | heap MiB | RSS MiB |");
+        report.line("|---|---|---|---|---|---|");
+        double[] delayP99 = panels.get(2).values();
+        for (int m = 0; m * 60 < seconds; m++) {
+            int from = m * 60;
+            int to = Math.min(seconds, from + 60);
+            long events = 0;
+            double p99 = 0;
+            double d99 = 0;
+            double heapMax = 0;
+            for (int i = from; i < to; i++) {
+                events += r.perSecond()[i];
+                p99 = Math.max(p99, r.p99PerSecond()[i]);
+                d99 = Math.max(d99, delayP99[i]);
+                heapMax = Math.max(heapMax, heapMb[i]);
+            }
+            report.line(String.format(Locale.ROOT, "| %d | %,.0f | %.1f | %,.0f | %.0f | %.0f |", m + 1,
+                    events / (double) (to - from), p99, d99, heapMax, rssMb[to - 1]));
+        }
+        report.line("");
+        report.line("Plot: sustained.png");
+    }
+
+    private void row(String what, double eventsPerSecond, double mbPerSecond, String latency, double p99, long failed,
+            String stored, String storedPerSecond, String delays, String cores) {
+        report.line(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s | %s | %s | %s | %s | %s |", what,
+                eventsPerSecond, mbPerSecond, Double.isNaN(ceiling) ? "" : String.format(Locale.ROOT, "%.2f",
+                        eventsPerSecond / ceiling), latency, Double.isNaN(ceilingP99) || Double.isNaN(p99) ? ""
+                        : String.format(Locale.ROOT, "%.1f", p99 / Math.max(1, ceilingP99)),
+                failed == 0 ? "0" : Long.toString(failed), stored, storedPerSecond, delays, cores));
+    }
+
+    /** CPU used by the measured JVM, the broker and this JVM (the load generator) from now until {@link #stop}. */
+    private final class Cpu {
+        private final long startNanos = System.nanoTime();
+        private final double service = measured.cpuSeconds();
+        private final double brokerStart = broker.cpuSeconds();
+        private final double self = selfCpuSeconds();
+        private String cores;
+
+        void stop() {
+            double wall = (System.nanoTime() - startNanos) / 1e9;
+            cores = String.format(Locale.ROOT, "%.2f / %.2f / %.2f", (measured.cpuSeconds() - service) / wall,
+                    (broker.cpuSeconds() - brokerStart) / wall, (selfCpuSeconds() - self) / wall);
+        }
+
+        String cores() {
+            return cores;
+        }
+
+        private static double selfCpuSeconds() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        }
     }
 }

@@ -142,24 +142,10 @@ public final class SinkBenchmark {
 
     private double consumerPerformance(String bootstrap, String topic, int total, String group, int round, double avg)
             throws Exception {
-        Path log = results.resolve(group + ".log");
-        try (ChildProcess p = ChildProcess.start("org.apache.kafka.tools.ConsumerPerformance", List.of("-Xmx512m"),
-                List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Integer.toString(total),
-                        "--group", group, "--timeout", "120000"), Map.of(), log, line -> false)) {
-            p.waitFor(300);
-            // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
-            // fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-            for (String l : p.lines()) {
-                String[] f = l.split(",\\s*");
-                if (f.length >= 10 && f[9].trim().matches("[\\d.]+")) {
-                    double perSec = Double.parseDouble(f[9].trim());
-                    line(String.format(Locale.ROOT, "| %d | Kafka ConsumerPerformance (reads and counts) | %,.0f | "
-                            + "%.1f | 1.00 |", round, perSec, perSec * avg / (1 << 20)));
-                    return perSec;
-                }
-            }
-        }
-        throw new IllegalStateException("ConsumerPerformance printed no result; see " + log);
+        double perSec = ConsumerPerf.run(bootstrap, topic, total, group, results.resolve(group + ".log"));
+        line(String.format(Locale.ROOT, "| %d | Kafka ConsumerPerformance (reads and counts) | %,.0f | %.1f | 1.00 |",
+                round, perSec, perSec * avg / (1 << 20)));
+        return perSec;
     }
 
     private void sink(Admin admin, List<TopicPartition> input, Map<String, String> base, Map<String, String> own,

@@ -10,26 +10,25 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.HdrHistogram.Histogram;
 
 /**
- * Watches the file sink's visible files and, for each event of the run, records the delay from its request's
- * acknowledgement to the moment its file was seen (polled every 100 ms, so the figure is at most 100 ms high).
+ * Watches the file sink's visible files of one dataset and, for each event of the run, records the delay from its
+ * request's acknowledgement to the moment its file was seen (polled every 100 ms, so the figure is at most 100 ms
+ * high).
  */
 final class StoredWatcher implements AutoCloseable {
     private final Path datasetDir;
-    private final String run;
+    private final String runField;
     private final int batch;
     private final Map<Long, Long> ackedAt;
     private final Set<Path> seen = new HashSet<>();
-    private final Histogram delayMillis = new Histogram(3_600_000L, 3);
+    private final Delays delays = new Delays();
     private final Thread thread;
     private volatile boolean closing;
-    private volatile long matched;
 
     StoredWatcher(Path datasetDir, String run, int batch, Map<Long, Long> ackedAt) {
         this.datasetDir = datasetDir;
-        this.run = run;
+        this.runField = "\"run\":\"" + run + "\",\"seq\":";
         this.batch = batch;
         this.ackedAt = ackedAt;
         this.thread = new Thread(this::watch, "stored-watcher");
@@ -65,7 +64,6 @@ final class StoredWatcher implements AutoCloseable {
                 try (InputStream in = new ZstdInputStream(Files.newInputStream(f))) {
                     text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
-                String runField = "\"run\":\"" + run + "\",\"seq\":";
                 int at = 0;
                 while ((at = text.indexOf(runField, at)) >= 0) {
                     int from = at + runField.length();
@@ -76,10 +74,7 @@ final class StoredWatcher implements AutoCloseable {
                     long seq = Long.parseLong(text, from, to, 10);
                     Long acked = ackedAt.get(seq - seq % batch);
                     if (acked != null) {
-                        synchronized (delayMillis) {
-                            delayMillis.recordValue(Math.max(0, now - acked));
-                        }
-                        matched++;
+                        delays.record(now, acked);
                     }
                     at = to;
                 }
@@ -87,18 +82,8 @@ final class StoredWatcher implements AutoCloseable {
         }
     }
 
-    /** Events seen whose request this watcher's load generator had acknowledged. */
-    long matched() {
-        return matched;
-    }
-
-    /** A copy of the delays recorded so far, then resets them. */
-    Histogram takeDelays() {
-        synchronized (delayMillis) {
-            Histogram copy = delayMillis.copy();
-            delayMillis.reset();
-            return copy;
-        }
+    Delays delays() {
+        return delays;
     }
 
     @Override

@@ -73,6 +73,12 @@ public final class EventTime {
         if (isEpochNumber(s)) {
             return s.indexOf('.') >= 0 ? fromEpochSeconds(new BigDecimal(s)) : fromEpoch(new BigInteger(s));
         }
+        Instant fast = IsoTimes.parse(s);
+        return fast != null ? fast : parseSlowly(s);
+    }
+
+    /** A trimmed date-time through {@code java.time.format} alone (the reference for {@link IsoTimes}). */
+    static Instant parseSlowly(String s) {
         try {
             if (s.endsWith("Z") || s.endsWith("z") || hasOffset(s)) {
                 return OffsetDateTime.parse(s.replace('z', 'Z'), WITH_OFFSET).toInstant();
@@ -85,7 +91,8 @@ public final class EventTime {
 
     /** RFC 3339 in UTC, with as many fraction digits as the instant needs. */
     public static String format(Instant time) {
-        return time.toString();
+        String fast = IsoTimes.formatInstant(time);
+        return fast != null ? fast : time.toString();
     }
 
     private static Instant fromEpoch(BigInteger n) {

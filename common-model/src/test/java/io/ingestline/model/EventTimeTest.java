@@ -59,4 +59,77 @@ class EventTimeTest {
         assertThatThrownBy(() -> EventTime.parse(F.objectNode())).hasMessageContaining("string or a number");
         assertThatThrownBy(() -> EventTime.parse(F.booleanNode(true))).hasMessageContaining("string or a number");
     }
+
+    /** The fast path ({@link IsoTimes}) must give what java.time gives, on seeds, mutations and random times. */
+    @Test
+    void fast_path_agrees_with_java_time() {
+        String[] seeds = {"2023-11-14T15:10:02Z", "2023-11-14T15:10:02.5Z", "2023-11-14T15:10:02.123456789Z",
+            "2023-11-14 15:10:02", "2023-11-14T15:10:02", "2023-11-14T15:10:02+05:30", "2023-11-14T15:10:02.25-08:00",
+            "2024-02-29T23:59:59Z", "2023-02-29T10:00:00Z", "2023-11-14T24:00:00Z", "2023-11-14T15:10Z",
+            "2023-11-14t15:10:02z", "2023-11-14T15:10:02+0530", "2023-11-14T15:10:02+05", "2023-11-14 15:10:02Z",
+            "2023-11-14T15:10:02.Z", "2023-11-14T15:10:02+18:00", "2023-11-14T15:10:02+19:00", "0001-01-01T00:00:00Z"};
+        String alphabet = "0123456789-:T .Z+zt";
+        java.util.Random r = new java.util.Random(3);
+        java.util.List<String> inputs = new java.util.ArrayList<>(java.util.List.of(seeds));
+        for (int n = 0; n < 30_000; n++) {
+            StringBuilder s = new StringBuilder(seeds[r.nextInt(seeds.length)]);
+            for (int m = r.nextInt(3); m >= 0; m--) {
+                int at = r.nextInt(s.length());
+                switch (r.nextInt(3)) {
+                    case 0 -> s.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    case 1 -> s.deleteCharAt(at);
+                    default -> s.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            inputs.add(s.toString());
+        }
+        for (int n = 0; n < 20_000; n++) {
+            inputs.add(Instant.ofEpochSecond(r.nextLong() % 253_402_300_799L, r.nextInt(1_000_000_000)).toString());
+        }
+        int fast = 0;
+        for (String in : inputs) {
+            String s = in.strip();
+            if (s.isEmpty() || EventTime.isEpochNumber(s)) {
+                continue;
+            }
+            Object expected;
+            try {
+                expected = EventTime.parseSlowly(s);
+            } catch (IllegalArgumentException e) {
+                expected = "refused";
+            }
+            Object actual;
+            try {
+                actual = EventTime.parse(in);
+            } catch (IllegalArgumentException e) {
+                actual = "refused";
+            }
+            assertThat(actual).as(in).isEqualTo(expected);
+            fast += IsoTimes.parse(s) != null ? 1 : 0;
+        }
+        assertThat(fast).as("inputs the fast path took").isGreaterThan(10_000);
+    }
+
+    @Test
+    void formats_as_instant_to_string_does() {
+        java.util.Random r = new java.util.Random(5);
+        for (int n = 0; n < 100_000; n++) {
+            long seconds = r.nextLong() % 400_000_000_000L;
+            int nanos = switch (n % 4) {
+                case 0 -> 0;
+                case 1 -> r.nextInt(1000) * 1_000_000;
+                case 2 -> r.nextInt(1_000_000) * 1000;
+                default -> r.nextInt(1_000_000_000);
+            };
+            Instant i = Instant.ofEpochSecond(seconds, nanos);
+            assertThat(EventTime.format(i)).isEqualTo(i.toString());
+            int year = i.atOffset(java.time.ZoneOffset.UTC).getYear();
+            assertThat(IsoTimes.formatInstant(i) != null).as("fast path for %s", i).isEqualTo(year >= 0 && year <= 9999);
+        }
+        for (String edge : new String[] {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59.1Z",
+            "+10000-01-01T00:00:00Z", "-0001-12-31T23:59:59Z", "2024-02-29T12:00:00.000001Z"}) {
+            Instant i = Instant.parse(edge);
+            assertThat(EventTime.format(i)).isEqualTo(i.toString());
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.ingestline.kql.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ingestline.model.IsoTimes;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;

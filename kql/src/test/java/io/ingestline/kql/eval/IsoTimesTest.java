@@ -2,6 +2,7 @@ package io.ingestline.kql.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ingestline.model.IsoTimes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ingestline.kql.eval;
+package io.ingestline.model;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -7,11 +7,12 @@ import java.time.ZoneOffset;
 
 /**
  * The common datetime shapes read and written without {@code java.time.format}, which costs microseconds per value
- * (a validator reads and writes several datetimes per event). Reading gives exactly what {@link Values#parseDateTime}'s
- * general path gives, or null to let that path decide (a differential test checks this); writing gives what
- * {@link Values#formatDateTime} documents for years 0 to 9999.
+ * (the edge reads each event's time, the validator reads and writes several datetimes per event). Reading gives
+ * exactly what the general paths of {@link EventTime#parse(String)} and of the {@code kql} module's
+ * {@code Values.parseDateTime} give, or null to let those paths decide (differential tests in both modules check
+ * this); writing gives Kusto's datetime text for years 0 to 9999.
  */
-final class IsoTimes {
+public final class IsoTimes {
     private IsoTimes() {
     }
 
@@ -19,7 +20,7 @@ final class IsoTimes {
      * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:MM)} or, without a zone (UTC), {@code yyyy-MM-dd(T| )HH:mm:ss[.f{1,9}]};
      * null for anything else, including out-of-range fields.
      */
-    static Instant parse(String s) {
+    public static Instant parse(String s) {
         int n = s.length();
         if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':' || s.charAt(16) != ':') {
             return null;
@@ -83,7 +84,7 @@ final class IsoTimes {
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.fffffff]Z} at 100 ns, trailing zeros cut; null outside years 0 to 9999. */
-    static String format(Instant i) {
+    public static String format(Instant i) {
         long seconds = i.getEpochSecond();
         int ticks = i.getNano() / 100;
         LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
@@ -107,6 +108,56 @@ final class IsoTimes {
             pad(b, ticks, digits);
         }
         return b.append('Z').toString();
+    }
+
+    /**
+     * What {@link Instant#toString()} gives ({@code yyyy-MM-ddTHH:mm:ss[.SSS|.SSSSSS|.SSSSSSSSS]Z}) for years 0 to
+     * 9999, without {@code java.time.format}; null outside those years.
+     */
+    public static String formatInstant(Instant i) {
+        long seconds = i.getEpochSecond();
+        int nanos = i.getNano();
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        if (days < -719_528L || days > 2_932_896L) { // 0000-01-01 .. 9999-12-31
+            return null;
+        }
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        char[] c = new char[30];
+        put(c, 0, date.getYear(), 4);
+        c[4] = '-';
+        put(c, 5, date.getMonthValue(), 2);
+        c[7] = '-';
+        put(c, 8, date.getDayOfMonth(), 2);
+        c[10] = 'T';
+        put(c, 11, secondOfDay / 3600, 2);
+        c[13] = ':';
+        put(c, 14, secondOfDay / 60 % 60, 2);
+        c[16] = ':';
+        put(c, 17, secondOfDay % 60, 2);
+        int n = 19;
+        if (nanos != 0) {
+            c[n++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                put(c, n, nanos / 1_000_000, 3);
+                n += 3;
+            } else if (nanos % 1000 == 0) {
+                put(c, n, nanos / 1000, 6);
+                n += 6;
+            } else {
+                put(c, n, nanos, 9);
+                n += 9;
+            }
+        }
+        c[n++] = 'Z';
+        return new String(c, 0, n);
+    }
+
+    private static void put(char[] c, int at, int value, int width) {
+        for (int k = at + width - 1; k >= at; k--) {
+            c[k] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     private static StringBuilder pad(StringBuilder b, int value, int width) {
