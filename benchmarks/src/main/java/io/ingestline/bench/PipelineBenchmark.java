@@ -25,18 +25,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The end-to-end benchmark: one command measures, on this machine and in one go,
  *
  * <ol>
  *   <li>{@code peer}: the peer edge ({@link PeerEdge}, its own script and broker) with 500-event bodies;</li>
+ *   <li>{@code edge}: this edge alone (own JVM, JIT warmed) with the peer's body and wrk, as the peer is measured,
+ *       on a fresh broker in its own JVM (the one the rest uses);</li>
  *   <li>{@code ceiling}: Kafka's own producer (a record per event) and consumer on the same realistic events
- *       ({@link LogEvents}), against the broker the rest uses (a broker in its own JVM);</li>
- *   <li>{@code edge}: this edge alone (own JVM, JIT warmed) with the peer's body and wrk, as the peer is measured;</li>
+ *       ({@link LogEvents});</li>
  *   <li>{@code files}, {@code postgres}: the whole pipeline (edge, validator with a rule, sink; one JVM of its own) to
  *       files and to PostgreSQL, loaded by {@link LoadGenerator} through the Axiom endpoint: first at a fixed rate
- *       ({@code BENCH_RATE}), then as fast as acknowledged; with {@code dialects}, also each dialect at the fixed rate;</li>
+ *       ({@code BENCH_RATE}), then at higher fixed rates ({@code BENCH_RAMP}) while the delay to storage keeps under
+ *       10 s, then as fast as acknowledged; with {@code dialects}, also each dialect at the fixed rate;</li>
  *   <li>{@code sustained}: the pipeline to files at the fixed rate for {@code BENCH_SUSTAINED_S} seconds, with its
  *       heap sampled each second, to show memory and latency stay flat.</li>
  * </ol>
@@ -49,9 +54,9 @@ import org.HdrHistogram.Histogram;
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PipelineBenchmark</pre>
  *
  * Environment: {@code BENCH_PHASES} ({@code peer,ceiling,edge,files,postgres,dialects}; add {@code sustained}),
- * {@code BENCH_DURATION_S} (30), {@code BENCH_WARMUP_S} (30), {@code BENCH_CONNECTIONS} (8), {@code BENCH_BATCH}
- * (500), {@code BENCH_RATE} (50000), {@code BENCH_GZIP} (0), {@code BENCH_DIALECT_S} (20),
- * {@code BENCH_SUSTAINED_S} (300), {@code BENCH_PRODUCER_RECORDS} (2000000), {@code BENCH_PG_URL}
+ * {@code BENCH_DURATION_S} (30), {@code BENCH_WARMUP_S} (60), {@code BENCH_CONNECTIONS} (8), {@code BENCH_BATCH}
+ * (500), {@code BENCH_RATE} (50000), {@code BENCH_RAMP} (70000,100000), {@code BENCH_GZIP} (0), {@code BENCH_DIALECT_S} (20),
+ * {@code BENCH_SUSTAINED_S} (300), {@code BENCH_SUSTAINED_RATE} (as {@code BENCH_RATE}), {@code BENCH_PRODUCER_RECORDS} (2000000), {@code BENCH_PG_URL}
  * ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER} (postgres), {@code BENCH_PG_PASSWORD},
  * {@code BENCH_PEER_DIR}, {@code BENCH_RESULTS}, {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the
  * pipeline's JVM, e.g. a profiler), {@code BENCH_PIPELINE_ENV} (comma-separated {@code NAME=value} added to the
@@ -61,16 +66,21 @@ public final class PipelineBenchmark {
     private static final String TOKEN = "pipeline-bench-token";
     private static final String ADMIN = "pipeline-bench-admin-token";
     private static final String SINK_GROUP = "bench-sink";
+    /** The edge alone publishes apart from the pipeline, whose validator would otherwise work through it all. */
+    private static final String EDGE_ALONE_PREFIX = "edge-alone.";
     private static final long DRAIN_LIMIT_MS = 180_000;
 
     private final Report report = new Report("pipeline");
     private final Set<String> phases = Arrays.stream(System.getenv().getOrDefault("BENCH_PHASES",
             "peer,ceiling,edge,files,postgres,dialects").split(",")).map(String::trim).collect(Collectors.toSet());
     private final Duration duration = Duration.ofSeconds(Report.env("BENCH_DURATION_S", 30));
-    private final Duration warmup = Duration.ofSeconds(Report.env("BENCH_WARMUP_S", 30));
+    private final Duration warmup = Duration.ofSeconds(Report.env("BENCH_WARMUP_S", 60));
     private final int connections = Report.env("BENCH_CONNECTIONS", 8);
     private final int batch = Report.env("BENCH_BATCH", 500);
     private final int rate = Report.env("BENCH_RATE", 50_000);
+    /** Rates tried after the fixed one, up while the delay's p99 stays under 10 s. */
+    private final List<Integer> ramp = Arrays.stream(System.getenv().getOrDefault("BENCH_RAMP", "70000,100000")
+            .split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Integer::parseInt).toList();
     private final boolean gzip = Report.env("BENCH_GZIP", 0) == 1;
     private final String pgUrl = System.getenv().getOrDefault("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     private final String pgUser = System.getenv().getOrDefault("BENCH_PG_USER", "postgres");
@@ -102,10 +112,6 @@ public final class PipelineBenchmark {
                 .availableProcessors(), System.getProperty("java.version"), batch, connections, gzip ? ", gzip" : "",
                 duration.toSeconds(), warmup.toSeconds()));
         report.line("");
-        report.line("| what | events/s | MB/s | events/s ÷ ceiling | request p50 / p99 / p99.9 ms | p99 ÷ ceiling's "
-                + "| failed requests | stored / acknowledged | events/s stored | ack to stored p50 / p99 ms "
-                + "| cores: service JVM / broker / load generator |");
-        report.line("|---|---|---|---|---|---|---|---|---|---|---|");
         PeerEdge.Result peer = null;
         if (phases.contains("peer")) {
             peer = peer();
@@ -116,12 +122,15 @@ public final class PipelineBenchmark {
                 l -> l.startsWith("READY"))) {
             String bootstrap = broker.await(120).substring("READY ".length()).trim();
             this.broker = broker;
-            if (phases.contains("ceiling")) {
-                ceiling(bootstrap);
-            }
+            // the edge first, on a fresh broker as the peer had: after the ceiling's millions of records the broker
+            // answered this edge at a third of the rate (page cache writeback on this machine)
             if (phases.contains("edge")) {
                 edgeAlone(bootstrap, peer);
             }
+            if (phases.contains("ceiling")) {
+                ceiling(bootstrap);
+            }
+            deleteTopics(bootstrap); // tens of millions of records the pipeline phases need not share a disk with
             if (phases.contains("files") || phases.contains("sustained")) {
                 pipeline(bootstrap, false);
             }
@@ -129,6 +138,8 @@ public final class PipelineBenchmark {
                 pipeline(bootstrap, true);
             }
         }
+        Report.deleteTree(report.dir.resolve("kafka"));
+        table();
         report.save();
     }
 
@@ -141,7 +152,7 @@ public final class PipelineBenchmark {
                     String.format(Locale.ROOT, "%.2f / %.2f / (wrk) (nginx / its broker)", p.nginxCores(), p.brokerCores()));
             return p;
         } catch (IOException | InterruptedException e) {
-            report.line("| peer edge | not run: " + e.getMessage() + " | | | | | | | | | |");
+            after.add("The peer edge did not run: " + e.getMessage());
             return null;
         }
     }
@@ -151,6 +162,10 @@ public final class PipelineBenchmark {
         Path payloads = report.dir.resolve("events.txt");
         Files.writeString(payloads, LogEvents.lines("ceiling", 5000));
         double avg = (Files.size(payloads) - 5000) / 5000.0;
+        // as many partitions as the raw topic, as the edge benchmark's reference has
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("ceiling-events", 6, (short) 1))).all().get();
+        }
         ProducerPerf.Result p = ProducerPerf.run(bootstrap, "ceiling-events", payloads, null, records, records / 4,
                 131_072, "lz4", report.dir.resolve("producer.log"));
         ceiling = p.recordsPerSecond();
@@ -164,10 +179,18 @@ public final class PipelineBenchmark {
                 0, "", "", "", "");
     }
 
+    private static void deleteTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<String> done = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(EDGE_ALONE_PREFIX) || t.equals("ceiling-events")).toList();
+            admin.deleteTopics(done).all().get();
+        }
+    }
+
     /** This edge alone, in its own JVM, loaded as the peer is: wrk, 8 connections, the peer's 500-event body. */
     private void edgeAlone(String bootstrap, PeerEdge.Result peer) throws Exception {
         if (!WrkLoad.available()) {
-            report.line("| this edge alone | not run: wrk is not installed (apt-get install wrk) | | | | | | | | | |");
+            after.add("This edge alone did not run: wrk is not installed (apt-get install wrk).");
             return;
         }
         Path body = peer != null && Files.isRegularFile(peer.body()) ? peer.body() : report.dir.resolve("body-500.ndjson");
@@ -177,7 +200,8 @@ public final class PipelineBenchmark {
         int port = Report.freePort();
         try (ChildProcess edge = ChildProcess.start("io.ingestline.edge.EdgeApp", List.of("-Xms512m", "-Xmx512m"),
                 List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
-                        "INGEST_HTTP_PORT", Integer.toString(port), "INGEST_TOKENS", "bench=" + TOKEN),
+                        "INGEST_HTTP_PORT", Integer.toString(port), "INGEST_TOKENS", "bench=" + TOKEN,
+                        "INGEST_TOPIC_PREFIX", EDGE_ALONE_PREFIX),
                 report.dir.resolve("edge.log"), l -> l.contains("edge listening"))) {
             edge.await(120);
             measured = edge;
@@ -194,7 +218,7 @@ public final class PipelineBenchmark {
                     + (peer == null ? "" : String.format(Locale.ROOT, ": %.2fx the peer", eps / peer.eventsPerSecond())),
                     eps, r.okPerSecond() * Files.size(body) / 1e6, String.format(Locale.ROOT, "%.1f / %.1f / %.1f",
                             r.p50ms(), r.p99ms(), r.p999ms()), r.p99ms(), r.non2xx() + r.errors(), "", "", "",
-                    cpu.cores() + " (wrk, not a JVM)");
+                    cpu.cores().substring(0, cpu.cores().lastIndexOf(" / ")) + " / (wrk)");
         }
     }
 
@@ -244,6 +268,13 @@ public final class PipelineBenchmark {
             if (phases.contains(postgres ? "postgres" : "files")) {
                 measure(String.format(Locale.ROOT, "pipeline to %s, Axiom, paced at %,d events/s", backend, rate),
                         paced, duration, target, panels);
+                for (int step : ramp) {
+                    Measured m = measure(String.format(Locale.ROOT, "pipeline to %s, Axiom, paced at %,d events/s",
+                            backend, step), paced.paced(step), duration, target, null);
+                    if (m.delays().getValueAtPercentile(99) > 10_000) {
+                        break; // beyond what it sustains: the next steps would only lengthen the run
+                    }
+                }
                 measure("pipeline to " + backend + ", Axiom, as fast as acknowledged", paced.paced(0), duration,
                         target, panels);
                 Chart.write(report.dir.resolve(postgres ? "pipeline-postgres.png" : "pipeline-files.png"),
@@ -263,9 +294,11 @@ public final class PipelineBenchmark {
                 }
             }
             if (phases.contains("sustained") && !postgres) {
-                sustained(paced, target, pipeline, URI.create("http://127.0.0.1:" + port + "/metrics"));
+                sustained(paced.paced(Report.env("BENCH_SUSTAINED_RATE", rate)), target, pipeline,
+                        URI.create("http://127.0.0.1:" + port + "/metrics"));
             }
         } finally {
+            Report.deleteTree(data);
             if (postgres) {
                 try (Connection c = DriverManager.getConnection(pgUrl, pgUser, pgPassword);
                         Statement s = c.createStatement()) {
@@ -330,7 +363,11 @@ public final class PipelineBenchmark {
      * One run, then waits (up to three minutes) until every acknowledged event is stored, so the next run starts
      * without a backlog. Prints its row unless {@code name} is null (a warm-up).
      */
-    private LoadGenerator.Result measure(String name, LoadGenerator.Settings settings, Duration d, Target target,
+    /** A run's load and its delays from acknowledgement to storage (ms). */
+    private record Measured(LoadGenerator.Result load, Histogram delays) {
+    }
+
+    private Measured measure(String name, LoadGenerator.Settings settings, Duration d, Target target,
             List<Chart.Series> panels) throws Exception {
         LoadGenerator load = new LoadGenerator(settings, run, seq);
         LoadGenerator.Result r;
@@ -349,11 +386,11 @@ public final class PipelineBenchmark {
             }
             Thread.sleep(300);
         }
+        Histogram delay = delays.all();
         if (name == null) {
-            return r;
+            return new Measured(r, delay);
         }
         Histogram h = r.latencyMicros();
-        Histogram delay = delays.all();
         double storedSeconds = Math.max(d.toSeconds(), (delays.lastStoredMs() - start) / 1000.0);
         row(name, r.acked() / r.seconds(), r.ackedBytes() / r.seconds() / 1e6, String.format(Locale.ROOT,
                 "%.1f / %.1f / %.1f", h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
@@ -373,7 +410,7 @@ public final class PipelineBenchmark {
             panels.add(new Chart.Series(name + ": ack to stored p99 (by second stored)", "ms",
                     delays.p99PerSecond(seconds)));
         }
-        return r;
+        return new Measured(r, delay);
     }
 
     /**
@@ -410,19 +447,19 @@ public final class PipelineBenchmark {
         sampler.setDaemon(true);
         sampler.start();
         List<Chart.Series> panels = new ArrayList<>();
-        String name = String.format(Locale.ROOT, "sustained: pipeline to files, Axiom, %,d events/s for %d s", rate,
-                seconds);
-        LoadGenerator.Result r = measure(name, paced, Duration.ofSeconds(seconds), target, panels);
+        String name = String.format(Locale.ROOT, "sustained: pipeline to files, Axiom, %,d events/s for %d s",
+                paced.eventsPerSecond(), seconds);
+        LoadGenerator.Result r = measure(name, paced, Duration.ofSeconds(seconds), target, panels).load();
         sampler.join(10_000);
         panels.add(new Chart.Series("sustained: pipeline JVM heap in use", "MiB", heapMb));
         panels.add(new Chart.Series("sustained: pipeline JVM resident memory", "MiB", rssMb));
         Chart.write(report.dir.resolve("sustained.png"), "Sustained load: per second", panels);
-        report.line("");
-        report.line("Sustained run by minute: events/s acknowledged, request p99 (max of the seconds), ack-to-stored "
+        after.add("");
+        after.add("Sustained run by minute: events/s acknowledged, request p99 (max of the seconds), ack-to-stored "
                 + "p99 (max of the seconds), heap in use (max of the samples), resident memory (last sample):");
-        report.line("");
-        report.line("| minute | events/s | request p99 ms | ack to stored p99 ms | heap MiB | RSS MiB |");
-        report.line("|---|---|---|---|---|---|");
+        after.add("");
+        after.add("| minute | events/s | request p99 ms | ack to stored p99 ms | heap MiB | RSS MiB |");
+        after.add("|---|---|---|---|---|---|");
         double[] delayP99 = panels.get(2).values();
         for (int m = 0; m * 60 < seconds; m++) {
             int from = m * 60;
@@ -437,20 +474,46 @@ public final class PipelineBenchmark {
                 d99 = Math.max(d99, delayP99[i]);
                 heapMax = Math.max(heapMax, heapMb[i]);
             }
-            report.line(String.format(Locale.ROOT, "| %d | %,.0f | %.1f | %,.0f | %.0f | %.0f |", m + 1,
+            after.add(String.format(Locale.ROOT, "| %d | %,.0f | %.1f | %,.0f | %.0f | %.0f |", m + 1,
                     events / (double) (to - from), p99, d99, heapMax, rssMb[to - 1]));
         }
-        report.line("");
-        report.line("Plot: sustained.png");
+        after.add("");
+        after.add("Plot: sustained.png");
     }
+
+    /** A row of the table, printed at the end when the ceiling is known. */
+    private record Row(String what, double eventsPerSecond, double mbPerSecond, String latency, double p99,
+            long failed, String stored, String storedPerSecond, String delays, String cores) {
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+    /** Lines printed after the table: what did not run, the sustained run's minutes. */
+    private final List<String> after = new ArrayList<>();
 
     private void row(String what, double eventsPerSecond, double mbPerSecond, String latency, double p99, long failed,
             String stored, String storedPerSecond, String delays, String cores) {
-        report.line(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s | %s | %s | %s | %s | %s |", what,
-                eventsPerSecond, mbPerSecond, Double.isNaN(ceiling) ? "" : String.format(Locale.ROOT, "%.2f",
-                        eventsPerSecond / ceiling), latency, Double.isNaN(ceilingP99) || Double.isNaN(p99) ? ""
-                        : String.format(Locale.ROOT, "%.1f", p99 / Math.max(1, ceilingP99)),
-                failed == 0 ? "0" : Long.toString(failed), stored, storedPerSecond, delays, cores));
+        rows.add(new Row(what, eventsPerSecond, mbPerSecond, latency, p99, failed, stored, storedPerSecond, delays,
+                cores));
+        System.out.printf(Locale.ROOT, "measured: %s: %,.0f events/s, request latency %s ms, stored %s, delay %s ms%n",
+                what, eventsPerSecond, latency, stored, delays);
+    }
+
+    private void table() {
+        report.line("| what | events/s | MB/s | events/s vs ceiling | request p50 / p99 / p99.9 ms | p99 vs ceiling's "
+                + "| failed requests | stored / acknowledged | events/s stored | ack to stored p50 / p99 ms "
+                + "| cores: service JVM / broker / load generator |");
+        report.line("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Row r : rows) {
+            report.line(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s | %s | %s | %s | %s | %s |",
+                    r.what(), r.eventsPerSecond(), r.mbPerSecond(), Double.isNaN(ceiling) ? ""
+                            : String.format(Locale.ROOT, "%.2f", r.eventsPerSecond() / ceiling), r.latency(),
+                    Double.isNaN(ceilingP99) || Double.isNaN(r.p99()) ? ""
+                            : String.format(Locale.ROOT, "%.1f", r.p99() / Math.max(1, ceilingP99)),
+                    Long.toString(r.failed()), r.stored(), r.storedPerSecond(), r.delays(), r.cores()));
+        }
+        for (String line : after) {
+            report.line(line);
+        }
     }
 
     /** CPU used by the measured JVM, the broker and this JVM (the load generator) from now until {@link #stop}. */

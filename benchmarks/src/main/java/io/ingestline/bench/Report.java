@@ -39,6 +39,18 @@ final class Report {
         Files.write(dir.resolve("results.md"), lines);
     }
 
+    /** Deletes a directory tree (a broker's or a pipeline's data: gigabytes after a run, and nothing to read). */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     static int env(String name, int fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());

@@ -43,8 +43,8 @@ final class StoredWatcher implements AutoCloseable {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
-            } catch (IOException e) {
-                // a file being renamed into place while listing: seen next time
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a file renamed or removed while listing (the sink's staging and commit records): seen next time
             }
         }
     }

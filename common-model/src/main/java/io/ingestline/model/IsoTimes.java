@@ -2,6 +2,7 @@ package io.ingestline.model;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
@@ -122,7 +123,7 @@ public final class IsoTimes {
         if (days < -719_528L || days > 2_932_896L) { // 0000-01-01 .. 9999-12-31
             return null;
         }
-        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        LocalDate date = LocalDate.ofEpochDay(days);
         char[] c = new char[30];
         put(c, 0, date.getYear(), 4);
         c[4] = '-';

@@ -17,6 +17,8 @@ import io.ingestline.rules.EventChecks;
 import io.ingestline.rules.Outcome;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +41,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private final ValidatorMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private Routes routes;
+    private final Map<String, int[]> routedCounts = new HashMap<>();
+    private final Map<String, int[]> filteredCounts = new HashMap<>();
 
     BatchSplitter(DatasetTopics datasetTopics, EventChecks.Limits limits, ValidatorMetrics metrics) {
         this.datasetTopics = datasetTopics;
@@ -64,8 +68,22 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             return;
         }
         Routes.Resolution resolution = routes.of(batch.context().target());
+        routedCounts.clear(); // nothing left over from a batch that failed half-way
+        filteredCounts.clear();
         RawBatch.forEachLine(batch.payload(),
                 (index, buf, off, len) -> event(record, batch, resolution, index, buf, off, len, source));
+        // counted per batch and dataset, not per event: one label and one counter lookup a batch
+        if (!routedCounts.isEmpty() || !filteredCounts.isEmpty()) {
+            String rule = resolution.target() == null ? null : label(resolution.target().rule());
+            routedCounts.forEach((dataset, n) -> metrics.routed(dataset, rule, n[0]));
+            filteredCounts.forEach((dataset, n) -> metrics.filtered(dataset, rule, n[0]));
+            routedCounts.clear();
+            filteredCounts.clear();
+        }
+    }
+
+    private static void count(Map<String, int[]> counts, String dataset) {
+        counts.computeIfAbsent(dataset, d -> new int[1])[0]++;
     }
 
     private void event(Record<byte[], byte[]> record, RawBatch batch, Routes.Resolution resolution, int index,
@@ -100,9 +118,9 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
                         new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
                 context.forward(new Record<Object, Object>(envelope.id(), envelope, record.timestamp(),
                         new RecordHeaders()), ValidatorTopology.DATASET_SINK);
-                metrics.routed(out.dataset(), label(rule));
+                count(routedCounts, out.dataset());
             } else if (o instanceof Outcome.Dropped dropped) {
-                metrics.filtered(dropped.dataset(), label(rule));
+                count(filteredCounts, dropped.dataset());
             } else {
                 Outcome.Failed f = (Outcome.Failed) o;
                 String dataset = f.dataset() != null ? f.dataset() : targetDataset(batch);

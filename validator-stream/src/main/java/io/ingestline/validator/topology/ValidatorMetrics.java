@@ -32,12 +32,12 @@ public final class ValidatorMetrics {
                 .description("Events in the raw batches dropped as retries").register(registry);
     }
 
-    void routed(String dataset, String rule) {
-        counter("validator.events", "Events routed to a dataset topic", dataset, rule, null).increment();
+    void routed(String dataset, String rule, int events) {
+        counter("validator.events", "Events routed to a dataset topic", dataset, rule, null).increment(events);
     }
 
-    void filtered(String dataset, String rule) {
-        counter("validator.filtered", "Events a transformation filtered out", dataset, rule, null).increment();
+    void filtered(String dataset, String rule, int events) {
+        counter("validator.filtered", "Events a transformation filtered out", dataset, rule, null).increment(events);
     }
 
     void deadLetter(String dataset, String rule, String reason) {
