@@ -173,10 +173,10 @@ public final class EdgeBenchmark {
                                 peak = eps;
                                 peakBody = file;
                             }
-                            line(String.format(Locale.ROOT, "| edge, NDJSON %d events/request%s | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f | %s |",
+                            line(String.format(Locale.ROOT, "| edge, NDJSON %d events/request%s | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %s | %s | %s |",
                                     batch, gzip ? ", gzip" : "", c, eps, r.okPerSecond() * body.length / (1024 * 1024),
-                                    r.p50ms(), r.p99ms(), r.p999ms(), r.non2xx(), r.errors(), eps / perEventRate,
-                                    eps / batchRate, cpu.cores()));
+                                    r.p50ms(), r.p99ms(), r.p999ms(), r.non2xx(), r.errors(), ratio(eps, perEventRate),
+                                    ratio(eps, batchRate), cpu.cores()));
                         }
                     }
                 }
@@ -265,6 +265,11 @@ public final class EdgeBenchmark {
         }
     }
 
+    /** {@code eps / reference} to two decimals, or an empty cell when the reference was not measured. */
+    private static String ratio(double eps, double reference) {
+        return Double.isNaN(reference) ? "" : String.format(Locale.ROOT, "%.2f", eps / reference);
+    }
+
     /** Latency at half the peak: 32 connections, each pausing between requests so that together they offer that rate. */
     private void paced(URI uri, Path body, double eventsPerSecond, Duration warmup, Duration measured,
             double perEventRate, double batchRate, Cpu cpu) throws Exception {
@@ -272,9 +277,9 @@ public final class EdgeBenchmark {
         long delayMs = Math.max(1, Math.round(conns * 1000.0 / (eventsPerSecond / 500)));
         WrkLoad.Result r = WrkLoad.run(uri.toString(), body, TOKEN, null, conns, delayMs, warmup, measured, results);
         double eps = r.okPerSecond() * 500;
-        line(String.format(Locale.ROOT, "| edge, NDJSON 500 events/request, paced at half the peak (%,.0f/s offered) | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %.2f | %s |",
+        line(String.format(Locale.ROOT, "| edge, NDJSON 500 events/request, paced at half the peak (%,.0f/s offered) | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %s | %s | %s |",
                 eventsPerSecond, conns, eps, r.okPerSecond() * Files.size(body) / (1024 * 1024), r.p50ms(), r.p99ms(),
-                r.p999ms(), r.non2xx(), r.errors(), eps / perEventRate, eps / batchRate, cpu.cores()));
+                r.p999ms(), r.non2xx(), r.errors(), ratio(eps, perEventRate), ratio(eps, batchRate), cpu.cores()));
     }
 
     /** 32 concurrent requests of 6 MB each, repeatedly for 20 s, while the edge's heap use is sampled from /metrics. */
