@@ -443,4 +443,12 @@ class ValidatorTopologyTest {
                 .containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("num.stream.threads", "2");
     }
+
+    @Test
+    void compresses_dataset_records_with_lz4_unless_told_otherwise() {
+        assertThat(Validator.streamsProperties(config(Map.of())))
+                .containsEntry("producer.compression.type", "lz4");
+        assertThat(Validator.streamsProperties(config(Map.of("producer.compression.type", "zstd"))))
+                .containsEntry("producer.compression.type", "zstd");
+    }
 }
