@@ -107,9 +107,9 @@ public final class Validator implements AutoCloseable {
         config.kafka().replication().ifPresent(rf -> p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf));
         // Kafka 5 turns this on by default, so run as it will: a failing config record is handled like any other.
         p.put("processing.exception.handler.global.enabled", "true");
-        // Events go out one record each: lz4 batches shrink them (JSON) and the broker and the sinks then handle
-        // fewer bytes; measured +25% events stored a second end to end on 2 cores, interleaved (benchmarks/results/2026-12-03-validator-lz4.md). Overridable
-        // (KAFKA_STREAMS_PRODUCER_COMPRESSION_TYPE).
+        // Events go out one record each: lz4 batches shrink them (JSON), so the broker and the sinks handle fewer
+        // bytes; +25% events stored a second end to end on 2 cores, in interleaved runs
+        // (benchmarks/results/2026-12-03-validator-lz4.md). KAFKA_STREAMS_PRODUCER_COMPRESSION_TYPE overrides it.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.putAll(config.streams());
         // Not overridable: an event is routed exactly once, or its batch is retried whole.
