@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -31,6 +32,14 @@ final class StoredWatcher implements AutoCloseable {
         this.runField = "\"run\":\"" + run + "\",\"seq\":";
         this.batch = batch;
         this.ackedAt = ackedAt;
+        // Files already visible hold earlier runs' events only (a visible file never changes): skip them without
+        // reading. Reading them (gigabytes after a few runs) made the first poll last seconds, so events stored
+        // meanwhile were seen late, and took CPU from the pipeline on the same cores.
+        try {
+            seen.addAll(visibleFiles());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalStateException("cannot list " + datasetDir, e);
+        }
         this.thread = new Thread(this::watch, "stored-watcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -49,35 +58,40 @@ final class StoredWatcher implements AutoCloseable {
         }
     }
 
-    private void poll() throws IOException {
+    /** The dataset's visible files: compressed NDJSON outside the sink's own {@code _sink} directory. */
+    private List<Path> visibleFiles() throws IOException {
         if (!Files.isDirectory(datasetDir)) {
-            return;
+            return List.of();
         }
-        long now = System.currentTimeMillis();
         try (Stream<Path> files = Files.walk(datasetDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".ndjson.zst"))
-                    .filter(p -> !datasetDir.relativize(p).startsWith("_sink")).toList()) {
-                if (!seen.add(f)) {
-                    continue;
+            return files.filter(p -> p.getFileName().toString().endsWith(".ndjson.zst"))
+                    .filter(p -> !datasetDir.relativize(p).startsWith("_sink")).toList();
+        }
+    }
+
+    private void poll() throws IOException {
+        long now = System.currentTimeMillis();
+        for (Path f : visibleFiles()) {
+            if (!seen.add(f)) {
+                continue;
+            }
+            String text;
+            try (InputStream in = new ZstdInputStream(Files.newInputStream(f))) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            int at = 0;
+            while ((at = text.indexOf(runField, at)) >= 0) {
+                int from = at + runField.length();
+                int to = from;
+                while (Character.isDigit(text.charAt(to))) {
+                    to++;
                 }
-                String text;
-                try (InputStream in = new ZstdInputStream(Files.newInputStream(f))) {
-                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                long seq = Long.parseLong(text, from, to, 10);
+                Long acked = ackedAt.get(seq - seq % batch);
+                if (acked != null) {
+                    delays.record(now, acked);
                 }
-                int at = 0;
-                while ((at = text.indexOf(runField, at)) >= 0) {
-                    int from = at + runField.length();
-                    int to = from;
-                    while (Character.isDigit(text.charAt(to))) {
-                        to++;
-                    }
-                    long seq = Long.parseLong(text, from, to, 10);
-                    Long acked = ackedAt.get(seq - seq % batch);
-                    if (acked != null) {
-                        delays.record(now, acked);
-                    }
-                    at = to;
-                }
+                at = to;
             }
         }
     }

@@ -205,6 +205,8 @@ public final class ValidatorBenchmark {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // writes as the validator does by default, so that the two differ only in what they do per event
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         Topology t = new Topology();
         t.addSource("raw", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.raw());
         t.addProcessor("split-parse", PassThrough::new, "raw");
