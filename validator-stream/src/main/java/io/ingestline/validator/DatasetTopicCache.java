@@ -4,6 +4,7 @@ import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.model.kafka.TopicSpec;
 import io.ingestline.validator.topology.DatasetTopics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -124,7 +127,13 @@ final class DatasetTopicCache implements DatasetTopics, AutoCloseable {
         }
     }
 
-    /** Waits until every partition of the topic has a leader, so that the first write does not meet none. */
+    /**
+     * Waits until every partition of the topic has a leader that serves it, so that the first write does not meet
+     * none: a new partition's first produce otherwise fails with NOT_LEADER_OR_FOLLOWER, and the batches the producer
+     * pipelined behind it reach a partition without producer state (OutOfOrderSequenceException at the broker). The
+     * metadata can name a leader a moment before that broker serves the partition, so each leader is asked for the
+     * partition's end offset, which it answers only once it serves it.
+     */
     private void awaitLeaders(String topic) throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -132,6 +141,9 @@ final class DatasetTopicCache implements DatasetTopics, AutoCloseable {
                 TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames()
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
                 if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                    d.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    admin.listOffsets(ends).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     return;
                 }
             } catch (ExecutionException e) {
@@ -146,11 +158,20 @@ final class DatasetTopicCache implements DatasetTopics, AutoCloseable {
         }
     }
 
-    /** Learns the dataset topics that exist and forgets those deleted (by an operator), to create them again. */
+    /**
+     * Learns the dataset topics that exist, and creates again those deleted (by an operator) that were in use: a
+     * stream thread writing to one would otherwise wait for its metadata.
+     */
     private void refresh() {
         try {
             Set<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            ready.removeIf(dataset -> !names.contains(kafka.topics().dataset(dataset)));
+            for (String dataset : Set.copyOf(ready)) {
+                if (!names.contains(kafka.topics().dataset(dataset))) {
+                    LOG.warn("topic {} was deleted; creating it again", kafka.topics().dataset(dataset));
+                    ready.remove(dataset);
+                    pending.computeIfAbsent(dataset, d -> CompletableFuture.runAsync(() -> create(d), creator));
+                }
+            }
             Pattern datasetTopic = kafka.topics().datasetPattern();
             names.stream().filter(n -> datasetTopic.matcher(n).matches())
                     .forEach(n -> ready.add(kafka.topics().datasetOf(n)));

@@ -82,7 +82,7 @@ public final class Validator implements AutoCloseable {
             topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().configTopic()));
             datasetTopics = new DatasetTopicCache(admin, config.kafka(), Duration.ofSeconds(30),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(10));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             v = new Validator(admin, datasetTopics, progress, config.output(), new KafkaStreams(
                     ValidatorTopology.build(settings(config), datasetTopics, new ValidatorMetrics(registry), progress),

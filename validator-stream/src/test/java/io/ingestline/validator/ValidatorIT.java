@@ -56,6 +56,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /** A validator on a real broker: what its producer cannot write, new datasets, its readiness. */
@@ -203,13 +205,15 @@ class ValidatorIT {
         assertThat(v.running()).isTrue();
     }
 
-    @Test
-    void new_datasets_get_their_events_exactly_once_without_transaction_errors_at_the_broker() throws Exception {
+    /** Wait 0: every new dataset's first batch is parked until its topic exists; 2000: the default short wait. */
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "2000"})
+    void new_datasets_get_their_events_exactly_once_without_transaction_errors_at_the_broker(String wait)
+            throws Exception {
         long seed = System.nanoTime();
         System.out.println("seed " + seed);
         Random random = new Random(seed);
-        // no wait on the stream thread: every new dataset's first batch is parked until its topic exists
-        Validator v = validator(Map.of("INGEST_VALIDATOR_TOPIC_WAIT_MS", "0"));
+        Validator v = validator(Map.of("INGEST_VALIDATOR_TOPIC_WAIT_MS", wait));
         List<String> datasets = IntStream.range(0, 5).mapToObj(i -> "new" + i).toList();
         Map<String, Integer> sent = new HashMap<>();
         AtomicInteger batch = new AtomicInteger();
@@ -237,7 +241,29 @@ class ValidatorIT {
         assertThat(out).hasSize(total);
         datasets.forEach(d -> assertThat(perDataset.get(d)).as(d).isEqualTo((long) sent.get(d)));
         assertThat(transactionErrors()).isEmpty();
-        assertThat(get(v.statusPort(), "/metrics").body()).containsPattern("(?m)^validator_parked_batches_total [1-9]");
+        if (wait.equals("0")) {
+            assertThat(get(v.statusPort(), "/metrics").body())
+                    .containsPattern("(?m)^validator_parked_batches_total [1-9]");
+        }
+    }
+
+    @Test
+    void a_dataset_topic_deleted_by_an_operator_is_created_again_and_loses_no_later_event() throws Exception {
+        Validator v = validator(Map.of());
+        send("gone", "g1", List.of("{\"n\":1}"));
+        assertThat(readCommitted(List.of(topics.dataset("gone")), got -> got.size() == 1)).hasSize(1);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.deleteTopics(List.of(topics.dataset("gone"))).all().get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !topicExists("gone"));
+        send("gone", "g2", List.of("{\"n\":2}", "{\"n\":3}"));
+        send("gone", "g3", List.of("{\"n\":4}"));
+
+        List<ConsumerRecord<byte[], byte[]>> out = readCommitted(List.of(topics.dataset("gone")),
+                got -> got.size() >= 3);
+        assertThat(out).extracting(r -> new String(r.key(), UTF_8))
+                .containsExactlyInAnyOrder("g2-0", "g2-1", "g3-0");
+        assertThat(v.failed()).isNotDone();
     }
 
     private boolean topicExists(String dataset) {
