@@ -148,6 +148,23 @@ class ValidatorOutputTopologyTest {
     }
 
     @Test
+    void dead_letters_a_parked_batch_whose_topic_never_comes_after_ten_minutes() {
+        topicStatus.put("never", DatasetTopics.PENDING);
+        pipe("n1", "never", "{\"n\":1}");
+        driver.advanceWallClockTime(Duration.ofMinutes(9));
+        assertThat(deadLetters.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("route");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("the topic of dataset never cannot be created: not created within 10 minutes");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_SOURCE)).isEqualTo(topics.raw() + "/0/0");
+        assertThat(driver.getKeyValueStore("parked-batches").approximateNumEntries()).isZero();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void dead_letters_the_events_of_a_dataset_whose_topic_cannot_be_created() {
         topicStatus.put("denied", new DatasetTopics.Failed("TopicAuthorizationException: not allowed"));
         pipe("d1", "denied", "{\"n\":1}");

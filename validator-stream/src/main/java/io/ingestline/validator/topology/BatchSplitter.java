@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,6 +57,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchSplitter.class);
     /** How often parked batches are looked at (an empty store costs one seek). */
     private static final Duration UNPARK_EVERY = Duration.ofMillis(200);
+    /** How long a batch stays parked at most: then its events for a topic still missing go to the dead letters. */
+    static final Duration MAX_PARKED = Duration.ofMinutes(10);
 
     private final DatasetTopics datasetTopics;
     private final Topics topics;
@@ -94,8 +97,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         progress.begin();
         try {
             RecordMetadata source = context.recordMetadata().orElseThrow();
-            if (!split(record, source, topicWait)) {
-                parked.park(record, source);
+            if (!split(record, source, topicWait, false)) {
+                parked.park(record, source, context.currentSystemTimeMs());
                 metrics.parked();
             }
         } finally {
@@ -108,15 +111,19 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         parked.drain(p -> {
             progress.begin();
             try {
-                return split(p.record(), p.source(), Duration.ZERO);
+                return split(p.record(), p.source(), Duration.ZERO, now - p.parkedAt() > MAX_PARKED.toMillis());
             } finally {
                 progress.end();
             }
         });
     }
 
-    /** Splits a batch; false (and nothing done) when a topic it needs is still being created. */
-    private boolean split(Record<byte[], byte[]> record, RecordMetadata source, Duration wait) {
+    /**
+     * Splits a batch; false (and nothing done) when a topic it needs is still being created, unless
+     * {@code waitedEnough}: then the events for that topic go to the dead letters.
+     */
+    private boolean split(Record<byte[], byte[]> record, RecordMetadata source, Duration wait,
+            boolean waitedEnough) {
         RawBatch batch;
         try {
             batch = RawBatchCodec.read(record.headers(), record.value());
@@ -126,7 +133,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             return true;
         }
         Routes.Resolution resolution = routes.of(batch.context().target());
-        Map<String, String> unwritable = unwritableTopics(resolution, wait);
+        Map<String, String> unwritable = unwritableTopics(resolution, wait, waitedEnough);
         if (unwritable == null) {
             return false;
         }
@@ -149,7 +156,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
      * The datasets of the batch whose topic cannot be created, with the reason; null when one is still being
      * created (nothing of the batch has been forwarded yet).
      */
-    private Map<String, String> unwritableTopics(Routes.Resolution resolution, Duration wait) {
+    private Map<String, String> unwritableTopics(Routes.Resolution resolution, Duration wait, boolean waitedEnough) {
         if (resolution.target() == null) {
             return Map.of();
         }
@@ -157,6 +164,9 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         List<String> pending = null;
         for (String dataset : resolution.target().datasets()) {
             DatasetTopics.Status status = datasetTopics.status(dataset, wait);
+            if (status instanceof DatasetTopics.Pending && waitedEnough) {
+                status = new DatasetTopics.Failed("not created within " + MAX_PARKED.toMinutes() + " minutes");
+            }
             if (status instanceof DatasetTopics.Pending) {
                 if (pending == null) {
                     pending = new ArrayList<>();
@@ -216,7 +226,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
                 EventEnvelope envelope = new EventEnvelope(batch.eventId(index), out.dataset(),
                         out.time() == null ? c.receivedAt() : out.time(), out.event(),
                         new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
-                output(record, envelope, line(buf, off, len), source, index);
+                output(record, envelope, () -> line(buf, off, len), source, index);
             } else if (o instanceof Outcome.Dropped dropped) {
                 count(filteredCounts, dropped.dataset());
             } else {
@@ -232,8 +242,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     }
 
     /** Forwards an output event, or dead-letters it (its input line) when its record is over the limit. */
-    private void output(Record<byte[], byte[]> record, EventEnvelope envelope, byte[] line, RecordMetadata source,
-            int index) {
+    private void output(Record<byte[], byte[]> record, EventEnvelope envelope, Supplier<byte[]> line,
+            RecordMetadata source, int index) {
         Headers headers = new RecordHeaders();
         EventEnvelopeSerde.writeHeaders(envelope, headers);
         byte[] value = EventEnvelopeSerde.value(envelope);
@@ -244,7 +254,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
                             + size + " bytes as a record, over the record limit of " + maxRecordBytes + " bytes",
                     envelope.rule(), source, index);
             IngestHeaders.put(dead, IngestHeaders.DLQ_RECORD_BYTES, Integer.toString(size));
-            deadLetter(record.key(), line, dead, record.timestamp());
+            deadLetter(record.key(), line.get(), dead, record.timestamp());
             metrics.deadLetter(envelope.dataset(), label(envelope.rule()), DeadLetters.STAGE_STORE);
             return;
         }

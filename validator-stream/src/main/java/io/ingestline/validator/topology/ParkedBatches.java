@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Raw batches put aside until the topics they need exist, in a changelogged store written in the same transaction as
  * everything else: a batch is parked and its offset committed at once (the transaction does not wait for a topic),
  * and it is split later, exactly once, from a punctuation. Keyed by source partition and offset, so they come back in
- * the order they came.
+ * the order they came. A batch parked for longer than {@code BatchSplitter.MAX_PARKED} is split anyway, the events
+ * for a topic still missing going to the dead letters, so the store does not grow without end.
  */
 final class ParkedBatches {
     static final String STORE = "parked-batches";
@@ -32,7 +33,7 @@ final class ParkedBatches {
     private final KeyValueStore<Bytes, byte[]> store;
 
     /** A parked batch: the raw record and where it came from. */
-    record Parked(Bytes id, Record<byte[], byte[]> record, Source source) {
+    record Parked(Bytes id, Record<byte[], byte[]> record, Source source, long parkedAt) {
     }
 
     /** Where a parked record came from (for the dead letters' source header). */
@@ -43,10 +44,10 @@ final class ParkedBatches {
         this.store = store;
     }
 
-    void park(Record<byte[], byte[]> record, RecordMetadata source) {
+    void park(Record<byte[], byte[]> record, RecordMetadata source, long now) {
         Bytes id = Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + Long.BYTES).putInt(source.partition())
                 .putLong(source.offset()).array());
-        store.put(id, encode(record, source));
+        store.put(id, encode(record, source, now));
     }
 
     /**
@@ -65,9 +66,10 @@ final class ParkedBatches {
         done.forEach(store::delete);
     }
 
-    private static byte[] encode(Record<byte[], byte[]> r, RecordMetadata source) {
+    private static byte[] encode(Record<byte[], byte[]> r, RecordMetadata source, long parkedAt) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (r.value() == null ? 0 : r.value().length));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(parkedAt);
             out.writeUTF(source.topic());
             out.writeInt(source.partition());
             out.writeLong(source.offset());
@@ -88,6 +90,7 @@ final class ParkedBatches {
 
     private static Parked decode(Bytes id, byte[] value) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            long parkedAt = in.readLong();
             Source source = new Source(in.readUTF(), in.readInt(), in.readLong());
             long timestamp = in.readLong();
             byte[] key = readBytes(in);
@@ -97,7 +100,7 @@ final class ParkedBatches {
             for (int i = 0; i < n; i++) {
                 headers.add(in.readUTF(), readBytes(in));
             }
-            return new Parked(id, new Record<>(key, v, timestamp, headers), source);
+            return new Parked(id, new Record<>(key, v, timestamp, headers), source, parkedAt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
