@@ -332,5 +332,8 @@ class ValidatorIT {
         } finally {
             release.countDown();
         }
+        // the thread left behind finishes on its own; wait for it before the state directory is deleted
+        await().atMost(Duration.ofSeconds(60)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith(topics.prefix() + "validator")));
     }
 }
