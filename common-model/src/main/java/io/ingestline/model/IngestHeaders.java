@@ -42,7 +42,7 @@ public final class IngestHeaders {
 
     /**
      * Dead letters: the stage that failed ({@code contract}, {@code parse}, {@code validate}, {@code route},
-     * {@code transform}); with {@link #RULE} and {@link #RULE_VERSION} when a rule was involved.
+     * {@code transform}, {@code store}); with {@link #RULE} and {@link #RULE_VERSION} when a rule was involved.
      */
     public static final String DLQ_STAGE = "ingest.dlq.stage";
     public static final String DLQ_ERROR_CLASS = "ingest.dlq.error.class";
@@ -50,6 +50,10 @@ public final class IngestHeaders {
     /** Dead letters: where the failed record came from, as {@code topic/partition/offset}, and its event index. */
     public static final String DLQ_SOURCE = "ingest.dlq.source";
     public static final String DLQ_EVENT_INDEX = "ingest.dlq.event-index";
+    /** Dead letters: the size in bytes of the output record that was over the writer's record limit. */
+    public static final String DLQ_RECORD_BYTES = "ingest.dlq.record-bytes";
+    /** Dead letters: the value was cut to fit the record limit; this is its size in bytes before the cut. */
+    public static final String DLQ_TRUNCATED_FROM = "ingest.dlq.truncated-from";
 
     private IngestHeaders() {
     }

@@ -2,9 +2,11 @@ package io.ingestline.validator;
 
 import io.ingestline.model.kafka.TopicProvisioner;
 import io.ingestline.model.status.StatusServer;
-import io.ingestline.validator.topology.DatasetTopics;
+import io.ingestline.validator.topology.BatchProgress;
+import io.ingestline.validator.topology.OutputErrorHandler;
 import io.ingestline.validator.topology.ValidatorMetrics;
 import io.ingestline.validator.topology.ValidatorTopology;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -12,9 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +31,9 @@ public final class Validator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
 
     private final Admin admin;
+    private final DatasetTopicCache datasetTopics;
+    private final BatchProgress progress;
+    private final ValidatorConfig.Output output;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -37,10 +41,19 @@ public final class Validator implements AutoCloseable {
     private StatusServer status;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
-    private Validator(Admin admin, KafkaStreams streams, PrometheusMeterRegistry registry) {
+    private Validator(Admin admin, DatasetTopicCache datasetTopics, BatchProgress progress,
+            ValidatorConfig.Output output, KafkaStreams streams, PrometheusMeterRegistry registry) {
         this.admin = admin;
+        this.datasetTopics = datasetTopics;
+        this.progress = progress;
+        this.output = output;
         this.streams = streams;
         this.registry = registry;
+        Gauge.builder("validator.stalled", () -> stall().isPresent() ? 1 : 0)
+                .description("1 while a stream thread has been on one batch for longer than INGEST_VALIDATOR_STALL_MS")
+                .register(registry);
+        Gauge.builder("validator.batch.longest", () -> progress.longestMillis() / 1000.0).baseUnit("seconds")
+                .description("How long the longest batch in progress has run").register(registry);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -55,22 +68,29 @@ public final class Validator implements AutoCloseable {
 
     /** Makes sure the raw, dead-letter and configuration topics exist, then starts processing. */
     public static Validator start(ValidatorConfig config) {
+        return start(config, new BatchProgress());
+    }
+
+    /** {@link #start(ValidatorConfig)} with the given progress tracker (tests stall a thread through it). */
+    static Validator start(ValidatorConfig config, BatchProgress progress) {
         LOG.info("starting validator: {}", config);
         Admin admin = Admin.create(config.kafka().clientProps());
+        DatasetTopicCache datasetTopics = null;
         Validator v;
         try {
             TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
             topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().configTopic()));
+            datasetTopics = new DatasetTopicCache(admin, config.kafka(), Duration.ofSeconds(30),
+                    Duration.ofSeconds(10));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            v = new Validator(admin, new KafkaStreams(
-                    ValidatorTopology.build(
-                            new ValidatorTopology.Settings(config.kafka().topics(), config.limits(),
-                                    config.dedupWindow()),
-                            datasetTopics(topics, config),
-                            new ValidatorMetrics(registry)),
+            v = new Validator(admin, datasetTopics, progress, config.output(), new KafkaStreams(
+                    ValidatorTopology.build(settings(config), datasetTopics, new ValidatorMetrics(registry), progress),
                     streamsProperties(config)), registry);
         } catch (RuntimeException e) {
+            if (datasetTopics != null) {
+                datasetTopics.close();
+            }
             admin.close();
             throw e;
         }
@@ -88,15 +108,9 @@ public final class Validator implements AutoCloseable {
         return v;
     }
 
-    /** Creates a dataset's topic on its first event; after that a set lookup (this runs for every event). */
-    private static DatasetTopics datasetTopics(TopicProvisioner topics, ValidatorConfig config) {
-        Set<String> ready = ConcurrentHashMap.newKeySet();
-        return dataset -> {
-            if (!ready.contains(dataset)) {
-                topics.ensure(config.kafka().datasetTopic(dataset));
-                ready.add(dataset);
-            }
-        };
+    static ValidatorTopology.Settings settings(ValidatorConfig config) {
+        return new ValidatorTopology.Settings(config.kafka().topics(), config.limits(), config.dedupWindow(),
+                config.output().maxRecordBytes(), config.output().topicWait());
     }
 
     static Properties streamsProperties(ValidatorConfig config) {
@@ -111,7 +125,19 @@ public final class Validator implements AutoCloseable {
         // bytes; +25% events stored a second end to end on 2 cores, in interleaved runs
         // (benchmarks/results/2026-12-03-validator-lz4.md). KAFKA_STREAMS_PRODUCER_COMPRESSION_TYPE overrides it.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // A record not delivered within the transaction timeout belongs to a transaction the broker aborts anyway:
+        // waiting longer for it (the producer's default is 2 minutes) only delays the retry. Two tries fit in it.
+        long transactionMs = config.output().transactionTimeout().toMillis();
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) transactionMs);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), (int) transactionMs);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), (int) (transactionMs / 2 - 200));
         p.putAll(config.streams());
+        // Not overridable: the splitter checks each record against this limit before it sends it, and the handler
+        // dead-letters what the broker still refuses instead of dropping it.
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputErrorHandler.class);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.output().maxRecordBytes());
+        p.put(OutputErrorHandler.MAX_RECORD_BYTES, config.output().maxRecordBytes());
+        p.put(OutputErrorHandler.DEAD_LETTER_TOPIC, config.kafka().topics().deadLetters());
         // Not overridable: an event is routed exactly once, or its batch is retried whole.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return p;
@@ -124,10 +150,18 @@ public final class Validator implements AutoCloseable {
                 + now + "\"}");
     }
 
+    /** Ready: RUNNING, and no stream thread has been on one batch for longer than the stall limit. */
     private StatusServer.Status readiness() {
         KafkaStreams.State now = streams.state();
-        boolean ready = now == KafkaStreams.State.RUNNING;
-        return new StatusServer.Status(ready, "{\"ready\":" + ready + ",\"state\":\"" + now + "\"}");
+        Optional<BatchProgress.Stall> stall = stall();
+        boolean ready = now == KafkaStreams.State.RUNNING && stall.isEmpty();
+        String why = stall.map(s -> ",\"stalled\":{\"thread\":\"" + s.thread() + "\",\"batchMillis\":" + s.millis()
+                + "}").orElse("");
+        return new StatusServer.Status(ready, "{\"ready\":" + ready + ",\"state\":\"" + now + "\"" + why + "}");
+    }
+
+    private Optional<BatchProgress.Stall> stall() {
+        return progress.longestOver(output.stall().toMillis());
     }
 
     /** The port of /metrics, /health and /ready, or -1 when they are off. */
@@ -147,12 +181,16 @@ public final class Validator implements AutoCloseable {
 
     /**
      * Commits the open transaction and leaves the group at once, so that the partitions move to another instance
-     * (or to this one restarted) without waiting for the session timeout.
+     * (or to this one restarted) without waiting for the session timeout. Waits at most the close timeout for the
+     * stream threads: a thread stuck on a batch is left behind (its transaction is aborted by the broker).
      */
     @Override
     public void close() {
-        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        if (!streams.close(CloseOptions.timeout(output.closeTimeout())
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
+            LOG.warn("stream threads still running after {}; closing without them", output.closeTimeout());
+        }
+        datasetTopics.close();
         if (status != null) {
             status.close();
         }

@@ -20,11 +20,12 @@ import java.util.stream.Stream;
  * @param httpPort      their port: 0 any free port, -1 none
  * @param limits        the checks' limits on each event
  * @param dedupWindow   how long a client request id is remembered to drop retried batches (zero: never dropped)
+ * @param output        the limits and timeouts of what the validator writes, and of its health
  * @param streams       Kafka Streams settings passed through ({@code KAFKA_STREAMS_*}, for example
  *                      {@code KAFKA_STREAMS_NUM_STREAM_THREADS})
  */
 public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
-        EventChecks.Limits limits, Duration dedupWindow, Map<String, Object> streams) {
+        EventChecks.Limits limits, Duration dedupWindow, Output output, Map<String, Object> streams) {
     public static final Setting APPLICATION_ID = new Setting("INGEST_VALIDATOR_APP_ID", "ingest-validator",
             "Kafka Streams application id; every validator instance with the same id shares the raw topic's partitions");
     public static final Setting STATE_DIR = new Setting("INGEST_VALIDATOR_STATE_DIR",
@@ -41,10 +42,42 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
     public static final Setting DEDUP_WINDOW_MS = new Setting("INGEST_DEDUP_WINDOW_MS", "3600000",
             "How long (ms) a client request id (Idempotency-Key, x-ms-client-request-id) is remembered: a batch "
                     + "retried within it is dropped; 0 turns this off");
+    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_VALIDATOR_MAX_RECORD_BYTES", "1000000",
+            "Largest record the validator writes (its producer's max.request.size); a larger output event goes to the "
+                    + "dead letters. Keep it 5% under the topics' max.message.bytes (broker default 1048588): "
+                    + "compression can grow an incompressible record a little");
+    public static final Setting TRANSACTION_TIMEOUT_MS = new Setting("INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS",
+            "10000", "Longest a validator transaction may stay open before the broker aborts it (and how long "
+                    + "read_committed sinks wait on one left open by a dead instance); a record not delivered "
+                    + "within it is not waited for longer (delivery.timeout.ms)");
+    public static final Setting TOPIC_WAIT_MS = new Setting("INGEST_VALIDATOR_TOPIC_WAIT_MS", "2000",
+            "Longest a stream thread waits for a new dataset's topic to be created (off the thread) before it "
+                    + "parks the batch in its state to split it once the topic exists; at most half the transaction "
+                    + "timeout");
+    public static final Setting STALL_MS = new Setting("INGEST_VALIDATOR_STALL_MS", "5000",
+            "A stream thread on one batch for longer than this (ms) is stalled: /ready answers 503");
+    public static final Setting CLOSE_TIMEOUT_MS = new Setting("INGEST_VALIDATOR_CLOSE_TIMEOUT_MS", "10000",
+            "Longest shutdown waits for the stream threads to commit and stop (ms); then it gives up on them");
     public static final String STREAMS_PREFIX = "KAFKA_STREAMS_";
 
+    /**
+     * @param maxRecordBytes     the largest record written: the producer's {@code max.request.size}
+     * @param transactionTimeout the producer's {@code transaction.timeout.ms} and {@code delivery.timeout.ms}
+     * @param topicWait          how long a stream thread waits for a topic being created
+     * @param stall              how long one batch may run before the validator reports itself not ready
+     * @param closeTimeout       how long shutdown waits for the stream threads
+     */
+    public record Output(int maxRecordBytes, Duration transactionTimeout, Duration topicWait, Duration stall,
+            Duration closeTimeout) {
+        public static Output defaults() {
+            return new Output(1_000_000, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                    Duration.ofSeconds(10));
+        }
+    }
+
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(APPLICATION_ID, STATE_DIR, HTTP_HOST, HTTP_PORT, MAX_EVENT_BYTES, MAX_FIELDS, DEDUP_WINDOW_MS))
+            Stream.of(APPLICATION_ID, STATE_DIR, HTTP_HOST, HTTP_PORT, MAX_EVENT_BYTES, MAX_FIELDS, DEDUP_WINDOW_MS,
+                    MAX_RECORD_BYTES, TRANSACTION_TIMEOUT_MS, TOPIC_WAIT_MS, STALL_MS, CLOSE_TIMEOUT_MS))
             .toList();
 
     public ValidatorConfig {
@@ -57,7 +90,17 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
                 r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535),
                 new EventChecks.Limits(Math.max(1, r.integer(MAX_EVENT_BYTES, 1, Integer.MAX_VALUE)),
                         Math.max(1, r.integer(MAX_FIELDS, 1, Integer.MAX_VALUE))),
-                r.millis(DEDUP_WINDOW_MS, 0, Duration.ofDays(7).toMillis()), r.passThrough(STREAMS_PREFIX));
+                r.millis(DEDUP_WINDOW_MS, 0, Duration.ofDays(7).toMillis()),
+                new Output(r.integer(MAX_RECORD_BYTES, 16 * 1024, Integer.MAX_VALUE),
+                        r.millis(TRANSACTION_TIMEOUT_MS, 2_000, Duration.ofMinutes(15).toMillis()),
+                        r.millis(TOPIC_WAIT_MS, 0, Duration.ofMinutes(1).toMillis()),
+                        r.millis(STALL_MS, 100, Duration.ofHours(1).toMillis()),
+                        r.millis(CLOSE_TIMEOUT_MS, 0, Duration.ofMinutes(5).toMillis())),
+                r.passThrough(STREAMS_PREFIX));
+        if (c.output.topicWait().multipliedBy(2).compareTo(c.output.transactionTimeout()) > 0) {
+            r.problem(TOPIC_WAIT_MS.env() + " must be at most half of " + TRANSACTION_TIMEOUT_MS.env()
+                    + ": the wait happens inside the transaction");
+        }
         r.finish("validator");
         return c;
     }
@@ -67,6 +110,6 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
     public String toString() {
         return "ValidatorConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
                 + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", http=" + httpHost + ":" + httpPort
-                + ", limits=" + limits + ", dedupWindow=" + dedupWindow + ", streams=" + streams.keySet() + "]";
+                + ", limits=" + limits + ", dedupWindow=" + dedupWindow + ", output=" + output + ", streams=" + streams.keySet() + "]";
     }
 }

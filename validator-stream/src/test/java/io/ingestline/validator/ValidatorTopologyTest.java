@@ -15,6 +15,8 @@ import io.ingestline.model.RawBatchCodec;
 import io.ingestline.model.Topics;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.rules.EventChecks;
+import io.ingestline.validator.topology.BatchProgress;
+import io.ingestline.validator.topology.DatasetTopics;
 import io.ingestline.validator.topology.ValidatorMetrics;
 import io.ingestline.validator.topology.ValidatorTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -57,15 +59,16 @@ class ValidatorTopologyTest {
 
     private ValidatorConfig config(Map<String, Object> streams) {
         return new ValidatorConfig(KafkaSettings.defaults("unused:9092", topics), "test", stateDir, "127.0.0.1", -1,
-                LIMITS, WINDOW, streams);
+                LIMITS, WINDOW, ValidatorConfig.Output.defaults(), streams);
     }
 
     @BeforeEach
     void start() {
         ValidatorConfig config = config(Map.of());
-        driver = new TopologyTestDriver(ValidatorTopology.build(
-                new ValidatorTopology.Settings(topics, config.limits(), config.dedupWindow()), ensured::add,
-                new ValidatorMetrics(registry)), Validator.streamsProperties(config));
+        driver = new TopologyTestDriver(ValidatorTopology.build(Validator.settings(config), (dataset, wait) -> {
+            ensured.add(dataset);
+            return DatasetTopics.READY;
+        }, new ValidatorMetrics(registry), new BatchProgress()), Validator.streamsProperties(config));
         raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
         configTopic = driver.createInputTopic(topics.config(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());

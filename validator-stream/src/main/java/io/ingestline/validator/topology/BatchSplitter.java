@@ -7,23 +7,36 @@ import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ContractException;
 import io.ingestline.model.EventEnvelope;
+import io.ingestline.model.EventEnvelopeSerde;
 import io.ingestline.model.EventOrigin;
+import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.Json;
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
+import io.ingestline.model.Topics;
 import io.ingestline.model.rules.RuleRef;
 import io.ingestline.rules.CompiledTarget;
 import io.ingestline.rules.EventChecks;
 import io.ingestline.rules.Outcome;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Splits a raw batch into events: parses each line, resolves the batch's target once ({@link Routes}: one version
@@ -32,21 +45,42 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * the rule and version that made it, to its dataset's topic. A record that breaks the contract, a line that is not a
  * JSON object, an event that fails its checks or a transformation, and a batch whose target has no route go to the
  * dead letters with the reason; the rest go on.
+ *
+ * <p>Before it forwards anything, it checks that the topic of every dataset the batch can reach exists: if one is
+ * still being created after a short wait, the batch is parked ({@link ParkedBatches}) and split later from a
+ * punctuation, instead of waiting inside the transaction. An output event
+ * whose record would be over the record limit (the producer's {@code max.request.size}) goes to the dead letters
+ * (stage {@code store}, with its size) instead of failing the producer's transaction.
  */
 final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private static final ObjectMapper MAPPER = Json.mapper();
+    private static final Logger LOG = LoggerFactory.getLogger(BatchSplitter.class);
+    /** How often parked batches are looked at (an empty store costs one seek). */
+    private static final Duration UNPARK_EVERY = Duration.ofMillis(200);
+    /** How long a batch stays parked at most: then its events for a topic still missing go to the dead letters. */
+    static final Duration MAX_PARKED = Duration.ofMinutes(10);
 
     private final DatasetTopics datasetTopics;
+    private final Topics topics;
     private final EventChecks.Limits limits;
+    private final int maxRecordBytes;
     private final ValidatorMetrics metrics;
+    private final BatchProgress progress;
+    private final Duration topicWait;
+    private ParkedBatches parked;
     private ProcessorContext<Object, Object> context;
     private Routes routes;
     private final Map<String, int[]> routedCounts = new HashMap<>();
     private final Map<String, int[]> filteredCounts = new HashMap<>();
 
-    BatchSplitter(DatasetTopics datasetTopics, EventChecks.Limits limits, ValidatorMetrics metrics) {
+    BatchSplitter(ValidatorTopology.Settings settings, DatasetTopics datasetTopics, ValidatorMetrics metrics,
+            BatchProgress progress) {
+        this.progress = progress;
         this.datasetTopics = datasetTopics;
-        this.limits = limits;
+        this.topics = settings.topics();
+        this.limits = settings.limits();
+        this.maxRecordBytes = settings.maxRecordBytes();
+        this.topicWait = settings.topicWait();
         this.metrics = metrics;
     }
 
@@ -54,24 +88,59 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.routes = new Routes(context.getStateStore(Routes.STORE), limits);
+        this.parked = new ParkedBatches(context.getStateStore(ParkedBatches.STORE));
+        context.schedule(UNPARK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::unpark);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        RecordMetadata source = context.recordMetadata().orElseThrow();
+        progress.begin();
+        try {
+            RecordMetadata source = context.recordMetadata().orElseThrow();
+            if (!split(record, source, topicWait, false)) {
+                parked.park(record, source, context.currentSystemTimeMs());
+                metrics.parked();
+            }
+        } finally {
+            progress.end();
+        }
+    }
+
+    /** Splits the parked batches whose topics now exist. */
+    private void unpark(long now) {
+        parked.drain(p -> {
+            progress.begin();
+            try {
+                return split(p.record(), p.source(), Duration.ZERO, now - p.parkedAt() > MAX_PARKED.toMillis());
+            } finally {
+                progress.end();
+            }
+        });
+    }
+
+    /**
+     * Splits a batch; false (and nothing done) when a topic it needs is still being created, unless
+     * {@code waitedEnough}: then the events for that topic go to the dead letters.
+     */
+    private boolean split(Record<byte[], byte[]> record, RecordMetadata source, Duration wait,
+            boolean waitedEnough) {
         RawBatch batch;
         try {
             batch = RawBatchCodec.read(record.headers(), record.value());
         } catch (ContractException e) {
             deadLetter(record, record.value(), DeadLetters.STAGE_CONTRACT, e.getClass().getName(), message(e), null,
                     null, source, -1);
-            return;
+            return true;
         }
         Routes.Resolution resolution = routes.of(batch.context().target());
+        Map<String, String> unwritable = unwritableTopics(resolution, wait, waitedEnough);
+        if (unwritable == null) {
+            return false;
+        }
         routedCounts.clear(); // nothing left over from a batch that failed half-way
         filteredCounts.clear();
         RawBatch.forEachLine(batch.payload(),
-                (index, buf, off, len) -> event(record, batch, resolution, index, buf, off, len, source));
+                (index, buf, off, len) -> event(record, batch, resolution, unwritable, index, buf, off, len, source));
         // counted per batch and dataset, not per event: one label and one counter lookup a batch
         if (!routedCounts.isEmpty() || !filteredCounts.isEmpty()) {
             String rule = resolution.target() == null ? null : label(resolution.target().rule());
@@ -80,14 +149,49 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             routedCounts.clear();
             filteredCounts.clear();
         }
+        return true;
+    }
+
+    /**
+     * The datasets of the batch whose topic cannot be created, with the reason; null when one is still being
+     * created (nothing of the batch has been forwarded yet).
+     */
+    private Map<String, String> unwritableTopics(Routes.Resolution resolution, Duration wait, boolean waitedEnough) {
+        if (resolution.target() == null) {
+            return Map.of();
+        }
+        Map<String, String> failed = Map.of();
+        List<String> pending = null;
+        for (String dataset : resolution.target().datasets()) {
+            DatasetTopics.Status status = datasetTopics.status(dataset, wait);
+            if (status instanceof DatasetTopics.Pending && waitedEnough) {
+                status = new DatasetTopics.Failed("not created within " + MAX_PARKED.toMinutes() + " minutes");
+            }
+            if (status instanceof DatasetTopics.Pending) {
+                if (pending == null) {
+                    pending = new ArrayList<>();
+                }
+                pending.add(dataset);
+            } else if (status instanceof DatasetTopics.Failed f) {
+                if (failed.isEmpty()) {
+                    failed = new HashMap<>();
+                }
+                failed.put(dataset, f.reason());
+            }
+        }
+        if (pending != null) {
+            LOG.debug("the topics of datasets {} are being created", pending);
+            return null;
+        }
+        return failed;
     }
 
     private static void count(Map<String, int[]> counts, String dataset) {
         counts.computeIfAbsent(dataset, d -> new int[1])[0]++;
     }
 
-    private void event(Record<byte[], byte[]> record, RawBatch batch, Routes.Resolution resolution, int index,
-            byte[] buf, int off, int len, RecordMetadata source) {
+    private void event(Record<byte[], byte[]> record, RawBatch batch, Routes.Resolution resolution,
+            Map<String, String> unwritable, int index, byte[] buf, int off, int len, RecordMetadata source) {
         ObjectNode fields;
         try {
             JsonNode node = MAPPER.readTree(buf, off, len);
@@ -112,13 +216,17 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         BatchContext c = batch.context();
         for (Outcome o : target.apply(fields, len)) {
             if (o instanceof Outcome.Output out) {
-                datasetTopics.ensure(out.dataset());
+                String noTopic = unwritable.get(out.dataset());
+                if (noTopic != null) {
+                    deadLetter(record, line(buf, off, len), DeadLetters.STAGE_ROUTE,
+                            IllegalStateException.class.getName(), "the topic of dataset " + out.dataset()
+                                    + " cannot be created: " + noTopic, out.dataset(), rule, source, index);
+                    continue;
+                }
                 EventEnvelope envelope = new EventEnvelope(batch.eventId(index), out.dataset(),
                         out.time() == null ? c.receivedAt() : out.time(), out.event(),
                         new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
-                context.forward(new Record<Object, Object>(envelope.id(), envelope, record.timestamp(),
-                        new RecordHeaders()), ValidatorTopology.DATASET_SINK);
-                count(routedCounts, out.dataset());
+                output(record, envelope, () -> line(buf, off, len), source, index);
             } else if (o instanceof Outcome.Dropped dropped) {
                 count(filteredCounts, dropped.dataset());
             } else {
@@ -133,12 +241,39 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         }
     }
 
+    /** Forwards an output event, or dead-letters it (its input line) when its record is over the limit. */
+    private void output(Record<byte[], byte[]> record, EventEnvelope envelope, Supplier<byte[]> line,
+            RecordMetadata source, int index) {
+        Headers headers = new RecordHeaders();
+        EventEnvelopeSerde.writeHeaders(envelope, headers);
+        byte[] value = EventEnvelopeSerde.value(envelope);
+        int size = RecordSize.of(envelope.id().getBytes(StandardCharsets.UTF_8), value, headers);
+        if (size > maxRecordBytes) {
+            Headers dead = DeadLetters.headers(record.headers(), DeadLetters.STAGE_STORE,
+                    RecordTooLargeException.class.getName(), "the event for dataset " + envelope.dataset() + " is "
+                            + size + " bytes as a record, over the record limit of " + maxRecordBytes + " bytes",
+                    envelope.rule(), source, index);
+            IngestHeaders.put(dead, IngestHeaders.DLQ_RECORD_BYTES, Integer.toString(size));
+            deadLetter(record.key(), line.get(), dead, record.timestamp());
+            metrics.deadLetter(envelope.dataset(), label(envelope.rule()), DeadLetters.STAGE_STORE);
+            return;
+        }
+        context.forward(new Record<Object, Object>(envelope.id(), new Routed(topics.dataset(envelope.dataset()), value),
+                record.timestamp(), headers), ValidatorTopology.DATASET_SINK);
+        count(routedCounts, envelope.dataset());
+    }
+
     private void deadLetter(Record<byte[], byte[]> record, byte[] value, String stage, String errorClass,
             String message, String dataset, RuleRef rule, RecordMetadata source, int eventIndex) {
-        context.forward(new Record<Object, Object>(record.key(), value, record.timestamp(),
-                DeadLetters.headers(record.headers(), stage, errorClass, message, rule, source, eventIndex)),
-                ValidatorTopology.DEAD_LETTER_SINK);
+        deadLetter(record.key(), value,
+                DeadLetters.headers(record.headers(), stage, errorClass, message, rule, source, eventIndex),
+                record.timestamp());
         metrics.deadLetter(dataset, label(rule), stage);
+    }
+
+    private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp) {
+        context.forward(new Record<Object, Object>(key, DeadLetters.fit(key, value, headers, maxRecordBytes),
+                timestamp, headers), ValidatorTopology.DEAD_LETTER_SINK);
     }
 
     private static String targetDataset(RawBatch batch) {

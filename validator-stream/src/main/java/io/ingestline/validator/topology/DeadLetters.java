@@ -3,6 +3,7 @@ package io.ingestline.validator.topology;
 import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.rules.RuleRef;
 import io.ingestline.rules.Outcome;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -18,6 +19,8 @@ final class DeadLetters {
     static final String STAGE_VALIDATE = Outcome.STAGE_VALIDATE;
     static final String STAGE_ROUTE = "route";
     static final String STAGE_TRANSFORM = Outcome.STAGE_TRANSFORM;
+    /** The output record could not be written (over the record limit, or refused by the producer). */
+    static final String STAGE_STORE = "store";
 
     private static final int MAX_MESSAGE = 1000;
 
@@ -42,5 +45,23 @@ final class DeadLetters {
             IngestHeaders.put(h, IngestHeaders.DLQ_EVENT_INDEX, Integer.toString(eventIndex));
         }
         return h;
+    }
+
+    /**
+     * The value of a dead letter cut so that its record fits in {@code maxRecordBytes}, with
+     * {@code ingest.dlq.truncated-from} added to the headers when it had to be cut: a dead letter that cannot be
+     * written would stop the stream, so a very large one keeps its head and its size instead.
+     */
+    static byte[] fit(byte[] key, byte[] value, Headers headers, int maxRecordBytes) {
+        if (value == null) {
+            return null;
+        }
+        int over = RecordSize.of(key, value, headers) - maxRecordBytes;
+        if (over <= 0) {
+            return value;
+        }
+        IngestHeaders.put(headers, IngestHeaders.DLQ_TRUNCATED_FROM, Integer.toString(value.length));
+        over = RecordSize.of(key, value, headers) - maxRecordBytes;
+        return Arrays.copyOf(value, Math.max(0, value.length - over));
     }
 }

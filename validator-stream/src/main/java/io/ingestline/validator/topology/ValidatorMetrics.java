@@ -12,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code validator_filtered_total{dataset,rule}}: events a transformation's {@code where} dropped;</li>
  *   <li>{@code validator_dead_letters_total{dataset,rule,reason}}: events (or whole records) sent to the dead
  *       letters, the reason being the stage that failed;</li>
- *   <li>{@code validator_duplicate_batches_total}, {@code validator_duplicate_events_total}: retried batches dropped.</li>
+ *   <li>{@code validator_duplicate_batches_total}, {@code validator_duplicate_events_total}: retried batches dropped;</li>
+ *   <li>{@code validator_parked_batches_total}: batches put aside until a dataset topic they need exists;</li>
+ *   <li>{@code validator_stalled} (set by the validator): 1 while a stream thread has been on one batch for longer
+ *       than the stall limit, and {@code validator_batch_longest_seconds}: how long the longest batch in progress
+ *       has run.</li>
  * </ul>
  * {@code rule} is {@code dcr/<id>@<version>}, {@code dataset/<name>@<version>}, or {@code none}; {@code dataset} is
  * {@code -} when the event failed before reaching one.
@@ -23,6 +27,7 @@ public final class ValidatorMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Counter duplicateBatches;
     private final Counter duplicateEvents;
+    private final Counter parkedBatches;
 
     public ValidatorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -30,6 +35,9 @@ public final class ValidatorMetrics {
                 .description("Raw batches dropped as retries of one already processed").register(registry);
         this.duplicateEvents = Counter.builder("validator.duplicate.events")
                 .description("Events in the raw batches dropped as retries").register(registry);
+        this.parkedBatches = Counter.builder("validator.parked.batches")
+                .description("Batches put aside until a dataset topic they need exists")
+                .register(registry);
     }
 
     void routed(String dataset, String rule, int events) {
@@ -43,6 +51,11 @@ public final class ValidatorMetrics {
     void deadLetter(String dataset, String rule, String reason) {
         counter("validator.dead.letters", "Events or records sent to the dead-letter topic", dataset, rule, reason)
                 .increment();
+    }
+
+    /** A batch parked because a topic it needs is being created. */
+    void parked() {
+        parkedBatches.increment();
     }
 
     void duplicate(String eventCount) {

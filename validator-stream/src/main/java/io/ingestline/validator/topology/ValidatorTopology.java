@@ -1,7 +1,5 @@
 package io.ingestline.validator.topology;
 
-import io.ingestline.model.EventEnvelope;
-import io.ingestline.model.EventEnvelopeSerde;
 import io.ingestline.model.Topics;
 import io.ingestline.rules.EventChecks;
 import java.time.Duration;
@@ -11,7 +9,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -19,9 +16,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   raw-batches (source: &lt;prefix&gt;raw, bytes)
- *     -> drop-duplicates (DuplicateFilter, store "request-ids": retried batches within the window)
- *     -> split-batches (BatchSplitter: parse, check, transform, route)
- *          -> dataset-events (sink: &lt;prefix&gt;ds.&lt;dataset&gt;, EventEnvelope)
+ *     -> drop-duplicates (DuplicateFilter, stores "request-ids" and "request-ids-by-time": retried batches
+ *                         within the window)
+ *     -> split-batches (BatchSplitter: parse, check, transform, route; store "parked-batches": batches waiting
+ *                       for a dataset topic to be created)
+ *          -> dataset-events (sink: &lt;prefix&gt;ds.&lt;dataset&gt;, EventEnvelope serialized by the splitter)
  *          -> dead-letters   (sink: &lt;prefix&gt;deadletter, original bytes + reason headers)
  *
  *   config (global store "config-rules": &lt;prefix&gt;config, data collection rules and dataset rules only)
@@ -41,15 +40,19 @@ public final class ValidatorTopology {
     }
 
     /**
-     * @param limits      the checks' limits on each event
-     * @param dedupWindow how long a request id is remembered; zero turns duplicate dropping off
+     * @param limits         the checks' limits on each event
+     * @param dedupWindow    how long a request id is remembered; zero turns duplicate dropping off
+     * @param maxRecordBytes the largest record written (the producer's {@code max.request.size}); a larger output
+     *                       event goes to the dead letters
+     * @param topicWait      how long a batch waits for a dataset topic being created before it is parked
      */
-    public record Settings(Topics topics, EventChecks.Limits limits, Duration dedupWindow) {
+    public record Settings(Topics topics, EventChecks.Limits limits, Duration dedupWindow, int maxRecordBytes,
+            Duration topicWait) {
     }
 
-    public static Topology build(Settings settings, DatasetTopics datasetTopics, ValidatorMetrics metrics) {
+    public static Topology build(Settings settings, DatasetTopics datasetTopics, ValidatorMetrics metrics,
+            BatchProgress progress) {
         Topics topics = settings.topics();
-        TopicNameExtractor<String, EventEnvelope> datasetTopic = (key, event, ctx) -> topics.dataset(event.dataset());
         Topology t = new Topology();
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Routes.STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
@@ -61,10 +64,14 @@ public final class ValidatorTopology {
             t.addProcessor(DEDUP, () -> new DuplicateFilter(settings.dedupWindow(), metrics), SOURCE);
             t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DuplicateFilter.STORE),
                     Serdes.String(), Serdes.Long()), DEDUP);
+            t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DuplicateFilter.BY_TIME),
+                    Serdes.Bytes(), Serdes.ByteArray()), DEDUP);
             splitterParent = DEDUP;
         }
-        t.addProcessor(SPLITTER, () -> new BatchSplitter(datasetTopics, settings.limits(), metrics), splitterParent);
-        t.addSink(DATASET_SINK, datasetTopic, new StringSerializer(), new EventEnvelopeSerde().serializer(), SPLITTER);
+        t.addProcessor(SPLITTER, () -> new BatchSplitter(settings, datasetTopics, metrics, progress), splitterParent);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ParkedBatches.STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), SPLITTER);
+        t.addSink(DATASET_SINK, Routed.TOPIC, new StringSerializer(), Routed.SERIALIZER, SPLITTER);
         t.addSink(DEAD_LETTER_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), SPLITTER);
         return t;
     }

@@ -1,0 +1,47 @@
+package io.ingestline.validator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ingestline.validator.topology.OutputErrorHandler;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ValidatorConfigTest {
+    @Test
+    void reads_the_output_limits_and_timeouts_with_their_defaults() {
+        ValidatorConfig c = ValidatorConfig.fromEnv(Map.of());
+        assertThat(c.output()).isEqualTo(ValidatorConfig.Output.defaults());
+        assertThat(c.output().closeTimeout()).isLessThan(Duration.ofSeconds(30));
+
+        ValidatorConfig set = ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_MAX_RECORD_BYTES", "2000000",
+                "INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS", "20000", "INGEST_VALIDATOR_TOPIC_WAIT_MS", "0",
+                "INGEST_VALIDATOR_STALL_MS", "3000", "INGEST_VALIDATOR_CLOSE_TIMEOUT_MS", "1000"));
+        assertThat(set.output()).isEqualTo(new ValidatorConfig.Output(2_000_000, Duration.ofSeconds(20),
+                Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void refuses_a_topic_wait_over_half_the_transaction_timeout_and_bad_values_all_at_once() {
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_TOPIC_WAIT_MS", "6000",
+                "INGEST_VALIDATOR_MAX_RECORD_BYTES", "10", "INGEST_VALIDATOR_STALL_MS", "x")))
+                .hasMessageContaining("INGEST_VALIDATOR_TOPIC_WAIT_MS must be at most half")
+                .hasMessageContaining("INGEST_VALIDATOR_MAX_RECORD_BYTES=10")
+                .hasMessageContaining("INGEST_VALIDATOR_STALL_MS=x");
+    }
+
+    @Test
+    void gives_the_producer_coherent_limits_that_pass_through_cannot_undo() {
+        Properties p = Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
+                "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE", "99999999",
+                "KAFKA_STREAMS_PRODUCTION_EXCEPTION_HANDLER", "org.example.Drop")));
+        assertThat(p).containsEntry("producer.max.request.size", 1_000_000)
+                .containsEntry("producer.transaction.timeout.ms", 10_000)
+                .containsEntry("producer.delivery.timeout.ms", 10_000)
+                .containsEntry("producer.request.timeout.ms", 4_800)
+                .containsEntry("production.exception.handler", OutputErrorHandler.class)
+                .containsEntry(OutputErrorHandler.MAX_RECORD_BYTES, 1_000_000);
+    }
+}

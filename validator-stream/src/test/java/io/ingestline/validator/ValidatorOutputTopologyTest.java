@@ -1,0 +1,179 @@
+package io.ingestline.validator;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ingestline.model.BatchContext;
+import io.ingestline.model.BatchTarget;
+import io.ingestline.model.ConfigKeys;
+import io.ingestline.model.Dialect;
+import io.ingestline.model.IngestHeaders;
+import io.ingestline.model.RawBatch;
+import io.ingestline.model.RawBatchCodec;
+import io.ingestline.model.Topics;
+import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.rules.EventChecks;
+import io.ingestline.validator.topology.BatchProgress;
+import io.ingestline.validator.topology.DatasetTopics;
+import io.ingestline.validator.topology.ValidatorMetrics;
+import io.ingestline.validator.topology.ValidatorTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the validator writes: the record limit, and batches whose dataset topic does not exist yet. */
+@Timeout(60)
+class ValidatorOutputTopologyTest {
+    private static final Instant RECEIVED = Instant.parse("2026-12-04T12:00:00Z");
+    private static final int MAX_RECORD_BYTES = 3_000;
+    private final Topics topics = Topics.defaults();
+    private final Map<String, DatasetTopics.Status> topicStatus = new ConcurrentHashMap<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> raw;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeEach
+    void start() {
+        ValidatorConfig config = new ValidatorConfig(KafkaSettings.defaults("unused:9092", topics), "test", stateDir,
+                "127.0.0.1", -1, new EventChecks.Limits(100_000, 20), Duration.ofMinutes(10),
+                new ValidatorConfig.Output(MAX_RECORD_BYTES, Duration.ofSeconds(10), Duration.ZERO,
+                        Duration.ofSeconds(5), Duration.ofSeconds(5)), Map.of());
+        driver = new TopologyTestDriver(ValidatorTopology.build(Validator.settings(config),
+                (dataset, wait) -> topicStatus.getOrDefault(dataset, DatasetTopics.READY),
+                new ValidatorMetrics(registry), new BatchProgress()), Validator.streamsProperties(config));
+        raw = driver.createInputTopic(topics.raw(), new ByteArraySerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        driver.createInputTopic(topics.config(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(ConfigKeys.dataset("big"), """
+                        {"version":3,"columns":[{"name":"msg","type":"string"}],
+                         "transformKql":"source | extend a = strcat(msg, msg, msg, msg)"}""".getBytes(UTF_8));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void pipe(String batchId, String dataset, String... lines) {
+        BatchContext c = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), "tok", null, RECEIVED);
+        byte[] payload = (String.join("\n", lines) + "\n").getBytes(UTF_8);
+        RawBatch b = new RawBatch(batchId, 0, 1, c, lines.length, payload);
+        RecordHeaders headers = new RecordHeaders();
+        RawBatchCodec.writeHeaders(b, headers);
+        raw.pipeInput(new TestRecord<>(b.key().getBytes(UTF_8), payload, headers));
+    }
+
+    private List<TestRecord<String, byte[]>> dataset(String name) {
+        return driver.createOutputTopic(topics.dataset(name), new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
+    @Test
+    void dead_letters_an_output_event_over_the_record_limit_with_its_size_and_keeps_the_rest() {
+        String small = "{\"msg\":\"" + "s".repeat(100) + "\"}";
+        String big = "{\"msg\":\"" + "b".repeat(700) + "\"}"; // 4 copies more: over 3,000 bytes
+        pipe("b1", "big", small, big, small);
+
+        assertThat(dataset("big")).extracting(TestRecord::key).containsExactly("b1-0", "b1-2");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(new String(dead.value(), UTF_8)).isEqualTo(big);
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("store");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_EVENT_INDEX)).isEqualTo("1");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("3");
+        int size = Integer.parseInt(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_RECORD_BYTES));
+        assertThat(size).isGreaterThan(MAX_RECORD_BYTES);
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("the event for dataset big is " + size + " bytes as a record, over the record limit of "
+                        + MAX_RECORD_BYTES + " bytes");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void cuts_a_dead_letter_over_the_record_limit_and_says_how_large_it_was() {
+        String line = "{\"x\":\"" + "z".repeat(5_000) + "\"}";
+        pipe("b2", "plain", "{not json " + line);
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("parse");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_TRUNCATED_FROM))
+                .isEqualTo(Integer.toString(line.length() + 10));
+        assertThat(dead.value().length).isBetween(1, MAX_RECORD_BYTES);
+        assertThat(new String(dead.value(), UTF_8)).startsWith("{not json {\"x\":\"zzz");
+    }
+
+    @Test
+    void parks_a_batch_until_its_topic_exists_then_splits_it_exactly_once() {
+        topicStatus.put("fresh", DatasetTopics.PENDING);
+        pipe("p1", "fresh", "{\"n\":1}", "{\"n\":2}");
+        pipe("p2", "other", "{\"n\":3}");
+
+        assertThat(dataset("fresh")).isEmpty();
+        assertThat(dataset("other")).hasSize(1); // other datasets go on
+        KeyValueStore<Object, Object> parked = driver.getKeyValueStore("parked-batches");
+        assertThat(parked.approximateNumEntries()).isEqualTo(1);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(dataset("fresh")).isEmpty(); // still being created
+
+        topicStatus.remove("fresh");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(dataset("fresh")).extracting(TestRecord::key).containsExactly("p1-0", "p1-1");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(dataset("fresh")).isEmpty();
+        assertThat(parked.approximateNumEntries()).isZero();
+        assertThat(registry.get("validator.parked.batches").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void dead_letters_a_parked_batch_whose_topic_never_comes_after_ten_minutes() {
+        topicStatus.put("never", DatasetTopics.PENDING);
+        pipe("n1", "never", "{\"n\":1}");
+        driver.advanceWallClockTime(Duration.ofMinutes(9));
+        assertThat(deadLetters.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("route");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("the topic of dataset never cannot be created: not created within 10 minutes");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_SOURCE)).isEqualTo(topics.raw() + "/0/0");
+        assertThat(driver.getKeyValueStore("parked-batches").approximateNumEntries()).isZero();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void dead_letters_the_events_of_a_dataset_whose_topic_cannot_be_created() {
+        topicStatus.put("denied", new DatasetTopics.Failed("TopicAuthorizationException: not allowed"));
+        pipe("d1", "denied", "{\"n\":1}");
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(new String(dead.value(), UTF_8)).isEqualTo("{\"n\":1}");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("route");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("the topic of dataset denied cannot be created: TopicAuthorizationException: not allowed");
+        assertThat(dataset("denied")).isEmpty();
+    }
+}
