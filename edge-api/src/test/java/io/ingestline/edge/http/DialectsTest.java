@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -75,7 +76,7 @@ class DialectsTest {
         IngestSupport support = new IngestSupport(tokens, new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE),
                 ingestor, metrics);
         dcrs = new DcrRegistry();
-        app = EdgeApi.create(dialects(support, dcrs, MAX_RECORD), new HealthHandler(() -> true),
+        app = EdgeApi.create(dialects(support, dcrs, MAX_RECORD), new HealthHandler(Optional::empty),
                 Listeners.httpOnly("127.0.0.1", 0), metrics).start();
     }
 

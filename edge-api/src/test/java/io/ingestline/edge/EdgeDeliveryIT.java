@@ -1,0 +1,91 @@
+package io.ingestline.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ingestline.kafka.testkit.TestKafka;
+import io.ingestline.kafka.testkit.WithKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The broker answers but does not take the edge's records (its raw topic was deleted): {@code /ready} must say so,
+ * and recover once records get through again. (A producer that had the deleted topic in its metadata retries its
+ * records against the old topic id until its delivery timeout, short here, even after the topic is back.)
+ */
+@WithKafka
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EdgeDeliveryIT {
+    private static final String TOKEN = "delivery-secret";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void ready_turns_503_while_sends_are_not_acknowledged_and_recovers_when_they_are(TestKafka kafka)
+            throws Exception {
+        String prefix = TestKafka.uniqueName("deliv") + ".";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            EdgeServer edge = EdgeServer.start(EdgeConfig.fromEnv(Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "INGEST_TOPIC_PREFIX", prefix,
+                    "INGEST_HTTP_HOST", "127.0.0.1",
+                    "INGEST_HTTP_PORT", "0",
+                    "INGEST_TOKENS", "it=" + TOKEN,
+                    "INGEST_PUBLISH_TIMEOUT_MS", "1500",
+                    "INGEST_READY_SEND_STALL_MS", "1000",
+                    "KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "2000",
+                    "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS", "5000")));
+            try (edge) {
+                assertThat(post(edge).statusCode()).isEqualTo(200);
+                assertThat(get(edge, "/ready").statusCode()).isEqualTo(200);
+                admin.deleteTopics(List.of(prefix + "raw")).all().get(30, TimeUnit.SECONDS);
+                HttpResponse<String> refused = post(edge);
+                assertThat(refused.statusCode()).isEqualTo(503);
+
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    HttpResponse<String> ready = get(edge, "/ready");
+                    assertThat(ready.statusCode()).isEqualTo(503);
+                    assertThat(ready.body()).containsAnyOf("sends to kafka are failing", "has not acknowledged");
+                    assertThat(get(edge, "/metrics").body())
+                            .contains("ingest_ready_check{check=\"kafka_delivering\"} 0.0")
+                            .contains("ingest_ready_check{check=\"kafka_reachable\"} 1.0");
+                });
+
+                createRaw(admin, prefix);
+                await().atMost(Duration.ofSeconds(60)).until(() -> post(edge).statusCode() == 200);
+                await().atMost(Duration.ofSeconds(15)).until(() -> get(edge, "/ready").statusCode() == 200);
+            }
+        }
+    }
+
+    /** Creates the raw topic again, once the broker has finished deleting it. */
+    private static void createRaw(Admin admin, String prefix) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            admin.createTopics(List.of(new NewTopic(prefix + "raw", Optional.empty(), Optional.empty())))
+                    .all().get(10, TimeUnit.SECONDS);
+            return true;
+        });
+    }
+
+    private HttpResponse<String> post(EdgeServer edge) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/v1/ingest/deliv"))
+                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("[{\"a\":1}]")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(EdgeServer edge, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
