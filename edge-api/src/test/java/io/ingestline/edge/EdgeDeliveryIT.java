@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The broker answers but does not take the edge's records (its raw topic was deleted): {@code /ready} must say so,
- * and recover once records get through again. (A producer that had the deleted topic in its metadata retries its
+ * recover once records get through again, and shutdown must not wait for what the broker will not take. (A producer that had the deleted topic in its metadata retries its
  * records against the old topic id until its delivery timeout, short here, even after the topic is back.)
  */
 @WithKafka
@@ -65,6 +65,36 @@ class EdgeDeliveryIT {
                 createRaw(admin, prefix);
                 await().atMost(Duration.ofSeconds(60)).until(() -> post(edge).statusCode() == 200);
                 await().atMost(Duration.ofSeconds(15)).until(() -> get(edge, "/ready").statusCode() == 200);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shutdown_with_records_the_broker_will_not_take_ends_within_its_timeout(TestKafka kafka) throws Exception {
+        String prefix = TestKafka.uniqueName("stop") + ".";
+        long shutdownMs = 2000;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            EdgeServer edge = EdgeServer.start(EdgeConfig.fromEnv(Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "INGEST_TOPIC_PREFIX", prefix,
+                    "INGEST_HTTP_HOST", "127.0.0.1",
+                    "INGEST_HTTP_PORT", "0",
+                    "INGEST_TOKENS", "it=" + TOKEN,
+                    "INGEST_PRODUCERS", "1",
+                    "INGEST_PUBLISH_TIMEOUT_MS", "1500",
+                    "INGEST_SHUTDOWN_TIMEOUT_MS", Long.toString(shutdownMs))));
+            try {
+                assertThat(post(edge).statusCode()).isEqualTo(200);
+                admin.deleteTopics(List.of(prefix + "raw")).all().get(30, TimeUnit.SECONDS);
+                // The producer still has the topic in its metadata: the record waits for its two-minute delivery
+                // timeout, retried against a topic that is gone.
+                assertThat(post(edge).statusCode()).isEqualTo(503);
+            } finally {
+                long t0 = System.nanoTime();
+                edge.close();
+                long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(tookMs).as("shutdown took").isLessThan(shutdownMs + 10_000);
             }
         }
     }
