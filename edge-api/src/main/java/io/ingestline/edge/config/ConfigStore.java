@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +182,7 @@ public final class ConfigStore implements AutoCloseable {
         String change = UUID.randomUUID().toString();
         CompletableFuture<Applied> applied = new CompletableFuture<>();
         waiting.put(change, applied);
-        List<Header> headers = new java.util.ArrayList<>();
+        List<Header> headers = new ArrayList<>();
         headers.add(new RecordHeader(CHANGE_HEADER, change.getBytes(StandardCharsets.UTF_8)));
         if (condition != null) {
             headers.add(condition);

@@ -134,8 +134,9 @@ public final class DatasetTopics implements DatasetGate, AutoCloseable {
     private CompletableFuture<Void> start(String dataset, String tokenId) {
         TopicSpec spec = settings.kafka().datasetTopic(dataset);
         long deadline = System.nanoTime() + settings.timeout().toNanos();
+        // Off the admin client's thread: recording the creation may wait for the configuration producer's metadata.
         CompletableFuture<Void> f = describe(spec.name())
-                .thenCompose(found -> found.isPresent() ? DONE : create(dataset, tokenId, spec))
+                .thenComposeAsync(found -> found.isPresent() ? DONE : create(dataset, tokenId, spec), timer)
                 .thenCompose(v -> awaitLeaders(spec.name(), deadline))
                 .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         f.whenComplete((v, e) -> {
