@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -106,6 +109,28 @@ class DatasetLimitIT {
         }
         assertThat(publishedDatasets()).contains("own-0", existing)
                 .doesNotContain("own-" + MAX, "own-" + (MAX + 1));
+    }
+
+    @Test
+    void concurrent_requests_for_many_new_datasets_on_one_node_create_no_more_than_the_limit() throws Exception {
+        String secret = newToken();
+        int requests = MAX + 5;
+        ExecutorService pool = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String dataset = "burst-" + i;
+                answers.add(pool.submit(() -> post(first, dataset, secret)));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : answers) {
+                statuses.add(f.get(60, TimeUnit.SECONDS).statusCode());
+            }
+            assertThat(statuses).containsOnly(200, 403);
+            assertThat(statuses.stream().filter(s -> s == 200).count()).as(statuses.toString()).isEqualTo(MAX);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private String newToken() throws Exception {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,8 @@ public final class DatasetTopics implements DatasetGate, AutoCloseable {
     private final Creations creations;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
+    /** Datasets this node is recording as created, by token, until the record is counted. */
+    private final Map<String, String> reserved = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dataset-topics");
         t.setDaemon(true);
@@ -158,12 +161,12 @@ public final class DatasetTopics implements DatasetGate, AutoCloseable {
         CompletableFuture<Void> recorded;
         if (creations.recorded(dataset)) {
             recorded = DONE;
-        } else if (creations.createdBy(tokenId) >= settings.maxPerToken()) {
+        } else if (!reserve(dataset, tokenId)) {
             return CompletableFuture.failedFuture(new DatasetLimitException(tokenId, dataset, settings.maxPerToken()));
         } else {
             // Recorded first: a crash between the two leaves a record without a topic (counted), never a topic that
             // no token pays for.
-            recorded = creations.record(dataset, tokenId);
+            recorded = creations.record(dataset, tokenId).whenComplete((v, e) -> reserved.remove(dataset));
         }
         return recorded.thenCompose(v -> {
             NewTopic t = new NewTopic(spec.name(), Optional.of(spec.partitions()), spec.replication())
@@ -180,6 +183,19 @@ public final class DatasetTopics implements DatasetGate, AutoCloseable {
                         return null;
                     });
         });
+    }
+
+    /**
+     * Counts the dataset against the token until its record is counted by {@link Creations}, so that creations
+     * started on this node at the same moment cannot each see room for one more.
+     */
+    private synchronized boolean reserve(String dataset, String tokenId) {
+        long pendingHere = reserved.values().stream().filter(tokenId::equals).count();
+        if (creations.createdBy(tokenId) + pendingHere >= settings.maxPerToken()) {
+            return false;
+        }
+        reserved.put(dataset, tokenId);
+        return true;
     }
 
     /** The topic's description, empty when it does not exist. */
