@@ -12,6 +12,9 @@ public final class ConfigKeys {
     public static final String DCR = "dcr/";
     /** Datasets' own rules: {@code dataset/<name>}, value as {@code DatasetRule.toJson()}. */
     public static final String DATASET = "dataset/";
+    /** Who created a dataset's topic: {@code created/<dataset>}, value {@code {"dataset","token","at"}}; each edge
+     * counts a token's new datasets from these. */
+    public static final String CREATED = "created/";
 
     private ConfigKeys() {
     }
@@ -22,6 +25,10 @@ public final class ConfigKeys {
 
     public static String dcr(String immutableId) {
         return DCR + immutableId;
+    }
+
+    public static String created(String dataset) {
+        return CREATED + dataset;
     }
 
     public static String dataset(String name) {

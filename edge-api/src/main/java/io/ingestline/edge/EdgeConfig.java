@@ -37,6 +37,10 @@ import java.util.stream.Stream;
  * @param astralogProjects AstraLog project_id to dataset
  * @param logglyDataset    dataset of Loggly events
  * @param producer        Kafka producer settings passed through ({@code KAFKA_PRODUCER_*})
+ * @param maxDatasetsPerToken new datasets one token may create, across all nodes
+ * @param datasetTimeout  longest wait of a request for a new dataset's topic to be created and led
+ * @param sendStall       a send unacknowledged this long, or failing this recently, makes the node unready
+ * @param shutdownTimeout longest wait at shutdown for Kafka to answer what is in flight
  */
 public record EdgeConfig(
         KafkaSettings kafka,
@@ -58,7 +62,11 @@ public record EdgeConfig(
         String astralogDataset,
         Map<String, String> astralogProjects,
         String logglyDataset,
-        Map<String, Object> producer) {
+        Map<String, Object> producer,
+        int maxDatasetsPerToken,
+        Duration datasetTimeout,
+        Duration sendStall,
+        Duration shutdownTimeout) {
 
     public static final Setting HTTP_HOST = new Setting("INGEST_HTTP_HOST", "0.0.0.0", "Interface the edge listens on");
     public static final Setting HTTP_PORT = new Setting("INGEST_HTTP_PORT", "8080",
@@ -97,12 +105,22 @@ public record EdgeConfig(
                     + "INGEST_ASTRALOG_DATASET");
     public static final Setting LOGGLY_DATASET = new Setting("INGEST_LOGGLY_DATASET", "loggly",
             "Dataset that Loggly /inputs and /bulk events are stored in (each keeps its tags)");
+    public static final Setting MAX_DATASETS_PER_TOKEN = new Setting("INGEST_MAX_DATASETS_PER_TOKEN", "100",
+            "New datasets one token may create (across all edge nodes); a request for one more gets 403. Datasets whose "
+                    + "topic exists never count");
+    public static final Setting DATASET_CREATE_TIMEOUT_MS = new Setting("INGEST_DATASET_CREATE_TIMEOUT_MS", "10000",
+            "Longest wait of a request for a new dataset's topic to be created and led before answering 503");
+    public static final Setting READY_SEND_STALL_MS = new Setting("INGEST_READY_SEND_STALL_MS", "5000",
+            "/ready answers 503 while a send is unacknowledged for this long, or for this long after a failed send");
+    public static final Setting SHUTDOWN_TIMEOUT_MS = new Setting("INGEST_SHUTDOWN_TIMEOUT_MS", "10000",
+            "Longest wait at shutdown for Kafka to acknowledge what is in flight; the rest fails");
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS, PRODUCERS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
-                    ASTRALOG_PROJECTS, LOGGLY_DATASET)).toList();
+                    ASTRALOG_PROJECTS, LOGGLY_DATASET, MAX_DATASETS_PER_TOKEN, DATASET_CREATE_TIMEOUT_MS,
+                    READY_SEND_STALL_MS, SHUTDOWN_TIMEOUT_MS)).toList();
 
     public EdgeConfig {
         tokens = List.copyOf(tokens);
@@ -135,7 +153,11 @@ public record EdgeConfig(
                 r.string(ASTRALOG_DATASET),
                 astralogProjects(r),
                 r.string(LOGGLY_DATASET),
-                r.passThrough(PRODUCER_PREFIX));
+                r.passThrough(PRODUCER_PREFIX),
+                r.integer(MAX_DATASETS_PER_TOKEN, 0, 1_000_000),
+                r.millis(DATASET_CREATE_TIMEOUT_MS, 100, 600_000),
+                r.millis(READY_SEND_STALL_MS, 100, 600_000),
+                r.millis(SHUTDOWN_TIMEOUT_MS, 0, 600_000));
         for (Setting s : List.of(ASTRALOG_DATASET, LOGGLY_DATASET)) {
             io.ingestline.model.DatasetName.problem(r.string(s)).ifPresent(p -> r.problem(s.env() + ": " + p));
         }
@@ -207,7 +229,9 @@ public record EdgeConfig(
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes
                 + ", publishTimeout=" + publishTimeout.toMillis() + "ms, maxInFlightBytes=" + maxInFlightBytes
                 + ", admin=" + (adminToken == null ? "off" : adminHost + ":" + adminPort)
-                + ", rateLimit=" + rateLimit
+                + ", rateLimit=" + rateLimit + ", maxDatasetsPerToken=" + maxDatasetsPerToken
+                + ", datasetTimeout=" + datasetTimeout.toMillis() + "ms, sendStall=" + sendStall.toMillis()
+                + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms"
                 + ", producer=" + producer.keySet() + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.ingestline.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,10 @@ class EdgeConfigTest {
         assertThat(c.tokens()).isEmpty();
         assertThat(c.adminToken()).isNull();
         assertThat(c.maxInFlightBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(c.maxDatasetsPerToken()).isEqualTo(100);
+        assertThat(c.datasetTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.sendStall()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -35,7 +40,9 @@ class EdgeConfigTest {
     void lists_every_bad_setting_at_once() {
         assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of(
                 "INGEST_HTTP_PORT", "http", "INGEST_TOKENS", "novalue", "INGEST_MAX_RECORD_BYTES", "10",
-                "INGEST_ADMIN_TOKEN", "short", "INGEST_ASTRALOG_PROJECTS", "a=web,b=drain")))
+                "INGEST_ADMIN_TOKEN", "short", "INGEST_ASTRALOG_PROJECTS", "a=web,b=drain",
+                "INGEST_MAX_DATASETS_PER_TOKEN", "-1", "INGEST_SHUTDOWN_TIMEOUT_MS", "never")))
+                .hasMessageContaining("INGEST_MAX_DATASETS_PER_TOKEN").hasMessageContaining("INGEST_SHUTDOWN_TIMEOUT_MS")
                 .hasMessageContaining("INGEST_ASTRALOG_PROJECTS").hasMessageContaining("drain")
                 .hasMessageContaining("INGEST_HTTP_PORT")
                 .hasMessageContaining("INGEST_TOKENS")

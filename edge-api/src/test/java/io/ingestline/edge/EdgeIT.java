@@ -21,8 +21,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +57,7 @@ class EdgeIT {
     void start(TestKafka kafka) {
         this.kafka = kafka;
         first = EdgeServer.start(EdgeConfig.fromEnv(env(true)));
-        second = EdgeServer.start(EdgeConfig.fromEnv(env(false)));
+        second = EdgeServer.start(EdgeConfig.fromEnv(env(true)));
     }
 
     private Map<String, String> env(boolean admin) {
@@ -218,12 +224,14 @@ class EdgeIT {
                 + "\"outputStream\":\"Custom-All_CL\"},"
                 + "{\"streams\":[\"Custom-In\"],\"destinations\":[\"d\"],\"outputStream\":\"Custom-Ratio_CL\","
                 + "\"transformKql\":\"source | where Level > 0 | extend R = 10 / (Level - 1)\"}]}}";
-        assertThat(version(admin("PUT", "/admin/v1/dcrs/versioned", rule))).isEqualTo(1);
-        assertThat(version(admin("PUT", "/admin/v1/dcrs/versioned", rule.replace("{\"properties\"",
-                "{\"version\":99,\"properties\"")))).isEqualTo(2);
-        assertThat(version(admin("GET", "/admin/v1/dcrs/versioned", null))).isEqualTo(2);
+        long v1 = version(admin("PUT", "/admin/v1/dcrs/versioned", rule));
+        long v2 = version(admin("PUT", "/admin/v1/dcrs/versioned", rule.replace("{\"properties\"",
+                "{\"version\":99,\"properties\"")));
+        assertThat(v2).as("a given version is ignored").isGreaterThan(v1).isNotEqualTo(99);
+        assertThat(version(admin("GET", "/admin/v1/dcrs/versioned", null))).isEqualTo(v2);
         assertThat(admin("DELETE", "/admin/v1/dcrs/versioned", null).statusCode()).isEqualTo(204);
-        assertThat(version(admin("PUT", "/admin/v1/dcrs/versioned", rule))).isEqualTo(3);
+        long v3 = version(admin("PUT", "/admin/v1/dcrs/versioned", rule));
+        assertThat(v3).isGreaterThan(v2);
 
         HttpResponse<String> dry = admin("POST", "/admin/v1/dry-run", "{\"dcr\":\"versioned\",\"stream\":\"Custom-In\","
                 + "\"events\":[{\"Msg\":\"a\",\"Level\":3},{\"Msg\":\"b\",\"Level\":0},{\"Msg\":\"c\",\"Level\":1},"
@@ -231,7 +239,7 @@ class EdgeIT {
         assertThat(dry.statusCode()).isEqualTo(200);
         JsonNode results = Json.mapper().readTree(dry.body());
         assertThat(results.at("/rule/key").asText()).isEqualTo("dcr/versioned");
-        assertThat(results.at("/rule/version").asInt()).isEqualTo(3);
+        assertThat(results.at("/rule/version").asLong()).isEqualTo(v3);
         assertThat(results.at("/results/0/outcomes/0/event").toString()).isEqualTo("{\"Msg\":\"a\",\"Level\":3}");
         assertThat(results.at("/results/0/outcomes/1/event").toString())
                 .isEqualTo("{\"Msg\":\"a\",\"Level\":3,\"R\":5}");
@@ -249,7 +257,7 @@ class EdgeIT {
         assertThat(badDataset.body()).contains("line 1, column 16 at 'nope'");
         String datasetRule = "{\"columns\":[{\"name\":\"status\",\"type\":\"int\"}],"
                 + "\"transformKql\":\"source | extend ok = status < 400\"}";
-        assertThat(version(admin("PUT", "/admin/v1/datasets/web-rules", datasetRule))).isEqualTo(1);
+        assertThat(version(admin("PUT", "/admin/v1/datasets/web-rules", datasetRule))).isPositive();
         assertThat(admin("GET", "/admin/v1/datasets", null).body()).contains("\"name\":\"web-rules\"");
         HttpResponse<String> datasetDry = admin("POST", "/admin/v1/dry-run", "{\"dataset\":\"web-rules\",\"events\":["
                 + "{\"msg\":\"m\",\"status\":\"503\",\"_time\":\"2026-01-02T03:04:05Z\"}]}");
@@ -265,9 +273,119 @@ class EdgeIT {
         assertThat(admin("POST", "/admin/v1/dry-run", "{\"events\":{}}").statusCode()).isEqualTo(400);
     }
 
-    private static int version(HttpResponse<String> response) throws Exception {
+    private static long version(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return Json.mapper().readTree(response.body()).get("version").asInt();
+        long version = Json.mapper().readTree(response.body()).get("version").asLong();
+        assertThat(response.headers().firstValue("ETag")).contains("\"" + version + "\"");
+        return version;
+    }
+
+    /** A dataset rule whose transformation names the change that stored it. */
+    private static String markedRule(String mark) {
+        return "{\"columns\":[{\"name\":\"n\",\"type\":\"int\"}],\"transformKql\":\"source | extend mark = '"
+                + mark + "'\"}";
+    }
+
+    private static String markOf(HttpResponse<String> response) throws Exception {
+        return Json.mapper().readTree(response.body()).get("transformKql").asText().replaceAll(".*'(.*)'.*", "$1");
+    }
+
+    @Test
+    void concurrent_changes_of_one_rule_on_two_nodes_get_distinct_versions_and_both_nodes_agree() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("rule race seed: " + seed);
+        Random random = new Random(seed);
+        String name = "race-" + random.nextInt(1_000_000);
+        int perNode = 6 + random.nextInt(5);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Map<Long, String>>> nodes = new ArrayList<>();
+            for (EdgeServer node : List.of(first, second)) {
+                String who = node == first ? "a" : "b";
+                nodes.add(pool.submit(() -> {
+                    Map<Long, String> answered = new HashMap<>();
+                    for (int i = 0; i < perNode; i++) {
+                        String mark = who + i;
+                        HttpResponse<String> r = admin(node, "PUT", "/admin/v1/datasets/" + name, markedRule(mark), null);
+                        answered.put(version(r), mark);
+                    }
+                    return answered;
+                }));
+            }
+            Map<Long, String> all = new HashMap<>();
+            for (Future<Map<Long, String>> f : nodes) {
+                all.putAll(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(all).as("every change got a version of its own").hasSize(2 * perNode);
+            long last = all.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+            for (EdgeServer node : List.of(first, second)) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    HttpResponse<String> got = admin(node, "GET", "/admin/v1/datasets/" + name, null, null);
+                    assertThat(version(got)).isEqualTo(last);
+                    assertThat(markOf(got)).isEqualTo(all.get(last));
+                });
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_change_based_on_a_stale_version_gets_412_and_changes_nothing_and_of_two_racing_one_wins() throws Exception {
+        String path = "/admin/v1/datasets/cas-" + TestKafka.uniqueName("r").replaceAll("[^A-Za-z0-9-]", "-");
+        long v1 = version(admin(first, "PUT", path, markedRule("one"), null));
+        long v2 = version(admin(second, "PUT", path, markedRule("two"), v1));
+        assertThat(v2).isGreaterThan(v1);
+
+        HttpResponse<String> stale = admin(first, "PUT", path, markedRule("stale"), v1);
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
+        assertThat(admin(first, "DELETE", path, null, v1).statusCode()).isEqualTo(412);
+        for (EdgeServer node : List.of(first, second)) {
+            HttpResponse<String> got = admin(node, "GET", path, null, null);
+            assertThat(version(got)).isEqualTo(v2);
+            assertThat(markOf(got)).isEqualTo("two");
+        }
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<HttpResponse<String>> a = pool.submit(() -> admin(first, "PUT", path, markedRule("a"), v2));
+            Future<HttpResponse<String>> b = pool.submit(() -> admin(second, "PUT", path, markedRule("b"), v2));
+            List<HttpResponse<String>> answers = List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
+            assertThat(answers.stream().map(HttpResponse::statusCode).sorted().toList()).containsExactly(200, 412);
+            HttpResponse<String> winner = answers.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow();
+            for (EdgeServer node : List.of(first, second)) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    HttpResponse<String> got = admin(node, "GET", path, null, null);
+                    assertThat(markOf(got)).isEqualTo(markOf(winner));
+                });
+            }
+            long current = version(admin(first, "GET", path, null, null));
+            assertThat(admin(second, "DELETE", path, null, current).statusCode()).isEqualTo(204);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_new_dataset_has_its_topic_with_leaders_before_the_answer_whichever_node_and_dialect() throws Exception {
+        String dataset = "fresh-" + Long.toHexString(System.nanoTime());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                EdgeServer node = i % 2 == 0 ? first : second;
+                answers.add(pool.submit(() -> post(node, dataset, TOKEN, "application/json", null,
+                        "[{\"a\":1}]".getBytes(UTF_8))));
+            }
+            for (Future<HttpResponse<String>> f : answers) {
+                assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            TopicDescription topic = admin.describeTopics(List.of(prefix + "ds." + dataset)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(prefix + "ds." + dataset);
+            assertThat(topic.partitions()).isNotEmpty().allSatisfy(p -> assertThat(p.leader()).isNotNull());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -279,12 +397,23 @@ class EdgeIT {
         assertThat(admin("POST", "/admin/v1/tokens", "{\"name\":\"x\",\"datasets\":[\"a/b\"]}").statusCode()).isEqualTo(400);
         assertThat(admin("POST", "/admin/v1/tokens", "{\"datasets\":[\"a\"]}").statusCode()).isEqualTo(400);
         assertThat(admin("DELETE", "/admin/v1/tokens/it", null).statusCode()).as("fixed tokens stay").isEqualTo(409);
-        assertThat(second.adminPort()).as("no admin token, no admin API").isEqualTo(-1);
+        Map<String, String> noAdmin = env(false);
+        try (EdgeServer plain = EdgeServer.start(EdgeConfig.fromEnv(noAdmin))) {
+            assertThat(plain.adminPort()).as("no admin token, no admin API").isEqualTo(-1);
+        }
     }
 
     private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.adminPort() + path))
+        return admin(first, method, path, body, null);
+    }
+
+    private HttpResponse<String> admin(EdgeServer node, String method, String path, String body, Long ifMatch)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
                 .header("Authorization", "Bearer " + ADMIN);
+        if (ifMatch != null) {
+            b.header("If-Match", "\"" + ifMatch + "\"");
+        }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -278,7 +278,11 @@ class ValidatorTopologyTest {
 
     @Test
     void records_the_rule_and_version_on_each_output_event_and_dead_letter() {
-        putRule("dcr-v", DCR.formatted("").replace("{\"properties\"", "{\"version\":7,\"properties\"")
+        // A rule's version is its record's offset in the configuration topic (here 7); a version field is ignored.
+        for (int i = 0; i < 7; i++) {
+            putRule("dcr-other", DCR.formatted(""));
+        }
+        putRule("dcr-v", DCR.formatted("").replace("{\"properties\"", "{\"version\":3,\"properties\"")
                 .replace("\"source\"", "\"source | extend Ratio = 10 / Level\""));
         pipeStream("dcr-v", "Custom-App", "{\"Msg\":\"a\",\"Level\":2}", "{\"Msg\":\"b\",\"Level\":0}");
 
@@ -358,6 +362,8 @@ class ValidatorTopologyTest {
 
     @Test
     void runs_a_datasets_own_rule_keeping_undeclared_fields_and_follows_its_changes() {
+        putDataset("other", "{}");
+        putDataset("other", "{}");
         putDataset("web", """
                 {"version":2,"columns":[{"name":"level","type":"string"},{"name":"status","type":"int"}],
                  "transformKql":"source | where level != 'debug' | extend ok = status < 400 | project-away level"}""");
@@ -453,5 +459,19 @@ class ValidatorTopologyTest {
                 .containsEntry("producer.compression.type", "lz4");
         assertThat(Validator.streamsProperties(config(Map.of("producer.compression.type", "zstd"))))
                 .containsEntry("producer.compression.type", "zstd");
+    }
+
+    @Test
+    void a_change_based_on_a_stale_version_is_ignored_and_events_carry_the_offset_of_the_rule_that_made_them() {
+        putRule("dcr-c", DCR.formatted(""));
+        putRule("dcr-c", DCR.formatted("").replace("\"source\"", "\"source | extend V = 1\"")
+                .replace("{\"properties\"", "{\"expected\":0,\"properties\""));
+        putRule("dcr-c", DCR.formatted("").replace("\"source\"", "\"source | extend V = 2\"")
+                .replace("{\"properties\"", "{\"expected\":0,\"properties\""));
+        pipeStream("dcr-c", "Custom-App", "{\"Msg\":\"a\"}");
+
+        TestRecord<String, byte[]> out = dataset("AppLogs_CL").readRecord();
+        assertThat(new String(out.value(), UTF_8)).contains("\"V\":1");
+        assertThat(IngestHeaders.get(out.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("1");
     }
 }

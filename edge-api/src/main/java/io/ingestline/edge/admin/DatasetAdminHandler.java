@@ -19,8 +19,8 @@ import io.javalin.http.Context;
  * GET /admin/v1/datasets, GET /admin/v1/datasets/{name} -> 200; DELETE /admin/v1/datasets/{name} -> 204
  * </pre>
  *
- * A rule whose transformation does not compile against its columns is refused with 400 (line, column, token). Each
- * change stores the next version number.
+ * A rule whose transformation does not compile against its columns is refused with 400 (line, column, token).
+ * Versions, {@code ETag} and {@code If-Match} work as for data collection rules ({@link DcrAdminHandler}).
  */
 public final class DatasetAdminHandler {
     private final ConfigStore store;
@@ -32,13 +32,14 @@ public final class DatasetAdminHandler {
     }
 
     public void put(Context ctx) {
-        DatasetRule rule = parse(ctx.pathParam("name"), AdminApi.body(ctx));
-        DatasetRule stored;
-        synchronized (this) {
-            stored = rule.withVersion(datasets.lastVersion(rule.name()) + 1);
-            store.save(stored);
-        }
-        AdminApi.json(ctx, 200, stored.tree());
+        String name = ctx.pathParam("name");
+        DatasetRule rule = parse(name, AdminApi.body(ctx));
+        Long expected = Versions.ifMatch(ctx);
+        Versions.refuseStale(expected, datasets.version(name));
+        ConfigStore.RuleChange change = store.changeDataset(name, rule, expected);
+        Versions.requireApplied(change, expected, datasets.version(name));
+        Versions.etag(ctx, change.version());
+        AdminApi.json(ctx, 200, rule.withVersion(change.version()).tree());
     }
 
     /** Reads and compiles a dataset's rule: 400 naming the problem. */
@@ -62,14 +63,18 @@ public final class DatasetAdminHandler {
     }
 
     public void get(Context ctx) {
-        AdminApi.json(ctx, 200, datasets.get(ctx.pathParam("name"))
-                .orElseThrow(() -> new AdminException(404, "no rule for this dataset")).tree());
+        DatasetRule rule = datasets.get(ctx.pathParam("name"))
+                .orElseThrow(() -> new AdminException(404, "no rule for this dataset"));
+        Versions.etag(ctx, rule.version());
+        AdminApi.json(ctx, 200, rule.tree());
     }
 
     public void delete(Context ctx) {
         String name = ctx.pathParam("name");
         datasets.get(name).orElseThrow(() -> new AdminException(404, "no rule for this dataset"));
-        store.deleteDataset(name);
+        Long expected = Versions.ifMatch(ctx);
+        Versions.refuseStale(expected, datasets.version(name));
+        Versions.requireApplied(store.changeDataset(name, null, expected), expected, datasets.version(name));
         ctx.status(204);
     }
 }

@@ -23,9 +23,10 @@ import java.util.List;
  *
  * The body is a DCR as Azure writes it (its {@code properties}, or the properties alone); a rule with problems is
  * refused with 400 naming every one, including each data flow's {@code transformKql} that does not compile against
- * its input streams' columns (with the line, column and token), checked by the same code the validator runs. Each
- * change stores the rule with the next version number (one more than the highest this node has seen of it, deleted
- * versions included); a given {@code version} is ignored.
+ * its input streams' columns (with the line, column and token), checked by the same code the validator runs. A
+ * rule's version is the offset of its record in the configuration topic (unique across edge nodes; a given
+ * {@code version} is ignored), answered in the body and as the {@code ETag} of PUT and GET; PUT and DELETE with
+ * {@code If-Match: <version>} apply only if that is still the current version, else 412 and nothing changes.
  */
 public final class DcrAdminHandler {
     private final ConfigStore store;
@@ -37,13 +38,14 @@ public final class DcrAdminHandler {
     }
 
     public void put(Context ctx) {
-        DataCollectionRule rule = parse(ctx.pathParam("id"), AdminApi.body(ctx));
-        DataCollectionRule stored;
-        synchronized (this) {
-            stored = rule.withVersion(dcrs.lastVersion(rule.immutableId()) + 1);
-            store.save(stored);
-        }
-        AdminApi.json(ctx, 200, tree(stored));
+        String id = ctx.pathParam("id");
+        DataCollectionRule rule = parse(id, AdminApi.body(ctx));
+        Long expected = Versions.ifMatch(ctx);
+        Versions.refuseStale(expected, dcrs.version(id));
+        ConfigStore.RuleChange change = store.changeDcr(id, rule, expected);
+        Versions.requireApplied(change, expected, dcrs.version(id));
+        Versions.etag(ctx, change.version());
+        AdminApi.json(ctx, 200, tree(rule.withVersion(change.version())));
     }
 
     /** Reads and compiles a rule: 400 naming every problem. */
@@ -76,14 +78,18 @@ public final class DcrAdminHandler {
     }
 
     public void get(Context ctx) {
-        AdminApi.json(ctx, 200, tree(dcrs.get(ctx.pathParam("id"))
-                .orElseThrow(() -> new AdminException(404, "no such data collection rule"))));
+        DataCollectionRule rule = dcrs.get(ctx.pathParam("id"))
+                .orElseThrow(() -> new AdminException(404, "no such data collection rule"));
+        Versions.etag(ctx, rule.version());
+        AdminApi.json(ctx, 200, tree(rule));
     }
 
     public void delete(Context ctx) {
         String id = ctx.pathParam("id");
         dcrs.get(id).orElseThrow(() -> new AdminException(404, "no such data collection rule"));
-        store.deleteDcr(id);
+        Long expected = Versions.ifMatch(ctx);
+        Versions.refuseStale(expected, dcrs.version(id));
+        Versions.requireApplied(store.changeDcr(id, null, expected), expected, dcrs.version(id));
         ctx.status(204);
     }
 

@@ -5,6 +5,6 @@ import io.ingestline.model.rules.DatasetRule;
 /** The datasets' own rules this node knows, by dataset. */
 public final class DatasetRuleRegistry extends RuleRegistry<DatasetRule> {
     public DatasetRuleRegistry() {
-        super(DatasetRule::name, DatasetRule::version);
+        super(DatasetRule::name, DatasetRule::version, DatasetRule::fromJson);
     }
 }

@@ -1,5 +1,7 @@
 package io.ingestline.edge.config;
 
+import io.ingestline.model.rules.RuleRecords;
+import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -7,20 +9,32 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.common.header.Headers;
 
 /**
- * The rules of one kind this node knows, by key; kept in step with the configuration topic. It also remembers the
- * last version of each rule, deleted ones included, so that a rule created again continues its numbers.
+ * The rules of one kind this node knows, by key; kept in step with the configuration topic as {@link RuleRecords}
+ * decides, so that the version of each rule is the offset of the record that stored it, the same on every node.
  */
 public class RuleRegistry<T> {
+    /** Reads a stored rule. */
+    @FunctionalInterface
+    protected interface Parser<T> {
+        T parse(String id, byte[] json) throws IOException;
+    }
+
     private final Map<String, T> rules = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastVersions = new ConcurrentHashMap<>();
+    /** The version (offset) of each key's current record, readable or not. */
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    /** The offset of each key's last record, applied or refused. */
+    private final Map<String, Long> latest = new ConcurrentHashMap<>();
     private final Function<T, String> key;
     private final ToLongFunction<T> version;
+    private final Parser<T> parser;
 
-    protected RuleRegistry(Function<T, String> key, ToLongFunction<T> version) {
+    protected RuleRegistry(Function<T, String> key, ToLongFunction<T> version, Parser<T> parser) {
         this.key = key;
         this.version = version;
+        this.parser = parser;
     }
 
     public Optional<T> get(String id) {
@@ -32,17 +46,37 @@ public class RuleRegistry<T> {
         return rules.values().stream().sorted(Comparator.comparing(key)).toList();
     }
 
+    /** Makes the rule current at its own version (tests, and {@link #apply}). */
     public void put(T rule) {
         rules.put(key.apply(rule), rule);
-        lastVersions.merge(key.apply(rule), version.applyAsLong(rule), Math::max);
+        versions.put(key.apply(rule), version.applyAsLong(rule));
     }
 
-    public void remove(String id) {
-        rules.remove(id);
+    /** The version of the key's current rule, {@link RuleRecords#NONE} when it has none. */
+    public long version(String id) {
+        return versions.getOrDefault(id, RuleRecords.NONE);
     }
 
-    /** The highest version this node has seen of the rule (0: none). */
-    public long lastVersion(String id) {
-        return lastVersions.getOrDefault(id, 0L);
+    /** The offset of the last record seen for the key, applied or refused; -1 for none. */
+    public long latestRecord(String id) {
+        return latest.getOrDefault(id, -1L);
+    }
+
+    /**
+     * Applies one record of the configuration topic. A value that applies but does not read as a rule leaves the key
+     * without a rule (as the validator, which refuses its events), at that record's version.
+     */
+    RuleRecords.Decision apply(String id, byte[] value, Headers headers, long offset) throws IOException {
+        latest.put(id, offset);
+        RuleRecords.Decision d = RuleRecords.decide(value, headers, offset, version(id));
+        if (d instanceof RuleRecords.Apply a) {
+            versions.put(id, a.version());
+            rules.remove(id);
+            put(parser.parse(id, a.json()));
+        } else if (d instanceof RuleRecords.Delete) {
+            rules.remove(id);
+            versions.remove(id);
+        }
+        return d;
     }
 }

@@ -2,6 +2,7 @@ package io.ingestline.edge.http;
 
 import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.edge.ingest.DatasetGate;
 import io.ingestline.edge.ingest.IngestOutcome;
 import io.ingestline.edge.ingest.IngestRequest;
 import io.ingestline.edge.ingest.Ingestor;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every dialect does around the ingest itself: authenticate, authorise, apply rate limits, publish, and hand the
- * outcome back for the dialect's own answer (or answer 503 when Kafka did not acknowledge in time).
+ * outcome back for the dialect's own answer (or answer 503 when Kafka did not acknowledge in time or a new dataset was
+ * not ready in time, 403 when the token may create no more datasets).
  */
 public final class IngestSupport {
     private static final Logger LOG = LoggerFactory.getLogger(IngestSupport.class);
@@ -58,6 +60,14 @@ public final class IngestSupport {
                 metrics.accepted(dialect, outcome.ingested(), outcome.decodedBytes());
                 metrics.eventFailures(dialect, outcome.failures().size());
                 answer.accept(outcome);
+            } else if (Responses.cause(error) instanceof DatasetGate.DatasetLimitException limit) {
+                metrics.rejected("dataset_limit");
+                ErrorShape.of(ctx).write(ctx, 403, dialect.equals(AzureHandler.DIALECT) ? "OperationFailed"
+                        : ErrorShape.code(403), limit.getMessage());
+            } else if (Responses.cause(error) instanceof DatasetGate.DatasetNotReadyException notReady) {
+                metrics.rejected("dataset_not_ready");
+                ctx.header("Retry-After", Responses.RETRY_AFTER_SECONDS);
+                ErrorShape.of(ctx).write(ctx, 503, ErrorShape.code(503), notReady.getMessage());
             } else {
                 metrics.rejected("kafka_unavailable");
                 LOG.warn("publishing a {} request for {} failed: {}", dialect, request.context().target(),

@@ -43,7 +43,16 @@ final class Responses {
     }
 
     static String describe(Throwable error) {
-        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable t = cause(error);
         return t instanceof TimeoutException ? "no acknowledgement in time" : t.toString();
+    }
+
+    /** The error inside a future's {@link CompletionException}. */
+    static Throwable cause(Throwable error) {
+        Throwable t = error;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 }

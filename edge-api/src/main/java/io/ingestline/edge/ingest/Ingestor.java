@@ -25,9 +25,18 @@ public final class Ingestor {
     private final long maxRequestBytes;
     private final int maxRecordBytes;
     private final Duration publishTimeout;
+    private final DatasetGate datasets;
 
+    /** An ingestor for a broker that creates the topics it is sent to (tests, benchmarks). */
     public Ingestor(RawBatchPublisher publisher, InFlightBytes inFlight, long maxRequestBytes, int maxRecordBytes,
             Duration publishTimeout) {
+        this(publisher, inFlight, maxRequestBytes, maxRecordBytes, publishTimeout, DatasetGate.OPEN);
+    }
+
+    /** @param datasets lets a request publish once the datasets it writes to exist */
+    public Ingestor(RawBatchPublisher publisher, InFlightBytes inFlight, long maxRequestBytes, int maxRecordBytes,
+            Duration publishTimeout, DatasetGate datasets) {
+        this.datasets = datasets;
         this.publisher = publisher;
         this.inFlight = inFlight;
         this.maxRequestBytes = maxRequestBytes;
@@ -65,13 +74,23 @@ public final class Ingestor {
             throw e;
         }
         IngestOutcome outcome = new IngestOutcome(events.accepted(), events.failures(), body.count);
+        CompletableFuture<Void> open = batches.isEmpty() ? CompletableFuture.completedFuture(null)
+                : datasets.ready(request.context().tokenId(),
+                        batches.stream().map(b -> b.context().target()).distinct().toList());
+        // A dataset being created completes on a Kafka client's thread, where a send blocked on an unreachable broker
+        // must not run; a known one (the usual case) publishes here, on the request's thread, as before.
+        CompletableFuture<Void> acked = open.isDone() ? open.thenCompose(v -> publish(batches))
+                : open.thenComposeAsync(v -> publish(batches));
+        return acked.whenComplete((ok, error) -> body.releaseAll())
+                .thenApply(ok -> outcome);
+    }
+
+    private CompletableFuture<Void> publish(List<RawBatch> batches) {
         long start = System.nanoTime();
         CompletableFuture<Void> acked = publisher.publish(batches);
         // send() may have blocked (Kafka unreachable): what is left of the timeout bounds the wait for the acks.
         long left = Math.max(1, publishTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        return acked.orTimeout(left, TimeUnit.MILLISECONDS)
-                .whenComplete((ok, error) -> body.releaseAll())
-                .thenApply(ok -> outcome);
+        return acked.orTimeout(left, TimeUnit.MILLISECONDS);
     }
 
     /**

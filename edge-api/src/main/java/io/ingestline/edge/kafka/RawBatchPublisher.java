@@ -30,6 +30,7 @@ public final class RawBatchPublisher implements AutoCloseable {
     private final String topic;
     private final LongConsumer ackNanos;
     private final AtomicInteger next = new AtomicInteger();
+    private final SendWatch watch = new SendWatch();
 
     /** @param ackNanos told each record's time from send to acknowledgement */
     public RawBatchPublisher(Producer<byte[], byte[]> producer, String topic, LongConsumer ackNanos) {
@@ -47,6 +48,11 @@ public final class RawBatchPublisher implements AutoCloseable {
 
     public List<Producer<byte[], byte[]>> producers() {
         return producers;
+    }
+
+    /** Whether the producers deliver. */
+    public SendWatch watch() {
+        return watch;
     }
 
     /** {@code count} producers made by {@link #createProducer}, client ids {@code edge-api-<i>}. */
@@ -112,8 +118,10 @@ public final class RawBatchPublisher implements AutoCloseable {
                 new ProducerRecord<>(topic, batch.key().getBytes(StandardCharsets.UTF_8), batch.payload());
         RawBatchCodec.writeHeaders(batch, record.headers());
         long start = System.nanoTime();
+        long id = watch.started();
         try {
             producer.send(record, (metadata, error) -> {
+                watch.done(id, error);
                 if (error == null) {
                     ackNanos.accept(System.nanoTime() - start);
                     ack.complete(null);
@@ -122,9 +130,18 @@ public final class RawBatchPublisher implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
+            watch.done(id, e);
             ack.completeExceptionally(e);
         }
         return ack;
+    }
+
+    /** Closes the producers, each waiting at most {@code timeout} for what is in flight (the rest fails). */
+    public void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Producer<byte[], byte[]> p : producers) {
+            p.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
     }
 
     @Override

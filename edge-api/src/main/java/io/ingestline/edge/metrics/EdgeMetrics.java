@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -24,9 +25,12 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@code ingest_events_total{dialect}}, {@code ingest_bytes_total{dialect}} (decoded): what Kafka acknowledged;</li>
  *   <li>{@code ingest_event_failures_total{dialect}}: events refused one by one;</li>
  *   <li>{@code ingest_rejects_total{reason}}: whole requests refused (unauthorized, forbidden, bad_body, too_large,
- *       unsupported_type, rate_limited, node_busy, kafka_unavailable);</li>
+ *       unsupported_type, rate_limited, node_busy, kafka_unavailable, dataset_limit, dataset_not_ready);</li>
  *   <li>{@code ingest_kafka_send_seconds}: from send to the broker's acknowledgement, per record;</li>
  *   <li>{@code ingest_inflight_bytes}: decoded request bytes held now;</li>
+ *   <li>{@code ingest_ready_check{check}}: 1 when the last readiness check passed, 0 when it made {@code /ready} 503:
+ *       {@code kafka_reachable} (metadata answers), {@code kafka_delivering} (sends are acknowledged);</li>
+ *   <li>{@code ingest_kafka_oldest_unacked_seconds}: how long the oldest send not yet acknowledged has waited;</li>
  *   <li>the producer's own {@code kafka_producer_*} metrics, and JVM and process metrics.</li>
  * </ul>
  */
@@ -78,6 +82,15 @@ public final class EdgeMetrics implements AutoCloseable {
 
     public void inFlightBytes(LongSupplier used) {
         Gauge.builder("ingest_inflight_bytes", used::getAsLong).baseUnit("bytes").register(registry);
+    }
+
+    /** Gauges of why {@code /ready} answers what it does; they read the last check, never ask Kafka. */
+    public void readiness(DoubleSupplier reachable, DoubleSupplier delivering, LongSupplier oldestUnackedNanos) {
+        Gauge.builder("ingest_ready_check", reachable::getAsDouble).tag("check", "kafka_reachable").register(registry);
+        Gauge.builder("ingest_ready_check", delivering::getAsDouble).tag("check", "kafka_delivering")
+                .register(registry);
+        Gauge.builder("ingest_kafka_oldest_unacked", () -> oldestUnackedNanos.getAsLong() / 1e9).baseUnit("seconds")
+                .register(registry);
     }
 
     /** Binds a producer's client metrics (tagged with its client id). */

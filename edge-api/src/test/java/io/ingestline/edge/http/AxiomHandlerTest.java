@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.DeflaterOutputStream;
@@ -72,7 +73,7 @@ class AxiomHandlerTest {
         metrics = new EdgeMetrics();
         app = EdgeApi.create(DialectsTest.dialects(new IngestSupport(tokens, limits, ingestor, metrics),
                 new io.ingestline.edge.config.DcrRegistry(), MAX_RECORD),
-                new HealthHandler(() -> true), Listeners.httpOnly("127.0.0.1", 0), metrics).start();
+                new HealthHandler(Optional::empty), Listeners.httpOnly("127.0.0.1", 0), metrics).start();
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import io.ingestline.edge.auth.ApiToken;
 import io.ingestline.edge.auth.RateLimiter;
 import io.ingestline.edge.auth.TokenAuthenticator;
 import io.ingestline.edge.config.DcrRegistry;
+import io.ingestline.edge.ingest.DatasetGate;
 import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.kafka.RawBatchPublisher;
@@ -29,7 +30,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,6 +59,7 @@ class DialectsTest {
     private MockProducer<byte[], byte[]> producer;
     private DcrRegistry dcrs;
     private Javalin app;
+    private final AtomicReference<DatasetGate> gate = new AtomicReference<>(DatasetGate.OPEN);
 
     /** Every dialect's handler over one support. */
     static EdgeApi.Dialects dialects(IngestSupport support, DcrRegistry dcrs, int maxRecordBytes) {
@@ -68,14 +73,15 @@ class DialectsTest {
     void start() {
         producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         Ingestor ingestor = new Ingestor(new RawBatchPublisher(producer, "raw", nanos -> { }),
-                new InFlightBytes(64L << 20), 16L << 20, MAX_RECORD, Duration.ofSeconds(2));
+                new InFlightBytes(64L << 20), 16L << 20, MAX_RECORD, Duration.ofSeconds(2),
+                (tokenId, targets) -> gate.get().ready(tokenId, targets));
         TokenAuthenticator tokens = new TokenAuthenticator(List.of(ApiToken.ofSecret("ci", TOKEN, List.of("*")),
                 ApiToken.ofSecret("web", WEB_ONLY, List.of("web"))));
         EdgeMetrics metrics = new EdgeMetrics();
         IngestSupport support = new IngestSupport(tokens, new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE),
                 ingestor, metrics);
         dcrs = new DcrRegistry();
-        app = EdgeApi.create(dialects(support, dcrs, MAX_RECORD), new HealthHandler(() -> true),
+        app = EdgeApi.create(dialects(support, dcrs, MAX_RECORD), new HealthHandler(Optional::empty),
                 Listeners.httpOnly("127.0.0.1", 0), metrics).start();
     }
 
@@ -127,6 +133,40 @@ class DialectsTest {
             gz.write(s.getBytes(UTF_8));
         }
         return out.toByteArray();
+    }
+
+    @Test
+    void a_dataset_the_token_may_not_create_gets_403_and_one_not_ready_in_time_503_in_each_dialects_shape()
+            throws Exception {
+        gate.set((tokenId, targets) -> CompletableFuture.failedFuture(
+                new DatasetGate.DatasetLimitException(tokenId, "new", 3)));
+        HttpResponse<String> axiom = post(request("/v1/datasets/new/ingest").header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json"), "[{\"a\":1}]");
+        assertThat(axiom.statusCode()).isEqualTo(403);
+        assertThat(json(axiom).get("message").asText()).contains("has already created 3 datasets");
+        HttpResponse<String> baselime = post(request("/v1/new").header("x-api-key", TOKEN), "[{\"a\":1}]");
+        assertThat(baselime.statusCode()).isEqualTo(403);
+        assertThat(json(baselime).get("message").asText()).contains("has already created 3 datasets");
+        HttpResponse<String> loggly = post(request("/bulk/" + TOKEN), "line");
+        assertThat(loggly.statusCode()).isEqualTo(403);
+        assertThat(json(loggly).get("response").asText()).isEqualTo("error");
+        assertThat(json(loggly).get("message").asText()).contains("has already created 3 datasets");
+        HttpResponse<String> astralog = post(request("/v1/drain").header("Authorization", TOKEN), "{\"logs\":[{"
+                + "\"project_id\":\"p\",\"timestamp\":\"2024-05-31 15:30:45\",\"level\":\"info\",\"service\":\"s\","
+                + "\"message\":\"m\"}]}");
+        assertThat(astralog.statusCode()).isEqualTo(403);
+        assertThat(json(astralog).get("status").asText()).isEqualTo("error");
+        assertThat(json(astralog).get("error").asText()).contains("has already created 3 datasets");
+
+        gate.set((tokenId, targets) -> CompletableFuture.failedFuture(
+                new DatasetGate.DatasetNotReadyException("dataset new is being created and is not ready yet; retry",
+                        null)));
+        HttpResponse<String> late = post(request("/v1/ingest/new").header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json"), "[{\"a\":1}]");
+        assertThat(late.statusCode()).isEqualTo(503);
+        assertThat(late.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json(late).get("message").asText()).contains("being created");
+        assertThat(producer.history()).as("nothing of a refused request is published").isEmpty();
     }
 
     @Nested
@@ -401,6 +441,22 @@ class DialectsTest {
                         "transformKql":"source | extend TimeGenerated = todatetime(Time)",
                         "outputStream":"Custom-MyTable_CL"}]}}
                     """)));
+        }
+
+        @Test
+        void a_dcr_whose_output_dataset_the_token_may_not_create_gets_403_in_azures_shape() throws Exception {
+            List<BatchTarget> asked = new ArrayList<>();
+            gate.set((tokenId, targets) -> {
+                asked.addAll(targets);
+                return CompletableFuture.failedFuture(new DatasetGate.DatasetLimitException(tokenId, "MyTable_CL", 3));
+            });
+            HttpResponse<String> r = post(upload(STREAM, "?api-version=2023-01-01", TOKEN),
+                    "[{\"Time\":\"2024-01-01T00:00:00Z\",\"Computer\":\"c\"}]");
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.headers().firstValue("x-ms-error-code")).contains("OperationFailed");
+            assertThat(json(r).at("/error/message").asText()).contains("has already created 3 datasets");
+            assertThat(asked).containsExactly(new BatchTarget.Stream(DCR, STREAM));
+            assertThat(producer.history()).isEmpty();
         }
 
         private HttpRequest.Builder upload(String stream, String query, String token) {

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class HealthHandlerTest {
         AtomicBoolean kafka = new AtomicBoolean(false);
         EdgeApi.Dialects unused = DialectsTest.dialects(new IngestSupport(new TokenAuthenticator(List.of()), null, null,
                 null), new io.ingestline.edge.config.DcrRegistry(), 1024);
-        Javalin app = EdgeApi.create(unused, new HealthHandler(kafka::get), Listeners.httpOnly("127.0.0.1", 0),
+        Javalin app = EdgeApi.create(unused, new HealthHandler(() -> kafka.get() ? Optional.empty() : Optional.of("kafka unreachable")), Listeners.httpOnly("127.0.0.1", 0),
                 new io.ingestline.edge.metrics.EdgeMetrics()).start();
         try {
             HttpClient http = HttpClient.newHttpClient();
@@ -32,6 +33,7 @@ class HealthHandlerTest {
             HttpResponse<String> notReady = http.send(HttpRequest.newBuilder(base.resolve("/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(notReady.statusCode()).isEqualTo(503);
+            assertThat(notReady.body()).contains("kafka unreachable");
             kafka.set(true);
             assertThat(http.send(HttpRequest.newBuilder(base.resolve("/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);

@@ -5,6 +5,7 @@ import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ConfigKeys;
 import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DatasetRule;
+import io.ingestline.model.rules.RuleRecords;
 import io.ingestline.rules.CompiledTarget;
 import io.ingestline.rules.EventChecks;
 import java.io.IOException;
@@ -100,25 +101,35 @@ final class Routes {
         }
     }
 
-    /** Keeps the global store in step with the configuration topic; only rules are kept, not tokens. */
+    /**
+     * Keeps the global store in step with the configuration topic; only rules are kept, not tokens. Applies or
+     * refuses each record as every edge node does ({@link RuleRecords}), storing a rule with its record's offset as
+     * its version.
+     */
     static final class Updater implements Processor<String, byte[], Void, Void> {
         private KeyValueStore<String, byte[]> store;
+        private ProcessorContext<Void, Void> context;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
             store = context.getStateStore(STORE);
         }
 
         @Override
         public void process(Record<String, byte[]> record) {
             String key = record.key();
-            if (key == null || !(key.startsWith(ConfigKeys.DCR) || key.startsWith(ConfigKeys.DATASET))) {
+            if (!RuleRecords.isRule(key)) {
                 return;
             }
-            if (record.value() == null) {
+            long offset = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
+                    "a configuration record without its offset")).offset();
+            RuleRecords.Decision d = RuleRecords.decide(record.value(), record.headers(), offset,
+                    RuleRecords.versionOf(store.get(key)));
+            if (d instanceof RuleRecords.Apply a) {
+                store.put(key, a.json());
+            } else if (d instanceof RuleRecords.Delete) {
                 store.delete(key);
-            } else {
-                store.put(key, record.value());
             }
         }
     }
