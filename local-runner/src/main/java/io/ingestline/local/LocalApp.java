@@ -88,21 +88,19 @@ public final class LocalApp {
      * Anything that fails is a {@link StartFailure} naming what to change; what had started is stopped first.
      */
     static Running start(Map<String, String> env) throws StartFailure {
-        LocalConfig local;
-        LocalPorts ports;
         try {
-            local = LocalConfig.fromEnv(env);
+            LocalConfig local = LocalConfig.fromEnv(env);
             // Before anything is written there: a second instance must not touch a running one's files.
             DataDirLock lock = DataDirLock.acquire(local.dataDir());
             try {
                 String token = devToken(local);
                 String plannedBootstrap = "127.0.0.1:" + local.kafkaPort();
                 Map<String, String> planned = serviceEnv(env, local, plannedBootstrap, token);
-                ports = LocalPorts.of(local, EdgeConfig.fromEnv(planned), ValidatorConfig.fromEnv(planned),
+                LocalPorts ports = LocalPorts.of(local, EdgeConfig.fromEnv(planned), ValidatorConfig.fromEnv(planned),
                         SinkConfig.fromEnv(planned));
                 List<String> problems = ports.problems();
                 if (!problems.isEmpty()) {
-                    throw new IllegalStateException(String.join("; ", problems));
+                    throw new IllegalStateException("ports:\n  - " + String.join("\n  - ", problems));
                 }
                 return startBrokerAndPipeline(env, local, lock, token, ports);
             } catch (IOException | RuntimeException | StartFailure e) {
