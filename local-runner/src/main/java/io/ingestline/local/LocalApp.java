@@ -131,7 +131,7 @@ public final class LocalApp {
     }
 
     /** A failure's message; a bind failure also lists every port with the setting that moves it. */
-    private static StartFailure failure(String what, RuntimeException e, LocalPorts ports) {
+    static StartFailure failure(String what, RuntimeException e, LocalPorts ports) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (t instanceof BindException || m.contains("bind") || m.contains("already in use")) {

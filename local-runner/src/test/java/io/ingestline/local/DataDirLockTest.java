@@ -17,7 +17,8 @@ class DataDirLockTest {
     @Test
     void a_held_directory_is_refused_naming_it_and_the_holders_pid() throws Exception {
         Path data = dir.resolve("data");
-        try (DataDirLock held = DataDirLock.acquire(data)) {
+        DataDirLock held = DataDirLock.acquire(data);
+        try {
             assertThat(Files.readString(data.resolve(DataDirLock.FILE)))
                     .startsWith("pid " + ProcessHandle.current().pid() + ", started ");
             assertThatThrownBy(() -> DataDirLock.acquire(data))
@@ -25,6 +26,8 @@ class DataDirLockTest {
                     .hasMessageContaining(data.toAbsolutePath().normalize().toString())
                     .hasMessageContaining("pid " + ProcessHandle.current().pid())
                     .hasMessageContaining("INGEST_DATA_DIR");
+        } finally {
+            held.close();
         }
     }
 
@@ -33,9 +36,9 @@ class DataDirLockTest {
         DataDirLock.acquire(dir).close();
         // What a killed holder leaves: the file, but no lock (the operating system dropped it with the process).
         Files.writeString(dir.resolve(DataDirLock.FILE), "pid 999999999, started 2026-01-01T00:00:00Z\n");
-        try (DataDirLock again = DataDirLock.acquire(dir)) {
-            assertThat(Files.readString(dir.resolve(DataDirLock.FILE)))
-                    .doesNotContain("999999999").startsWith("pid " + ProcessHandle.current().pid() + ",");
-        }
+        DataDirLock again = DataDirLock.acquire(dir);
+        String holder = Files.readString(dir.resolve(DataDirLock.FILE));
+        again.close();
+        assertThat(holder).doesNotContain("999999999").startsWith("pid " + ProcessHandle.current().pid() + ",");
     }
 }

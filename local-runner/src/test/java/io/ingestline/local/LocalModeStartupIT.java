@@ -74,12 +74,14 @@ class LocalModeStartupIT {
         Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
         // Kafka's own lock on its log directory, held here: the broker starts its threads, then fails on it.
         try (FileChannel channel = FileChannel.open(kafkaDir.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+                StandardOpenOption.WRITE)) {
+            FileLock held = channel.lock();
             Running local = Running.start(env(Map.of()));
             assertThat(local.exitedWithin(EXIT_WITHIN_SECONDS)).as("local mode ended within %d s; its output:%n%s",
                     EXIT_WITHIN_SECONDS, local.output()).isTrue();
             assertThat(local.process.exitValue()).isNotZero();
             assertThat(local.output()).contains("local mode cannot start: the embedded Kafka broker did not start");
+            held.release();
         }
     }
 

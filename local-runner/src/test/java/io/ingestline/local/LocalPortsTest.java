@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ingestline.edge.EdgeConfig;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.validator.ValidatorConfig;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
@@ -39,6 +40,16 @@ class LocalPortsTest {
                 "INGEST_HTTP_PORT", "0", "INGEST_VALIDATOR_HTTP_PORT", "0", "INGEST_SINK_HTTP_PORT", "-1"));
         assertThat(ports.problems()).isEmpty();
         assertThat(ports.toString()).isEmpty();
+    }
+
+    @Test
+    void a_bind_failure_after_the_check_still_names_every_port_with_its_variable() {
+        LocalPorts ports = ports(Map.of("INGEST_KAFKA_PORT", "19092", "INGEST_HTTP_PORT", "18080"));
+        RuntimeException e = new IllegalStateException("startup failed",
+                new BindException("Address already in use"));
+        assertThat(LocalApp.failure("the embedded Kafka broker did not start", e, ports).getMessage())
+                .contains("the embedded Kafka broker did not start").contains("INGEST_KAFKA_PORT=19092")
+                .contains("INGEST_HTTP_PORT=18080");
     }
 
     /** Every port free and distinct unless {@code overrides} says otherwise; no admin API, no HTTPS. */

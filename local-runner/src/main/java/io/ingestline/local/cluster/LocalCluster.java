@@ -52,6 +52,7 @@ public final class LocalCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String adminToken;
     private final int adminPort;
+    private volatile boolean closing;
 
     private LocalCluster(Path dir, Sizes sizes, Map<String, String> userEnv) throws IOException {
         this.dir = dir;
@@ -291,14 +292,20 @@ public final class LocalCluster implements AutoCloseable {
         return all;
     }
 
-    /** Stops the services (all at once), then the brokers. */
+    /** Stops the services (all at once), then the brokers; interrupted, kills whatever still runs. */
     @Override
-    public void close() throws InterruptedException {
-        for (List<Proc> group : List.of(services(), brokers)) {
-            group.forEach(Proc::terminate);
-            for (Proc p : group) {
-                p.stop();
+    public void close() {
+        closing = true;
+        try {
+            for (List<Proc> group : List.of(services(), brokers)) {
+                group.forEach(Proc::terminate);
+                for (Proc p : group) {
+                    p.stop();
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            all().forEach(Proc::killNow);
         }
     }
 
@@ -325,11 +332,7 @@ public final class LocalCluster implements AutoCloseable {
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                c.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            c.close();
             stopped.countDown();
         }));
         c.reportEndedProcesses(stopped);
@@ -340,7 +343,7 @@ public final class LocalCluster implements AutoCloseable {
         Set<Proc> reported = new HashSet<>();
         while (!stopped.await(1, TimeUnit.SECONDS)) {
             for (Proc p : all()) {
-                if (!p.isAlive() && reported.add(p)) {
+                if (!closing && !p.isAlive() && reported.add(p)) {
                     System.err.println(p.name() + " ended (" + p.exitStatus() + "); the last lines of " + p.log()
                             + ":\n" + p.tail(TAIL_LINES));
                 }

@@ -104,6 +104,13 @@ public final class Proc {
         }
     }
 
+    /** SIGKILL without waiting, for when there is no time left to wait. */
+    public synchronized void killNow() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
     /** SIGTERM without waiting, so that several processes stop at once; {@link #stop()} then waits. */
     public synchronized void terminate() {
         if (process != null && process.isAlive()) {
