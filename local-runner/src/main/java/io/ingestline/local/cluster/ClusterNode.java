@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * One node of a multi-node KRaft cluster (broker and controller) in a JVM of its own: {@code ClusterNode <node id>
  * <data dir> <client port> <controller port> <voters> <cluster id>}. Prints {@code READY <bootstrap>} once it
- * serves; stops on SIGTERM. Topics default to replication 3 with {@code min.insync.replicas} 2.
+ * serves; stops on SIGTERM; exits with code 1 when the broker does not start. Topics default to replication 3
+ * with {@code min.insync.replicas} 2.
  */
 public final class ClusterNode {
     private ClusterNode() {
@@ -27,8 +28,16 @@ public final class ClusterNode {
         overrides.put("transaction.state.log.min.isr", "2");
         overrides.put("share.coordinator.state.topic.replication.factor", "3");
         overrides.put("share.coordinator.state.topic.min.isr", "2");
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(Path.of(args[1]),
-                Integer.parseInt(args[2]), Integer.parseInt(args[3]), overrides));
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(Path.of(args[1]),
+                    Integer.parseInt(args[2]), Integer.parseInt(args[3]), overrides));
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            // At once: the half-started broker's threads would keep this JVM alive, and the cluster waiting for it.
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();

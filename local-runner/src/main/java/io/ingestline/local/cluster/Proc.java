@@ -40,20 +40,48 @@ public final class Proc {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // Only its own settings: one the parent happens to export (INGEST_ADMIN_TOKEN, say) must not reach every
+        // service, where it could open a second admin API on the same port.
+        pb.environment().keySet().removeIf(k -> k.startsWith("INGEST_") || k.startsWith("KAFKA_"));
         pb.environment().putAll(env);
         process = pb.start();
+    }
+
+    /** Whether it has been started and has not ended. */
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** How it ended: its exit code, or a note that it is still running. */
+    public synchronized String exitStatus() {
+        return process == null || process.isAlive() ? "still running" : "exit code " + process.exitValue();
+    }
+
+    /** The last {@code lines} lines of its log, to show why it ended. */
+    public String tail(int lines) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** Whether its log holds {@code text} after {@code from} bytes. */
+    boolean logContains(String text, long from) throws IOException {
+        if (!Files.exists(log)) {
+            return false;
+        }
+        byte[] all = Files.readAllBytes(log);
+        return all.length > from && new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8)
+                .contains(text);
     }
 
     /** Waits until the log holds {@code text} (after {@code from} bytes of it). */
     public void awaitLog(String text, long from, long seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                byte[] all = Files.readAllBytes(log);
-                if (all.length > from && new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8)
-                        .contains(text)) {
-                    return;
-                }
+            if (logContains(text, from)) {
+                return;
             }
             if (process != null && !process.isAlive()) {
                 throw new IllegalStateException(name + " ended; see " + log);
@@ -73,6 +101,20 @@ public final class Proc {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGKILL without waiting, for when there is no time left to wait. */
+    public synchronized void killNow() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** SIGTERM without waiting, so that several processes stop at once; {@link #stop()} then waits. */
+    public synchronized void terminate() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
         }
     }
 
