@@ -52,6 +52,15 @@ public final class SinkService implements AutoCloseable {
     }
 
     public static SinkService start(SinkConfig config) {
+        return start(config, null);
+    }
+
+    /** The storage backend of each worker's run; a seam for tests (null: as the configuration says). */
+    interface Storages {
+        StorageWriter create(SinkConfig config, DeadLetterRejects rejects);
+    }
+
+    static SinkService start(SinkConfig config, Storages storages) {
         LOG.info("starting sink: {}", config);
         SinkService service = new SinkService();
         new JvmMemoryMetrics().bindTo(service.registry);
@@ -63,9 +72,10 @@ public final class SinkService implements AutoCloseable {
             }
             service.columns = DatasetColumns.start(config.kafka(), Duration.ofSeconds(15));
         }
+        Storages backends = storages != null ? storages : service::storage;
         for (int i = 0; i < config.workers(); i++) {
             int n = i;
-            SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> service.storage(config,
+            SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> backends.create(config,
                     new DeadLetterRejects(service.deadLetters, config.kafka().topics(), metrics)),
                     config.kafka().topics(), config.commitInterval(), metrics);
             Thread t = new Thread(w, "sink-" + config.groupId() + "-" + i);
@@ -85,7 +95,7 @@ public final class SinkService implements AutoCloseable {
     private StorageWriter storage(SinkConfig config, DeadLetterRejects rejects) {
         Map<String, StorageWriter> backends = new HashMap<>();
         backends.put(SinkConfig.FILES, new FileStorageWriter(config.datasetsDir(), config.fileMaxBytes(),
-                config.fileCompression()));
+                config.bufferBytes(), config.fileCompression()));
         if (config.usesPostgres()) {
             backends.put(SinkConfig.POSTGRES, new PostgresStorageWriter(config.postgres(), config.groupId(), rejects,
                     columns));

@@ -221,7 +221,8 @@ public final class SinkWorker implements Runnable {
             if (partitions.isEmpty()) {
                 return;
             }
-            Map<DatasetPartition, Long> resume = s.open(datasetPartitions(partitions));
+            Map<DatasetPartition, Long> resume = s.open(datasetPartitions(partitions),
+                    c.groupMetadata().generationId());
             resume.forEach((dp, offset) -> c.seek(new TopicPartition(topics.dataset(dp.dataset()), dp.partition()),
                     offset));
             LOG.info("sink worker assigned {}; resuming from storage at {}", partitions, resume);

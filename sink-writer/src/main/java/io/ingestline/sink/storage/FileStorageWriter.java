@@ -58,6 +58,7 @@ public final class FileStorageWriter implements StorageWriter {
     private final Path root;
     private final long maxFileBytes;
     private final Compression compression;
+    private final Fsync fsync;
     private final String writerId = UUID.randomUUID().toString().substring(0, 8);
     private final Map<DatasetPartition, Segment> segments = new HashMap<>();
     private final Map<Long, String> hourDirs = new HashMap<>();
@@ -69,10 +70,15 @@ public final class FileStorageWriter implements StorageWriter {
      * @param maxFileBytes uncompressed size at which a partition's segment asks to be committed
      * @param compression  how files are compressed
      */
-    public FileStorageWriter(Path root, long maxFileBytes, Compression compression) {
+    public FileStorageWriter(Path root, long maxFileBytes, long bufferBytes, Compression compression) {
+        this(root, maxFileBytes, bufferBytes, compression, Fsync.DISK);
+    }
+
+    FileStorageWriter(Path root, long maxFileBytes, long bufferBytes, Compression compression, Fsync fsync) {
         this.root = root;
         this.maxFileBytes = maxFileBytes;
         this.compression = compression;
+        this.fsync = fsync;
     }
 
     /** How files are compressed, and the name they end in. */
@@ -137,7 +143,7 @@ public final class FileStorageWriter implements StorageWriter {
     }
 
     @Override
-    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions) {
+    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation) {
         Map<DatasetPartition, Long> resume = new HashMap<>();
         for (DatasetPartition dp : partitions) {
             try {
@@ -335,7 +341,7 @@ public final class FileStorageWriter implements StorageWriter {
                 .resolve("part-" + dp.partition() + "-" + first + "-" + last + compression.suffix());
     }
 
-    private static void moveIntoPlace(Path staged, Path target) throws IOException {
+    private void moveIntoPlace(Path staged, Path target) throws IOException {
         Path dir = target.getParent();
         List<Path> created = new ArrayList<>();
         for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
@@ -429,9 +435,7 @@ public final class FileStorageWriter implements StorageWriter {
         });
     }
 
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+    private void syncDirectory(Path dir) throws IOException {
+        fsync.directory(dir);
     }
 }

@@ -114,7 +114,7 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     @Override
-    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions) {
+    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation) {
         Map<DatasetPartition, Long> resume = new HashMap<>();
         try (PreparedStatement q = db.prepareStatement("SELECT next_offset FROM " + offsetsTable()
                 + " WHERE consumer_group = ? AND dataset = ? AND kafka_partition = ?")) {

@@ -37,9 +37,9 @@ public final class RoutingStorageWriter implements StorageWriter {
     }
 
     @Override
-    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions) {
+    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation) {
         Map<DatasetPartition, Long> resume = new HashMap<>();
-        split(partitions).forEach((w, dps) -> resume.putAll(w.open(dps)));
+        split(partitions).forEach((w, dps) -> resume.putAll(w.open(dps, generation)));
         return resume;
     }
 
