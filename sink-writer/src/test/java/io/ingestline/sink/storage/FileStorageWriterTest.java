@@ -84,11 +84,11 @@ class FileStorageWriterTest {
         assertThat(visible()).containsExactly(
                 "dataset=web/date=2026-11-23/hour=10/part-0-0-0.ndjson.gz {\"n\":0}",
                 "dataset=web/date=2026-11-23/hour=10/part-0-1-1.ndjson.gz {\"n\":1}");
-        assertThat(root.resolve("dataset=web/_sink/staging/0")).isEmptyDirectory();
+        assertThat(VisibleFiles.staged(root)).isEmpty();
     }
 
     @Test
-    void a_commit_interrupted_after_its_record_is_finished_when_the_partition_is_opened_again() {
+    void a_commit_whose_fence_threw_after_its_record_is_finished_by_the_next_owner() {
         try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
             w.open(List.of(WEB0), 1);
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
@@ -99,10 +99,14 @@ class FileStorageWriterTest {
             })).isInstanceOf(Crash.class);
         }
         assertThat(visible()).isEmpty();
-        // the fence threw, so this worker deleted its staged files: the record cannot be finished, reading restarts
+        // The record and its staged files stay: the next owner cannot tell whether Kafka took the offsets, and one
+        // that opened the partition meanwhile may be finishing them already. It finishes them and resumes after.
         try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
-            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 0L);
+            assertThat(w.open(List.of(WEB0), 2)).containsEntry(WEB0, 2L);
         }
+        assertThat(visible()).containsExactly(
+                "dataset=web/date=2026-11-23/hour=10/part-0-0-1.ndjson.gz {\"n\":0}",
+                "dataset=web/date=2026-11-23/hour=12/part-0-0-1.ndjson.gz {\"n\":1}");
     }
 
     @Test
@@ -117,9 +121,13 @@ class FileStorageWriterTest {
             Path placed = root.resolve("dataset=web/date=2026-11-23/hour=12/part-0-3-4.ndjson.gz");
             staging = root.resolve("dataset=web/_sink/staging/0/moved-back.ndjson.gz");
             Files.move(placed, staging);
-            String record = Files.readString(root.resolve("dataset=web/_sink/part-0.commit"));
+            Path recordFile;
+            try (Stream<Path> records = Files.list(root.resolve("dataset=web/_sink"))) {
+                recordFile = records.filter(p -> p.getFileName().toString().endsWith(".commit")).findFirst().orElseThrow();
+            }
+            String record = Files.readString(recordFile);
             String staged = root.resolve("dataset=web").relativize(staging).toString();
-            Files.writeString(root.resolve("dataset=web/_sink/part-0.commit"), record.replaceFirst(
+            Files.writeString(recordFile, record.replaceFirst(
                     "\"[^\"]*hour=12[^\"]*\",\"date=2026-11-23/hour=12", "\"" + staged + "\",\"date=2026-11-23/hour=12"));
         }
         assertThat(visible()).hasSize(1);
