@@ -88,13 +88,18 @@ public final class SinkService implements AutoCloseable {
             service.workers.add(w);
             service.threads.add(t);
         }
+        service.shutdownTimeout = config.shutdownTimeout();
+        service.threads.forEach(Thread::start); // first: /health counts a worker whose thread is not alive as dead
         if (config.httpPort() >= 0) {
-            service.status = StatusServer.start(config.httpHost(), config.httpPort(), service.registry::scrape,
-                    service::health, service::readiness);
+            try {
+                service.status = StatusServer.start(config.httpHost(), config.httpPort(), service.registry::scrape,
+                        service::health, service::readiness);
+            } catch (RuntimeException e) {
+                service.close();
+                throw e;
+            }
             LOG.info("sink status endpoints on port {}", service.status.port());
         }
-        service.shutdownTimeout = config.shutdownTimeout();
-        service.threads.forEach(Thread::start);
         return service;
     }
 

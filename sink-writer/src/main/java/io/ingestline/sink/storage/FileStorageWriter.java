@@ -178,6 +178,10 @@ public final class FileStorageWriter implements StorageWriter {
     public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation) {
         Map<DatasetPartition, Long> resume = new HashMap<>();
         for (DatasetPartition dp : partitions) {
+            Segment stale = segments.remove(dp);
+            if (stale != null) {
+                discard(dp, stale); // opened again without a release: what it wrote since its commit is read again
+            }
             try {
                 Path sink = sinkDir(dp.dataset());
                 SinkFiles.Record latest = SinkFiles.latest(sink, dp.partition());

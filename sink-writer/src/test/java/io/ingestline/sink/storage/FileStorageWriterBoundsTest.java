@@ -59,6 +59,8 @@ class FileStorageWriterBoundsTest {
             for (SinkRecord r : records) {
                 w.write(r);
                 next.put(r.datasetPartition(), r.offset() + 1);
+                // past the bound by at most what one event adds: a new file's compressor, two chunks
+                assertThat(w.buffered()).as("seed %d", seed).isLessThanOrEqualTo(BUFFER + (4L << 20));
                 if (w.commitDue()) {
                     w.commit(Map.copyOf(next), x -> { });
                     next.clear();
