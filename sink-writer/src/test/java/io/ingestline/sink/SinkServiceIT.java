@@ -111,7 +111,7 @@ class SinkServiceIT {
         AtomicLong committed = new AtomicLong();
         AtomicLong pending = new AtomicLong();
         SinkConfig config = SinkConfig.fromEnv(env);
-        try (SinkService sink = SinkService.start(config, (c, rejects) -> new Delegating(new PostgresStorageWriter(
+        SinkService sink = SinkService.start(config, (c, rejects) -> new Delegating(new PostgresStorageWriter(
                 c.postgres(), c.groupId(), rejects)) {
             @Override
             public void write(SinkRecord r) {
@@ -126,10 +126,12 @@ class SinkServiceIT {
                 buffered.set(0);
                 committed.addAndGet(pending.getAndSet(0));
             }
-        })) {
+        });
+        try {
             // the last events wait for the flush interval (10 min): all but those are stored by size
             await().atMost(Duration.ofSeconds(60)).until(() -> committed.get() >= events - 3);
         } finally {
+            sink.close();
             TestPostgres.dropSchema(schema);
         }
         assertThat(most.get()).as("bytes buffered before a commit (bound 256 KiB, events of 100 KiB)")
