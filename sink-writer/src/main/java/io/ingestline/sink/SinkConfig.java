@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  * @param backend        the default backend, {@code files} or {@code postgres}
  * @param routes         dataset patterns ({@code *} any characters) to backends, first match wins, else the default
  * @param fileMaxBytes   uncompressed size at which a file is closed
+ * @param bufferBytes    memory a worker's file backend may hold for open files before it commits them
+ * @param stallAfter     how long a worker with work may go without committing before {@code /ready} reports it
+ * @param shutdownTimeout how long shutdown waits for the workers to commit and leave their group
  * @param fileCompression how files are compressed
  * @param postgres       PostgreSQL connection and table settings
  * @param httpHost       interface of {@code /metrics}, {@code /health}, {@code /ready}
@@ -32,8 +35,8 @@ import java.util.stream.Stream;
  * @param consumer       Kafka consumer settings passed through ({@code KAFKA_CONSUMER_*})
  */
 public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int workers, Duration commitInterval,
-        String backend, List<Route> routes, long fileMaxBytes, FileStorageWriter.Compression fileCompression,
-        PostgresStorageWriter.Settings postgres,
+        String backend, List<Route> routes, long fileMaxBytes, long bufferBytes, Duration stallAfter,
+        Duration shutdownTimeout, FileStorageWriter.Compression fileCompression, PostgresStorageWriter.Settings postgres,
         String httpHost, int httpPort, Map<String, Object> consumer) {
     public static final String FILES = "files";
     public static final String POSTGRES = "postgres";
@@ -53,6 +56,13 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                     + "wins (e.g. orders*=postgres)");
     public static final Setting FILE_MAX_BYTES = new Setting("INGEST_SINK_FILE_MAX_BYTES", "134217728",
             "Uncompressed size at which a file is closed (files are also closed on age)");
+    public static final Setting BUFFER_BYTES = new Setting("INGEST_SINK_BUFFER_BYTES", "67108864",
+            "Memory (bytes) a worker's open files may hold (their buffers and compressors) before they are committed");
+    public static final Setting STALL_MS = new Setting("INGEST_SINK_STALL_MS", "10000",
+            "A worker with uncommitted events or lag that has not committed for this long (ms; at least 3 flush "
+                    + "intervals) makes /ready answer 503");
+    public static final Setting SHUTDOWN_MS = new Setting("INGEST_SINK_SHUTDOWN_MS", "10000",
+            "Longest time (ms) shutdown waits for the workers to commit; a worker still busy then is left behind");
     public static final Setting FILE_COMPRESSION = new Setting("INGEST_SINK_FILE_COMPRESSION", "zstd",
             "Compression of the files: zstd (.ndjson.zst, fast) or gzip (.ndjson.gz, read by everything, slower)");
     public static final Setting PG_URL = new Setting("INGEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres",
@@ -74,8 +84,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
     public static final String CONSUMER_PREFIX = "KAFKA_CONSUMER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS, BACKEND, ROUTES, FILE_MAX_BYTES, FILE_COMPRESSION, PG_URL, PG_USER,
-                    PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, PG_LOAD, HTTP_HOST, HTTP_PORT)).toList();
+            Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS, BACKEND, ROUTES, FILE_MAX_BYTES, BUFFER_BYTES, STALL_MS,
+                    SHUTDOWN_MS, FILE_COMPRESSION, PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, PG_LOAD, HTTP_HOST, HTTP_PORT)).toList();
 
     /** Datasets matching {@code pattern} go to {@code backend}. */
     public record Route(Pattern pattern, String backend) {
@@ -107,9 +117,12 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                 routes.add(new Route(Pattern.compile(kv[0].trim().replace("*", "[A-Za-z0-9_-]*")), kv[1].trim()));
             }
         }
+        Duration flush = r.millis(FLUSH_MS, 10, 600_000);
+        Duration stall = r.millis(STALL_MS, 100, 3_600_000);
         SinkConfig c = new SinkConfig(KafkaSettings.read(r), r.path(DATA_DIR), r.string(GROUP_ID),
-                r.integer(WORKERS, 1, 256), r.millis(FLUSH_MS, 10, 600_000), backend, routes,
-                r.longValue(FILE_MAX_BYTES, 1024, 1L << 40), compression(r),
+                r.integer(WORKERS, 1, 256), flush, backend, routes, r.longValue(FILE_MAX_BYTES, 1024, 1L << 40),
+                r.longValue(BUFFER_BYTES, 1L << 20, 1L << 40), max(stall, flush.multipliedBy(3)),
+                r.millis(SHUTDOWN_MS, 100, 600_000), compression(r),
                 new PostgresStorageWriter.Settings(r.string(PG_URL), r.string(PG_USER),
                         env.getOrDefault(PG_PASSWORD.env(), ""), r.string(PG_SCHEMA),
                         r.integer(PG_RETENTION_DAYS, 0, 36_500), r.longValue(PG_MAX_BUFFER_BYTES, 1024, 1L << 34),
@@ -117,6 +130,10 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                 r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535), r.passThrough(CONSUMER_PREFIX));
         r.finish("sink");
         return c;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static FileStorageWriter.Compression compression(EnvReader r) {
@@ -151,7 +168,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
         return "SinkConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
                 + ", dataDir=" + dataDir + ", group=" + groupId + ", workers=" + workers + ", commitInterval="
                 + commitInterval.toMillis() + "ms, backend=" + backend + ", routes=" + routes + ", fileMaxBytes="
-                + fileMaxBytes + ", fileCompression=" + fileCompression + (usesPostgres() ? ", postgres=" + postgres : "") + ", http=" + httpHost + ":"
+                + fileMaxBytes + ", bufferBytes=" + bufferBytes + ", stallAfter=" + stallAfter.toMillis()
+                + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, fileCompression=" + fileCompression + (usesPostgres() ? ", postgres=" + postgres : "") + ", http=" + httpHost + ":"
                 + httpPort + ", consumer=" + consumer.keySet() + "]";
     }
 

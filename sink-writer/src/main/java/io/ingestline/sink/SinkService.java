@@ -47,11 +47,22 @@ public final class SinkService implements AutoCloseable {
     /** Typed columns from the rules, for PostgreSQL; null when no dataset goes there. */
     private DatasetColumns columns;
     private StatusServer status;
+    private Duration shutdownTimeout;
+    private boolean closed;
 
     private SinkService() {
     }
 
     public static SinkService start(SinkConfig config) {
+        return start(config, null);
+    }
+
+    /** The storage backend of each worker's run; a seam for tests (null: as the configuration says). */
+    interface Storages {
+        StorageWriter create(SinkConfig config, DeadLetterRejects rejects);
+    }
+
+    static SinkService start(SinkConfig config, Storages storages) {
         LOG.info("starting sink: {}", config);
         SinkService service = new SinkService();
         new JvmMemoryMetrics().bindTo(service.registry);
@@ -63,29 +74,39 @@ public final class SinkService implements AutoCloseable {
             }
             service.columns = DatasetColumns.start(config.kafka(), Duration.ofSeconds(15));
         }
+        Storages backends = storages != null ? storages : service::storage;
         for (int i = 0; i < config.workers(); i++) {
             int n = i;
-            SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> service.storage(config,
+            SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> backends.create(config,
                     new DeadLetterRejects(service.deadLetters, config.kafka().topics(), metrics)),
-                    config.kafka().topics(), config.commitInterval(), metrics);
+                    config.kafka().topics(), config.commitInterval(), config.stallAfter(), metrics);
+            metrics.worker(Integer.toString(i), w);
             Thread t = new Thread(w, "sink-" + config.groupId() + "-" + i);
+            // a worker stuck in storage past the shutdown timeout must not keep the process alive
+            t.setDaemon(true);
             t.setUncaughtExceptionHandler((th, e) -> LOG.error("{} failed", th.getName(), e));
             service.workers.add(w);
             service.threads.add(t);
         }
+        service.shutdownTimeout = config.shutdownTimeout();
+        service.threads.forEach(Thread::start); // first: /health counts a worker whose thread is not alive as dead
         if (config.httpPort() >= 0) {
-            service.status = StatusServer.start(config.httpHost(), config.httpPort(), service.registry::scrape,
-                    service::health, service::readiness);
+            try {
+                service.status = StatusServer.start(config.httpHost(), config.httpPort(), service.registry::scrape,
+                        service::health, service::readiness);
+            } catch (RuntimeException e) {
+                service.close();
+                throw e;
+            }
             LOG.info("sink status endpoints on port {}", service.status.port());
         }
-        service.threads.forEach(Thread::start);
         return service;
     }
 
     private StorageWriter storage(SinkConfig config, DeadLetterRejects rejects) {
         Map<String, StorageWriter> backends = new HashMap<>();
         backends.put(SinkConfig.FILES, new FileStorageWriter(config.datasetsDir(), config.fileMaxBytes(),
-                config.fileCompression()));
+                config.bufferBytes(), config.fileCompression()));
         if (config.usesPostgres()) {
             backends.put(SinkConfig.POSTGRES, new PostgresStorageWriter(config.postgres(), config.groupId(), rejects,
                     columns));
@@ -123,14 +144,29 @@ public final class SinkService implements AutoCloseable {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Up while every worker's thread runs and is not failing over and over. */
     private StatusServer.Status health() {
-        boolean ok = workers.stream().allMatch(SinkWorker::healthy);
+        boolean ok = true;
+        for (int i = 0; i < workers.size(); i++) {
+            ok &= workers.get(i).healthy() && threads.get(i).isAlive();
+        }
         return new StatusServer.Status(ok, "{\"status\":\"" + (ok ? "up" : "down") + "\"}");
     }
 
+    /** Ready while every worker is healthy, in its group, and not stalled (work and no commit for too long). */
     private StatusServer.Status readiness() {
-        boolean ready = workers.stream().allMatch(w -> w.healthy() && w.assigned());
-        return new StatusServer.Status(ready, "{\"ready\":" + ready + "}");
+        boolean ready = true;
+        List<String> stalled = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            SinkWorker w = workers.get(i);
+            ready &= w.healthy() && w.assigned() && threads.get(i).isAlive();
+            if (w.stalled()) {
+                stalled.add(Integer.toString(i));
+                ready = false;
+            }
+        }
+        return new StatusServer.Status(ready, "{\"ready\":" + ready + ",\"stalled_workers\":"
+                + stalled.stream().map(n -> "\"" + n + "\"").toList() + "}");
     }
 
     /** The port of /metrics, /health and /ready, or -1 when they are off. */
@@ -138,21 +174,38 @@ public final class SinkService implements AutoCloseable {
         return status == null ? -1 : status.port();
     }
 
+    /**
+     * Asks every worker to commit and leave its group, and waits for them up to the shutdown timeout; a worker still
+     * busy then (stuck in storage) is interrupted and left behind: what it did not commit is read again by the next
+     * owner of its partitions.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         workers.forEach(SinkWorker::stop);
         for (Thread t : threads) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
+                if (left > 0) {
+                    t.join(left);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
+            }
+            if (t.isAlive()) {
+                LOG.warn("{} did not stop within {} ms; leaving it", t.getName(), shutdownTimeout.toMillis());
+                t.interrupt();
             }
         }
         if (status != null) {
             status.close();
         }
-        deadLetters.close();
+        deadLetters.close(Duration.ofSeconds(2));
         if (columns != null) {
             columns.close();
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -96,7 +97,10 @@ class SinkCrashIT {
         Random random = new Random(seed);
         System.out.println("SinkCrashIT " + backend.get("INGEST_SINK_BACKEND") + ": seed " + seed);
 
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(kafka, topics));
+        // events flow until the second worker has its share and committed: a loaded machine slows the restarts, and a
+        // stream that ended before the second worker joined would leave it nothing to commit
+        AtomicBoolean enough = new AtomicBoolean();
+        CompletableFuture<Integer> producing = CompletableFuture.supplyAsync(() -> produce(kafka, topics, enough));
         SinkProcess first = SinkProcess.start(env, "first");
         for (int k = 0; k < KILLS; k++) {
             // kill it in the middle of its work: after a random number of commits, at a random moment
@@ -109,13 +113,14 @@ class SinkCrashIT {
         SinkProcess second = SinkProcess.start(env, "second");
         second.awaitCommits(2, 60); // the partitions are split between the two
         first.stop(); // SIGTERM: it commits; the second worker takes every partition when its session ends
-        producing.get(120, TimeUnit.SECONDS);
+        enough.set(true);
+        int events = producing.get(120, TimeUnit.SECONDS);
 
         List<String> ids = List.of();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             ids = stored.ids();
-            if (ids.size() >= EVENTS) {
+            if (ids.size() >= events) {
                 break;
             }
             Thread.sleep(500);
@@ -124,19 +129,20 @@ class SinkCrashIT {
         second.stop();
         ids = stored.ids();
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < EVENTS; i++) {
+        for (int i = 0; i < events; i++) {
             expected.add("e-" + i);
         }
         assertThat(ids).as("stored ids (seed %d)", seed).doesNotHaveDuplicates();
         assertThat(ids).as("stored ids (seed %d)", seed).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    /** A steady stream: 30,000 events, 150 every 100 ms (about 20 s). */
-    private static void produce(TestKafka kafka, Topics topics) {
+    /** A steady stream, 150 events every 100 ms: at least 30,000 (about 20 s), and on until {@code enough}. */
+    private static int produce(TestKafka kafka, Topics topics, AtomicBoolean enough) {
+        int i = 0;
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < EVENTS; i++) {
+            for (; i < EVENTS || !enough.get(); i++) {
                 Instant time = Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i % 7200);
                 String id = "e-" + i;
                 RecordHeaders h = new RecordHeaders();
@@ -152,6 +158,7 @@ class SinkCrashIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return i;
     }
 
     private static List<String> filesIds(Path datasetDir) {

@@ -1,6 +1,7 @@
 package io.ingestline.sink.consume;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The sink's own metrics (the consumers' {@code kafka_consumer_*} metrics, lag included, are bound beside them):
  * {@code sink_events_total{dataset}} events stored and committed, {@code sink_commit_seconds} (histogram) time to
- * commit, {@code sink_dead_letters_total{dataset}} events storage refused.
+ * commit, {@code sink_dead_letters_total{dataset}} events storage refused, and per worker
+ * {@code sink_worker_stalled{worker}} (1 while it has work and has not committed within the stall threshold) and
+ * {@code sink_worker_seconds_since_progress{worker}} (since it last committed or had nothing to do).
  */
 public final class SinkMetrics {
     private final MeterRegistry registry;
@@ -32,6 +35,16 @@ public final class SinkMetrics {
     public void rejected(String dataset) {
         rejected.computeIfAbsent(dataset, d -> Counter.builder("sink.dead.letters").tag("dataset", d)
                 .description("Events storage refused, sent to the dead-letter topic").register(registry)).increment();
+    }
+
+    /** Gauges of a worker's progress. */
+    public void worker(String name, SinkWorker worker) {
+        Gauge.builder("sink.worker.stalled", worker, w -> w.stalled() ? 1 : 0).tag("worker", name)
+                .description("1 while the worker has work and has not committed within the stall threshold")
+                .register(registry);
+        Gauge.builder("sink.worker.seconds.since.progress", worker, SinkWorker::secondsSinceProgress)
+                .tag("worker", name).description("Seconds since the worker last committed or had nothing to do")
+                .register(registry);
     }
 
     void committed(long nanos) {

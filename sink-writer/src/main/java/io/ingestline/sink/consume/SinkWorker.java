@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * stored data ends. On an error it drops what it has not committed, and starts again with a new consumer and backend
  * after a pause, so a bad moment (the database restarting, a lost group membership) never stops it for good. Stop it
  * with {@link #stop()}.
+ *
+ * <p>It reports a stall ({@link #stalled()}) when it has work (events read and not committed, or lag) and has not
+ * committed for longer than {@code stallAfter}, wherever it is stuck: the check reads only what the worker's own
+ * thread last recorded, so a thread blocked in storage or in the consumer is seen.
  */
 public final class SinkWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
@@ -41,6 +45,7 @@ public final class SinkWorker implements Runnable {
     private final Supplier<StorageWriter> storages;
     private final Topics topics;
     private final Duration commitInterval;
+    private final long stallNanos;
     private final SinkMetrics metrics;
     private final Map<DatasetPartition, Long> next = new LinkedHashMap<>();
     private final Map<DatasetPartition, Integer> uncommitted = new HashMap<>();
@@ -51,13 +56,16 @@ public final class SinkWorker implements Runnable {
     private volatile boolean assigned;
     private volatile boolean failing;
     private long lastCommit = System.nanoTime();
+    /** When the worker last committed or had nothing to do. */
+    private volatile long progressAt = System.nanoTime();
 
     public SinkWorker(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<StorageWriter> storages, Topics topics,
-            Duration commitInterval, SinkMetrics metrics) {
+            Duration commitInterval, Duration stallAfter, SinkMetrics metrics) {
         this.consumers = consumers;
         this.storages = storages;
         this.topics = topics;
         this.commitInterval = commitInterval;
+        this.stallNanos = stallAfter.toNanos();
         this.metrics = metrics;
     }
 
@@ -89,6 +97,7 @@ public final class SinkWorker implements Runnable {
     private void runOnce() {
         try (Consumer<byte[], byte[]> c = consumers.get(); StorageWriter s = storages.get()) {
             consumer = c;
+            progressAt = System.nanoTime();
             if (stopping) {
                 return;
             }
@@ -101,9 +110,15 @@ public final class SinkWorker implements Runnable {
                         DatasetPartition dp = record.datasetPartition();
                         next.put(dp, r.offset() + 1);
                         uncommitted.merge(dp, 1, Integer::sum);
+                        if (s.commitDue()) {
+                            commit(c, s, new ArrayList<>(next.keySet())); // the storage's memory bound
+                        }
                     }
                     if (System.nanoTime() - lastCommit >= commitInterval.toNanos() || s.commitDue()) {
                         commit(c, s, new ArrayList<>(next.keySet()));
+                    }
+                    if (next.isEmpty() && !lagging(c)) {
+                        progressAt = System.nanoTime();
                     }
                 }
             } catch (WakeupException e) {
@@ -135,6 +150,26 @@ public final class SinkWorker implements Runnable {
 
     public boolean assigned() {
         return assigned;
+    }
+
+    /** True when the worker has work and has not committed for longer than its stall threshold. */
+    public boolean stalled() {
+        return !stopping && System.nanoTime() - progressAt > stallNanos;
+    }
+
+    /** Seconds since the worker last committed or had nothing to do. */
+    public double secondsSinceProgress() {
+        return (System.nanoTime() - progressAt) / 1e9;
+    }
+
+    /** Whether any assigned partition has records not read yet (as far as the consumer knows without asking). */
+    private static boolean lagging(Consumer<byte[], byte[]> c) {
+        for (TopicPartition tp : c.assignment()) {
+            if (c.currentLag(tp).orElse(0) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private SinkRecord toSinkRecord(ConsumerRecord<byte[], byte[]> r) {
@@ -182,6 +217,7 @@ public final class SinkWorker implements Runnable {
         }
         long started = System.nanoTime();
         s.commit(offsets, committed -> c.commitSync(kafkaOffsets(committed)));
+        progressAt = System.nanoTime();
         metrics.committed(System.nanoTime() - started);
         LOG.debug("sink commit {}", offsets);
         for (DatasetPartition dp : offsets.keySet()) {
@@ -221,7 +257,8 @@ public final class SinkWorker implements Runnable {
             if (partitions.isEmpty()) {
                 return;
             }
-            Map<DatasetPartition, Long> resume = s.open(datasetPartitions(partitions));
+            Map<DatasetPartition, Long> resume = s.open(datasetPartitions(partitions),
+                    c.groupMetadata().generationId());
             resume.forEach((dp, offset) -> c.seek(new TopicPartition(topics.dataset(dp.dataset()), dp.partition()),
                     offset));
             LOG.info("sink worker assigned {}; resuming from storage at {}", partitions, resume);

@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,9 +22,11 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -43,49 +44,81 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A partition's events since its last commit (a segment: offsets {@code first..last}) are written to staging files,
- * one per hour of event time (compressed on a thread of its own, {@link Compressor}). A commit (on age, on size, on revocation, at shutdown) finishes and syncs them, writes
- * the commit record (offsets and file names; written to a temporary name, synced, renamed), commits the offsets to
- * Kafka (which fails if the worker lost the partition: then nothing becomes visible), and renames the staging files
- * into place. Opening a partition reads its commit record, finishes the renames a crash interrupted (a record whose
- * files are neither staged nor in place was never committed: reading resumes at its first offset), deletes what else
- * is staged, and resumes after the record's last offset. Directories and file names starting with {@code _} or
- * {@code .} are ignored by Hive-style readers (Spark, Trino, DuckDB).
+ * one per hour of event time (compressed on a thread of its own, {@link Compressor}). A commit (on age, on size, when
+ * the open files hold the memory bound, on revocation, at shutdown) finishes and syncs them, writes the commit record
+ * (offsets and file names), commits the offsets to Kafka, and renames the staging files into place. Every directory
+ * on the way to a staged file, a record or a visible file is synced in its parent before Kafka gets the offsets.
+ *
+ * <p>Owners are told apart by an epoch ({@link SinkFiles}): each has its own record and staging files, and the record
+ * of the highest epoch is the partition's, so a worker that lost the partition without knowing it can never replace
+ * the new owner's record. Opening a partition takes the record of the highest epoch, finishes the renames it lists (a
+ * record whose files are neither staged nor in place was never committed: reading resumes at its first offset),
+ * writes this owner's claim at a higher epoch, deletes what lower epochs left, and resumes after the record's last
+ * offset. When Kafka refuses a commit the record and its staged files stay: whoever opens the partition next either
+ * owns a higher epoch and ignores them, or finishes them (it may be finishing them already, so deleting them here
+ * could make a commit half visible).
+ *
+ * <p>Memory is bounded by bytes: each open file counts its compressor's state and the chunk it fills, and the chunks
+ * handed to the compressor count until written; at the bound {@link #commitDue()} asks for a commit, however many
+ * datasets, partitions and hours are open. Directories and file names starting with {@code _} or {@code .} are
+ * ignored by Hive-style readers (Spark, Trino, DuckDB).
  */
 public final class FileStorageWriter implements StorageWriter {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorageWriter.class);
     private static final String SINK_DIR = "_sink";
+    private static final byte[] NEWLINE = {'\n'};
+    /** A file's first chunk: most files of a backfill spread over many hours stay small. */
+    private static final int FIRST_CHUNK = 64 * 1024;
 
     private final Path root;
     private final long maxFileBytes;
+    private final long bufferBytes;
     private final Compression compression;
+    private final Fsync fsync;
     private final String writerId = UUID.randomUUID().toString().substring(0, 8);
     private final Map<DatasetPartition, Segment> segments = new HashMap<>();
     private final Map<Long, String> hourDirs = new HashMap<>();
-    private final Compressor compressor = new Compressor();
-    private static final byte[] NEWLINE = {'\n'};
+    /** Directories this writer made durable in their parents, up to the root. */
+    private final Set<Path> durableDirs = new HashSet<>();
+    private final Compressor compressor;
+    /** Bytes the open files hold: their compressors' state and the chunks being filled. */
+    private long held;
+    private boolean fileFull;
 
     /**
      * @param root         where datasets go
      * @param maxFileBytes uncompressed size at which a partition's segment asks to be committed
+     * @param bufferBytes  memory the open files may hold before they ask to be committed
      * @param compression  how files are compressed
      */
-    public FileStorageWriter(Path root, long maxFileBytes, Compression compression) {
+    public FileStorageWriter(Path root, long maxFileBytes, long bufferBytes, Compression compression) {
+        this(root, maxFileBytes, bufferBytes, compression, Fsync.DISK);
+    }
+
+    FileStorageWriter(Path root, long maxFileBytes, long bufferBytes, Compression compression, Fsync fsync) {
         this.root = root;
         this.maxFileBytes = maxFileBytes;
+        this.bufferBytes = bufferBytes;
         this.compression = compression;
+        this.fsync = fsync;
+        // compression may fall behind by 8 chunks (as the fixed pool allowed), or a quarter of the bound if less
+        this.compressor = new Compressor(Math.min(8L * Compressor.CHUNK, bufferBytes / 4));
     }
 
     /** How files are compressed, and the name they end in. */
     public enum Compression {
         /** zstd level 1: several times faster than gzip, and smaller; read by DuckDB, Spark, Trino, ClickHouse. */
-        ZSTD(".ndjson.zst"),
+        ZSTD(".ndjson.zst", 1_600_000),
         /** gzip at deflate's fastest level: read by everything ({@code zcat}); the slower choice (SinkBenchmark). */
-        GZIP(".ndjson.gz");
+        GZIP(".ndjson.gz", 400_000);
 
         private final String suffix;
+        /** Memory of one open file's compressing stream (estimated: level 1's context and window, the stream buffer). */
+        private final long streamBytes;
 
-        Compression(String suffix) {
+        Compression(String suffix, long streamBytes) {
             this.suffix = suffix;
+            this.streamBytes = streamBytes;
         }
 
         public String suffix() {
@@ -97,13 +130,17 @@ public final class FileStorageWriter implements StorageWriter {
         }
     }
 
-    /** A partition's files since its last commit. */
+    /** A partition's files since its last commit, under its owner epoch. */
     private static final class Segment {
+        final long epoch;
+        final Path staging;
         long first;
         long last = -1;
         final Map<String, Staged> files = new LinkedHashMap<>();
 
-        Segment(long first) {
+        Segment(long epoch, Path staging, long first) {
+            this.epoch = epoch;
+            this.staging = staging;
             this.first = first;
         }
     }
@@ -116,6 +153,7 @@ public final class FileStorageWriter implements StorageWriter {
         byte[] chunk;
         int used;
         long bytes;
+        boolean handedOver;
 
         Staged(Path staging, String hourDir, Compression compression) throws IOException {
             this.staging = staging;
@@ -137,13 +175,27 @@ public final class FileStorageWriter implements StorageWriter {
     }
 
     @Override
-    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions) {
+    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation) {
         Map<DatasetPartition, Long> resume = new HashMap<>();
         for (DatasetPartition dp : partitions) {
+            Segment stale = segments.remove(dp);
+            if (stale != null) {
+                discard(dp, stale); // opened again without a release: what it wrote since its commit is read again
+            }
             try {
-                long next = recover(dp);
-                deleteStaging(dp);
-                segments.put(dp, new Segment(next));
+                Path sink = sinkDir(dp.dataset());
+                SinkFiles.Record latest = SinkFiles.latest(sink, dp.partition());
+                long next = latest == null ? -1 : recover(dp, latest.path());
+                long epoch = Math.max(generation, latest == null ? 1 : latest.epoch() + 1);
+                durableDir(sink);
+                ObjectNode claim = Json.mapper().createObjectNode().put("epoch", epoch).put("writer", writerId);
+                if (next >= 0) {
+                    claim.put("next", next);
+                }
+                SinkFiles.write(SinkFiles.record(sink, dp.partition(), epoch, writerId),
+                        Json.mapper().writeValueAsBytes(claim), fsync);
+                SinkFiles.deleteBelow(sink, dp.partition(), epoch);
+                segments.put(dp, new Segment(epoch, SinkFiles.staging(sink, dp.partition(), epoch, writerId), next));
                 if (next >= 0) {
                     resume.put(dp, next);
                 }
@@ -154,13 +206,12 @@ public final class FileStorageWriter implements StorageWriter {
         return resume;
     }
 
-    /** Finishes the partition's last commit if a crash interrupted it; the next offset to read, or -1 if unknown. */
-    private long recover(DatasetPartition dp) throws IOException {
-        Path record = commitRecord(dp);
-        if (!Files.exists(record)) {
-            return -1;
-        }
+    /** Finishes the commit a record lists if a crash interrupted it; the next offset to read, or -1 if unknown. */
+    private long recover(DatasetPartition dp, Path record) throws IOException {
         JsonNode c = Json.mapper().readTree(Files.readAllBytes(record));
+        if (!c.has("last")) {
+            return c.has("next") ? c.get("next").asLong() : -1; // a claim: its owner committed nothing
+        }
         long first = c.get("first").asLong();
         long last = c.get("last").asLong();
         Path datasetDir = datasetDir(dp.dataset());
@@ -179,6 +230,7 @@ public final class FileStorageWriter implements StorageWriter {
             pending.add(new Path[] {staged, target});
         }
         for (Path[] p : pending) {
+            durableDir(p[1].getParent());
             moveIntoPlace(p[0], p[1]);
             LOG.info("{}: finished an interrupted commit: {}", dp, p[1].getFileName());
         }
@@ -199,15 +251,16 @@ public final class FileStorageWriter implements StorageWriter {
         try {
             Staged f = seg.files.get(hour);
             if (f == null) {
-                Path dir = stagingDir(dp);
-                Files.createDirectories(dir);
-                f = new Staged(dir.resolve(hour.replace('/', '_') + "." + writerId + "." + seg.files.size()
+                durableDir(seg.staging);
+                f = new Staged(seg.staging.resolve(hour.replace('/', '_') + "." + seg.files.size()
                         + compression.suffix()), hour, compression);
                 seg.files.put(hour, f);
+                held += compression.streamBytes;
             }
             append(f, r.value());
             append(f, NEWLINE);
             f.bytes += r.value().length + 1;
+            fileFull |= f.bytes >= maxFileBytes;
             seg.last = r.offset();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dp + " under " + root, e);
@@ -215,12 +268,13 @@ public final class FileStorageWriter implements StorageWriter {
     }
 
     /** Copies bytes into the file's chunk, handing full chunks to the compressor. */
-    private void append(Staged f, byte[] bytes) {
+    private void append(Staged f, byte[] bytes) throws IOException {
         int at = 0;
         while (at < bytes.length) {
             if (f.chunk == null) {
-                f.chunk = compressor.chunk();
+                f.chunk = compressor.chunk(f.handedOver ? Compressor.CHUNK : FIRST_CHUNK);
                 f.used = 0;
+                held += f.chunk.length;
             }
             int n = Math.min(bytes.length - at, f.chunk.length - f.used);
             System.arraycopy(bytes, at, f.chunk, f.used, n);
@@ -232,24 +286,34 @@ public final class FileStorageWriter implements StorageWriter {
         }
     }
 
-    private void handOver(Staged f) {
+    /** Gives the file's chunk to the compressor, which counts it from then on. */
+    private void handOver(Staged f) throws IOException {
         if (f.chunk != null) {
+            held -= f.chunk.length;
             compressor.write(f.out, f.chunk, f.used);
             f.chunk = null;
             f.used = 0;
+            f.handedOver = true;
+        }
+    }
+
+    /** Hands over what the files hold and finishes their streams; they no longer count against the bound. */
+    private void finish(Segment s) throws IOException {
+        for (Staged f : s.files.values()) {
+            handOver(f);
+            compressor.close(f.out);
+            held -= compression.streamBytes;
         }
     }
 
     @Override
     public boolean commitDue() {
-        for (Segment s : segments.values()) {
-            for (Staged f : s.files.values()) {
-                if (f.bytes >= maxFileBytes) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return fileFull || held + compressor.queued() >= bufferBytes;
+    }
+
+    /** Bytes the open files hold, with what the compressor has yet to write. */
+    long buffered() {
+        return held + compressor.queued();
     }
 
     @Override
@@ -261,43 +325,47 @@ public final class FileStorageWriter implements StorageWriter {
                 committing.put(dp, s);
             }
         });
+        // Out of the open segments from here on: a failure leaves their files to the next owner, never deletes them.
+        committing.keySet().forEach(segments::remove);
         try {
             for (Segment seg : committing.values()) {
-                for (Staged f : seg.files.values()) {
-                    handOver(f);
-                    compressor.close(f.out); // finishes the compressed stream
-                }
+                finish(seg);
             }
             compressor.drain();
             for (Map.Entry<DatasetPartition, Segment> e : committing.entrySet()) {
-                syncFiles(e.getValue());
-                writeCommitRecord(e.getKey(), e.getValue(), next.get(e.getKey()) - 1);
+                Segment s = e.getValue();
+                syncFiles(s);
+                long last = next.get(e.getKey()) - 1;
+                for (Staged f : s.files.values()) {
+                    durableDir(target(e.getKey(), f.hourDir, s.first, last).getParent());
+                }
+                writeCommitRecord(e.getKey(), s, last);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit files under " + root, e);
+        } finally {
+            refreshFileFull();
         }
-        try {
-            fence.commit(next);
-        } catch (RuntimeException lost) {
-            // not ours any more: delete the staged files, so the commit record just written can never be finished
-            committing.forEach((dp, seg) -> {
-                segments.remove(dp);
-                discard(dp, seg);
-            });
-            throw lost;
-        }
+        fence.commit(next);
         try {
             for (Map.Entry<DatasetPartition, Segment> e : committing.entrySet()) {
+                DatasetPartition dp = e.getKey();
                 Segment s = e.getValue();
-                long last = next.get(e.getKey()) - 1;
+                long last = next.get(dp) - 1;
                 for (Staged f : s.files.values()) {
-                    moveIntoPlace(f.staging, target(e.getKey(), f.hourDir, s.first, last));
+                    moveIntoPlace(f.staging, target(dp, f.hourDir, s.first, last));
                 }
-                segments.put(e.getKey(), new Segment(last + 1));
+                segments.put(dp, new Segment(s.epoch, s.staging, last + 1));
+                SinkFiles.deleteBelow(sinkDir(dp.dataset()), dp.partition(), s.epoch);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move committed files into place under " + root, e);
         }
+    }
+
+    private void refreshFileFull() {
+        fileFull = segments.values().stream().flatMap(s -> s.files.values().stream())
+                .anyMatch(f -> f.bytes >= maxFileBytes);
     }
 
     private void syncFiles(Segment s) throws IOException {
@@ -306,28 +374,20 @@ public final class FileStorageWriter implements StorageWriter {
                 ch.force(true);
             }
         }
-        if (!s.files.isEmpty()) {
-            syncDirectory(s.files.values().iterator().next().staging.getParent());
-        }
+        fsync.directory(s.staging);
     }
 
     private void writeCommitRecord(DatasetPartition dp, Segment s, long last) throws IOException {
         Path datasetDir = datasetDir(dp.dataset());
-        ObjectNode c = Json.mapper().createObjectNode().put("first", s.first).put("last", last);
+        ObjectNode c = Json.mapper().createObjectNode().put("epoch", s.epoch).put("writer", writerId)
+                .put("first", s.first).put("last", last);
         ArrayNode files = c.putArray("files");
         for (Staged f : s.files.values()) {
             files.addArray().add(datasetDir.relativize(f.staging).toString())
                     .add(datasetDir.relativize(target(dp, f.hourDir, s.first, last)).toString());
         }
-        Path record = commitRecord(dp);
-        Path tmp = record.resolveSibling(record.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(Json.mapper().writeValueAsBytes(c)));
-            ch.force(true);
-        }
-        Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(record.getParent());
+        SinkFiles.write(SinkFiles.record(sinkDir(dp.dataset()), dp.partition(), s.epoch, writerId),
+                Json.mapper().writeValueAsBytes(c), fsync);
     }
 
     private Path target(DatasetPartition dp, String hourDir, long first, long last) {
@@ -335,13 +395,8 @@ public final class FileStorageWriter implements StorageWriter {
                 .resolve("part-" + dp.partition() + "-" + first + "-" + last + compression.suffix());
     }
 
-    private static void moveIntoPlace(Path staged, Path target) throws IOException {
-        Path dir = target.getParent();
-        List<Path> created = new ArrayList<>();
-        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
-            created.add(p);
-        }
-        Files.createDirectories(dir);
+    /** Renames a staged file into its (durable) directory, and syncs that, before a later record can replace this one. */
+    private void moveIntoPlace(Path staged, Path target) throws IOException {
         try {
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
@@ -349,9 +404,25 @@ public final class FileStorageWriter implements StorageWriter {
                 throw e;
             }
         }
-        syncDirectory(dir);
-        for (Path p : created) {
-            syncDirectory(p.getParent());
+        fsync.directory(target.getParent());
+    }
+
+    /**
+     * Creates a directory and makes it durable: each directory from it up to the root is synced in its parent, once
+     * per writer (another writer may have created it and not synced it yet).
+     */
+    private void durableDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (durableDirs.size() > 100_000) {
+            durableDirs.clear();
+        }
+        for (Path p = dir; p != null && durableDirs.add(p); p = p.getParent()) {
+            if (p.getParent() != null) {
+                fsync.directory(p.getParent());
+            }
+            if (p.equals(root)) {
+                break;
+            }
         }
     }
 
@@ -363,14 +434,13 @@ public final class FileStorageWriter implements StorageWriter {
                 discard(dp, s);
             }
         }
+        refreshFileFull();
     }
 
+    /** Deletes a segment no record names: what was written since the partition's last commit. */
     private void discard(DatasetPartition dp, Segment s) {
-        for (Staged f : s.files.values()) {
-            handOver(f);
-            compressor.close(f.out);
-        }
         try {
+            finish(s);
             compressor.drain();
         } catch (IOException e) {
             LOG.debug("{}: closing discarded files: {}", dp, e.getMessage());
@@ -391,30 +461,12 @@ public final class FileStorageWriter implements StorageWriter {
         compressor.close();
     }
 
-    private void deleteStaging(DatasetPartition dp) throws IOException {
-        Path dir = stagingDir(dp);
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
-
     private Path datasetDir(String dataset) {
         return root.resolve("dataset=" + dataset);
     }
 
-    private Path commitRecord(DatasetPartition dp) throws IOException {
-        Path dir = datasetDir(dp.dataset()).resolve(SINK_DIR);
-        Files.createDirectories(dir);
-        return dir.resolve("part-" + dp.partition() + ".commit");
-    }
-
-    private Path stagingDir(DatasetPartition dp) {
-        return datasetDir(dp.dataset()).resolve(SINK_DIR).resolve("staging").resolve(Integer.toString(dp.partition()));
+    private Path sinkDir(String dataset) {
+        return datasetDir(dataset).resolve(SINK_DIR);
     }
 
     private String hourDir(long epochMs) {
@@ -427,11 +479,5 @@ public final class FileStorageWriter implements StorageWriter {
             return String.format("date=%04d-%02d-%02d/hour=%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
                     t.getHour());
         });
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 }

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class PostgresStorageWriter implements StorageWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStorageWriter.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+    /** Heap a buffered record costs beside its bytes (the record, its arrays' headers, the list slot). */
+    private static final int RECORD_OVERHEAD = 96;
 
     /**
      * @param url           JDBC URL
@@ -68,6 +70,8 @@ public final class PostgresStorageWriter implements StorageWriter {
     private final Map<String, Map<String, String>> present = new HashMap<>();
     private final Connection db;
     private final Map<DatasetPartition, Buffer> buffers = new HashMap<>();
+    /** Bytes of every buffer: events' keys and values, and what holding one costs. */
+    private long buffered;
     /** Tables and daily partitions known to exist. */
     private final Set<String> known = new HashSet<>();
     private long lastRetention;
@@ -114,7 +118,7 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     @Override
-    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions) {
+    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation) {
         Map<DatasetPartition, Long> resume = new HashMap<>();
         try (PreparedStatement q = db.prepareStatement("SELECT next_offset FROM " + offsetsTable()
                 + " WHERE consumer_group = ? AND dataset = ? AND kafka_partition = ?")) {
@@ -145,16 +149,14 @@ public final class PostgresStorageWriter implements StorageWriter {
             throw new IllegalStateException("partition " + r.datasetPartition() + " is not open");
         }
         b.records.add(r);
-        b.bytes += r.value().length;
+        long bytes = RECORD_OVERHEAD + r.key().length + r.value().length;
+        b.bytes += bytes;
+        buffered += bytes;
     }
 
     @Override
     public boolean commitDue() {
-        long total = 0;
-        for (Buffer b : buffers.values()) {
-            total += b.bytes;
-        }
-        return total >= settings.maxBufferBytes();
+        return buffered >= settings.maxBufferBytes();
     }
 
     @Override
@@ -198,7 +200,10 @@ public final class PostgresStorageWriter implements StorageWriter {
             Map<String, String> p = present.computeIfAbsent(table, t -> new HashMap<>());
             cols.forEach(c -> p.put(c.name(), c.pgType()));
         });
-        committing.forEach((dp, b) -> buffers.put(dp, new Buffer(next.get(dp))));
+        committing.forEach((dp, b) -> {
+            buffers.put(dp, new Buffer(next.get(dp)));
+            buffered -= b.bytes;
+        });
         maybeDropOldPartitions();
         fence.commit(next);
     }
@@ -512,12 +517,18 @@ public final class PostgresStorageWriter implements StorageWriter {
 
     @Override
     public void release(Collection<DatasetPartition> partitions) {
-        partitions.forEach(buffers::remove);
+        for (DatasetPartition dp : partitions) {
+            Buffer b = buffers.remove(dp);
+            if (b != null) {
+                buffered -= b.bytes;
+            }
+        }
     }
 
     @Override
     public void close() {
         buffers.clear();
+        buffered = 0;
         try {
             db.close();
         } catch (SQLException e) {

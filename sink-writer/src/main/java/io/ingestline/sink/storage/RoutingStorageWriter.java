@@ -37,9 +37,9 @@ public final class RoutingStorageWriter implements StorageWriter {
     }
 
     @Override
-    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions) {
+    public Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation) {
         Map<DatasetPartition, Long> resume = new HashMap<>();
-        split(partitions).forEach((w, dps) -> resume.putAll(w.open(dps)));
+        split(partitions).forEach((w, dps) -> resume.putAll(w.open(dps, generation)));
         return resume;
     }
 
@@ -50,7 +50,12 @@ public final class RoutingStorageWriter implements StorageWriter {
 
     @Override
     public boolean commitDue() {
-        return backends.values().stream().anyMatch(StorageWriter::commitDue);
+        for (StorageWriter w : backends.values()) { // asked after every record: no stream
+            if (w.commitDue()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -18,9 +18,11 @@ public interface StorageWriter extends AutoCloseable {
 
     /**
      * Prepares newly assigned partitions and returns, for each one the backend has a record of, the next offset to
-     * read; a partition absent from the answer resumes at Kafka's committed offset.
+     * read; a partition absent from the answer resumes at Kafka's committed offset. {@code generation} is the
+     * consumer group's generation of the assignment (-1 when unknown): a backend that tells owners apart by an epoch
+     * starts above it.
      */
-    Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions);
+    Map<DatasetPartition, Long> open(Collection<DatasetPartition> partitions, int generation);
 
     /** Accepts one record of an open partition; it stays invisible until {@link #commit}. */
     void write(SinkRecord record);

@@ -50,8 +50,8 @@ class FileStorageWriterTest {
 
     @Test
     void commits_gzip_files_named_by_their_offsets_in_dataset_date_hour_directories() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            assertThat(w.open(List.of(WEB0, new DatasetPartition("api", 2)))).isEmpty();
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            assertThat(w.open(List.of(WEB0, new DatasetPartition("api", 2)), 1)).isEmpty();
             w.write(record("web", 0, 5, "2026-11-23T10:59:59.999Z", "{\"a\":1}"));
             w.write(record("web", 0, 6, "2026-11-23T11:00:00Z", "{\"a\":2}"));
             w.write(record("api", 2, 0, "1969-12-31T23:30:00Z", "{\"b\":1}"));
@@ -62,35 +62,35 @@ class FileStorageWriterTest {
                 "dataset=api/date=1969-12-31/hour=23/part-2-0-0.ndjson.gz {\"b\":1}",
                 "dataset=web/date=2026-11-23/hour=10/part-0-5-6.ndjson.gz {\"a\":1}",
                 "dataset=web/date=2026-11-23/hour=11/part-0-5-6.ndjson.gz {\"a\":2}");
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 7L);
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 7L);
         }
     }
 
     @Test
     void what_was_written_but_not_committed_is_discarded_and_read_again() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            w.open(List.of(WEB0));
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            w.open(List.of(WEB0), 1);
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
             w.commit(Map.of(WEB0, 1L), OK);
             w.write(record("web", 0, 1, "2026-11-23T10:00:01Z", "{\"n\":1}"));
             // the process dies here: nothing is closed
         }
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 1L);
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 1L);
             w.write(record("web", 0, 1, "2026-11-23T10:00:01Z", "{\"n\":1}"));
             w.commit(Map.of(WEB0, 2L), OK);
         }
         assertThat(visible()).containsExactly(
                 "dataset=web/date=2026-11-23/hour=10/part-0-0-0.ndjson.gz {\"n\":0}",
                 "dataset=web/date=2026-11-23/hour=10/part-0-1-1.ndjson.gz {\"n\":1}");
-        assertThat(root.resolve("dataset=web/_sink/staging/0")).isEmptyDirectory();
+        assertThat(VisibleFiles.staged(root)).isEmpty();
     }
 
     @Test
-    void a_commit_interrupted_after_its_record_is_finished_when_the_partition_is_opened_again() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            w.open(List.of(WEB0));
+    void a_commit_whose_fence_threw_after_its_record_is_finished_by_the_next_owner() {
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            w.open(List.of(WEB0), 1);
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
             w.write(record("web", 0, 1, "2026-11-23T12:00:00Z", "{\"n\":1}"));
             // the process dies once the commit record is written and Kafka has the offsets, before the renames
@@ -99,17 +99,21 @@ class FileStorageWriterTest {
             })).isInstanceOf(Crash.class);
         }
         assertThat(visible()).isEmpty();
-        // the fence threw, so this worker deleted its staged files: the record cannot be finished, reading restarts
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 0L);
+        // The record and its staged files stay: the next owner cannot tell whether Kafka took the offsets, and one
+        // that opened the partition meanwhile may be finishing them already. It finishes them and resumes after.
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            assertThat(w.open(List.of(WEB0), 2)).containsEntry(WEB0, 2L);
         }
+        assertThat(visible()).containsExactly(
+                "dataset=web/date=2026-11-23/hour=10/part-0-0-1.ndjson.gz {\"n\":0}",
+                "dataset=web/date=2026-11-23/hour=12/part-0-0-1.ndjson.gz {\"n\":1}");
     }
 
     @Test
     void staged_files_listed_in_the_commit_record_are_moved_into_place_on_open() throws Exception {
         Path staging;
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            w.open(List.of(WEB0));
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            w.open(List.of(WEB0), 1);
             w.write(record("web", 0, 3, "2026-11-23T10:00:00Z", "{\"n\":3}"));
             w.write(record("web", 0, 4, "2026-11-23T12:00:00Z", "{\"n\":4}"));
             w.commit(Map.of(WEB0, 5L), OK);
@@ -117,14 +121,18 @@ class FileStorageWriterTest {
             Path placed = root.resolve("dataset=web/date=2026-11-23/hour=12/part-0-3-4.ndjson.gz");
             staging = root.resolve("dataset=web/_sink/staging/0/moved-back.ndjson.gz");
             Files.move(placed, staging);
-            String record = Files.readString(root.resolve("dataset=web/_sink/part-0.commit"));
+            Path recordFile;
+            try (Stream<Path> records = Files.list(root.resolve("dataset=web/_sink"))) {
+                recordFile = records.filter(p -> p.getFileName().toString().endsWith(".commit")).findFirst().orElseThrow();
+            }
+            String record = Files.readString(recordFile);
             String staged = root.resolve("dataset=web").relativize(staging).toString();
-            Files.writeString(root.resolve("dataset=web/_sink/part-0.commit"), record.replaceFirst(
+            Files.writeString(recordFile, record.replaceFirst(
                     "\"[^\"]*hour=12[^\"]*\",\"date=2026-11-23/hour=12", "\"" + staged + "\",\"date=2026-11-23/hour=12"));
         }
         assertThat(visible()).hasSize(1);
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.GZIP)) {
-            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 5L);
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 5L);
         }
         assertThat(visible()).containsExactly(
                 "dataset=web/date=2026-11-23/hour=10/part-0-3-4.ndjson.gz {\"n\":3}",
@@ -134,8 +142,8 @@ class FileStorageWriterTest {
 
     @Test
     void asks_for_a_commit_once_a_file_reaches_its_size_and_discards_a_released_partition() {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1024, FileStorageWriter.Compression.GZIP)) {
-            w.open(List.of(WEB0));
+        try (FileStorageWriter w = new FileStorageWriter(root, 1024, 64 << 20, FileStorageWriter.Compression.GZIP)) {
+            w.open(List.of(WEB0), 1);
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"x\":\"" + "y".repeat(900) + "\"}"));
             assertThat(w.commitDue()).isFalse();
             w.write(record("web", 0, 1, "2026-11-23T10:00:00Z", "{\"x\":\"" + "y".repeat(900) + "\"}"));
@@ -148,8 +156,8 @@ class FileStorageWriterTest {
 
     @Test
     void zstd_files_hold_the_same_lines() throws Exception {
-        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, FileStorageWriter.Compression.ZSTD)) {
-            w.open(List.of(WEB0));
+        try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.ZSTD)) {
+            w.open(List.of(WEB0), 1);
             w.write(record("web", 0, 0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
             w.write(record("web", 0, 1, "2026-11-23T10:00:00Z", "{\"n\":1}"));
             w.commit(Map.of(WEB0, 2L), OK);

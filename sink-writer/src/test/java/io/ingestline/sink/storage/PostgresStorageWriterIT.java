@@ -62,7 +62,7 @@ class PostgresStorageWriterIT {
     @Test
     void stores_events_with_their_offsets_in_one_transaction_and_resumes_after_them() throws Exception {
         try (PostgresStorageWriter w = writer("g", 0)) {
-            assertThat(w.open(List.of(WEB0))).isEmpty();
+            assertThat(w.open(List.of(WEB0), 1)).isEmpty();
             w.write(record(10, "2026-11-23T10:00:00Z", "{\"_id\":\"id-10\",\"msg\":\"tab\\there\",\"n\":1}"));
             w.write(record(11, "2026-11-24T23:59:59Z", "{\"_id\":\"id-11\",\"path\":\"C:\\\\x\"}"));
             List<Map<DatasetPartition, Long>> fenced = new ArrayList<>();
@@ -77,18 +77,18 @@ class PostgresStorageWriterIT {
                 + " ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' ORDER BY 1"))
                 .containsExactly("web_p20261123", "web_p20261124");
         try (PostgresStorageWriter w = writer("g", 0)) {
-            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 12L);
+            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 12L);
         }
         try (PostgresStorageWriter w = writer("another-group", 0)) {
-            assertThat(w.open(List.of(WEB0))).isEmpty();
+            assertThat(w.open(List.of(WEB0), 1)).isEmpty();
         }
     }
 
     @Test
     void a_worker_that_lost_its_partition_cannot_store_it_again() throws Exception {
         try (PostgresStorageWriter old = writer("g", 0); PostgresStorageWriter current = writer("g", 0)) {
-            old.open(List.of(WEB0));
-            current.open(List.of(WEB0));
+            old.open(List.of(WEB0), 1);
+            current.open(List.of(WEB0), 2);
             current.write(record(0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
             current.commit(Map.of(WEB0, 1L), next -> { });
             old.write(record(0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
@@ -103,7 +103,7 @@ class PostgresStorageWriterIT {
     @Test
     void a_value_postgresql_refuses_goes_to_the_dead_letters_and_the_others_are_stored() throws Exception {
         try (PostgresStorageWriter w = writer("g", 0)) {
-            w.open(List.of(WEB0));
+            w.open(List.of(WEB0), 1);
             w.write(record(0, "2026-11-23T10:00:00Z", "{\"n\":0}"));
             w.write(record(1, "2026-11-23T10:00:00Z", "{\"bad\":\"nul\\u0000here\"}"));
             w.write(record(2, "2026-11-23T10:00:00Z", "not json at all"));
@@ -115,7 +115,7 @@ class PostgresStorageWriterIT {
         assertThat(rejected.get(0)).startsWith("id-1: PostgreSQL refused the event: ").contains("\\u0000");
         assertThat(rejected.get(1)).startsWith("id-2: PostgreSQL refused the event: ").contains("json");
         try (PostgresStorageWriter w = writer("g", 0)) {
-            assertThat(w.open(List.of(WEB0))).containsEntry(WEB0, 4L);
+            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 4L);
         }
     }
 
@@ -139,7 +139,7 @@ class PostgresStorageWriterIT {
         try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
                 TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, copy), "g", rejects,
                 d -> rules.getOrDefault(d, Map.of()))) {
-            w.open(List.of(WEB0));
+            w.open(List.of(WEB0), 1);
             w.write(record(0, "2026-11-23T10:00:00Z", "{\"status\":503,\"ok\":false,\"at\":\"2026-11-23 10:00:01\","
                     + "\"ctx\":{\"a\":[1]}}"));
             w.write(record(1, "2026-11-23T10:00:00Z", "{\"status\":\"abc\",\"ok\":\"yes\",\"at\":7}"));
@@ -164,7 +164,7 @@ class PostgresStorageWriterIT {
     void drops_daily_partitions_older_than_the_retention() throws Exception {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         try (PostgresStorageWriter w = writer("g", 3)) {
-            w.open(List.of(WEB0));
+            w.open(List.of(WEB0), 1);
             w.write(record(0, today.minusDays(10) + "T10:00:00Z", "{\"old\":true}"));
             w.write(record(1, today + "T00:00:00Z", "{\"old\":false}"));
             w.commit(Map.of(WEB0, 2L), next -> { });
