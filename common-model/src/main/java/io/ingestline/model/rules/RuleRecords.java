@@ -18,8 +18,12 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *       a {@code version} field in the record (written before this rule) is ignored;</li>
  *   <li>a record may carry the version it was based on ({@code "expected"} in the JSON, or the
  *       {@value #EXPECTED_HEADER} header on a tombstone); it applies only if that is the version of the key's current
- *       rule, else every reader ignores it (a refused change). A record without it always applies. After a delete the
- *       key has no current rule, so a conditional record for it is refused.</li>
+ *       rule, else every reader ignores it (a refused change). A record without it always applies. So does one
+ *       for a key the reader has no rule of: the topic is compacted, so a reader that starts later may find an
+ *       accepted conditional change as its key's first record, the one it was based on removed; refusing it would
+ *       leave that reader without the rule every older reader has. The admin API therefore refuses a conditional
+ *       change of a rule that does not exist (412) before writing anything, and stores the current rule again after
+ *       a refused change (so a refused record is never its key's last one and compaction removes it).</li>
  * </ul>
  * All readers see the same records in the same order, so they all take the same decisions.
  */
@@ -65,7 +69,7 @@ public final class RuleRecords {
         if (value == null) {
             Header h = headers == null ? null : headers.lastHeader(EXPECTED_HEADER);
             Long expected = h == null ? null : parseLong(new String(h.value(), StandardCharsets.UTF_8));
-            return h == null || (expected != null && expected == current) ? new Delete()
+            return h == null || current == NONE || (expected != null && expected == current) ? new Delete()
                     : new Ignore(stale(expected, current));
         }
         ObjectNode doc;
@@ -79,7 +83,7 @@ public final class RuleRecords {
             return new Ignore("not JSON: " + e.getMessage());
         }
         JsonNode expected = doc.remove(EXPECTED);
-        if (expected != null && !expected.isNull()) {
+        if (expected != null && !expected.isNull() && current != NONE) {
             if (!expected.canConvertToLong() || expected.longValue() != current) {
                 return new Ignore(stale(expected.canConvertToLong() ? expected.longValue() : null, current));
             }

@@ -35,11 +35,12 @@ final class Versions {
     }
 
     /**
-     * 412 at once when {@code expected} is older than what this node knows (versions only grow); a newer one may be
-     * this node lagging, so the configuration topic decides.
+     * 412 at once when {@code expected} is older than what this node knows (versions only grow), or names a version of
+     * a rule that does not exist (readers apply a conditional change of a key they have no rule of, see
+     * {@link RuleRecords}); a newer one may be this node lagging, so the configuration topic decides.
      */
     static void refuseStale(Long expected, long current) {
-        if (expected != null && expected < current) {
+        if (expected != null && (current == RuleRecords.NONE || expected < current)) {
             throw stale(expected, current);
         }
     }

@@ -74,7 +74,6 @@ public final class SinkWorker implements Runnable {
         while (!stopping) {
             try {
                 runOnce();
-                failing = false;
             } catch (RuntimeException e) {
                 if (stopping) {
                     break;
@@ -119,6 +118,9 @@ public final class SinkWorker implements Runnable {
                     }
                     if (next.isEmpty() && !lagging(c)) {
                         progressAt = System.nanoTime();
+                        if (assigned && caughtUp(c)) {
+                            failing = false; // in the group, and nothing left to store since the failure
+                        }
                     }
                 }
             } catch (WakeupException e) {
@@ -172,6 +174,17 @@ public final class SinkWorker implements Runnable {
         return false;
     }
 
+    /** Whether the consumer knows it has read every assigned partition to its end (or has none). */
+    private static boolean caughtUp(Consumer<byte[], byte[]> c) {
+        for (TopicPartition tp : c.assignment()) {
+            java.util.OptionalLong lag = c.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private SinkRecord toSinkRecord(ConsumerRecord<byte[], byte[]> r) {
         long time = eventTime(r);
         byte[] key = r.key() != null ? r.key()
@@ -218,6 +231,7 @@ public final class SinkWorker implements Runnable {
         long started = System.nanoTime();
         s.commit(offsets, committed -> c.commitSync(kafkaOffsets(committed)));
         progressAt = System.nanoTime();
+        failing = false; // a commit after a failure: working again
         metrics.committed(System.nanoTime() - started);
         LOG.debug("sink commit {}", offsets);
         for (DatasetPartition dp : offsets.keySet()) {

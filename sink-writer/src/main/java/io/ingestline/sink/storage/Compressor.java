@@ -116,7 +116,11 @@ final class Compressor implements AutoCloseable {
         });
     }
 
-    /** Waits until everything handed over is written; throws the first failure. */
+    /**
+     * Waits until everything handed over is written; throws the first failure, again on every later call: once a
+     * write failed, every write after it was skipped (for every file), so nothing this compressor wrote may be
+     * committed and its writer must be replaced.
+     */
     void drain() throws IOException {
         try {
             thread.submit(() -> { }).get(PATIENCE_SECONDS, TimeUnit.SECONDS);
@@ -130,8 +134,7 @@ final class Compressor implements AutoCloseable {
         }
         IOException f = failure;
         if (f != null) {
-            failure = null;
-            throw f;
+            throw new IOException("an earlier write failed: " + f.getMessage(), f);
         }
     }
 

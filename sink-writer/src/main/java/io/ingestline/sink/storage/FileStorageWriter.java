@@ -289,8 +289,8 @@ public final class FileStorageWriter implements StorageWriter {
     /** Gives the file's chunk to the compressor, which counts it from then on. */
     private void handOver(Staged f) throws IOException {
         if (f.chunk != null) {
-            held -= f.chunk.length;
             compressor.write(f.out, f.chunk, f.used);
+            held -= f.chunk.length;
             f.chunk = null;
             f.used = 0;
             f.handedOver = true;
@@ -299,10 +299,24 @@ public final class FileStorageWriter implements StorageWriter {
 
     /** Hands over what the files hold and finishes their streams; they no longer count against the bound. */
     private void finish(Segment s) throws IOException {
+        IOException failed = null;
         for (Staged f : s.files.values()) {
-            handOver(f);
-            compressor.close(f.out);
+            if (failed == null) {
+                try {
+                    handOver(f);
+                    compressor.close(f.out);
+                } catch (IOException e) {
+                    failed = e; // the compressor is stuck or broken: this writer is done, count nothing as held
+                }
+            }
+            if (f.chunk != null) {
+                held -= f.chunk.length;
+                f.chunk = null;
+            }
             held -= compression.streamBytes;
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
@@ -443,7 +457,7 @@ public final class FileStorageWriter implements StorageWriter {
             finish(s);
             compressor.drain();
         } catch (IOException e) {
-            LOG.debug("{}: closing discarded files: {}", dp, e.getMessage());
+            LOG.warn("{}: closing discarded files: {}", dp, e.getMessage());
         }
         for (Staged f : s.files.values()) {
             try {
