@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Local mode's claim on its data directory, held for the life of the process: two brokers on one log destroy it (the
@@ -21,10 +23,18 @@ public final class DataDirLock implements AutoCloseable {
     /** The lock file's name in the data directory. */
     public static final String FILE = "local.lock";
 
+    /**
+     * Directories this JVM holds. Checked before the lock file is opened: closing any channel of a locked file drops
+     * the process's lock on it (POSIX locks), so a second attempt in this JVM must not even open the file.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
         this.channel = channel;
         this.lock = lock;
     }
@@ -38,6 +48,18 @@ public final class DataDirLock implements AutoCloseable {
         Path dir = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE);
+        if (!HELD.add(dir)) {
+            throw new DataDirInUseException(dir, holder(file));
+        }
+        try {
+            return lock(dir, file);
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(dir);
+            throw e;
+        }
+    }
+
+    private static DataDirLock lock(Path dir, Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
@@ -64,7 +86,7 @@ public final class DataDirLock implements AutoCloseable {
             channel.close();
             throw e;
         }
-        return new DataDirLock(channel, lock);
+        return new DataDirLock(dir, channel, lock);
     }
 
     /** What the lock file says about its holder; the lock is advisory, so it can be read while held. */
@@ -84,6 +106,7 @@ public final class DataDirLock implements AutoCloseable {
             lock.release();
         } finally {
             channel.close();
+            HELD.remove(dir);
         }
     }
 

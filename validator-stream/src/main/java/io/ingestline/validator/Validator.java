@@ -17,7 +17,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -66,6 +72,33 @@ public final class Validator implements AutoCloseable {
         streams.setStateListener((now, before) -> LOG.info("validator state {} -> {}", before, now));
     }
 
+    /**
+     * Refuses to start when the record limit is above what the broker takes on the topics this validator creates
+     * (they keep the broker's {@code max.message.bytes}, read here from the dead-letter topic): a record under the
+     * limit but over the topic's would be refused by the broker, aborting its transaction, and the batch retried
+     * for ever, stopping the partition.
+     */
+    private static void checkRecordLimit(Admin admin, ValidatorConfig config) {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, config.kafka().deadLetterTopic().name());
+        String limit;
+        try {
+            ConfigEntry e = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            limit = e == null ? null : e.value();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("cannot read {} of {}: {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(), e.toString());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted at start", e);
+        }
+        if (limit != null && config.output().maxRecordBytes() > Long.parseLong(limit)) {
+            throw new IllegalArgumentException(ValidatorConfig.MAX_RECORD_BYTES.env() + "="
+                    + config.output().maxRecordBytes() + " is above the " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
+                    + " (" + limit + ") of the topics it writes: raise the broker's message.max.bytes first");
+        }
+    }
+
     /** Makes sure the raw, dead-letter and configuration topics exist, then starts processing. */
     public static Validator start(ValidatorConfig config) {
         return start(config, new BatchProgress());
@@ -81,6 +114,7 @@ public final class Validator implements AutoCloseable {
             TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
             topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().configTopic()));
+            checkRecordLimit(admin, config);
             datasetTopics = new DatasetTopicCache(admin, config.kafka(), Duration.ofSeconds(30),
                     Duration.ofSeconds(10));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -165,6 +165,16 @@ class ValidatorIT {
     }
 
     @Test
+    void a_record_limit_above_what_the_topics_take_refuses_to_start_naming_the_setting() {
+        // the topics keep the broker's max.message.bytes (about 1 MiB): a larger limit would let records through
+        // that the broker refuses, aborting the transaction again and again
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> validator(Map.of(
+                        "INGEST_VALIDATOR_MAX_RECORD_BYTES", "4000000")))
+                .hasMessageContaining("INGEST_VALIDATOR_MAX_RECORD_BYTES=4000000")
+                .hasMessageContaining("max.message.bytes");
+    }
+
+    @Test
     void an_event_a_rule_makes_too_large_is_a_dead_letter_and_the_stream_goes_on() throws Exception {
         long seed = System.nanoTime();
         System.out.println("seed " + seed);

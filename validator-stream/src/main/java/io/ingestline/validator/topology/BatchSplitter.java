@@ -57,6 +57,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchSplitter.class);
     /** How often parked batches are looked at (an empty store costs one seek). */
     private static final Duration UNPARK_EVERY = Duration.ofMillis(200);
+    /** Longest a punctuation spends splitting parked batches (the rest wait for the next one). */
+    static final Duration UNPARK_BUDGET = Duration.ofSeconds(1);
     /** How long a batch stays parked at most: then its events for a topic still missing go to the dead letters. */
     static final Duration MAX_PARKED = Duration.ofMinutes(10);
 
@@ -115,7 +117,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             } finally {
                 progress.end();
             }
-        });
+        }, UNPARK_BUDGET.toNanos());
     }
 
     /**

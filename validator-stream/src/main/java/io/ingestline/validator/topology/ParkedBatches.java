@@ -52,11 +52,14 @@ final class ParkedBatches {
 
     /**
      * Offers each parked batch, oldest first per partition, one at a time; those {@code handled} takes are removed.
+     * Stops offering once {@code budgetNanos} have passed, leaving the rest to the next call: everything split here
+     * goes into the task's open transaction, which must commit well within its timeout however much was parked.
      */
-    void drain(Predicate<Parked> handled) {
+    void drain(Predicate<Parked> handled, long budgetNanos) {
         List<Bytes> done = new ArrayList<>();
+        long start = System.nanoTime();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            while (it.hasNext()) {
+            while (it.hasNext() && System.nanoTime() - start < budgetNanos) {
                 KeyValue<Bytes, byte[]> e = it.next();
                 if (handled.test(decode(e.key, e.value))) {
                     done.add(e.key);
