@@ -65,12 +65,11 @@ import org.junit.jupiter.api.Test;
  * while the broker was down, the sink 503 while it could not store, and all of them 200 once everything was stored.
  *
  * <p>{@code INGEST_TRAFFIC_SEED} replays a run (the seed is printed); {@code INGEST_TRAFFIC_SECONDS} (default 75)
- * sets how long traffic runs; runs over 150 s repeat the fault cycle every 120 s.
+ * sets how long traffic runs; runs over 150 s repeat the fault cycle every 120 s. Its data is deleted when it passes, kept (and named) when it fails.
  */
 class RealTrafficIT {
     private static final String TOKEN = "rt-token-0123456789";
     private static final String ADMIN = "rt-admin-0123456789abcdef";
-    private static final Duration SETTLE = Duration.ofSeconds(150);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Ledger ledger = new Ledger();
@@ -84,6 +83,8 @@ class RealTrafficIT {
     private volatile SinkService sink;
     private ReadyProbe probe;
 
+    private boolean passed;
+
     @AfterEach
     void stop() throws Exception {
         if (probe != null) {
@@ -96,6 +97,19 @@ class RealTrafficIT {
                 c.close();
             } catch (Exception e) {
                 System.out.println("closing: " + e);
+            }
+        }
+        if (passed && dir != null) {
+            deleteTree(dir); // gigabytes after a long run; kept when it failed, to look at
+        } else if (dir != null) {
+            System.out.println("RealTrafficIT: data kept in " + dir);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
@@ -140,10 +154,14 @@ class RealTrafficIT {
 
         StoredFiles stored = new StoredFiles(dir.resolve("datasets"));
         Set<Long> toStore = ledger.uidsToStore();
-        long settleEnd = System.nanoTime() + SETTLE.toNanos();
+        // what the pipeline holds when traffic stops must be stored within a bound that grows with the run
+        long settleStart = System.nanoTime();
+        long settleEnd = settleStart + TimeUnit.SECONDS.toNanos(Math.max(150, seconds / 4));
         while (System.nanoTime() < settleEnd && !stored.scan().keySet().containsAll(toStore)) {
             Thread.sleep(2_000);
         }
+        System.out.println("RealTrafficIT: everything acknowledged was stored " + millis(settleStart)
+                + " ms after traffic stopped (or the bound passed)");
         Thread.sleep(3_000); // anything stored twice would show now
         Map<Long, String> found = stored.scan();
         long settled = probe.nowMs();
@@ -156,6 +174,7 @@ class RealTrafficIT {
             assertThat(probe.firstNotReady(service, settled)).as("seed %d: %s not ready once all was stored: %s", seed,
                     service, probe.timeline(service, settled)).isEqualTo(-1);
         }
+        passed = true;
     }
 
     // ---- the pipeline and its faults ----
