@@ -38,6 +38,11 @@ final class Ledger {
     private final Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
     private final List<String> answerMismatches = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    /** Events sent so far. */
+    long count() {
+        return nextUid.get();
+    }
+
     long newUid() {
         return nextUid.getAndIncrement();
     }

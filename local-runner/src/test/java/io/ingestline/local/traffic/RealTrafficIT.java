@@ -84,6 +84,9 @@ class RealTrafficIT {
     private ReadyProbe probe;
 
     private boolean passed;
+    /** Events a second the clients offer at most (0: as fast as the edge answers). */
+    private long rate;
+    private final long trafficStart = System.nanoTime();
 
     @AfterEach
     void stop() throws Exception {
@@ -119,6 +122,7 @@ class RealTrafficIT {
         long seed = Long.parseLong(System.getenv().getOrDefault("INGEST_TRAFFIC_SEED",
                 Long.toString(new Random().nextLong())));
         int seconds = Integer.parseInt(System.getenv().getOrDefault("INGEST_TRAFFIC_SECONDS", "75"));
+        rate = Long.parseLong(System.getenv().getOrDefault("INGEST_TRAFFIC_RATE", "0"));
         System.out.printf("RealTrafficIT seed=%d seconds=%d (replay: INGEST_TRAFFIC_SEED=%d INGEST_TRAFFIC_SECONDS=%d)%n",
                 seed, seconds, seed, seconds);
         Random random = new Random(seed);
@@ -349,6 +353,10 @@ class RealTrafficIT {
             checkCounts(s, status, body, what);
             if (status == 503 || status == 429 || status < 0) {
                 sleep(200); // as clients back off
+            }
+            while (rate > 0 && ledger.count() > rate * (System.nanoTime() - trafficStart) / 1_000_000_000L
+                    && System.nanoTime() < end) {
+                sleep(20);
             }
         }
     }
