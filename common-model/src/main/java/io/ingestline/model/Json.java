@@ -1,11 +1,14 @@
 package io.ingestline.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 
 /**
  * The one JSON configuration every service uses, and the limits every JSON reader of the project applies (Jackson
@@ -46,6 +49,28 @@ public final class Json {
     /** A shared, thread-safe mapper. Numbers keep their exact value (no rounding through double). */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * Client text as a tree through {@link #mapper()}. Unlike {@code readTree}, text it cannot read is always an
+     * {@link IOException}: Jackson throws {@link NumberFormatException} for a number whose exponent a
+     * {@code BigDecimal} cannot hold ({@code 1e-99999999999}).
+     */
+    public static JsonNode readTree(byte[] json) throws IOException {
+        try {
+            return MAPPER.readTree(json);
+        } catch (NumberFormatException e) {
+            throw new JsonParseException(null, "number out of range: " + e.getMessage());
+        }
+    }
+
+    /** {@link #readTree(byte[])} for text already decoded. */
+    public static JsonNode readTree(String json) throws IOException {
+        try {
+            return MAPPER.readTree(json);
+        } catch (NumberFormatException e) {
+            throw new JsonParseException(null, "number out of range: " + e.getMessage());
+        }
     }
 
     /** A new factory with the project's limits, for a mapper that needs other features (kql's, reading doubles). */
