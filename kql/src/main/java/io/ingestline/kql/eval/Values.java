@@ -98,6 +98,9 @@ public final class Values {
         String t = text.strip();
         Matcher m = SPAN_UNIT.matcher(t);
         if (m.matches()) {
+            if (m.group(1).length() > Json.MAX_NUMBER_LENGTH) {
+                return null; // a number past the JSON limit: no timespan (and no quadratic BigDecimal parse)
+            }
             BigDecimal n = new BigDecimal(m.group(1));
             long nanosPerUnit = switch (m.group(2)) {
                 case "days", "day", "d" -> 86_400_000_000_000L;
