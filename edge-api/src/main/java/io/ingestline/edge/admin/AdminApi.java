@@ -65,7 +65,7 @@ public final class AdminApi {
     /** The request body as JSON: 400 when it is not. */
     static JsonNode body(Context ctx) {
         try {
-            JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
+            JsonNode body = Json.readTree(ctx.bodyAsBytes());
             if (body == null || body.isMissingNode()) {
                 throw new AdminException(400, "the body must be a JSON object");
             }

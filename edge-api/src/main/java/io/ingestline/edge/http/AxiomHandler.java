@@ -100,7 +100,7 @@ public final class AxiomHandler {
             return Map.of();
         }
         try {
-            JsonNode n = Json.mapper().readTree(header);
+            JsonNode n = Json.readTree(header);
             if (n == null || !n.isObject()) {
                 throw new ApiException(400, "X-Axiom-Event-Labels must be a JSON object");
             }
