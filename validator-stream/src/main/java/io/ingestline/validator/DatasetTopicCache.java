@@ -1,10 +1,12 @@
 package io.ingestline.validator;
 
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.kafka.TopicProvisioner;
 import io.ingestline.model.kafka.TopicSpec;
 import io.ingestline.validator.topology.DatasetTopics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -105,6 +107,7 @@ final class DatasetTopicCache implements DatasetTopics, AutoCloseable {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+                TopicProvisioner.raiseMessageLimit(admin, List.of(spec.name()), kafka.maxMessageBytes(), timeout);
             }
             awaitLeaders(spec.name());
             ready.add(dataset);
