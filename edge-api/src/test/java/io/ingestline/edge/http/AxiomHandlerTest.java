@@ -228,6 +228,8 @@ class AxiomHandlerTest {
                 + "event 0: event must be a JSON object, not a number; event 1: event must be a JSON object, not a "
                 + "string;");
         assertThat(producer.history()).isEmpty();
+        assertThat(metrics.scrape()).contains("ingest_rejects_total{reason=\"refused_events\"} 3.0")
+                .contains("ingest_rejects_total{reason=\"no_events\"} 4.0");
     }
 
     @Test
