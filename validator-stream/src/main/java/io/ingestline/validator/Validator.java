@@ -118,8 +118,9 @@ public final class Validator implements AutoCloseable {
                     config.kafka().configTopic()));
             // The parked batches' changelog holds whole raw records: Streams creates it with the limit below, and one
             // made before the limit was raised is raised here.
-            TopicProvisioner.raiseMessageLimit(admin, List.of(config.applicationId() + "-" + ValidatorTopology.PARKED_STORE
-                    + "-changelog"), config.kafka().maxMessageBytes(), Duration.ofSeconds(30));
+            String parkedChangelog = config.applicationId() + "-" + ValidatorTopology.PARKED_STORE + "-changelog";
+            TopicProvisioner.raiseMessageLimit(admin, List.of(parkedChangelog), config.kafka().maxMessageBytes(),
+                    Duration.ofSeconds(30));
             checkRecordLimit(admin, config);
             datasetTopics = new DatasetTopicCache(admin, config.kafka(), Duration.ofSeconds(30),
                     Duration.ofSeconds(10));

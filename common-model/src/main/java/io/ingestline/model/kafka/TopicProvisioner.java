@@ -118,9 +118,9 @@ public final class TopicProvisioner {
                 admin.incrementalAlterConfigs(raise).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("cannot raise {} of {} to {}: {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, raise.keySet().stream()
-                    .map(ConfigResource::name).toList(), bytes, e instanceof ExecutionException ? e.getCause().toString()
-                            : "timed out");
+            String why = e instanceof ExecutionException ? e.getCause().toString() : "timed out";
+            LOG.warn("cannot raise {} of {} to {}: {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    raise.keySet().stream().map(ConfigResource::name).toList(), bytes, why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted raising " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG, e);
