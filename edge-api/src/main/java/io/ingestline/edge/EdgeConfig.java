@@ -81,8 +81,9 @@ public record EdgeConfig(
             "API tokens the edge accepts, as comma-separated name=secret pairs (kept in memory only as SHA-256 hashes)");
     public static final Setting MAX_REQUEST_BYTES = new Setting("INGEST_MAX_REQUEST_BYTES", "16777216",
             "Largest request body in bytes, after decompression; larger gets 413");
-    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_MAX_RECORD_BYTES", "900000",
-            "Largest raw batch record payload in bytes (keep under the broker's message.max.bytes); an event must fit in one");
+    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_MAX_RECORD_BYTES", "2097152",
+            "Largest raw batch record payload in bytes; an event as stored (with the labels and text wrapping the edge "
+                    + "adds) must fit in one. With 64 KiB for headers it must fit INGEST_TOPIC_MAX_MESSAGE_BYTES");
     public static final Setting PUBLISH_TIMEOUT_MS = new Setting("INGEST_PUBLISH_TIMEOUT_MS", "10000",
             "Longest wait for Kafka to acknowledge a request before answering 503");
     public static final Setting MAX_INFLIGHT_BYTES = new Setting("INGEST_MAX_INFLIGHT_BYTES", "268435456",
@@ -160,6 +161,11 @@ public record EdgeConfig(
                 r.millis(SHUTDOWN_TIMEOUT_MS, 0, 600_000));
         for (Setting s : List.of(ASTRALOG_DATASET, LOGGLY_DATASET)) {
             io.ingestline.model.DatasetName.problem(r.string(s)).ifPresent(p -> r.problem(s.env() + ": " + p));
+        }
+        if (!c.kafka().fits((long) c.maxRecordBytes() + KafkaSettings.RECORD_OVERHEAD_BYTES)) {
+            r.problem(MAX_RECORD_BYTES.env() + "=" + c.maxRecordBytes() + " with 64 KiB for headers and 1/64 for "
+                    + "compression does not fit " + KafkaSettings.MAX_MESSAGE_BYTES.env() + "="
+                    + c.kafka().maxMessageBytes());
         }
         if ((c.tlsCert() == null) != (c.tlsKey() == null)) {
             r.problem(TLS_CERT.env() + " and " + TLS_KEY.env() + " go together");

@@ -14,7 +14,8 @@ class EdgeConfigTest {
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(c.kafka().topics().raw()).isEqualTo("ingest.raw");
-        assertThat(c.maxRecordBytes()).isEqualTo(900_000);
+        assertThat(c.maxRecordBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(c.kafka().maxMessageBytes()).isEqualTo(4 * 1024 * 1024);
         assertThat(c.tokens()).isEmpty();
         assertThat(c.adminToken()).isNull();
         assertThat(c.maxInFlightBytes()).isEqualTo(256L * 1024 * 1024);
@@ -34,6 +35,16 @@ class EdgeConfigTest {
         assertThat(c.toString()).contains("ci,ops").doesNotContain("abc").doesNotContain("def");
         EdgeConfig admin = EdgeConfig.fromEnv(Map.of("INGEST_ADMIN_TOKEN", "admin-token-123456"));
         assertThat(admin.toString()).doesNotContain("admin-token-123456").contains("admin=127.0.0.1:8081");
+    }
+
+    @Test
+    void the_record_limit_with_its_headers_must_fit_the_topics_max_message_bytes() {
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_MAX_RECORD_BYTES", "2097152",
+                "INGEST_TOPIC_MAX_MESSAGE_BYTES", "2097152")))
+                .hasMessageContaining("INGEST_MAX_RECORD_BYTES=2097152")
+                .hasMessageContaining("INGEST_TOPIC_MAX_MESSAGE_BYTES=2097152");
+        assertThat(EdgeConfig.fromEnv(Map.of("INGEST_MAX_RECORD_BYTES", "900000",
+                "INGEST_TOPIC_MAX_MESSAGE_BYTES", "1048576")).maxRecordBytes()).isEqualTo(900_000);
     }
 
     @Test

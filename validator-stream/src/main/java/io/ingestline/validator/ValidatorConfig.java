@@ -35,17 +35,18 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
             "Interface of the validator's /metrics, /health and /ready");
     public static final Setting HTTP_PORT = new Setting("INGEST_VALIDATOR_HTTP_PORT", "8091",
             "Port of the validator's /metrics, /health and /ready (0: any free port, -1: none)");
-    public static final Setting MAX_EVENT_BYTES = new Setting("INGEST_VALIDATOR_MAX_EVENT_BYTES", "1048576",
-            "Largest event the validator accepts, in bytes of JSON; a larger one goes to the dead letters");
+    public static final Setting MAX_EVENT_BYTES = new Setting("INGEST_VALIDATOR_MAX_EVENT_BYTES", "2097152",
+            "Largest event the validator accepts, in bytes of JSON; a larger one goes to the dead letters. At least "
+                    + "the edge's INGEST_MAX_RECORD_BYTES, so that no event the edge took is refused for its size");
     public static final Setting MAX_FIELDS = new Setting("INGEST_VALIDATOR_MAX_FIELDS", "1000",
             "Most top-level fields of a dataset's event; more goes to the dead letters");
     public static final Setting DEDUP_WINDOW_MS = new Setting("INGEST_DEDUP_WINDOW_MS", "3600000",
             "How long (ms) a client request id (Idempotency-Key, x-ms-client-request-id) is remembered: a batch "
                     + "retried within it is dropped; 0 turns this off");
-    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_VALIDATOR_MAX_RECORD_BYTES", "1000000",
+    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_VALIDATOR_MAX_RECORD_BYTES", "3145728",
             "Largest record the validator writes (its producer's max.request.size); a larger output event goes to the "
-                    + "dead letters. Keep it 5% under the topics' max.message.bytes (broker default 1048588): "
-                    + "compression can grow an incompressible record a little");
+                    + "dead letters. Must hold the largest event with its envelope and headers, and with 1/64 for "
+                    + "compression fit INGEST_TOPIC_MAX_MESSAGE_BYTES");
     public static final Setting TRANSACTION_TIMEOUT_MS = new Setting("INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS",
             "10000", "Longest a validator transaction may stay open before the broker aborts it (and how long "
                     + "read_committed sinks wait on one left open by a dead instance); a record not delivered "
@@ -70,7 +71,7 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
     public record Output(int maxRecordBytes, Duration transactionTimeout, Duration topicWait, Duration stall,
             Duration closeTimeout) {
         public static Output defaults() {
-            return new Output(1_000_000, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            return new Output(3 * 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5),
                     Duration.ofSeconds(10));
         }
     }
@@ -97,6 +98,10 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
                         r.millis(STALL_MS, 100, Duration.ofHours(1).toMillis()),
                         r.millis(CLOSE_TIMEOUT_MS, 0, Duration.ofMinutes(5).toMillis())),
                 r.passThrough(STREAMS_PREFIX));
+        if (!c.kafka().fits(c.output().maxRecordBytes())) {
+            r.problem(MAX_RECORD_BYTES.env() + "=" + c.output().maxRecordBytes() + " with 1/64 for compression does "
+                    + "not fit " + KafkaSettings.MAX_MESSAGE_BYTES.env() + "=" + c.kafka().maxMessageBytes());
+        }
         if (c.output.topicWait().multipliedBy(2).compareTo(c.output.transactionTimeout()) > 0) {
             r.problem(TOPIC_WAIT_MS.env() + " must be at most half of " + TRANSACTION_TIMEOUT_MS.env()
                     + ": the wait happens inside the transaction");

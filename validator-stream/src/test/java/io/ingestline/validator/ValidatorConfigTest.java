@@ -37,11 +37,24 @@ class ValidatorConfigTest {
         Properties p = Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
                 "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE", "99999999",
                 "KAFKA_STREAMS_PRODUCTION_EXCEPTION_HANDLER", "org.example.Drop")));
-        assertThat(p).containsEntry("producer.max.request.size", 1_000_000)
+        assertThat(p).containsEntry("producer.max.request.size", 3 * 1024 * 1024)
                 .containsEntry("producer.transaction.timeout.ms", 10_000)
                 .containsEntry("producer.delivery.timeout.ms", 10_000)
                 .containsEntry("producer.request.timeout.ms", 4_800)
                 .containsEntry("production.exception.handler", OutputErrorHandler.class)
-                .containsEntry(OutputErrorHandler.MAX_RECORD_BYTES, 1_000_000);
+                .containsEntry(OutputErrorHandler.MAX_RECORD_BYTES, 3 * 1024 * 1024)
+                .containsEntry("topic.max.message.bytes", 4 * 1024 * 1024);
+    }
+
+    @Test
+    void holds_an_edge_record_and_refuses_a_record_limit_the_topics_cannot_take() {
+        ValidatorConfig c = ValidatorConfig.fromEnv(Map.of());
+        assertThat(c.limits().maxEventBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(c.kafka().fits(c.output().maxRecordBytes())).isTrue();
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_MAX_RECORD_BYTES", "4150000")))
+                .hasMessageContaining("INGEST_VALIDATOR_MAX_RECORD_BYTES=4150000")
+                .hasMessageContaining("INGEST_TOPIC_MAX_MESSAGE_BYTES=4194304");
+        assertThat(ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_MAX_RECORD_BYTES", "8000000",
+                "INGEST_TOPIC_MAX_MESSAGE_BYTES", "8388608")).output().maxRecordBytes()).isEqualTo(8_000_000);
     }
 }

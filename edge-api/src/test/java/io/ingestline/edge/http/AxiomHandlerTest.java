@@ -210,6 +210,29 @@ class AxiomHandlerTest {
     }
 
     @Test
+    void a_request_with_no_event_to_ingest_is_400_in_axiom_shape_and_stores_nothing() throws Exception {
+        String[][] cases = {
+            {"application/json", "[1, \"two\", null]"},
+            {"application/json", "[]"},
+            {"application/x-ndjson", "{bad\n[1]\n"},
+            {"application/x-ndjson", "\n\n  \n"},
+            {"application/x-ndjson", ""},
+            {"text/csv", "a,b\n"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = send(ingestWeb().header("Content-Type", c[0]), c[1]);
+            assertThat(r.statusCode()).as(c[0] + " " + c[1]).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).as(c[1]).isNotBlank();
+        }
+        HttpResponse<String> scalars = send(ingestWeb(), "[1, \"two\"]");
+        assertThat(json(scalars).get("message").asText()).isEqualTo("2 of 2 event(s) refused; nothing was stored: "
+                + "event 0: event must be a JSON object, not a number; event 1: event must be a JSON object, not a "
+                + "string;");
+        assertThat(producer.history()).isEmpty();
+        assertThat(metrics.scrape()).contains("ingest_rejects_total{reason=\"refused_events\"} 3.0")
+                .contains("ingest_rejects_total{reason=\"no_events\"} 4.0");
+    }
+
+    @Test
     void decodes_gzip_zstd_and_deflate() throws Exception {
         byte[] body = "[{\"z\":1}]".getBytes(UTF_8);
         assertThat(send(ingestWeb().header("Content-Encoding", "gzip"), gzip(body)).statusCode()).isEqualTo(200);
