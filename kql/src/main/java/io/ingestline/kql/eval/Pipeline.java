@@ -2,6 +2,7 @@ package io.ingestline.kql.eval;
 
 import static io.ingestline.kql.eval.ExprCompiler.error;
 
+import com.google.re2j.Pattern;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.Assign;
 import io.ingestline.kql.syntax.Ast.Step;
@@ -10,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A parsed query compiled into steps over rows ({@code Object[]} in a schema's order): each step knows its output
@@ -46,12 +46,29 @@ public final class Pipeline {
     public Object[] run(Object[] row) {
         Object[] r = row;
         for (RowStep s : steps) {
+            Budget.check();
             r = s.apply(r);
             if (r == null) {
                 return null;
             }
         }
         return r;
+    }
+
+    /**
+     * {@link #run(Object[])} within a time budget: the deadline is checked before each step and while regular
+     * expressions read ({@link Budget}).
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} value
+     * @throws Budget.OverBudget when the deadline passes
+     */
+    public Object[] run(Object[] row, long deadlineNanos) {
+        Budget.start(deadlineNanos);
+        try {
+            return run(row);
+        } finally {
+            Budget.end();
+        }
     }
 
     public static Pipeline compile(Ast.Query q, Schema input) {

@@ -1,0 +1,129 @@
+package io.ingestline.kql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.Transformation.OverBudget;
+import io.ingestline.kql.Transformation.Result;
+import io.ingestline.kql.Transformation.Row;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Rules' regular expressions: RE2 syntax on a linear-time engine, a cap on what one match reads, a time budget. */
+class RegexRulesTest {
+    private static final Map<String, String> COLUMNS = Map.of("msg", "string");
+    /** A hang guard only: a linear-time match of these inputs takes milliseconds; a backtracking one, years. */
+    private static final Duration HANG = Duration.ofSeconds(60);
+
+    private static Result run(String kql, String msg) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("msg", msg);
+        return Transformation.compile(kql, COLUMNS).apply(event);
+    }
+
+    private static JsonNode row(String kql, String msg) {
+        Result r = run(kql, msg);
+        assertThat(r).as(kql).isInstanceOf(Row.class);
+        return ((Row) r).event();
+    }
+
+    /** Each pattern backtracks exponentially on a text that almost matches; RE2 reads the text once. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', value = {
+        "source | project m = msg matches regex @'(a+)+$' => {\"m\":false}",
+        "source | project m = msg matches regex @'^(a|aa)+$' => {\"m\":false}",
+        "source | project m = msg matches regex @'^(\\w+\\s?)*$' => {\"m\":false}",
+        "source | project m = countof(msg, @'(a+)+b', 'regex') => {\"m\":0}",
+        "source | project m = extract(@'((a+)+)$', 1, msg) => {\"m\":\"\"}",
+        "source | project m = extract_all(@'(a|aa)+c', msg) => {}",
+        "source | parse kind=regex msg with @'(a+)+' x:long | project x => {}",
+    })
+    void catastrophic_patterns_on_a_30_kb_client_string_finish_with_the_right_answer(String rule, String expected) {
+        String text = "a".repeat(30_000) + "!";
+        JsonNode out = assertTimeoutPreemptively(HANG, () -> row(rule, text));
+        assertThat(out.toString()).isEqualTo(expected);
+    }
+
+    @Test
+    void catastrophic_patterns_still_match_what_they_should() {
+        String text = "x".repeat(30_000);
+        assertTimeoutPreemptively(HANG, () -> {
+            assertThat(row("source | project m = msg matches regex @'(x+x+)+y'", text).toString())
+                    .isEqualTo("{\"m\":false}");
+            assertThat(row("source | project m = msg matches regex @'(x+x+)+y'", text + "y").toString())
+                    .isEqualTo("{\"m\":true}");
+            assertThat(row("source | project n = strlen(extract(@'^((x+x+)+)y', 1, msg))", text + "y").toString())
+                    .isEqualTo("{\"n\":30000}");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "source | where msg matches regex @'(a)\\1'",
+        "source | where msg matches regex @'(?<w>a)\\k<w>'",
+        "source | extend x = extract(@'a(?=b)', 0, msg)",
+        "source | extend x = extract_all(@'(?<!a)b', msg)",
+        "source | extend x = countof(msg, @'(?>a+)b', 'regex')",
+        "source | where msg matches regex @'a*+b'",
+        "source | parse kind=regex msg with @'(\\w)\\1' x",
+    })
+    void refuses_what_re2_does_not_have_when_compiling_saying_so(String rule) {
+        assertThatThrownBy(() -> Transformation.compile(rule, COLUMNS)).isInstanceOfSatisfying(
+                KqlCompileException.class, e -> assertThat(e.problem()).contains("invalid regular expression")
+                        .contains("RE2").contains("no backreferences, lookaround"));
+    }
+
+    @Test
+    void names_the_backreference_it_refuses() {
+        assertThatThrownBy(() -> Transformation.compile("source | where msg matches regex @'(a)\\1'", COLUMNS))
+                .isInstanceOf(KqlCompileException.class).hasMessageContaining("invalid escape sequence `\\1`");
+    }
+
+    @Test
+    void groups_are_numbered_as_kusto_numbers_them_named_or_not() {
+        String msg = "user=ann took=12ms user=bob took=7ms";
+        assertThat(row("source | project a = tolong(extract(@'user=(?P<u>\\w+) took=(?<t>\\d+)', 2, msg)), "
+                + "b = extract(@'(?:user=)(\\w+)', 1, msg), c = extract(@'took=(\\d+)', 0, msg), "
+                + "d = extract(@'(x)?user', 1, msg)", msg).toString())
+                .isEqualTo("{\"a\":12,\"b\":\"ann\",\"c\":\"took=12\",\"d\":\"\"}");
+        assertThat(row("source | project a = extract_all(@'user=(\\w+) took=(\\d+)', msg), "
+                + "b = extract_all(@'took=(?P<t>\\d+)', msg)", msg).toString())
+                .isEqualTo("{\"a\":[[\"ann\",\"12\"],[\"bob\",\"7\"]],\"b\":[\"12\",\"7\"]}");
+        assertThat(row("source | parse kind=regex msg with @'user=' U @'\\s+took=' T:long * | project U, T", msg)
+                .toString()).isEqualTo("{\"U\":\"ann\",\"T\":12}");
+    }
+
+    @Test
+    void one_match_reads_the_first_256_ki_characters_of_its_text() {
+        String text = "a".repeat(300_000) + "b";
+        assertThat(row("source | project n = strlen(extract('(.*)', 1, msg)), "
+                + "b = msg matches regex 'b', atCut = msg matches regex 'a$', whole = strlen(msg)", text).toString())
+                .isEqualTo("{\"n\":262144,\"b\":false,\"atCut\":true,\"whole\":300001}");
+    }
+
+    @Test
+    void an_event_past_its_deadline_fails_over_budget_and_the_next_one_runs() {
+        Transformation t = Transformation.compile("source | where msg != 'x' | extend n = strlen(msg)", COLUMNS);
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("msg", "hello");
+        assertThat(t.apply(event, System.nanoTime() - 1)).isInstanceOf(OverBudget.class);
+        assertThat(t.apply(event, System.nanoTime() + Duration.ofSeconds(30).toNanos())).isInstanceOf(Row.class);
+        assertThat(t.apply(event)).as("no budget: nothing left over from the last event").isInstanceOf(Row.class);
+    }
+
+    /** The pattern is large (about 700 steps a character): its match over 200 kB takes seconds, linear as it is. */
+    @Test
+    void a_match_stops_reading_when_the_budget_runs_out() {
+        Transformation t = Transformation.compile("source | where msg matches regex @'(\\w+\\s?){1,100}$'", COLUMNS);
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("msg", "a".repeat(200_000) + "!");
+        Result r = assertTimeoutPreemptively(HANG,
+                () -> t.apply(event, System.nanoTime() + Duration.ofMillis(20).toNanos()));
+        assertThat(r).isInstanceOf(OverBudget.class);
+    }
+}
