@@ -82,30 +82,27 @@ public final class Transformation {
     public record Failed(String reason) implements Result {
     }
 
-    /** The event's time budget ran out before the rule was done with it ({@link #apply(JsonNode, long)}). */
-    public record OverBudget() implements Result {
+    /**
+     * The time budget ran out before the rule was done with the event ({@link #apply(JsonNode, Budget)}).
+     *
+     * @param batch whether it was the batch's budget (else the event's)
+     */
+    public record OverBudget(boolean batch) implements Result {
     }
 
     private static final Dropped DROPPED = new Dropped();
-    private static final OverBudget OVER_BUDGET = new OverBudget();
 
     /** One event, with no time budget (a test, a benchmark). */
     public Result apply(JsonNode event) {
-        return apply(event, false, 0);
+        return apply(event, null);
     }
 
     /**
-     * One event, stopped once {@code deadlineNanos} passes: the deadline is checked before each of the pipeline's
-     * steps and every few characters a regular expression reads, so the rule overruns it by at most the work between
-     * two checks (a step's work without regular expressions is linear in the event's size).
-     *
-     * @param deadlineNanos a {@link System#nanoTime()} value
+     * One event within {@code budget} (null: none), checked before each of the pipeline's steps and every few
+     * characters a regular expression reads: the rule overruns it by at most the work between two checks (a step's
+     * work without regular expressions is linear in the event's size).
      */
-    public Result apply(JsonNode event, long deadlineNanos) {
-        return apply(event, true, deadlineNanos);
-    }
-
-    private Result apply(JsonNode event, boolean budgeted, long deadlineNanos) {
+    public Result apply(JsonNode event, Budget budget) {
         try {
             Object[] row = new Object[inNames.length];
             if (!pipeline.printSource()) {
@@ -113,7 +110,7 @@ public final class Transformation {
                     row[i] = Values.input(event == null ? null : event.get(inNames[i]), inTypes[i]);
                 }
             }
-            Object[] out = budgeted ? pipeline.run(row, deadlineNanos) : pipeline.run(row);
+            Object[] out = budget == null ? pipeline.run(row) : pipeline.run(row, budget);
             if (out == null) {
                 return DROPPED;
             }
@@ -127,7 +124,7 @@ public final class Transformation {
             }
             return new Row(result);
         } catch (Budget.OverBudget e) {
-            return OVER_BUDGET;
+            return new OverBudget(e.batch());
         } catch (KqlRuntimeException e) {
             return new Failed(e.getMessage());
         } catch (RuntimeException e) {

@@ -56,18 +56,18 @@ public final class Pipeline {
     }
 
     /**
-     * {@link #run(Object[])} within a time budget: the deadline is checked before each step and while regular
-     * expressions read ({@link Budget}).
+     * {@link #run(Object[])} within a time budget, checked on entry (a pipeline without steps too), before each step
+     * and while regular expressions read.
      *
-     * @param deadlineNanos a {@link System#nanoTime()} value
-     * @throws Budget.OverBudget when the deadline passes
+     * @throws Budget.OverBudget when it is spent
      */
-    public Object[] run(Object[] row, long deadlineNanos) {
-        Budget.start(deadlineNanos);
+    public Object[] run(Object[] row, Budget budget) {
+        Budget.enter(budget);
         try {
+            Budget.check();
             return run(row);
         } finally {
-            Budget.end();
+            Budget.exit();
         }
     }
 

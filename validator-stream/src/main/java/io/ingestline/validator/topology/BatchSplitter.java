@@ -3,6 +3,7 @@ package io.ingestline.validator.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.eval.Budget;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ContractException;
@@ -74,6 +75,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private Routes routes;
     private final Map<String, int[]> routedCounts = new HashMap<>();
     private final Map<String, int[]> filteredCounts = new HashMap<>();
+    /** The rules' time budget of the batch being split. */
+    private Budget budget;
 
     BatchSplitter(ValidatorTopology.Settings settings, DatasetTopics datasetTopics, ValidatorMetrics metrics,
             BatchProgress progress) {
@@ -141,6 +144,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         }
         routedCounts.clear(); // nothing left over from a batch that failed half-way
         filteredCounts.clear();
+        budget = limits.ruleBudget().start();
         RawBatch.forEachLine(batch.payload(),
                 (index, buf, off, len) -> event(record, batch, resolution, unwritable, index, buf, off, len, source));
         // counted per batch and dataset, not per event: one label and one counter lookup a batch
@@ -216,7 +220,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         CompiledTarget target = resolution.target();
         RuleRef rule = target.rule();
         BatchContext c = batch.context();
-        for (Outcome o : target.apply(fields, len)) {
+        for (Outcome o : target.apply(fields, len, budget)) {
             if (o instanceof Outcome.Output out) {
                 String noTopic = unwritable.get(out.dataset());
                 if (noTopic != null) {
