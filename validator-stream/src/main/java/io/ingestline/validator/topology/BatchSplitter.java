@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * of its rule for the whole batch), runs each event through it ({@link CompiledTarget}: checks, then each route's
  * transformation), and forwards each output, with its stable id, its time (the receive time when it has none) and
  * the rule and version that made it, to its dataset's topic. A record that breaks the contract, a line that is not a
- * JSON object, an event that fails its checks or a transformation, and a batch whose target has no route go to the
- * dead letters with the reason; the rest go on.
+ * JSON object, an event that fails its checks or a transformation (or runs over the rules' time budget, one per batch:
+ * {@link io.ingestline.rules.RuleBudget}), and a batch whose target has no route go to the dead letters with the
+ * reason; the rest go on.
  *
  * <p>Before it forwards anything, it checks that the topic of every dataset the batch can reach exists: if one is
  * still being created after a short wait, the batch is parked ({@link ParkedBatches}) and split later from a
