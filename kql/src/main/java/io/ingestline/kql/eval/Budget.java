@@ -86,7 +86,10 @@ public final class Budget {
         if (now - nextLook < 0) {
             return;
         }
-        long cpu = CPU ? THREADS.getCurrentThreadCpuTime() : now;
+        long cpu = CPU ? THREADS.getCurrentThreadCpuTime() : -1;
+        if (cpu < 0) {
+            cpu = now; // no CPU clock on this JVM (or turned off): wall time stands in
+        }
         if (batch.look(now, cpu)) {
             throw new OverBudget(true);
         }
