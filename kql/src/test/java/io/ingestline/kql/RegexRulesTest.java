@@ -81,6 +81,22 @@ class RegexRulesTest {
                         .contains("RE2").contains("no backreferences, lookaround"));
     }
 
+    /** RE2/J builds the whole program when it compiles: expanded, these would fill the heap (or take its time). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"((a{0,1000}){0,1000}){0,1000}", "(a{0,1000}){0,1000}", "(\\w{1,1000}x){1,60}"})
+    void refuses_a_pattern_too_large_once_its_repetitions_are_expanded(String pattern) {
+        assertTimeoutPreemptively(HANG, () -> assertThatThrownBy(() -> Transformation.compile(
+                "source | where msg matches regex @'" + pattern + "'", COLUMNS))
+                .isInstanceOf(KqlCompileException.class).hasMessageContaining("too large with its repetitions expanded"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[\\p{L}\\p{N}]{1,1000}x", "\\Q{1000}{1000}\\E{2}", "(\\w{1,30}\\s?){1,30}",
+        "[[:alpha:]{}]{1,999}", "x{2,}{"})
+    void takes_large_patterns_people_write(String pattern) {
+        assertThat(Transformation.compile("source | where msg matches regex @'" + pattern + "'", COLUMNS)).isNotNull();
+    }
+
     @Test
     void names_the_backreference_it_refuses() {
         assertThatThrownBy(() -> Transformation.compile("source | where msg matches regex @'(a)\\1'", COLUMNS))
