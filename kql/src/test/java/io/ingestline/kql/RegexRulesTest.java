@@ -141,6 +141,16 @@ class RegexRulesTest {
         assertThat(t.apply(SHORT)).as("no budget: nothing left over from the last event").isInstanceOf(Row.class);
     }
 
+    /** Folding this constant takes seconds (a program of some 100,000 steps over 200 kB): compiling stops it after 1 s. */
+    @Test
+    void a_constant_too_slow_to_fold_is_left_to_each_event_within_its_budget() {
+        String rule = "source | extend x = extract(@'(\\w{1,1000}x){1,45}', 0, '" + "a".repeat(200_000) + "!')";
+        Transformation t = assertTimeoutPreemptively(HANG, () -> Transformation.compile(rule, COLUMNS));
+        Result r = assertTimeoutPreemptively(HANG,
+                () -> t.apply(SHORT, Budget.start(Duration.ofMillis(20), Duration.ofMinutes(1))));
+        assertThat(r).isEqualTo(new OverBudget(false));
+    }
+
     @Test
     void once_a_batchs_budget_is_spent_its_later_events_fail_at_once() {
         Transformation t = Transformation.compile(SLOW, COLUMNS);

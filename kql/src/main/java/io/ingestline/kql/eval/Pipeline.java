@@ -6,6 +6,7 @@ import com.google.re2j.Pattern;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.Assign;
 import io.ingestline.kql.syntax.Ast.Step;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,6 +23,9 @@ public final class Pipeline {
     interface RowStep {
         Object[] apply(Object[] row);
     }
+
+    /** The most time (the thread's CPU) folding a query's constants may take when it compiles. */
+    static final Duration FOLD_BUDGET = Duration.ofSeconds(1);
 
     private final List<RowStep> steps;
     private final Schema output;
@@ -71,7 +75,20 @@ public final class Pipeline {
         }
     }
 
+    /**
+     * Compiles a query; the constant expressions it folds (a regular expression over a literal, say) share
+     * {@link #FOLD_BUDGET}: one that runs over is left unfolded, to be computed per event within the events' budget.
+     */
     public static Pipeline compile(Ast.Query q, Schema input) {
+        Budget.enter(Budget.start(FOLD_BUDGET, FOLD_BUDGET));
+        try {
+            return compileSteps(q, input);
+        } finally {
+            Budget.exit();
+        }
+    }
+
+    private static Pipeline compileSteps(Ast.Query q, Schema input) {
         Map<String, Scalar> lets = new HashMap<>();
         for (Ast.Let let : q.lets()) {
             if (let.value() instanceof Ast.Datatable d) {
