@@ -4,6 +4,7 @@ import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.rules.EventChecks;
+import io.ingestline.rules.RuleBudget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * @param stateDir      Kafka Streams state directory
  * @param httpHost      interface of the status endpoints ({@code /metrics}, {@code /health}, {@code /ready})
  * @param httpPort      their port: 0 any free port, -1 none
- * @param limits        the checks' limits on each event
+ * @param limits        the checks' limits on each event, and the rules' time budget per event and per batch
  * @param dedupWindow   how long a client request id is remembered to drop retried batches (zero: never dropped)
  * @param output        the limits and timeouts of what the validator writes, and of its health
  * @param streams       Kafka Streams settings passed through ({@code KAFKA_STREAMS_*}, for example
@@ -40,6 +41,13 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
                     + "the edge's INGEST_MAX_RECORD_BYTES, so that no event the edge took is refused for its size");
     public static final Setting MAX_FIELDS = new Setting("INGEST_VALIDATOR_MAX_FIELDS", "1000",
             "Most top-level fields of a dataset's event; more goes to the dead letters");
+    public static final Setting RULE_BUDGET_MS = new Setting("INGEST_VALIDATOR_RULE_BUDGET_MS", "50",
+            "Most time (ms) a rule's transformations may spend on one event, all its data flows together; an event "
+                    + "that needs more goes to the dead letters (stage transform, the reason names the budget)");
+    public static final Setting RULE_BATCH_BUDGET_MS = new Setting("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "2000",
+            "Most time (ms) a rule's transformations may spend on one batch's events together; the events left when "
+                    + "it runs out go to the dead letters (stage transform). At least INGEST_VALIDATOR_RULE_BUDGET_MS, "
+                    + "at most half of INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS");
     public static final Setting DEDUP_WINDOW_MS = new Setting("INGEST_DEDUP_WINDOW_MS", "3600000",
             "How long (ms) a client request id (Idempotency-Key, x-ms-client-request-id) is remembered: a batch "
                     + "retried within it is dropped; 0 turns this off");
@@ -77,7 +85,8 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
     }
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(APPLICATION_ID, STATE_DIR, HTTP_HOST, HTTP_PORT, MAX_EVENT_BYTES, MAX_FIELDS, DEDUP_WINDOW_MS,
+            Stream.of(APPLICATION_ID, STATE_DIR, HTTP_HOST, HTTP_PORT, MAX_EVENT_BYTES, MAX_FIELDS, RULE_BUDGET_MS,
+                    RULE_BATCH_BUDGET_MS, DEDUP_WINDOW_MS,
                     MAX_RECORD_BYTES, TRANSACTION_TIMEOUT_MS, TOPIC_WAIT_MS, STALL_MS, CLOSE_TIMEOUT_MS))
             .toList();
 
@@ -90,7 +99,9 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
         ValidatorConfig c = new ValidatorConfig(KafkaSettings.read(r), r.string(APPLICATION_ID), r.path(STATE_DIR),
                 r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535),
                 new EventChecks.Limits(Math.max(1, r.integer(MAX_EVENT_BYTES, 1, Integer.MAX_VALUE)),
-                        Math.max(1, r.integer(MAX_FIELDS, 1, Integer.MAX_VALUE))),
+                        Math.max(1, r.integer(MAX_FIELDS, 1, Integer.MAX_VALUE)),
+                        new RuleBudget(positive(r.millis(RULE_BUDGET_MS, 1, Duration.ofMinutes(1).toMillis())),
+                                positive(r.millis(RULE_BATCH_BUDGET_MS, 1, Duration.ofMinutes(15).toMillis())))),
                 r.millis(DEDUP_WINDOW_MS, 0, Duration.ofDays(7).toMillis()),
                 new Output(r.integer(MAX_RECORD_BYTES, 16 * 1024, Integer.MAX_VALUE),
                         r.millis(TRANSACTION_TIMEOUT_MS, 2_000, Duration.ofMinutes(15).toMillis()),
@@ -106,8 +117,21 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
             r.problem(TOPIC_WAIT_MS.env() + " must be at most half of " + TRANSACTION_TIMEOUT_MS.env()
                     + ": the wait happens inside the transaction");
         }
+        RuleBudget budget = c.limits.ruleBudget();
+        if (budget.batch().compareTo(budget.event()) < 0) {
+            r.problem(RULE_BATCH_BUDGET_MS.env() + " must be at least " + RULE_BUDGET_MS.env());
+        }
+        if (budget.batch().multipliedBy(2).compareTo(c.output.transactionTimeout()) > 0) {
+            r.problem(RULE_BATCH_BUDGET_MS.env() + " must be at most half of " + TRANSACTION_TIMEOUT_MS.env()
+                    + ": a batch's rules run inside the transaction");
+        }
         r.finish("validator");
         return c;
+    }
+
+    /** A bad value is reported by the reader; this keeps the record constructible until it is. */
+    private static Duration positive(Duration d) {
+        return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
     }
 
     /** Settings as they apply; pass-through values are left out (they may hold credentials). */

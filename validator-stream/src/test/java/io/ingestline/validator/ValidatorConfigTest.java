@@ -3,6 +3,7 @@ package io.ingestline.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ingestline.rules.RuleBudget;
 import io.ingestline.validator.topology.OutputErrorHandler;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +31,24 @@ class ValidatorConfigTest {
                 .hasMessageContaining("INGEST_VALIDATOR_TOPIC_WAIT_MS must be at most half")
                 .hasMessageContaining("INGEST_VALIDATOR_MAX_RECORD_BYTES=10")
                 .hasMessageContaining("INGEST_VALIDATOR_STALL_MS=x");
+    }
+
+    @Test
+    void reads_the_rule_budgets_and_refuses_ones_that_do_not_fit_the_transaction() {
+        assertThat(ValidatorConfig.fromEnv(Map.of()).limits().ruleBudget()).isEqualTo(RuleBudget.DEFAULT)
+                .isEqualTo(new RuleBudget(Duration.ofMillis(50), Duration.ofSeconds(2)));
+        assertThat(ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BUDGET_MS", "200",
+                "INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "3000")).limits().ruleBudget())
+                .isEqualTo(new RuleBudget(Duration.ofMillis(200), Duration.ofSeconds(3)));
+
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BUDGET_MS", "0")))
+                .hasMessageContaining("INGEST_VALIDATOR_RULE_BUDGET_MS=0");
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BUDGET_MS", "500",
+                "INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "400")))
+                .hasMessageContaining("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS must be at least");
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "6000")))
+                .hasMessageContaining("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS must be at most half of "
+                        + "INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS");
     }
 
     @Test

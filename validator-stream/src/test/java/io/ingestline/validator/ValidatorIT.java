@@ -235,6 +235,48 @@ class ValidatorIT {
         assertThat(v.running()).isTrue();
     }
 
+    /**
+     * The rule's pattern costs about 700 steps a character: RE2/J, linear, takes seconds over a 200 kB message (the
+     * backtracking java.util.regex, longer than anyone waits); the budget stops it after 100 ms of the thread's time.
+     */
+    @Test
+    void an_event_over_the_rule_budget_is_a_dead_letter_naming_it_and_the_rest_of_its_batch_lands() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("seed " + seed);
+        Random random = new Random(seed);
+        putDatasetRule("web", "{\"version\":1,\"columns\":[{\"name\":\"msg\",\"type\":\"string\"}],"
+                + "\"transformKql\":\"source | extend words = msg matches regex @'(\\\\w+\\\\s?){1,100}$'\"}");
+        Validator v = validator(Map.of("INGEST_VALIDATOR_RULE_BUDGET_MS", "100"));
+        List<String> lines = new ArrayList<>();
+        int slow = random.nextInt(20);
+        for (int i = 0; i < 20; i++) {
+            String msg = i == slow ? "a".repeat(200_000) + "!" : "word ".repeat(1 + random.nextInt(50)).trim();
+            lines.add("{\"n\":" + i + ",\"msg\":\"" + msg + "\"}");
+        }
+        send("web", "batch-a", lines);
+        send("web", "batch-b", List.of("{\"n\":100,\"msg\":\"after\"}"));
+
+        List<ConsumerRecord<byte[], byte[]>> out = readCommitted(List.of(topics.dataset("web"), topics.deadLetters()),
+                got -> got.size() >= 21);
+        List<ConsumerRecord<byte[], byte[]>> events = out.stream()
+                .filter(r -> r.topic().equals(topics.dataset("web"))).toList();
+        List<ConsumerRecord<byte[], byte[]>> dead = out.stream()
+                .filter(r -> r.topic().equals(topics.deadLetters())).toList();
+        assertThat(dead).hasSize(1);
+        assertThat(IngestHeaders.get(dead.get(0).headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("transform");
+        assertThat(IngestHeaders.get(dead.get(0).headers(), IngestHeaders.DLQ_EVENT_INDEX))
+                .isEqualTo(Integer.toString(slow));
+        assertThat(IngestHeaders.get(dead.get(0).headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("transformation to dataset web failed: the rule ran over its time budget of 100 ms per event");
+        assertThat(new String(dead.get(0).value(), UTF_8)).startsWith("{\"n\":" + slow + ",");
+        assertThat(events).hasSize(20);
+        assertThat(events.stream().map(r -> new String(r.value(), UTF_8)))
+                .allMatch(e -> e.contains("\"words\":true"))
+                .anyMatch(e -> e.contains("\"msg\":\"after\""));
+        assertThat(v.failed()).isNotDone();
+        assertThat(v.running()).isTrue();
+    }
+
     /** Wait 0: every new dataset's first batch is parked until its topic exists; 2000: the default short wait. */
     @ParameterizedTest
     @ValueSource(strings = {"0", "2000"})
