@@ -3,8 +3,10 @@ package io.ingestline.edge.tls;
 import io.javalin.config.JavalinConfig;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -13,17 +15,30 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The edge's listeners: plain HTTP and HTTPS, either or both. Declared as Jetty connectors so that one server (one
- * set of routes and limits) serves both.
+ * set of routes and limits) serves both, with the same limits on slow and abusive clients.
  *
  * @param httpHost  interface of both listeners
  * @param httpPort  HTTP port; -1 for no plain HTTP
  * @param httpsPort HTTPS port; -1 for no HTTPS
  * @param cert      PEM certificate chain, when HTTPS is on
  * @param key       PEM private key, when HTTPS is on
+ * @param limits    what one connection may take, on both listeners
  */
-public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert, Path key) {
+public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert, Path key, Limits limits) {
     public static final String HTTP = "http";
     public static final String HTTPS = "https";
+
+    /**
+     * Bounds on connections, by time and bytes.
+     *
+     * @param idleTimeout    a connection with no bytes moving for this long is closed (a stalled upload too)
+     * @param minDataRate    slowest request body in bytes per second, averaged since its first byte; 0 for none
+     * @param maxConnections connections open at once over both listeners; past it new ones wait to be accepted
+     * @param maxHeaderBytes largest request line and headers; larger gets 431
+     */
+    public record Limits(Duration idleTimeout, long minDataRate, int maxConnections, int maxHeaderBytes) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(30), 1024, 4096, 16 * 1024);
+    }
 
     public Listeners {
         if (httpPort < 0 && httpsPort < 0) {
@@ -34,6 +49,11 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
         }
     }
 
+    /** Listeners with the default limits. */
+    public Listeners(String httpHost, int httpPort, int httpsPort, Path cert, Path key) {
+        this(httpHost, httpPort, httpsPort, cert, key, Limits.DEFAULT);
+    }
+
     public static Listeners httpOnly(String host, int port) {
         return new Listeners(host, port, -1, null, null);
     }
@@ -41,6 +61,12 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
     /** Adds the connectors to a Javalin configuration; loading the key store here fails early on bad files. */
     public void apply(JavalinConfig config) {
         KeyStore keyStore = httpsPort >= 0 ? PemKeyStore.load(cert, key, new char[0]) : null;
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setIdleTimeout(limits.idleTimeout().toMillis());
+            http.setMinRequestDataRate(limits.minDataRate());
+            http.setRequestHeaderSize(limits.maxHeaderBytes());
+        });
+        config.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server)));
         if (httpPort >= 0) {
             config.jetty.addConnector((server, http) -> connector(server, HTTP, httpPort,
                     new HttpConnectionFactory(http)));
@@ -64,6 +90,7 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
         c.setName(name);
         c.setHost(httpHost);
         c.setPort(port);
+        c.setIdleTimeout(limits.idleTimeout().toMillis());
         return c;
     }
 
