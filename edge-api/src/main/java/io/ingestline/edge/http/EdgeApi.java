@@ -88,7 +88,11 @@ public final class EdgeApi {
             });
             config.routes.exception(UnreadableBodyException.class, (e, ctx) -> {
                 int status = clientStatus(e.getCause());
-                refuseQuietly(ctx, metrics, status == 408 ? "too_slow" : e.kind().reason(), status, e.getMessage());
+                if (status == 408) {
+                    refuseQuietly(ctx, metrics, "too_slow", status, "the request body arrived too slowly or stalled");
+                } else {
+                    refuseQuietly(ctx, metrics, e.kind().reason(), status, e.getMessage());
+                }
             });
             config.routes.exception(HttpException.RuntimeException.class, (e, ctx) -> {
                 if (e.getCode() >= 400 && e.getCode() < 500) {

@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The edge's listeners: plain HTTP and HTTPS, either or both. Declared as Jetty connectors so that one server (one
@@ -27,11 +28,15 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert, Path key, Limits limits) {
     public static final String HTTP = "http";
     public static final String HTTPS = "https";
+    /** Threads beyond one per connection: Jetty's selectors and acceptors, and tasks of its own. */
+    private static final int SPARE_THREADS = 32;
+    private static final int MIN_THREADS = 8;
 
     /**
      * Bounds on connections, by time and bytes.
      *
-     * @param idleTimeout    a connection with no bytes moving for this long is closed (a stalled upload too)
+     * @param idleTimeout    a connection with no bytes moving for this long is closed (a stalled upload too), and
+     *                       a request's line and headers must be complete this long after their first byte
      * @param minDataRate    slowest request body in bytes per second, averaged since its first byte; 0 for none
      * @param maxConnections connections open at once over both listeners; past it new ones wait to be accepted
      * @param maxHeaderBytes largest request line and headers; larger gets 431
@@ -67,6 +72,11 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
             http.setRequestHeaderSize(limits.maxHeaderBytes());
         });
         config.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server)));
+        // A request holds a thread while its body arrives (blocking reads), and HTTP/1.1 has one request at a time per
+        // connection: with a thread for every connection allowed, stalled uploads can never take the last thread.
+        QueuedThreadPool threads = new QueuedThreadPool(limits.maxConnections() + SPARE_THREADS, MIN_THREADS);
+        threads.setName("edge-http");
+        config.jetty.threadPool = threads;
         if (httpPort >= 0) {
             config.jetty.addConnector((server, http) -> connector(server, HTTP, httpPort,
                     new HttpConnectionFactory(http)));
@@ -91,6 +101,7 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
         c.setHost(httpHost);
         c.setPort(port);
         c.setIdleTimeout(limits.idleTimeout().toMillis());
+        c.addBean(new HeaderDeadline(c, limits.idleTimeout()));
         return c;
     }
 
