@@ -124,8 +124,8 @@ public record EdgeConfig(
     public static final Setting HTTP_IDLE_TIMEOUT_MS = new Setting("INGEST_HTTP_IDLE_TIMEOUT_MS", "30000",
             "A connection with no bytes moving for this long is closed; a stalled upload is cut off after it (408)");
     public static final Setting HTTP_MIN_DATA_RATE_BYTES = new Setting("INGEST_HTTP_MIN_DATA_RATE_BYTES", "1024",
-            "Slowest request body in bytes per second, averaged since its first byte; slower is cut off with 408 "
-                    + "(0: no minimum)");
+            "Slowest request body in bytes per second, averaged since its first byte once it has been arriving for "
+                    + "INGEST_HTTP_IDLE_TIMEOUT_MS; slower is cut off with 408 (0: no minimum)");
     public static final Setting HTTP_MAX_CONNECTIONS = new Setting("INGEST_HTTP_MAX_CONNECTIONS", "4096",
             "Connections open at once over the HTTP and HTTPS listeners; past it new connections wait to be accepted");
     public static final Setting HTTP_MAX_HEADER_BYTES = new Setting("INGEST_HTTP_MAX_HEADER_BYTES", "16384",

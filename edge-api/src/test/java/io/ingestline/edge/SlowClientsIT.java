@@ -95,6 +95,44 @@ class SlowClientsIT {
         }
     }
 
+    @Test
+    void a_body_slower_than_the_minimum_rate_gets_408_in_the_dialects_shape(TestKafka kafka) throws Exception {
+        try (EdgeServer edge = EdgeServer.start(EdgeConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "INGEST_TOPIC_PREFIX", TestKafka.uniqueName("rate") + ".",
+                "INGEST_HTTP_HOST", "127.0.0.1",
+                "INGEST_HTTP_PORT", "0",
+                "INGEST_TOKENS", "it=" + TOKEN,
+                "INGEST_HTTP_IDLE_TIMEOUT_MS", "1000",
+                "INGEST_HTTP_MIN_DATA_RATE_BYTES", "1024")));
+                Socket s = new Socket("127.0.0.1", edge.port())) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(("POST /bulk/" + TOKEN + " HTTP/1.1\r\nHost: edge\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(ISO_8859_1));
+            // 10 bytes a second, never idle for long: only the minimum rate can cut it off
+            StringBuilder answer = new StringBuilder();
+            byte[] buf = new byte[4096];
+            for (int i = 0; i < 300 && answer.indexOf("\r\n\r\n") < 0; i++) {
+                try {
+                    s.getOutputStream().write('x');
+                    Thread.sleep(100);
+                    while (s.getInputStream().available() > 0) {
+                        int n = s.getInputStream().read(buf);
+                        answer.append(new String(buf, 0, n, ISO_8859_1));
+                    }
+                } catch (java.net.SocketException closed) {
+                    break;
+                }
+            }
+            // answered while the body still trickled (30 s of it), not once the client stopped
+            assertThat(answer.toString()).startsWith("HTTP/1.1 408");
+            for (int n; answer.indexOf("}") < 0 && (n = s.getInputStream().read(buf)) > 0; ) {
+                answer.append(new String(buf, 0, n, ISO_8859_1));
+            }
+            assertThat(answer.toString()).startsWith("HTTP/1.1 408").contains("{\"response\":\"error\"");
+        }
+    }
+
     /** Sends the headers a byte every 100 ms, never ending them, until the server closes the connection. */
     private static void trickle(int port, String head, AtomicInteger cut) {
         String endless = head + "X-Padding: " + "a".repeat(1_000_000);

@@ -1,9 +1,12 @@
 package io.ingestline.edge.tls;
 
 import io.javalin.config.JavalinConfig;
+import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -37,7 +40,8 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
      *
      * @param idleTimeout    a connection with no bytes moving for this long is closed (a stalled upload too), and
      *                       a request's line and headers must be complete this long after their first byte
-     * @param minDataRate    slowest request body in bytes per second, averaged since its first byte; 0 for none
+     * @param minDataRate    slowest request body in bytes per second, averaged since its first byte, once it has been
+     *                       arriving for the idle timeout; 0 for none
      * @param maxConnections connections open at once over both listeners; past it new ones wait to be accepted
      * @param maxHeaderBytes largest request line and headers; larger gets 431
      */
@@ -68,10 +72,14 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
         KeyStore keyStore = httpsPort >= 0 ? PemKeyStore.load(cert, key, new char[0]) : null;
         config.jetty.modifyHttpConfiguration(http -> {
             http.setIdleTimeout(limits.idleTimeout().toMillis());
-            http.setMinRequestDataRate(limits.minDataRate());
             http.setRequestHeaderSize(limits.maxHeaderBytes());
         });
         config.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server)));
+        if (limits.minDataRate() > 0) {
+            config.jetty.modifyServletContextHandler(context -> context.addFilter(new FilterHolder(
+                    new MinimumRateFilter(limits.minDataRate(), limits.idleTimeout())), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
+        }
         // A request holds a thread while its body arrives (blocking reads), and HTTP/1.1 has one request at a time per
         // connection: with a thread for every connection allowed, stalled uploads can never take the last thread.
         QueuedThreadPool threads = new QueuedThreadPool(limits.maxConnections() + SPARE_THREADS, MIN_THREADS);
