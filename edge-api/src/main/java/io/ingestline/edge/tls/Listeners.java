@@ -74,7 +74,10 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
             http.setIdleTimeout(limits.idleTimeout().toMillis());
             http.setRequestHeaderSize(limits.maxHeaderBytes());
         });
-        config.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server)));
+        config.jetty.modifyServer(server -> {
+            server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
+            server.setErrorHandler(new WireErrors());
+        });
         if (limits.minDataRate() > 0) {
             config.jetty.modifyServletContextHandler(context -> context.addFilter(new FilterHolder(
                     new MinimumRateFilter(limits.minDataRate(), limits.idleTimeout())), "/*",

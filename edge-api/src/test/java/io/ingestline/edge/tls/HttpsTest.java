@@ -92,6 +92,9 @@ class HttpsTest {
                     + Listeners.port(app.jettyServer().server(), Listeners.HTTPS) + "/health"))
                     .header("X-Big", "b".repeat(4096)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(tooBig.statusCode()).isEqualTo(431);
+            assertThat(tooBig.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("application/json"));
+            assertThat(tooBig.body()).startsWith("{\"message\":");
         } finally {
             app.stop();
         }
