@@ -62,6 +62,27 @@ class EdgeConfigTest {
     }
 
     @Test
+    void http_limits_and_the_metrics_token_have_defaults_apply_to_both_listeners_and_are_checked() {
+        EdgeConfig c = EdgeConfig.fromEnv(Map.of());
+        assertThat(c.metricsToken()).isNull();
+        assertThat(c.listeners().limits()).isEqualTo(new io.ingestline.edge.tls.Listeners.Limits(
+                Duration.ofSeconds(30), 1024, 4096, 16 * 1024));
+        EdgeConfig set = EdgeConfig.fromEnv(Map.of("INGEST_HTTP_IDLE_TIMEOUT_MS", "5000",
+                "INGEST_HTTP_MIN_DATA_RATE_BYTES", "0", "INGEST_HTTP_MAX_CONNECTIONS", "100",
+                "INGEST_HTTP_MAX_HEADER_BYTES", "8192", "INGEST_METRICS_TOKEN", "prometheus-scrape-token",
+                "INGEST_TLS_CERT", "/c.pem", "INGEST_TLS_KEY", "/k.pem"));
+        assertThat(set.listeners().limits()).isEqualTo(new io.ingestline.edge.tls.Listeners.Limits(
+                Duration.ofSeconds(5), 0, 100, 8192));
+        assertThat(set.toString()).doesNotContain("prometheus-scrape-token");
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_HTTP_IDLE_TIMEOUT_MS", "10",
+                "INGEST_HTTP_MIN_DATA_RATE_BYTES", "-1", "INGEST_HTTP_MAX_CONNECTIONS", "0",
+                "INGEST_HTTP_MAX_HEADER_BYTES", "100", "INGEST_METRICS_TOKEN", "short")))
+                .hasMessageContaining("INGEST_HTTP_IDLE_TIMEOUT_MS").hasMessageContaining("INGEST_HTTP_MIN_DATA_RATE_BYTES")
+                .hasMessageContaining("INGEST_HTTP_MAX_CONNECTIONS").hasMessageContaining("INGEST_HTTP_MAX_HEADER_BYTES")
+                .hasMessageContaining("INGEST_METRICS_TOKEN");
+    }
+
+    @Test
     void https_needs_both_files_and_plain_http_may_be_turned_off_only_with_https() {
         assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_TLS_CERT", "/c.pem")))
                 .hasMessageContaining("INGEST_TLS_CERT and INGEST_TLS_KEY go together");

@@ -48,8 +48,8 @@ public final class Ingestor {
     /**
      * Reads the request, then publishes it.
      *
-     * @throws BadBodyException, BodyTooLargeException, BodyFormat.UnsupportedFormatException,
-     *         InFlightBytes.NodeBusyException: before anything was published
+     * @throws BadBodyException, UnreadableBodyException, BodyTooLargeException,
+     *         BodyFormat.UnsupportedFormatException, InFlightBytes.NodeBusyException: before anything was published
      */
     public CompletableFuture<IngestOutcome> ingest(IngestRequest request) {
         long limit = request.maxBodyBytes() > 0 ? Math.min(maxRequestBytes, request.maxBodyBytes()) : maxRequestBytes;

@@ -45,6 +45,7 @@ class AxiomHandlerTest {
     private static final String TOKEN = "s3cret-token";
     private static final String WEB_ONLY = "web-only-token";
     private static final String LIMITED = "limited-token";
+    private static final String METRICS_TOKEN = "metrics-scraper-token";
     private static final int MAX_REQUEST = 64 * 1024;
     private static final int MAX_RECORD = 1024;
 
@@ -73,7 +74,7 @@ class AxiomHandlerTest {
         metrics = new EdgeMetrics();
         app = EdgeApi.create(DialectsTest.dialects(new IngestSupport(tokens, limits, ingestor, metrics),
                 new io.ingestline.edge.config.DcrRegistry(), MAX_RECORD),
-                new HealthHandler(Optional::empty), Listeners.httpOnly("127.0.0.1", 0), metrics).start();
+                new HealthHandler(Optional::empty), Listeners.httpOnly("127.0.0.1", 0), metrics, METRICS_TOKEN).start();
     }
 
     @AfterEach
@@ -376,7 +377,8 @@ class AxiomHandlerTest {
         // The request counters are updated once a response is complete, which may be just after the client has it.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                    + "/metrics")).header("Authorization", "Bearer " + METRICS_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(m.statusCode()).isEqualTo(200);
             assertThat(m.body())
                     .contains("ingest_events_total{dialect=\"axiom\"} 2.0")
