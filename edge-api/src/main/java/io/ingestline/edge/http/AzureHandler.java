@@ -26,17 +26,23 @@ import java.util.Set;
  * configuration topic), and the token must be allowed to write every dataset the stream's data flows write to.
  * Answers exactly 204; errors are {@code {"error":{"code","message"}}} with the code in {@code x-ms-error-code}. A
  * call is stored whole or not at all, as Azure does: when a record is refused (or there is none), nothing is stored
- * and the answer is 400 {@code InvalidContent} naming the refused ones. Over 1 MiB of decoded JSON is 413
- * {@code ContentLengthLimitExceeded}.
+ * and the answer is 400 {@code InvalidContent} naming the refused ones. Over 1 MiB of decoded records (the array's
+ * brackets and commas not counted, as the SDKs count) is 413 {@code ContentLengthLimitExceeded}.
  */
 public final class AzureHandler {
     static final String DIALECT = Dialect.AZURE.wireName();
     static final Set<String> API_VERSIONS = Set.of("2023-01-01", "2021-11-01-preview");
     /**
-     * Azure's 1 MB a call, as decoded JSON: the SDKs cut their calls below it (the Java one up to 1 MiB), and Azure
-     * answers 413 {@code ContentLengthLimitExceeded} above it.
+     * Azure's 1 MB a call, as the records' decoded JSON: the SDKs cut their calls below it (the Java one sums its
+     * serialized records up to 1 MiB, then joins them with commas inside brackets), and Azure answers 413
+     * {@code ContentLengthLimitExceeded} above it.
      */
-    static final int MAX_REQUEST_BYTES = 1024 * 1024;
+    static final int MAX_RECORDS_BYTES = 1024 * 1024;
+    /**
+     * The most decoded bytes read of a call: its records, their commas and brackets. A record is at least {@code {}},
+     * so the SDK's fullest call of the smallest records is 1.5 MiB and 1 byte.
+     */
+    static final int MAX_REQUEST_BYTES = 2 * MAX_RECORDS_BYTES;
 
     /** Azure's error body and header. */
     static final ErrorShape SHAPE = (ctx, status, code, message) -> {
@@ -89,7 +95,7 @@ public final class AzureHandler {
                 AxiomHandler.requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
                 ctx.header("Content-Encoding"), BodyFormat.JSON, new EventOptions(null, null, Map.of(), maxEventBytes),
-                null, ',', MAX_REQUEST_BYTES, true);
+                null, ',', MAX_REQUEST_BYTES, true, MAX_RECORDS_BYTES);
         support.ingest(ctx, token, request, outcome -> {
             if (outcome.storedNothing()) {
                 SHAPE.write(ctx, 400, "InvalidContent", Responses.refusal(outcome, "record", true));

@@ -7,4 +7,9 @@ public final class BodyTooLargeException extends RuntimeException {
     public BodyTooLargeException(long limit) {
         super("request body is larger than " + limit + " bytes");
     }
+
+    /** Over a limit that is not the body's own: {@code what} names it. */
+    public BodyTooLargeException(String what, long limit) {
+        super(what + " larger than " + limit + " bytes");
+    }
 }

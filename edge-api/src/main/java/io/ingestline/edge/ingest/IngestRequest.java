@@ -18,15 +18,26 @@ import java.util.List;
  * @param maxBodyBytes    the dialect's own cap on the decoded body, below the node's; 0 for the node's alone
  * @param allOrNothing    when any event is refused, publish none of them: for dialects whose error answers mean
  *                        "nothing was stored" to their clients, which resend the whole request
+ * @param maxRecordsBytes the dialect's cap on its records' bytes, the JSON array's brackets and the commas between
+ *                        records not counted (Azure's SDK fills a call with 1 MiB of records, then joins them); 0 for
+ *                        none. Over it: {@link BodyTooLargeException}, nothing published
  */
 public record IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding, BodyFormat format,
-        EventOptions events, List<String> csvFields, char csvDelimiter, long maxBodyBytes, boolean allOrNothing) {
+        EventOptions events, List<String> csvFields, char csvDelimiter, long maxBodyBytes, boolean allOrNothing,
+        long maxRecordsBytes) {
     public IngestRequest {
         csvFields = csvFields == null ? null : List.copyOf(csvFields);
     }
 
     public IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding,
+            BodyFormat format, EventOptions events, List<String> csvFields, char csvDelimiter, long maxBodyBytes,
+            boolean allOrNothing) {
+        this(context, body, bodyLength, contentEncoding, format, events, csvFields, csvDelimiter, maxBodyBytes,
+                allOrNothing, 0);
+    }
+
+    public IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding,
             BodyFormat format, EventOptions events, List<String> csvFields, char csvDelimiter) {
-        this(context, body, bodyLength, contentEncoding, format, events, csvFields, csvDelimiter, 0, false);
+        this(context, body, bodyLength, contentEncoding, format, events, csvFields, csvDelimiter, 0, false, 0);
     }
 }

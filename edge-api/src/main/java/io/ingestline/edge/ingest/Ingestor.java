@@ -74,6 +74,14 @@ public final class Ingestor {
             body.releaseAll();
             throw e;
         }
+        if (request.maxRecordsBytes() > 0) {
+            // a body of N records holds N - 1 commas and two brackets besides them (more only if it is spaced out)
+            long records = body.count - (events.accepted() + events.failures().size()) - 1;
+            if (records > request.maxRecordsBytes()) {
+                body.releaseAll();
+                throw new BodyTooLargeException("the request's records are", request.maxRecordsBytes());
+            }
+        }
         boolean withhold = request.allOrNothing() && !events.failures().isEmpty();
         if (withhold) {
             batches.clear();

@@ -28,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -568,7 +569,7 @@ class DialectsTest {
             assertAzureError(post(upload(STREAM, "?api-version=2023-01-01", TOKEN), "[{\"a\":"), 400,
                     "InvalidRequest");
             assertAzureError(post(upload(STREAM, "?api-version=2023-01-01", TOKEN),
-                    "[{\"a\":\"" + "q".repeat(AzureHandler.MAX_REQUEST_BYTES) + "\"}]"), 413,
+                    "[{\"a\":\"" + "q".repeat(AzureHandler.MAX_RECORDS_BYTES) + "\"}]"), 413,
                     "ContentLengthLimitExceeded");
             assertThat(producer.history()).isEmpty();
         }
@@ -586,21 +587,27 @@ class DialectsTest {
             assertThat(producer.history()).isEmpty();
         }
 
+        /**
+         * As Azure's Java SDK fills a call: records whose serialized bytes sum to 1 MiB, joined with commas inside
+         * brackets (so the body is 1 MiB and 1,025 bytes). One record byte more is 413.
+         */
         @Test
-        void a_mebibyte_of_decoded_json_is_taken_and_one_byte_more_is_413_even_gzipped() throws Exception {
-            String head = "[{\"Computer\":\"c\",\"pad\":\"";
-            String tail = "\"}]";
-            String body = head + "p".repeat(1024 * 1024 - head.length() - tail.length()) + tail;
-            assertThat(body).hasSize(1024 * 1024);
+        void a_mebibyte_of_records_is_taken_with_their_commas_and_one_byte_more_is_413_even_gzipped() throws Exception {
+            String head = "{\"Computer\":\"c\",\"pad\":\"";
+            String tail = "\"}";
+            String record = head + "p".repeat(1024 - head.length() - tail.length()) + tail;
+            List<String> records = Collections.nCopies(1024, record);
+            String body = "[" + String.join(",", records) + "]";
+            assertThat(records.stream().mapToInt(String::length).sum()).isEqualTo(AzureHandler.MAX_RECORDS_BYTES);
 
             HttpResponse<String> r = post(upload(STREAM, "?api-version=2023-01-01", TOKEN)
                     .header("Content-Encoding", "gzip"), gzip(body));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
-            assertThat(events()).hasSize(1);
+            assertThat(events()).hasSize(1024);
 
             producer.clear();
             HttpResponse<String> over = post(upload(STREAM, "?api-version=2023-01-01", TOKEN)
-                    .header("Content-Encoding", "gzip"), gzip(body.replace("[{", "[ {")));
+                    .header("Content-Encoding", "gzip"), gzip(body.replaceFirst("\\{\"Computer", "{ \"Computer")));
             assertAzureError(over, 413, "ContentLengthLimitExceeded");
             assertThat(producer.history()).isEmpty();
         }
