@@ -26,6 +26,8 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -66,11 +68,40 @@ public final class Validator implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("validator stopped on an unrecoverable error", e);
-            failed.complete(e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = responseTo(e);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("a stream thread stopped on a transient error; replacing it (its transaction is aborted, "
+                        + "its tasks go on from their last commit): {}", chain(e));
+            } else {
+                LOG.error("validator stopped on an unrecoverable error", e);
+                failed.complete(e);
+            }
+            return response;
         });
         streams.setStateListener((now, before) -> LOG.info("validator state {} -> {}", before, now));
+    }
+
+    /**
+     * What a stream thread that stopped on {@code e} leads to. A transient error (a send or commit that timed out
+     * while a broker was away longer than the delivery timeout, which leaves the producer's transaction abortable)
+     * replaces the thread: under exactly-once its transaction is aborted and its tasks resume from their last commit,
+     * so a broker outage of any length delays the validator but never stops it. Anything else stops it, loudly.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse responseTo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetriableException || t instanceof TransactionAbortableException) {
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static String chain(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            b.append(b.length() == 0 ? "" : " <- ").append(t);
+        }
+        return b.toString();
     }
 
     /**
