@@ -1,5 +1,6 @@
 package io.ingestline.edge.ingest;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -73,12 +74,17 @@ public final class GoTimeLayout {
         return new GoTimeLayout(layout, f);
     }
 
+    /** @throws IllegalArgumentException when the text is not a time in this layout */
     public Instant parse(String text) {
         try {
             TemporalAccessor t = formatter.parse(text.trim());
             return Instant.from(t);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("time " + text + " does not match timestamp-format " + layout, e);
+        } catch (DateTimeException e) {
+            // read, but not to an instant: the layout lacks a month or a day
+            throw new IllegalArgumentException("time " + text + " is not a whole date and time in timestamp-format "
+                    + layout, e);
         }
     }
 

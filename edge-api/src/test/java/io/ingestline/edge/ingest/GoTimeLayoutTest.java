@@ -32,4 +32,12 @@ class GoTimeLayoutTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timestamp-format");
         assertThatThrownBy(() -> GoTimeLayout.compile("15:04:05")).hasMessageContaining("year");
     }
+
+    @Test
+    void refuses_a_time_its_layout_reads_to_no_whole_date_as_a_bad_time() {
+        assertThatThrownBy(() -> GoTimeLayout.compile("2006").parse("2024"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timestamp-format");
+        assertThatThrownBy(() -> GoTimeLayout.compile("2006-01 15:04").parse("2024-05 15:30"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
