@@ -28,7 +28,8 @@ class TransformationFuzzTest {
         }
         try {
             EVENT = Json.mapper().readTree("{\"Time\":\"2023-11-14 15:10:02\",\"Computer\":\"Computer01\","
-                    + "\"AdditionalContext\":\"{\\\"a\\\":[1,2],\\\"b\\\":\\\"x\\\"}\",\"RawData\":\"user=ann took=12ms\","
+                    + "\"AdditionalContext\":\"{\\\"a\\\":[1,2],\\\"b\\\":\\\"x\\\"}\","
+                    + "\"RawData\":\"user=ann took=12ms\","
                     + "\"Level\":3,\"Count\":12,\"Ratio\":0.5,\"Ok\":true,\"Props\":{\"a\":[1,2],\"s\":\"t\"}}");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -109,9 +109,10 @@ public final class GoTimeLayout {
             case "Mon" -> b.appendText(ChronoField.DAY_OF_WEEK, TextStyle.SHORT);
             case "02" -> b.appendValue(ChronoField.DAY_OF_MONTH, 2);
             case "2" -> b.appendValue(ChronoField.DAY_OF_MONTH);
-            case "_2" -> b.padNext(2).appendValue(ChronoField.DAY_OF_MONTH);
+            // A padded number ends adjacent-value parsing (java.time casts the padded one, a ClassCastException).
+            case "_2" -> b.padNext(2).appendValue(ChronoField.DAY_OF_MONTH).optionalStart().optionalEnd();
             case "002" -> b.appendValue(ChronoField.DAY_OF_YEAR, 3);
-            case "__2" -> b.padNext(3).appendValue(ChronoField.DAY_OF_YEAR);
+            case "__2" -> b.padNext(3).appendValue(ChronoField.DAY_OF_YEAR).optionalStart().optionalEnd();
             case "15" -> b.appendValue(ChronoField.HOUR_OF_DAY, 2);
             case "03" -> b.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM, 2);
             case "3" -> b.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM);

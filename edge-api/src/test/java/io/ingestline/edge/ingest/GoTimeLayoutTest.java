@@ -40,4 +40,11 @@ class GoTimeLayoutTest {
         assertThatThrownBy(() -> GoTimeLayout.compile("2006-01 15:04").parse("2024-05 15:30"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void compiles_a_padded_day_followed_directly_by_a_number() {
+        assertThat(GoTimeLayout.compile("__22006 15:04")).isNotNull();
+        assertThatThrownBy(() -> GoTimeLayout.compile("_22006").parse("x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

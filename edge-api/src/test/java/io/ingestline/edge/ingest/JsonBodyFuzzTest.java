@@ -51,9 +51,8 @@ class JsonBodyFuzzTest {
             }
             assertThat(read.events()).hasSize(stored);
         } else {
-            // Stricter than Jackson on UTF-8 (RFC 8259 wants it valid; Jackson lets overlong forms and surrogates by)
             assertThat(read.refused().getMessage()).as("a body Jackson reads is refused only for its shape: %s",
-                    FuzzBodies.show(body)).matches("request body (must be|is empty).*|invalid JSON.* UTF-8 .*");
+                    FuzzBodies.show(body)).matches("request body (must be|is empty).*");
         }
         FuzzBodies.read(body, REWRITTEN, 0, (in, events) -> JsonBodyReader.read(body, events));
         FuzzBodies.read(body, AS_WRITTEN, 0, (in, events) -> JsonBodyReader.readArray(body, events));
@@ -65,7 +64,11 @@ class JsonBodyFuzzTest {
      * body (an enclosing array is not counted in the nesting limit, which applies to each event).
      */
     private static List<JsonNode> jacksonElements(byte[] body) throws IOException {
-        try (JsonParser p = FuzzBodies.parser(body, 1)) {
+        Map.Entry<String, Boolean> text = FuzzBodies.utf8Prefix(body, 0, body.length);
+        if (text.getValue()) {
+            return null;
+        }
+        try (JsonParser p = FuzzBodies.parser(text.getKey(), 1)) {
             JsonToken first = p.nextToken();
             List<JsonNode> elements = new ArrayList<>();
             if (first == JsonToken.START_ARRAY) {
@@ -73,7 +76,7 @@ class JsonBodyFuzzTest {
                     elements.add(FuzzBodies.value(p));
                 }
             } else if (first == JsonToken.START_OBJECT) {
-                try (JsonParser one = FuzzBodies.parser(body, 0)) {
+                try (JsonParser one = FuzzBodies.parser(text.getKey(), 0)) {
                     one.nextToken();
                     elements.add(FuzzBodies.value(one));
                     return one.nextToken() == null ? elements : null;
@@ -82,7 +85,7 @@ class JsonBodyFuzzTest {
                 elements.add(FuzzBodies.TREE.readTree(p));
             }
             return p.nextToken() == null ? elements : null;
-        } catch (JacksonException refused) {
+        } catch (JacksonException | NumberFormatException refused) {
             return null;
         }
     }
