@@ -134,10 +134,13 @@ public final class EdgeBenchmark {
             }
 
             int httpPort = freePort();
+            // /metrics is served on the admin port
+            int adminPort = freePort();
             Map<String, String> edgeSettings = new java.util.HashMap<>(edgeEnv);
             edgeSettings.putAll(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
                     "INGEST_HTTP_PORT", Integer.toString(httpPort), "INGEST_TOKENS", "bench=" + TOKEN,
-                    "INGEST_RAW_PARTITIONS", Integer.toString(PARTITIONS)));
+                    "INGEST_RAW_PARTITIONS", Integer.toString(PARTITIONS), "INGEST_ADMIN_PORT",
+                    Integer.toString(adminPort), "INGEST_ADMIN_TOKEN", "bench-admin-token-0123456789"));
             List<String> edgeJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m"));
             for (String opt : env.getOrDefault("BENCH_EDGE_JAVA_OPTS", "").split(" ")) {
                 if (!opt.isBlank()) {
@@ -181,7 +184,7 @@ public final class EdgeBenchmark {
                     }
                 }
                 if (peakBody != null && setting("BENCH_PACED", 1) == 1) {
-                    URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+                    URI metrics = URI.create("http://127.0.0.1:" + adminPort + "/metrics");
                     Histograms before = Histograms.read(metrics);
                     paced(uri, peakBody, peak / 2, warmup, measured, perEventRate, batchRate, new Cpu(edge, broker));
                     Histograms after = Histograms.read(metrics);
@@ -193,7 +196,7 @@ public final class EdgeBenchmark {
                 }
                 line("");
                 if (setting("BENCH_MEMORY", 1) == 1) {
-                    memory(uri, events, httpPort);
+                    memory(uri, events, adminPort);
                 }
             }
         } finally {
@@ -283,7 +286,7 @@ public final class EdgeBenchmark {
     }
 
     /** 32 concurrent requests of 6 MB each, repeatedly for 20 s, while the edge's heap use is sampled from /metrics. */
-    private void memory(URI uri, List<byte[]> events, int httpPort) throws Exception {
+    private void memory(URI uri, List<byte[]> events, int adminPort) throws Exception {
         int perBody = (int) (6L * 1024 * 1024 / (events.stream().mapToInt(e -> e.length + 1).average().orElse(300)));
         byte[] body = Payloads.ndjsonBodies(events, perBody, 1).get(0);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -305,7 +308,7 @@ public final class EdgeBenchmark {
                 }
             }, java.util.concurrent.Executors.newSingleThreadExecutor()));
         }
-        URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+        URI metrics = URI.create("http://127.0.0.1:" + adminPort + "/metrics");
         Pattern heap = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} ([0-9.E]+)", Pattern.MULTILINE);
         while (System.nanoTime() < end) {
             String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -295,7 +295,7 @@ public final class PipelineBenchmark {
             }
             if (phases.contains("sustained") && !postgres) {
                 sustained(paced.paced(Report.env("BENCH_SUSTAINED_RATE", rate)), target, pipeline,
-                        URI.create("http://127.0.0.1:" + port + "/metrics"));
+                        URI.create("http://127.0.0.1:" + adminPort + "/metrics"));
             }
         } finally {
             Report.deleteTree(data);

@@ -16,12 +16,18 @@ import java.time.temporal.ChronoField;
  * Reads an event's time from a JSON value without a format given: Unix epoch numbers (seconds, milliseconds,
  * microseconds or nanoseconds, told apart by magnitude; fractions of seconds allowed), RFC 3339, ISO 8601 with or
  * without an offset (none means UTC) and the SQL form {@code 2024-05-31 15:30:45}.
+ *
+ * <p>An epoch number is judged by its length and exponent before any arithmetic, so reading one costs the same
+ * whatever its exponent: more than {@value Json#MAX_NUMBER_LENGTH} characters or digits, or a non-zero value below a
+ * nanosecond ({@code 1e-10000000}), is not a time.
  */
 public final class EventTime {
     // Epoch values below these bounds are read in the unit named; they cover the years 1973 to 5138.
     private static final long SECONDS_BELOW = 100_000_000_000L;
     private static final long MILLIS_BELOW = 100_000_000_000_000L;
     private static final long MICROS_BELOW = 100_000_000_000_000_000L;
+    /** Most bits of a time number's digits: {@link Json#MAX_NUMBER_LENGTH} decimal digits. */
+    private static final int MAX_DIGIT_BITS = (int) Math.ceil(Json.MAX_NUMBER_LENGTH * Math.log(10) / Math.log(2));
 
     private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
@@ -71,6 +77,10 @@ public final class EventTime {
             throw new IllegalArgumentException("time is empty");
         }
         if (isEpochNumber(s)) {
+            if (s.length() > Json.MAX_NUMBER_LENGTH) {
+                throw new IllegalArgumentException("epoch time has more than " + Json.MAX_NUMBER_LENGTH
+                        + " characters");
+            }
             return s.indexOf('.') >= 0 ? fromEpochSeconds(new BigDecimal(s)) : fromEpoch(new BigInteger(s));
         }
         Instant fast = IsoTimes.parse(s);
@@ -97,7 +107,9 @@ public final class EventTime {
 
     private static Instant fromEpoch(BigInteger n) {
         if (n.bitLength() > 63) {
-            throw new IllegalArgumentException("epoch time out of range: " + n);
+            // the digits of a number past the JSON limit are not written out (slow for a long one)
+            throw new IllegalArgumentException("epoch time out of range"
+                    + (n.bitLength() <= MAX_DIGIT_BITS ? ": " + abbreviate(n) : ""));
         }
         long v = n.longValue();
         long abs = Math.abs(v);
@@ -113,10 +125,29 @@ public final class EventTime {
         return Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L));
     }
 
+    /**
+     * Seconds with a fraction, to the nanosecond (rounded down). Its digits and exponent are checked first, in
+     * constant time, so that the arithmetic after works on at most {@link Json#MAX_NUMBER_LENGTH} + 9 digits: scale
+     * arithmetic on {@code 1e-10000000} would build a ten-million-digit power of ten.
+     */
     private static Instant fromEpochSeconds(BigDecimal seconds) {
+        if (seconds.signum() == 0) {
+            return Instant.EPOCH;
+        }
+        if (seconds.unscaledValue().bitLength() > MAX_DIGIT_BITS) {
+            throw new IllegalArgumentException("epoch time has more than " + Json.MAX_NUMBER_LENGTH + " digits");
+        }
+        // |seconds| is in [10^(magnitude - 1), 10^magnitude)
+        long magnitude = (long) seconds.precision() - seconds.scale();
+        if (magnitude > 11) {
+            throw new IllegalArgumentException("fractional epoch time must be in seconds: " + abbreviate(seconds));
+        }
+        if (magnitude < -8) {
+            throw new IllegalArgumentException("epoch time out of range: below a nanosecond: " + abbreviate(seconds));
+        }
         BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
         if (whole.abs().compareTo(BigDecimal.valueOf(SECONDS_BELOW)) >= 0) {
-            throw new IllegalArgumentException("fractional epoch time must be in seconds: " + seconds);
+            throw new IllegalArgumentException("fractional epoch time must be in seconds: " + abbreviate(seconds));
         }
         long nanos = seconds.subtract(whole).movePointRight(9).longValue();
         return Instant.ofEpochSecond(whole.longValueExact(), nanos);
@@ -148,6 +179,10 @@ public final class EventTime {
     private static boolean hasOffset(String s) {
         int timeStart = Math.max(s.indexOf('T'), Math.max(s.indexOf('t'), s.indexOf(' ')));
         return timeStart > 0 && (s.indexOf('+', timeStart) > 0 || s.indexOf('-', timeStart) > 0);
+    }
+
+    private static String abbreviate(Number n) {
+        return abbreviate(n.toString());
     }
 
     private static String abbreviate(String s) {

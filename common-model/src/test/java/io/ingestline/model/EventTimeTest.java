@@ -60,6 +60,42 @@ class EventTimeTest {
         assertThatThrownBy(() -> EventTime.parse(F.booleanNode(true))).hasMessageContaining("string or a number");
     }
 
+    /**
+     * Issue 18: {@code 1e-10000000} took 6 s of scale arithmetic at the edge (and again in the validator) and was
+     * read as 1970-01-01; {@code 1.5e-20000000} 25 s. Now its exponent is judged first and it is no time.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e-10000000", "1.5e-20000000", "-1e-10000000", "1e+10000000", "-7.25E+2147483647"})
+    void refuses_a_time_number_with_an_absurd_exponent(String number) throws Exception {
+        var node = Json.mapper().readTree("{\"_time\":" + number + "}").get("_time");
+        assertThatThrownBy(() -> EventTime.parse(node)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("epoch time");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0e-10000000, 1970-01-01T00:00:00Z",
+        "1e-9, 1970-01-01T00:00:00.000000001Z",
+        "-1.5e-9, 1969-12-31T23:59:59.999999998Z",
+        "1.7e9, 2023-11-14T22:13:20Z",
+        "1700000000.1234567891234, 2023-11-14T22:13:20.123456789Z",
+    })
+    void reads_time_numbers_with_an_exponent_to_the_nanosecond(String number, String expected) throws Exception {
+        var node = Json.mapper().readTree("{\"_time\":" + number + "}").get("_time");
+        assertThat(EventTime.parse(node)).isEqualTo(Instant.parse(expected));
+    }
+
+    @Test
+    void refuses_time_numbers_longer_than_the_json_number_limit() {
+        String tiny = "0." + "0".repeat(Json.MAX_NUMBER_LENGTH) + "1";
+        assertThatThrownBy(() -> EventTime.parse(tiny)).hasMessageContaining("epoch time has more than");
+        assertThatThrownBy(() -> EventTime.parse(F.numberNode(new BigDecimal("1." + "1".repeat(Json.MAX_NUMBER_LENGTH)))))
+                .hasMessageContaining("epoch time has more than");
+        assertThatThrownBy(() -> EventTime.parse(F.numberNode(java.math.BigInteger.TEN.pow(5000))))
+                .hasMessage("epoch time out of range");
+        assertThatThrownBy(() -> EventTime.parse("0.0000000001")).hasMessageContaining("below a nanosecond");
+    }
+
     /** The fast path ({@link IsoTimes}) must give what java.time gives, on seeds, mutations and random times. */
     @Test
     void fast_path_agrees_with_java_time() {

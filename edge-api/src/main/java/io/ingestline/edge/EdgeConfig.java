@@ -41,6 +41,8 @@ import java.util.stream.Stream;
  * @param datasetTimeout  longest wait of a request for a new dataset's topic to be created and led
  * @param sendStall       a send unacknowledged this long, or failing this recently, makes the node unready
  * @param shutdownTimeout longest wait at shutdown for Kafka to answer what is in flight
+ * @param metricsToken    bearer token of {@code /metrics} on the ingest port; null answers it 404 there
+ * @param httpLimits      bounds on connections to the ingest listeners (slow and abusive clients)
  */
 public record EdgeConfig(
         KafkaSettings kafka,
@@ -66,7 +68,9 @@ public record EdgeConfig(
         int maxDatasetsPerToken,
         Duration datasetTimeout,
         Duration sendStall,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        String metricsToken,
+        Listeners.Limits httpLimits) {
 
     public static final Setting HTTP_HOST = new Setting("INGEST_HTTP_HOST", "0.0.0.0", "Interface the edge listens on");
     public static final Setting HTTP_PORT = new Setting("INGEST_HTTP_PORT", "8080",
@@ -81,8 +85,9 @@ public record EdgeConfig(
             "API tokens the edge accepts, as comma-separated name=secret pairs (kept in memory only as SHA-256 hashes)");
     public static final Setting MAX_REQUEST_BYTES = new Setting("INGEST_MAX_REQUEST_BYTES", "16777216",
             "Largest request body in bytes, after decompression; larger gets 413");
-    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_MAX_RECORD_BYTES", "900000",
-            "Largest raw batch record payload in bytes (keep under the broker's message.max.bytes); an event must fit in one");
+    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_MAX_RECORD_BYTES", "2097152",
+            "Largest raw batch record payload in bytes; an event as stored (with the labels and text wrapping the edge "
+                    + "adds) must fit in one. With 64 KiB for headers it must fit INGEST_TOPIC_MAX_MESSAGE_BYTES");
     public static final Setting PUBLISH_TIMEOUT_MS = new Setting("INGEST_PUBLISH_TIMEOUT_MS", "10000",
             "Longest wait for Kafka to acknowledge a request before answering 503");
     public static final Setting MAX_INFLIGHT_BYTES = new Setting("INGEST_MAX_INFLIGHT_BYTES", "268435456",
@@ -114,18 +119,34 @@ public record EdgeConfig(
             "/ready answers 503 while a send is unacknowledged for this long, or for this long after a failed send");
     public static final Setting SHUTDOWN_TIMEOUT_MS = new Setting("INGEST_SHUTDOWN_TIMEOUT_MS", "10000",
             "Longest wait at shutdown for Kafka to acknowledge what is in flight; the rest fails");
+    public static final Setting METRICS_TOKEN = new Setting("INGEST_METRICS_TOKEN", "",
+            "Bearer token that GET /metrics asks for on the ingest port (at least 16 characters); unset answers 404 "
+                    + "there. The admin port serves /metrics without a token");
+    public static final Setting HTTP_IDLE_TIMEOUT_MS = new Setting("INGEST_HTTP_IDLE_TIMEOUT_MS", "30000",
+            "A connection with no bytes moving for this long is closed; a stalled upload is cut off after it (408)");
+    public static final Setting HTTP_MIN_DATA_RATE_BYTES = new Setting("INGEST_HTTP_MIN_DATA_RATE_BYTES", "1024",
+            "Slowest request body in bytes per second, averaged since its first byte once it has been arriving for "
+                    + "INGEST_HTTP_IDLE_TIMEOUT_MS; slower is cut off with 408 (0: no minimum)");
+    public static final Setting HTTP_MAX_CONNECTIONS = new Setting("INGEST_HTTP_MAX_CONNECTIONS", "4096",
+            "Connections open at once over the HTTP and HTTPS listeners; past it new connections wait to be accepted");
+    public static final Setting HTTP_MAX_HEADER_BYTES = new Setting("INGEST_HTTP_MAX_HEADER_BYTES", "16384",
+            "Largest request line and headers in bytes; larger gets 431");
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS, PRODUCERS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
                     ASTRALOG_PROJECTS, LOGGLY_DATASET, MAX_DATASETS_PER_TOKEN, DATASET_CREATE_TIMEOUT_MS,
-                    READY_SEND_STALL_MS, SHUTDOWN_TIMEOUT_MS)).toList();
+                    READY_SEND_STALL_MS, SHUTDOWN_TIMEOUT_MS, METRICS_TOKEN, HTTP_IDLE_TIMEOUT_MS,
+                    HTTP_MIN_DATA_RATE_BYTES, HTTP_MAX_CONNECTIONS, HTTP_MAX_HEADER_BYTES)).toList();
 
     public EdgeConfig {
         tokens = List.copyOf(tokens);
         if (adminToken != null && adminToken.isBlank()) {
             adminToken = null;
+        }
+        if (metricsToken != null && metricsToken.isBlank()) {
+            metricsToken = null;
         }
         producer = Map.copyOf(producer);
         astralogProjects = Map.copyOf(astralogProjects);
@@ -157,9 +178,19 @@ public record EdgeConfig(
                 r.integer(MAX_DATASETS_PER_TOKEN, 0, 1_000_000),
                 r.millis(DATASET_CREATE_TIMEOUT_MS, 100, 600_000),
                 r.millis(READY_SEND_STALL_MS, 100, 600_000),
-                r.millis(SHUTDOWN_TIMEOUT_MS, 0, 600_000));
+                r.millis(SHUTDOWN_TIMEOUT_MS, 0, 600_000),
+                blankToNull(r.string(METRICS_TOKEN)),
+                new Listeners.Limits(r.millis(HTTP_IDLE_TIMEOUT_MS, 1_000, 3_600_000),
+                        r.longValue(HTTP_MIN_DATA_RATE_BYTES, 0, 1L << 30),
+                        r.integer(HTTP_MAX_CONNECTIONS, 16, 1_000_000),
+                        r.integer(HTTP_MAX_HEADER_BYTES, 1024, 1024 * 1024)));
         for (Setting s : List.of(ASTRALOG_DATASET, LOGGLY_DATASET)) {
             io.ingestline.model.DatasetName.problem(r.string(s)).ifPresent(p -> r.problem(s.env() + ": " + p));
+        }
+        if (!c.kafka().fits((long) c.maxRecordBytes() + KafkaSettings.RECORD_OVERHEAD_BYTES)) {
+            r.problem(MAX_RECORD_BYTES.env() + "=" + c.maxRecordBytes() + " with 64 KiB for headers and 1/64 for "
+                    + "compression does not fit " + KafkaSettings.MAX_MESSAGE_BYTES.env() + "="
+                    + c.kafka().maxMessageBytes());
         }
         if ((c.tlsCert() == null) != (c.tlsKey() == null)) {
             r.problem(TLS_CERT.env() + " and " + TLS_KEY.env() + " go together");
@@ -169,6 +200,9 @@ public record EdgeConfig(
         }
         if (c.adminToken() != null && c.adminToken().length() < 16) {
             r.problem(ADMIN_TOKEN.env() + ": must be at least 16 characters");
+        }
+        if (c.metricsToken() != null && c.metricsToken().length() < 16) {
+            r.problem(METRICS_TOKEN.env() + ": must be at least 16 characters");
         }
         r.finish("edge");
         return c;
@@ -181,8 +215,8 @@ public record EdgeConfig(
 
     /** The listeners these settings ask for. */
     public Listeners listeners() {
-        return tlsCert == null ? Listeners.httpOnly(httpHost, httpPort)
-                : new Listeners(httpHost, httpPort, httpsPort, tlsCert, tlsKey);
+        return tlsCert == null ? new Listeners(httpHost, httpPort, -1, null, null, httpLimits)
+                : new Listeners(httpHost, httpPort, httpsPort, tlsCert, tlsKey, httpLimits);
     }
 
     private static String blankToNull(String s) {
@@ -232,6 +266,8 @@ public record EdgeConfig(
                 + ", rateLimit=" + rateLimit + ", maxDatasetsPerToken=" + maxDatasetsPerToken
                 + ", datasetTimeout=" + datasetTimeout.toMillis() + "ms, sendStall=" + sendStall.toMillis()
                 + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms"
+                + ", metrics=" + (metricsToken == null ? "admin port only" : "admin port, ingest port with token")
+                + ", httpLimits=" + httpLimits
                 + ", producer=" + producer.keySet() + "]";
     }
 }

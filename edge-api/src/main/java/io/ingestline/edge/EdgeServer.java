@@ -107,12 +107,13 @@ public final class EdgeServer implements AutoCloseable {
                             new AstraLogHandler(support, config.astralogDataset(), config.astralogProjects(),
                                     config.maxRecordBytes()),
                             new LogglyHandler(support, config.logglyDataset(), config.maxRecordBytes())),
-                    new HealthHandler(readiness::problem), config.listeners(), metrics);
+                    new HealthHandler(readiness::problem), config.listeners(), metrics, config.metricsToken());
             Javalin adminApp = null;
             if (config.adminToken() != null) {
                 adminApp = AdminApi.create(config.adminToken(), new AdminApi.Handlers(
                         new TokenAdminHandler(store, tokens), new DcrAdminHandler(store, dcrs),
-                        new DatasetAdminHandler(store, datasetRules), new DryRunHandler(dcrs, datasetRules)));
+                        new DatasetAdminHandler(store, datasetRules), new DryRunHandler(dcrs, datasetRules)),
+                        metrics::scrape);
                 adminApp.start(config.adminHost(), config.adminPort());
                 Javalin started = adminApp;
                 parts.add(0, left -> started.stop());

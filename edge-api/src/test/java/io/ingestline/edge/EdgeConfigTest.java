@@ -14,7 +14,8 @@ class EdgeConfigTest {
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(c.kafka().topics().raw()).isEqualTo("ingest.raw");
-        assertThat(c.maxRecordBytes()).isEqualTo(900_000);
+        assertThat(c.maxRecordBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(c.kafka().maxMessageBytes()).isEqualTo(4 * 1024 * 1024);
         assertThat(c.tokens()).isEmpty();
         assertThat(c.adminToken()).isNull();
         assertThat(c.maxInFlightBytes()).isEqualTo(256L * 1024 * 1024);
@@ -37,6 +38,16 @@ class EdgeConfigTest {
     }
 
     @Test
+    void the_record_limit_with_its_headers_must_fit_the_topics_max_message_bytes() {
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_MAX_RECORD_BYTES", "2097152",
+                "INGEST_TOPIC_MAX_MESSAGE_BYTES", "2097152")))
+                .hasMessageContaining("INGEST_MAX_RECORD_BYTES=2097152")
+                .hasMessageContaining("INGEST_TOPIC_MAX_MESSAGE_BYTES=2097152");
+        assertThat(EdgeConfig.fromEnv(Map.of("INGEST_MAX_RECORD_BYTES", "900000",
+                "INGEST_TOPIC_MAX_MESSAGE_BYTES", "1048576")).maxRecordBytes()).isEqualTo(900_000);
+    }
+
+    @Test
     void lists_every_bad_setting_at_once() {
         assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of(
                 "INGEST_HTTP_PORT", "http", "INGEST_TOKENS", "novalue", "INGEST_MAX_RECORD_BYTES", "10",
@@ -48,6 +59,27 @@ class EdgeConfigTest {
                 .hasMessageContaining("INGEST_TOKENS")
                 .hasMessageContaining("INGEST_MAX_RECORD_BYTES")
                 .hasMessageContaining("INGEST_ADMIN_TOKEN");
+    }
+
+    @Test
+    void http_limits_and_the_metrics_token_have_defaults_apply_to_both_listeners_and_are_checked() {
+        EdgeConfig c = EdgeConfig.fromEnv(Map.of());
+        assertThat(c.metricsToken()).isNull();
+        assertThat(c.listeners().limits()).isEqualTo(new io.ingestline.edge.tls.Listeners.Limits(
+                Duration.ofSeconds(30), 1024, 4096, 16 * 1024));
+        EdgeConfig set = EdgeConfig.fromEnv(Map.of("INGEST_HTTP_IDLE_TIMEOUT_MS", "5000",
+                "INGEST_HTTP_MIN_DATA_RATE_BYTES", "0", "INGEST_HTTP_MAX_CONNECTIONS", "100",
+                "INGEST_HTTP_MAX_HEADER_BYTES", "8192", "INGEST_METRICS_TOKEN", "prometheus-scrape-token",
+                "INGEST_TLS_CERT", "/c.pem", "INGEST_TLS_KEY", "/k.pem"));
+        assertThat(set.listeners().limits()).isEqualTo(new io.ingestline.edge.tls.Listeners.Limits(
+                Duration.ofSeconds(5), 0, 100, 8192));
+        assertThat(set.toString()).doesNotContain("prometheus-scrape-token");
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_HTTP_IDLE_TIMEOUT_MS", "10",
+                "INGEST_HTTP_MIN_DATA_RATE_BYTES", "-1", "INGEST_HTTP_MAX_CONNECTIONS", "0",
+                "INGEST_HTTP_MAX_HEADER_BYTES", "100", "INGEST_METRICS_TOKEN", "short")))
+                .hasMessageContaining("INGEST_HTTP_IDLE_TIMEOUT_MS").hasMessageContaining("INGEST_HTTP_MIN_DATA_RATE_BYTES")
+                .hasMessageContaining("INGEST_HTTP_MAX_CONNECTIONS").hasMessageContaining("INGEST_HTTP_MAX_HEADER_BYTES")
+                .hasMessageContaining("INGEST_METRICS_TOKEN");
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EdgeDeliveryIT {
     private static final String TOKEN = "delivery-secret";
+    private static final String METRICS_TOKEN = "delivery-metrics-token";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -42,6 +43,7 @@ class EdgeDeliveryIT {
                     "INGEST_HTTP_HOST", "127.0.0.1",
                     "INGEST_HTTP_PORT", "0",
                     "INGEST_TOKENS", "it=" + TOKEN,
+                    "INGEST_METRICS_TOKEN", METRICS_TOKEN,
                     "INGEST_PUBLISH_TIMEOUT_MS", "1500",
                     "INGEST_READY_SEND_STALL_MS", "1000",
                     "KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "2000",
@@ -57,7 +59,9 @@ class EdgeDeliveryIT {
                     HttpResponse<String> ready = get(edge, "/ready");
                     assertThat(ready.statusCode()).isEqualTo(503);
                     assertThat(ready.body()).containsAnyOf("sends to kafka are failing", "has not acknowledged");
-                    assertThat(get(edge, "/metrics").body())
+                    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port()
+                            + "/metrics")).header("Authorization", "Bearer " + METRICS_TOKEN).build(),
+                            HttpResponse.BodyHandlers.ofString()).body())
                             .contains("ingest_ready_check{check=\"kafka_delivering\"} 0.0")
                             .contains("ingest_ready_check{check=\"kafka_reachable\"} 1.0");
                 });

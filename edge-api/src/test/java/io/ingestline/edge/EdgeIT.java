@@ -273,6 +273,30 @@ class EdgeIT {
         assertThat(admin("POST", "/admin/v1/dry-run", "{\"events\":{}}").statusCode()).isEqualTo(400);
     }
 
+    /**
+     * RE2 has no backreferences: the admin API refuses the rule. The dry run meets the validator's default budget of
+     * 50 ms per event: the pattern costs about 700 steps a character, seconds over a 200 kB message.
+     */
+    @Test
+    void a_rule_re2_cannot_run_is_refused_and_a_dry_run_reports_an_event_over_the_rule_budget() throws Exception {
+        HttpResponse<String> backreference = admin("PUT", "/admin/v1/datasets/re2-rules",
+                "{\"columns\":[{\"name\":\"msg\",\"type\":\"string\"}],"
+                        + "\"transformKql\":\"source | where msg matches regex @'(a)\\\\1'\"}");
+        assertThat(backreference.statusCode()).isEqualTo(400);
+        assertThat(backreference.body()).contains("invalid escape sequence").contains("RE2");
+
+        String rule = "{\"columns\":[{\"name\":\"msg\",\"type\":\"string\"}],"
+                + "\"transformKql\":\"source | extend words = msg matches regex @'(\\\\w+\\\\s?){1,100}$'\"}";
+        HttpResponse<String> dry = admin("POST", "/admin/v1/dry-run", "{\"dataset\":\"re2-rules\",\"rule\":" + rule
+                + ",\"events\":[{\"msg\":\"" + "a".repeat(200_000) + "!\"},{\"msg\":\"a b\"}]}");
+        assertThat(dry.statusCode()).isEqualTo(200);
+        JsonNode results = Json.mapper().readTree(dry.body()).get("results");
+        assertThat(results.at("/0/outcomes/0/stage").asText()).isEqualTo("transform");
+        assertThat(results.at("/0/outcomes/0/error").asText())
+                .isEqualTo("the rule ran over its time budget of 50 ms per event");
+        assertThat(results.at("/1/outcomes/0/event").toString()).isEqualTo("{\"msg\":\"a b\",\"words\":true}");
+    }
+
     private static long version(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         long version = Json.mapper().readTree(response.body()).get("version").asLong();

@@ -3,6 +3,7 @@ package io.ingestline.kql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.eval.Budget;
 import io.ingestline.kql.eval.KType;
 import io.ingestline.kql.eval.KqlRuntimeException;
 import io.ingestline.kql.eval.Pipeline;
@@ -17,7 +18,7 @@ import java.util.Map;
 /**
  * A data collection rule's {@code transformKql}, compiled once against its input stream's columns, then run per
  * event: one event in, zero or one event out. {@link #apply} never throws: an event the rule cannot process comes
- * back as {@link Failed} with the reason, for the dead letters.
+ * back as {@link Failed} with the reason, or {@link OverBudget} when it ran out of time, for the dead letters.
  *
  * <p>Input: each declared column is read from the event's field of the same name and converted to its type (a field
  * that does not convert is null; undeclared fields are not seen, as in Azure). Output: the result's columns in order,
@@ -81,9 +82,27 @@ public final class Transformation {
     public record Failed(String reason) implements Result {
     }
 
+    /**
+     * The time budget ran out before the rule was done with the event ({@link #apply(JsonNode, Budget)}).
+     *
+     * @param batch whether it was the batch's budget (else the event's)
+     */
+    public record OverBudget(boolean batch) implements Result {
+    }
+
     private static final Dropped DROPPED = new Dropped();
 
+    /** One event, with no time budget (a test, a benchmark). */
     public Result apply(JsonNode event) {
+        return apply(event, null);
+    }
+
+    /**
+     * One event within {@code budget} (null: none), checked before each of the pipeline's steps and every few
+     * characters a regular expression reads: the rule overruns it by at most the work between two checks (a step's
+     * work without regular expressions is linear in the event's size).
+     */
+    public Result apply(JsonNode event, Budget budget) {
         try {
             Object[] row = new Object[inNames.length];
             if (!pipeline.printSource()) {
@@ -91,7 +110,7 @@ public final class Transformation {
                     row[i] = Values.input(event == null ? null : event.get(inNames[i]), inTypes[i]);
                 }
             }
-            Object[] out = pipeline.run(row);
+            Object[] out = budget == null ? pipeline.run(row) : pipeline.run(row, budget);
             if (out == null) {
                 return DROPPED;
             }
@@ -104,6 +123,8 @@ public final class Transformation {
                 }
             }
             return new Row(result);
+        } catch (Budget.OverBudget e) {
+            return new OverBudget(e.batch());
         } catch (KqlRuntimeException e) {
             return new Failed(e.getMessage());
         } catch (RuntimeException e) {

@@ -26,13 +26,21 @@ import org.yaml.snakeyaml.Yaml;
  * The compose cluster cannot be started on machines without Docker, so its file is checked against the code: every
  * image built from this repository runs the right main class, every variable a service is given is one it reads and
  * is accepted by its configuration (the same check the service makes at start), health checks, Prometheus targets
- * and the load balancer use the ports the services listen on, and the Kafka cluster is wired as the pipeline
- * expects. A wrong name anywhere fails here.
+ * and the load balancer use the ports the services listen on, the Kafka cluster is wired as the pipeline expects, and
+ * no secret has a built-in default. A wrong name anywhere fails here.
  */
 class ComposeFileTest {
     private static final Path ROOT = Path.of("..");
     private static final Set<String> LOGGING = Set.of("INGEST_LOG_FORMAT", "INGEST_LOG_LEVEL");
     private static final Pattern DEFAULTED = Pattern.compile("\\$\\{(\\w+):-([^}]*)}");
+    private static final Pattern REQUIRED = Pattern.compile("\\$\\{(\\w+):\\?([^}]*)}");
+    private static final Pattern INTERPOLATED = Pattern.compile("\\$\\{(\\w+)(:?[-?+])?([^}]*)}");
+    private static final Pattern SECRET = Pattern.compile("(?i).*(token|password|secret|passwd|credential).*");
+    /** What an operator sets for each variable compose requires, as the services would accept it. */
+    private static final Map<String, String> OPERATOR_SET = Map.of(
+            "INGEST_TOKENS", "ops=an-operator-chosen-token",
+            "INGEST_ADMIN_TOKEN", "an-operator-chosen-admin-token",
+            "INGEST_PG_PASSWORD", "an-operator-chosen-password");
     private static Map<String, Map<String, Object>> services;
 
     /** A service kind built from this repository: its main class, the settings it reads, its pass-through prefix. */
@@ -74,14 +82,22 @@ class ComposeFileTest {
         throw new AssertionError("the Dockerfile runs none of the services' main classes");
     }
 
-    /** The service's environment with ${VAR:-default} read as its default, as compose does when VAR is unset. */
+    /**
+     * The service's environment with ${VAR:-default} read as its default, as compose does when VAR is unset, and
+     * ${VAR:?message} (compose refuses to start without VAR) as what an operator sets.
+     */
     private static Map<String, String> env(Map<String, Object> service) {
         Map<String, String> env = new LinkedHashMap<>();
         Object e = service.get("environment");
         if (e instanceof Map<?, ?> m) {
             m.forEach((k, v) -> {
-                Matcher d = DEFAULTED.matcher(String.valueOf(v));
-                env.put(String.valueOf(k), d.matches() ? d.group(2) : String.valueOf(v));
+                String value = String.valueOf(v);
+                Matcher d = DEFAULTED.matcher(value);
+                Matcher r = REQUIRED.matcher(value);
+                if (r.matches()) {
+                    assertThat(OPERATOR_SET).as("a value for the required %s", r.group(1)).containsKey(r.group(1));
+                }
+                env.put(String.valueOf(k), d.matches() ? d.group(2) : r.matches() ? OPERATOR_SET.get(r.group(1)) : value);
             });
         }
         return env;
@@ -98,7 +114,21 @@ class ComposeFileTest {
         return out;
     }
 
-    /** The port a built service serves /health, /ready and /metrics on, as its own configuration reads it. */
+    /**
+     * The port a built service serves /metrics on: the edge's admin port (reachable in the compose network, its
+     * public port does not serve /metrics), the others' status port.
+     */
+    private static int metricsPort(Kind kind, Map<String, String> env) {
+        if (kind != Kind.EDGE) {
+            return statusPort(kind, env);
+        }
+        EdgeConfig edge = EdgeConfig.fromEnv(env);
+        assertThat(edge.adminToken()).as("the admin API that serves the edge's /metrics").isNotNull();
+        assertThat(edge.adminHost()).as("the admin API listens beyond localhost").isEqualTo("0.0.0.0");
+        return edge.adminPort();
+    }
+
+    /** The port a built service serves /health and /ready on (and the validator's and sink's /metrics). */
     private static int statusPort(Kind kind, Map<String, String> env) {
         return switch (kind) {
             case EDGE -> EdgeConfig.fromEnv(env).httpPort();
@@ -118,6 +148,29 @@ class ComposeFileTest {
             if (!built.containsKey(s.getKey())) {
                 assertThat((String) s.getValue().get("image")).as(s.getKey())
                         .matches("(apache/kafka|haproxy|postgres|prom/prometheus):[\\w.]+");
+            }
+        }
+    }
+
+    @Test
+    void no_secret_has_a_built_in_default_and_compose_refuses_to_start_without_each() throws Exception {
+        String file = Files.readString(ROOT.resolve("docker-compose.yml"));
+        Matcher m = INTERPOLATED.matcher(file);
+        List<String> defaulted = new ArrayList<>();
+        while (m.find()) {
+            if (SECRET.matcher(m.group(1)).matches() && !":?".equals(m.group(2))) {
+                defaulted.add(m.group());
+            }
+        }
+        assertThat(defaulted).as("secrets that do not stop compose when unset").isEmpty();
+        for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
+            Object e = s.getValue().get("environment");
+            if (e instanceof Map<?, ?> env) {
+                env.forEach((k, v) -> {
+                    if (SECRET.matcher(String.valueOf(k)).matches()) {
+                        assertThat(String.valueOf(v)).as("%s of %s", k, s.getKey()).matches("\\$\\{\\w+:\\?[^}]+}");
+                    }
+                });
             }
         }
     }
@@ -153,7 +206,7 @@ class ComposeFileTest {
             assertThat(m.find()).as("health check of %s", s.getKey()).isTrue();
             assertThat(Integer.parseInt(m.group(1))).as("health check port of %s", s.getKey()).isEqualTo(port);
             assertThat(m.group(2)).isIn("/health", "/ready");
-            expectedTargets.add(s.getKey() + ":" + port);
+            expectedTargets.add(s.getKey() + ":" + metricsPort(s.getValue(), env(service)));
             if (s.getValue() == Kind.EDGE) {
                 edges.add("server " + s.getKey() + " " + s.getKey() + ":" + port + " check");
             }

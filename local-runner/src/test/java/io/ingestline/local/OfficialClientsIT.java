@@ -229,10 +229,10 @@ class OfficialClientsIT {
         }
     }
 
-    /** The edge's count of answered requests of a dialect with a status, from its Prometheus endpoint. */
+    /** The edge's count of answered requests of a dialect with a status, from its Prometheus endpoint (admin port). */
     private double requests(String dialect, int status) throws Exception {
-        String metrics = HttpClient.newBuilder().sslContext(cert.trustingContext()).build().send(
-                HttpRequest.newBuilder(URI.create(base() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + pipeline.adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         String series = "ingest_requests_total{dialect=\"" + dialect + "\",status=\"" + status + "\"} ";
         return metrics.lines().filter(l -> l.startsWith(series))
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length()).trim())).sum();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.kql.KqlCompileException;
 import io.ingestline.kql.Transformation;
+import io.ingestline.kql.eval.Budget;
 import io.ingestline.kql.eval.KType;
 import io.ingestline.kql.eval.Schema;
 import io.ingestline.model.EventEnvelope;
@@ -135,13 +136,21 @@ public final class CompiledTarget {
         return routes.stream().map(Route::dataset).distinct().toList();
     }
 
+    /** {@link #apply(ObjectNode, int, Budget)} for an event that is a batch of its own. */
+    public List<Outcome> apply(ObjectNode event, int bytes) {
+        return apply(event, bytes, limits.ruleBudget().start());
+    }
+
     /**
      * One event through the checks and every route. Never throws: each route gives an {@link Outcome}; an event that
-     * fails its checks gives one {@link Outcome.Failed} for all routes.
+     * fails its checks gives one {@link Outcome.Failed} for all routes. The routes' transformations share the
+     * event's {@link RuleBudget}: a route still running when it runs out, and every route after it, fails at stage
+     * {@link Outcome#STAGE_TRANSFORM} with a reason naming the budget.
      *
-     * @param bytes the event's size as it came, in bytes
+     * @param bytes  the event's size as it came, in bytes
+     * @param budget its batch's ({@link RuleBudget#start()}, on this thread)
      */
-    public List<Outcome> apply(ObjectNode event, int bytes) {
+    public List<Outcome> apply(ObjectNode event, int bytes, Budget budget) {
         String problem = EventChecks.size(bytes, limits);
         if (problem == null && datasetMode) {
             problem = EventChecks.fieldNames(event, limits);
@@ -156,12 +165,15 @@ public final class CompiledTarget {
             return List.of(output(routes.get(0).dataset, event, EventEnvelope.TIME));
         }
         List<Outcome> out = new ArrayList<>(routes.size());
+        budget.nextEvent();
         for (Route r : routes) {
-            Transformation.Result result = r.transform.apply(event);
+            Transformation.Result result = r.transform.apply(event, budget);
             if (result instanceof Transformation.Dropped) {
                 out.add(new Outcome.Dropped(r.dataset));
             } else if (result instanceof Transformation.Failed f) {
                 out.add(new Outcome.Failed(Outcome.STAGE_TRANSFORM, r.dataset, f.reason()));
+            } else if (result instanceof Transformation.OverBudget o) {
+                out.add(new Outcome.Failed(Outcome.STAGE_TRANSFORM, r.dataset, limits.ruleBudget().reason(o.batch())));
             } else {
                 ObjectNode row = ((Transformation.Row) result).event();
                 out.add(datasetMode ? output(r.dataset, merge(event, row), EventEnvelope.TIME)

@@ -31,14 +31,20 @@ public final class EventChecks {
     /**
      * @param maxEventBytes largest event, in bytes of JSON
      * @param maxFields     most top-level fields in a dataset's event
+     * @param ruleBudget    the most time rules' transformations may spend per event and per batch
      */
-    public record Limits(int maxEventBytes, int maxFields) {
-        public static final Limits DEFAULT = new Limits(1024 * 1024, 1000);
+    public record Limits(int maxEventBytes, int maxFields, RuleBudget ruleBudget) {
+        public static final Limits DEFAULT = new Limits(1024 * 1024, 1000, RuleBudget.DEFAULT);
 
         public Limits {
             if (maxEventBytes < 1 || maxFields < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
+        }
+
+        /** With the default rule budget. */
+        public Limits(int maxEventBytes, int maxFields) {
+            this(maxEventBytes, maxFields, RuleBudget.DEFAULT);
         }
     }
 

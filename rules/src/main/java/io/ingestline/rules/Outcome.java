@@ -7,7 +7,7 @@ import java.time.Instant;
 public sealed interface Outcome {
     /** Checks before the transformation: size, field names, declared column types, the time field. */
     String STAGE_VALIDATE = "validate";
-    /** The transformation failed on the event (for example an integer division by zero). */
+    /** The transformation failed on the event (for example an integer division by zero, or its time budget ran out). */
     String STAGE_TRANSFORM = "transform";
 
     /**

@@ -2,12 +2,15 @@ package io.ingestline.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.kql.KqlCompileException;
+import io.ingestline.kql.eval.Budget;
 import io.ingestline.model.Json;
 import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DatasetRule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -103,5 +106,47 @@ class CompiledTargetTest {
                 .isEqualTo(new Outcome.Failed("validate", null, "event has 3 fields, over the limit of 2"));
         assertThat(apply(CompiledTarget.dataset("web", null, LIMITS), "{\"" + "n".repeat(257) + "\":1}")).singleElement().extracting(o -> ((Outcome.Failed) o)
                 .reason()).asString().endsWith("is longer than 256 characters");
+    }
+
+    /** The first flow's pattern costs about 700 steps a character: seconds over 200 kB, linear as RE2 is. */
+    @Test
+    void an_event_over_its_rule_budget_fails_every_flow_from_there_naming_the_budget() throws Exception {
+        DataCollectionRule rule = DataCollectionRule.parse("r", Json.mapper().readTree("""
+                {"properties":{"streamDeclarations":{"Custom-In":{"columns":[{"name":"M","type":"string"}]}},
+                 "dataFlows":[
+                  {"streams":["Custom-In"],"outputStream":"Custom-A_CL","transformKql":"source | extend L = strlen(M)"},
+                  {"streams":["Custom-In"],"outputStream":"Custom-B_CL",
+                   "transformKql":"source | where M matches regex @'(\\\\w+\\\\s?){1,100}$'"},
+                  {"streams":["Custom-In"],"outputStream":"Custom-C_CL","transformKql":"source"}]}}"""));
+        CompiledTarget t = CompiledTarget.dcrStream(rule, "Custom-In", new EventChecks.Limits(1_000_000, 10,
+                new RuleBudget(Duration.ofMillis(100), Duration.ofMinutes(1))));
+        List<Outcome> out = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> apply(t, "{\"M\":\"" + "a".repeat(200_000) + "!\"}"));
+        assertThat(out.get(0)).isInstanceOf(Outcome.Output.class);
+        String reason = "the rule ran over its time budget of 100 ms per event";
+        assertThat(out.subList(1, 3)).containsExactly(new Outcome.Failed(Outcome.STAGE_TRANSFORM, "B_CL", reason),
+                new Outcome.Failed(Outcome.STAGE_TRANSFORM, "C_CL", reason));
+        assertThat(apply(t, "{\"M\":\"a b c\"}")).allMatch(o -> o instanceof Outcome.Output);
+    }
+
+    @Test
+    void once_a_batch_has_spent_its_rule_budget_its_later_events_fail_naming_it() throws Exception {
+        DatasetRule rule = DatasetRule.parse("web", Json.mapper().readTree("""
+                {"columns":[{"name":"M","type":"string"}],
+                 "transformKql":"source | where M matches regex @'(\\\\w+\\\\s?){1,100}$'"}"""));
+        EventChecks.Limits limits = new EventChecks.Limits(1_000_000, 10,
+                new RuleBudget(Duration.ofMinutes(1), Duration.ofMillis(50)));
+        CompiledTarget t = CompiledTarget.dataset("web", rule, limits);
+        Budget batch = limits.ruleBudget().start();
+        Outcome spent = new Outcome.Failed(Outcome.STAGE_TRANSFORM, "web",
+                "its batch spent the rule time budget of 50 ms per batch");
+        String slow = "{\"M\":\"" + "a".repeat(200_000) + "!\"}";
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(60), () -> t.apply(event(slow), slow.length(), batch)))
+                .containsExactly(spent);
+        assertThat(t.apply(event("{\"M\":\"a b\"}"), 9, batch)).containsExactly(spent);
+        assertThat(t.apply(event("{\"M\":\"a b\"}"), 9, limits.ruleBudget().start())).singleElement()
+                .isInstanceOf(Outcome.Output.class);
+        assertThat(CompiledTarget.dataset("web", null, limits).apply(event("{\"M\":\"a b\"}"), 9, batch))
+                .as("no rule, no budget").singleElement().isInstanceOf(Outcome.Output.class);
     }
 }

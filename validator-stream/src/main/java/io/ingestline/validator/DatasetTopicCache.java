@@ -1,10 +1,12 @@
 package io.ingestline.validator;
 
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.kafka.TopicProvisioner;
 import io.ingestline.model.kafka.TopicSpec;
 import io.ingestline.validator.topology.DatasetTopics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * for that at most the wait it gives (well under the transaction timeout; a topic the edge has just made is usually
  * found within milliseconds), then gets it reported pending. The set is read again from the broker
  * every {@code refresh}: topics made by others are known without a wait, and a topic an operator deleted is created
- * again before it is written to (instead of the producer waiting for its metadata inside a transaction).
+ * again before it is written to (instead of the producer waiting for its metadata inside a transaction). A topic seen
+ * for the first time gets its {@code max.message.bytes} raised to the setting when lower.
  */
 final class DatasetTopicCache implements DatasetTopics, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetTopicCache.class);
@@ -105,6 +108,7 @@ final class DatasetTopicCache implements DatasetTopics, AutoCloseable {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+                TopicProvisioner.raiseMessageLimit(admin, List.of(spec.name()), kafka.maxMessageBytes(), timeout);
             }
             awaitLeaders(spec.name());
             ready.add(dataset);
@@ -173,8 +177,11 @@ final class DatasetTopicCache implements DatasetTopics, AutoCloseable {
                 }
             }
             Pattern datasetTopic = kafka.topics().datasetPattern();
-            names.stream().filter(n -> datasetTopic.matcher(n).matches())
-                    .forEach(n -> ready.add(kafka.topics().datasetOf(n)));
+            List<String> seen = names.stream().filter(n -> datasetTopic.matcher(n).matches())
+                    .filter(n -> !ready.contains(kafka.topics().datasetOf(n))).toList();
+            // A topic made before the limit was raised (or by hand) would refuse the larger events.
+            TopicProvisioner.raiseMessageLimit(admin, seen, kafka.maxMessageBytes(), timeout);
+            seen.forEach(n -> ready.add(kafka.topics().datasetOf(n)));
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("cannot list topics: {}", e.toString());
         } catch (InterruptedException e) {

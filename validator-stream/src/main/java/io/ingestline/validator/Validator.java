@@ -1,5 +1,6 @@
 package io.ingestline.validator;
 
+import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.model.kafka.TopicProvisioner;
 import io.ingestline.model.status.StatusServer;
 import io.ingestline.validator.topology.BatchProgress;
@@ -73,10 +74,10 @@ public final class Validator implements AutoCloseable {
     }
 
     /**
-     * Refuses to start when the record limit is above what the broker takes on the topics this validator creates
-     * (they keep the broker's {@code max.message.bytes}, read here from the dead-letter topic): a record under the
-     * limit but over the topic's would be refused by the broker, aborting its transaction, and the batch retried
-     * for ever, stopping the partition.
+     * Refuses to start when the record limit is above what the broker takes on the topics this validator writes
+     * (their {@code max.message.bytes}, set from {@code INGEST_TOPIC_MAX_MESSAGE_BYTES} and read here from the
+     * dead-letter topic, in case it could not be raised): a record under the limit but over the topic's would be
+     * refused by the broker, aborting its transaction, and the batch retried for ever, stopping the partition.
      */
     private static void checkRecordLimit(Admin admin, ValidatorConfig config) {
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, config.kafka().deadLetterTopic().name());
@@ -95,7 +96,8 @@ public final class Validator implements AutoCloseable {
         if (limit != null && config.output().maxRecordBytes() > Long.parseLong(limit)) {
             throw new IllegalArgumentException(ValidatorConfig.MAX_RECORD_BYTES.env() + "="
                     + config.output().maxRecordBytes() + " is above the " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
-                    + " (" + limit + ") of the topics it writes: raise the broker's message.max.bytes first");
+                    + " (" + limit + ") of the topics it writes: raise the topic's max.message.bytes ("
+                    + KafkaSettings.MAX_MESSAGE_BYTES.env() + ") first");
         }
     }
 
@@ -114,6 +116,11 @@ public final class Validator implements AutoCloseable {
             TopicProvisioner topics = new TopicProvisioner(admin, Duration.ofSeconds(30));
             topics.ensure(List.of(config.kafka().rawTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().configTopic()));
+            // The parked batches' changelog holds whole raw records: Streams creates it with the limit below, and one
+            // made before the limit was raised is raised here.
+            String parkedChangelog = config.applicationId() + "-" + ValidatorTopology.PARKED_STORE + "-changelog";
+            TopicProvisioner.raiseMessageLimit(admin, List.of(parkedChangelog), config.kafka().maxMessageBytes(),
+                    Duration.ofSeconds(30));
             checkRecordLimit(admin, config);
             datasetTopics = new DatasetTopicCache(admin, config.kafka(), Duration.ofSeconds(30),
                     Duration.ofSeconds(10));
@@ -169,6 +176,8 @@ public final class Validator implements AutoCloseable {
         // Not overridable: the splitter checks each record against this limit before it sends it, and the handler
         // dead-letters what the broker still refuses instead of dropping it.
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputErrorHandler.class);
+        // Internal topics (the parked batches' changelog holds whole raw records) take what the other topics take.
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), config.kafka().maxMessageBytes());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), config.output().maxRecordBytes());
         p.put(OutputErrorHandler.MAX_RECORD_BYTES, config.output().maxRecordBytes());
         p.put(OutputErrorHandler.DEAD_LETTER_TOPIC, config.kafka().topics().deadLetters());

@@ -4,6 +4,7 @@ import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.rules.EventChecks;
+import io.ingestline.rules.RuleBudget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * @param stateDir      Kafka Streams state directory
  * @param httpHost      interface of the status endpoints ({@code /metrics}, {@code /health}, {@code /ready})
  * @param httpPort      their port: 0 any free port, -1 none
- * @param limits        the checks' limits on each event
+ * @param limits        the checks' limits on each event, and the rules' time budget per event and per batch
  * @param dedupWindow   how long a client request id is remembered to drop retried batches (zero: never dropped)
  * @param output        the limits and timeouts of what the validator writes, and of its health
  * @param streams       Kafka Streams settings passed through ({@code KAFKA_STREAMS_*}, for example
@@ -35,17 +36,25 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
             "Interface of the validator's /metrics, /health and /ready");
     public static final Setting HTTP_PORT = new Setting("INGEST_VALIDATOR_HTTP_PORT", "8091",
             "Port of the validator's /metrics, /health and /ready (0: any free port, -1: none)");
-    public static final Setting MAX_EVENT_BYTES = new Setting("INGEST_VALIDATOR_MAX_EVENT_BYTES", "1048576",
-            "Largest event the validator accepts, in bytes of JSON; a larger one goes to the dead letters");
+    public static final Setting MAX_EVENT_BYTES = new Setting("INGEST_VALIDATOR_MAX_EVENT_BYTES", "2097152",
+            "Largest event the validator accepts, in bytes of JSON; a larger one goes to the dead letters. At least "
+                    + "the edge's INGEST_MAX_RECORD_BYTES, so that no event the edge took is refused for its size");
     public static final Setting MAX_FIELDS = new Setting("INGEST_VALIDATOR_MAX_FIELDS", "1000",
             "Most top-level fields of a dataset's event; more goes to the dead letters");
+    public static final Setting RULE_BUDGET_MS = new Setting("INGEST_VALIDATOR_RULE_BUDGET_MS", "50",
+            "Most time (ms) a rule's transformations may spend on one event, all its data flows together; an event "
+                    + "that needs more goes to the dead letters (stage transform, the reason names the budget)");
+    public static final Setting RULE_BATCH_BUDGET_MS = new Setting("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "2000",
+            "Most time (ms) a rule's transformations may spend on one batch's events together; the events left when "
+                    + "it runs out go to the dead letters (stage transform). At least INGEST_VALIDATOR_RULE_BUDGET_MS, "
+                    + "at most half of INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS");
     public static final Setting DEDUP_WINDOW_MS = new Setting("INGEST_DEDUP_WINDOW_MS", "3600000",
             "How long (ms) a client request id (Idempotency-Key, x-ms-client-request-id) is remembered: a batch "
                     + "retried within it is dropped; 0 turns this off");
-    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_VALIDATOR_MAX_RECORD_BYTES", "1000000",
+    public static final Setting MAX_RECORD_BYTES = new Setting("INGEST_VALIDATOR_MAX_RECORD_BYTES", "3145728",
             "Largest record the validator writes (its producer's max.request.size); a larger output event goes to the "
-                    + "dead letters. Keep it 5% under the topics' max.message.bytes (broker default 1048588): "
-                    + "compression can grow an incompressible record a little");
+                    + "dead letters. Must hold the largest event with its envelope and headers, and with 1/64 for "
+                    + "compression fit INGEST_TOPIC_MAX_MESSAGE_BYTES");
     public static final Setting TRANSACTION_TIMEOUT_MS = new Setting("INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS",
             "10000", "Longest a validator transaction may stay open before the broker aborts it (and how long "
                     + "read_committed sinks wait on one left open by a dead instance); a record not delivered "
@@ -70,13 +79,14 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
     public record Output(int maxRecordBytes, Duration transactionTimeout, Duration topicWait, Duration stall,
             Duration closeTimeout) {
         public static Output defaults() {
-            return new Output(1_000_000, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            return new Output(3 * 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5),
                     Duration.ofSeconds(10));
         }
     }
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(APPLICATION_ID, STATE_DIR, HTTP_HOST, HTTP_PORT, MAX_EVENT_BYTES, MAX_FIELDS, DEDUP_WINDOW_MS,
+            Stream.of(APPLICATION_ID, STATE_DIR, HTTP_HOST, HTTP_PORT, MAX_EVENT_BYTES, MAX_FIELDS, RULE_BUDGET_MS,
+                    RULE_BATCH_BUDGET_MS, DEDUP_WINDOW_MS,
                     MAX_RECORD_BYTES, TRANSACTION_TIMEOUT_MS, TOPIC_WAIT_MS, STALL_MS, CLOSE_TIMEOUT_MS))
             .toList();
 
@@ -89,7 +99,9 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
         ValidatorConfig c = new ValidatorConfig(KafkaSettings.read(r), r.string(APPLICATION_ID), r.path(STATE_DIR),
                 r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535),
                 new EventChecks.Limits(Math.max(1, r.integer(MAX_EVENT_BYTES, 1, Integer.MAX_VALUE)),
-                        Math.max(1, r.integer(MAX_FIELDS, 1, Integer.MAX_VALUE))),
+                        Math.max(1, r.integer(MAX_FIELDS, 1, Integer.MAX_VALUE)),
+                        new RuleBudget(positive(r.millis(RULE_BUDGET_MS, 1, Duration.ofMinutes(1).toMillis())),
+                                positive(r.millis(RULE_BATCH_BUDGET_MS, 1, Duration.ofMinutes(15).toMillis())))),
                 r.millis(DEDUP_WINDOW_MS, 0, Duration.ofDays(7).toMillis()),
                 new Output(r.integer(MAX_RECORD_BYTES, 16 * 1024, Integer.MAX_VALUE),
                         r.millis(TRANSACTION_TIMEOUT_MS, 2_000, Duration.ofMinutes(15).toMillis()),
@@ -97,12 +109,29 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
                         r.millis(STALL_MS, 100, Duration.ofHours(1).toMillis()),
                         r.millis(CLOSE_TIMEOUT_MS, 0, Duration.ofMinutes(5).toMillis())),
                 r.passThrough(STREAMS_PREFIX));
+        if (!c.kafka().fits(c.output().maxRecordBytes())) {
+            r.problem(MAX_RECORD_BYTES.env() + "=" + c.output().maxRecordBytes() + " with 1/64 for compression does "
+                    + "not fit " + KafkaSettings.MAX_MESSAGE_BYTES.env() + "=" + c.kafka().maxMessageBytes());
+        }
         if (c.output.topicWait().multipliedBy(2).compareTo(c.output.transactionTimeout()) > 0) {
             r.problem(TOPIC_WAIT_MS.env() + " must be at most half of " + TRANSACTION_TIMEOUT_MS.env()
                     + ": the wait happens inside the transaction");
         }
+        RuleBudget budget = c.limits.ruleBudget();
+        if (budget.batch().compareTo(budget.event()) < 0) {
+            r.problem(RULE_BATCH_BUDGET_MS.env() + " must be at least " + RULE_BUDGET_MS.env());
+        }
+        if (budget.batch().multipliedBy(2).compareTo(c.output.transactionTimeout()) > 0) {
+            r.problem(RULE_BATCH_BUDGET_MS.env() + " must be at most half of " + TRANSACTION_TIMEOUT_MS.env()
+                    + ": a batch's rules run inside the transaction");
+        }
         r.finish("validator");
         return c;
+    }
+
+    /** A bad value is reported by the reader; this keeps the record constructible until it is. */
+    private static Duration positive(Duration d) {
+        return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
     }
 
     /** Settings as they apply; pass-through values are left out (they may hold credentials). */

@@ -3,6 +3,7 @@ package io.ingestline.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ingestline.rules.RuleBudget;
 import io.ingestline.validator.topology.OutputErrorHandler;
 import java.time.Duration;
 import java.util.Map;
@@ -33,15 +34,46 @@ class ValidatorConfigTest {
     }
 
     @Test
+    void reads_the_rule_budgets_and_refuses_ones_that_do_not_fit_the_transaction() {
+        assertThat(ValidatorConfig.fromEnv(Map.of()).limits().ruleBudget()).isEqualTo(RuleBudget.DEFAULT)
+                .isEqualTo(new RuleBudget(Duration.ofMillis(50), Duration.ofSeconds(2)));
+        assertThat(ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BUDGET_MS", "200",
+                "INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "3000")).limits().ruleBudget())
+                .isEqualTo(new RuleBudget(Duration.ofMillis(200), Duration.ofSeconds(3)));
+
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BUDGET_MS", "0")))
+                .hasMessageContaining("INGEST_VALIDATOR_RULE_BUDGET_MS=0");
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BUDGET_MS", "500",
+                "INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "400")))
+                .hasMessageContaining("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS must be at least");
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS", "6000")))
+                .hasMessageContaining("INGEST_VALIDATOR_RULE_BATCH_BUDGET_MS must be at most half of "
+                        + "INGEST_VALIDATOR_TRANSACTION_TIMEOUT_MS");
+    }
+
+    @Test
     void gives_the_producer_coherent_limits_that_pass_through_cannot_undo() {
         Properties p = Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
                 "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE", "99999999",
                 "KAFKA_STREAMS_PRODUCTION_EXCEPTION_HANDLER", "org.example.Drop")));
-        assertThat(p).containsEntry("producer.max.request.size", 1_000_000)
+        assertThat(p).containsEntry("producer.max.request.size", 3 * 1024 * 1024)
                 .containsEntry("producer.transaction.timeout.ms", 10_000)
                 .containsEntry("producer.delivery.timeout.ms", 10_000)
                 .containsEntry("producer.request.timeout.ms", 4_800)
                 .containsEntry("production.exception.handler", OutputErrorHandler.class)
-                .containsEntry(OutputErrorHandler.MAX_RECORD_BYTES, 1_000_000);
+                .containsEntry(OutputErrorHandler.MAX_RECORD_BYTES, 3 * 1024 * 1024)
+                .containsEntry("topic.max.message.bytes", 4 * 1024 * 1024);
+    }
+
+    @Test
+    void holds_an_edge_record_and_refuses_a_record_limit_the_topics_cannot_take() {
+        ValidatorConfig c = ValidatorConfig.fromEnv(Map.of());
+        assertThat(c.limits().maxEventBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(c.kafka().fits(c.output().maxRecordBytes())).isTrue();
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_MAX_RECORD_BYTES", "4150000")))
+                .hasMessageContaining("INGEST_VALIDATOR_MAX_RECORD_BYTES=4150000")
+                .hasMessageContaining("INGEST_TOPIC_MAX_MESSAGE_BYTES=4194304");
+        assertThat(ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_MAX_RECORD_BYTES", "8000000",
+                "INGEST_TOPIC_MAX_MESSAGE_BYTES", "8388608")).output().maxRecordBytes()).isEqualTo(8_000_000);
     }
 }

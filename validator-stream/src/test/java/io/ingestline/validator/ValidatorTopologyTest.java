@@ -150,6 +150,27 @@ class ValidatorTopologyTest {
         assertThat(IngestHeaders.get(dead.get(2).headers(), IngestHeaders.DLQ_ERROR_CLASS)).isNotBlank();
     }
 
+    /**
+     * Issue 18: a time number with an absurd exponent took seconds of the stream thread and was stored as 1970; now
+     * it is a bad time. A line beyond one of the JSON limits is dead-lettered at parse, never a thread's exception.
+     */
+    @Test
+    void dead_letters_absurd_time_numbers_and_lines_beyond_the_json_limits_with_the_reason() {
+        int deep = Json.MAX_NESTING_DEPTH + 1;
+        pipe(batch("web", "{\"ok\":1}", "{\"_time\":1e-10000000}", "{\"n\":" + "9".repeat(5000) + "}",
+                "{\"n\":1e-99999999999}", "{\"d\":" + "[".repeat(deep) + "]".repeat(deep) + "}",
+                "{\"s\":\"" + "x".repeat(Json.MAX_STRING_LENGTH + 1) + "\"}", "{\"ok\":2}"));
+
+        assertThat(dataset("web").readRecordsToList()).hasSize(2);
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(d -> IngestHeaders.get(d.headers(), IngestHeaders.DLQ_STAGE))
+                .containsExactly("validate", "parse", "parse", "parse", "parse");
+        assertThat(IngestHeaders.get(dead.get(0).headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .contains("_time").contains("below a nanosecond");
+        assertThat(dead).extracting(d -> IngestHeaders.get(d.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .allSatisfy(m -> assertThat(m).isNotBlank());
+    }
+
     @Test
     void sends_a_record_that_breaks_the_contract_to_the_dead_letters_whole() {
         raw.pipeInput(new TestRecord<>("k".getBytes(UTF_8), "{\"a\":1}\n".getBytes(UTF_8), new RecordHeaders()));

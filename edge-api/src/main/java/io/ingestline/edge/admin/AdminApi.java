@@ -3,18 +3,21 @@ package io.ingestline.edge.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.model.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP API: every route needs {@code Authorization: Bearer <admin token>}. Errors are
- * {@code {"message":"..."}}.
+ * The admin HTTP API: every {@code /admin} route needs {@code Authorization: Bearer <admin token>}. Errors are
+ * {@code {"message":"..."}}. It also serves the edge's {@code /metrics} without a token: this port belongs on the
+ * operator's private network.
  */
 public final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
@@ -27,7 +30,8 @@ public final class AdminApi {
             DryRunHandler dryRun) {
     }
 
-    public static Javalin create(String adminToken, Handlers h) {
+    /** @param metrics the edge's Prometheus text, served at {@code GET /metrics} without a token */
+    public static Javalin create(String adminToken, Handlers h, Supplier<String> metrics) {
         TokenAdminHandler tokens = h.tokens();
         DcrAdminHandler dcrs = h.dcrs();
         DatasetAdminHandler datasets = h.datasets();
@@ -41,6 +45,7 @@ public final class AdminApi {
                     throw new AdminException(401, "missing or wrong admin token");
                 }
             });
+            config.routes.get("/metrics", ctx -> ctx.contentType(EdgeMetrics.CONTENT_TYPE).result(metrics.get()));
             config.routes.post("/admin/v1/tokens", tokens::create);
             config.routes.get("/admin/v1/tokens", tokens::list);
             config.routes.get("/admin/v1/tokens/{id}", tokens::get);
@@ -65,7 +70,7 @@ public final class AdminApi {
     /** The request body as JSON: 400 when it is not. */
     static JsonNode body(Context ctx) {
         try {
-            JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
+            JsonNode body = Json.readTree(ctx.bodyAsBytes());
             if (body == null || body.isMissingNode()) {
                 throw new AdminException(400, "the body must be a JSON object");
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.edge.admin.AdminApi.AdminException;
 import io.ingestline.edge.config.DatasetRuleRegistry;
 import io.ingestline.edge.config.DcrRegistry;
+import io.ingestline.kql.eval.Budget;
 import io.ingestline.model.DatasetName;
 import io.ingestline.model.EventTime;
 import io.ingestline.model.Json;
@@ -19,7 +20,8 @@ import io.javalin.http.Context;
 
 /**
  * Shows what sample events become under a rule, storing nothing: the same checks and transformations the validator
- * runs (with the default limits of {@link EventChecks.Limits#DEFAULT}).
+ * runs (with the default limits of {@link EventChecks.Limits#DEFAULT}, its rule time budgets included: the request's
+ * events are one batch).
  *
  * <pre>
  * POST /admin/v1/dry-run
@@ -61,6 +63,7 @@ public final class DryRunHandler {
             out.putObject("rule").put("key", target.rule().key()).put("version", target.rule().version());
         }
         ArrayNode results = out.putArray("results");
+        Budget budget = EventChecks.Limits.DEFAULT.ruleBudget().start(); // one batch, as in the validator
         for (int i = 0; i < events.size(); i++) {
             ObjectNode result = results.addObject().put("index", i);
             ArrayNode outcomes = result.putArray("outcomes");
@@ -70,7 +73,7 @@ public final class DryRunHandler {
                         .put("error", "event is not a JSON object");
                 continue;
             }
-            for (Outcome o : target.apply(fields, size(fields))) {
+            for (Outcome o : target.apply(fields, size(fields), budget)) {
                 outcomes.add(describe(o));
             }
         }

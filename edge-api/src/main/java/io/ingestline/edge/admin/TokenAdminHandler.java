@@ -40,7 +40,7 @@ public final class TokenAdminHandler {
     public void create(Context ctx) {
         JsonNode body;
         try {
-            body = Json.mapper().readTree(ctx.bodyAsBytes());
+            body = Json.readTree(ctx.bodyAsBytes());
         } catch (IOException e) {
             throw new AdminException(400, "body must be JSON: " + e.getMessage());
         }

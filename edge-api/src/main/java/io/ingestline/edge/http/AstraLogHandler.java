@@ -17,15 +17,20 @@ import java.util.Map;
 /**
  * AstraLog's {@code POST /v1/drain}: {@code Authorization: <token>} (no scheme word; {@code Bearer} is tolerated), body
  * {@code {"logs":[...]}}. Each log needs {@code project_id}, {@code timestamp} (RFC 3339, ISO 8601 or SQL form),
- * {@code level}, {@code service} and {@code message} as strings; {@code timestamp} becomes the event's {@code _time}.
+ * {@code level}, {@code service} and {@code message} as strings, and {@code metadata}, when given, must be an object;
+ * {@code timestamp} becomes the event's {@code _time}.
  * A log goes to the dataset its {@code project_id} maps to ({@code INGEST_ASTRALOG_PROJECTS}), else to
  * {@code INGEST_ASTRALOG_DATASET}; {@code project_id} stays on each event. A token may write to the datasets it is
- * allowed: a log routed elsewhere is refused alone, and a token allowed none of them gets 403.
- * Answers 200 {@code {"status":"accepted"}}; when some logs are refused, 400 listing them while the others land.
+ * allowed: a log routed elsewhere is refused, and a token allowed none of them gets 403.
+ * Answers 200 {@code {"status":"accepted"}}. A batch is stored whole or not at all (AstraLog's clients take a 400 as
+ * a failed request and may send it again): when a log is refused, or there is none, the answer is 400 listing the
+ * refused logs under {@code rejected} and nothing is stored.
  */
 public final class AstraLogHandler {
     static final String DIALECT = Dialect.ASTRALOG.wireName();
     static final List<String> REQUIRED = List.of("project_id", "timestamp", "level", "service", "message");
+    /** Optional fields that must be objects. */
+    static final List<String> OBJECTS = List.of("metadata");
 
     /** {@code {"status":"error","error":"..."}}. */
     static final ErrorShape SHAPE = ErrorShape.statusAndMessage("status", "error");
@@ -58,18 +63,17 @@ public final class AstraLogHandler {
                 AxiomHandler.requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
                 ctx.header("Content-Encoding"), BodyFormat.JSON_LOGS,
-                new EventOptions("timestamp", null, Map.of(), maxEventBytes, REQUIRED, routing), null, ',', 0);
+                new EventOptions("timestamp", null, Map.of(), maxEventBytes, REQUIRED, routing, OBJECTS), null, ',', 0,
+                true);
         support.ingest(ctx, token, request, outcome -> {
-            if (outcome.failures().isEmpty()) {
-                Responses.json(ctx, 200, Map.of("status", "accepted"));
-            } else {
+            if (outcome.storedNothing()) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("status", "error");
-                body.put("error", outcome.failures().size() + " of " + (outcome.ingested() + outcome.failures().size())
-                        + " logs are malformed; the others were accepted");
-                body.put("accepted", outcome.ingested());
+                body.put("error", Responses.refusal(outcome, "log", false));
                 body.put("rejected", Responses.failures(outcome));
                 Responses.json(ctx, 400, body);
+            } else {
+                Responses.json(ctx, 200, Map.of("status", "accepted"));
             }
         });
     }

@@ -27,7 +27,8 @@ import java.util.Map;
  * {@code Authorization: Bearer <token>}; JSON, NDJSON or CSV bodies, gzip/zstd/deflate; {@code timestamp-field},
  * {@code timestamp-format}, {@code csv-delimiter}; {@code X-Axiom-CSV-Fields}, {@code X-Axiom-Event-Labels}.
  * Answers 200 with Axiom's body once Kafka acknowledged every accepted event; refused events are listed under
- * {@code failures} while the rest land. Errors are {@code {"message":"..."}}.
+ * {@code failures} while the rest land, as Axiom does. A request with no event to ingest (none given, or every one
+ * refused) is 400. Errors are {@code {"message":"..."}}.
  */
 public final class AxiomHandler {
     private static final int MAX_REQUEST_ID_LENGTH = 128;
@@ -60,7 +61,13 @@ public final class AxiomHandler {
                 requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
                 ctx.header("Content-Encoding"), format, options, csvFields(ctx), csvDelimiter(ctx));
-        support.ingest(ctx, token, request, outcome -> Responses.json(ctx, 200, success(outcome, received)));
+        support.ingest(ctx, token, request, outcome -> {
+            if (outcome.storedNothing()) {
+                Responses.message(ctx, 400, Responses.refusal(outcome, "event", true));
+            } else {
+                Responses.json(ctx, 200, success(outcome, received));
+            }
+        });
     }
 
     /** Axiom's rule: the pipeline's dataset name rule, without the '_' that Azure's table names need. */
@@ -100,7 +107,7 @@ public final class AxiomHandler {
             return Map.of();
         }
         try {
-            JsonNode n = Json.mapper().readTree(header);
+            JsonNode n = Json.readTree(header);
             if (n == null || !n.isObject()) {
                 throw new ApiException(400, "X-Axiom-Event-Labels must be a JSON object");
             }

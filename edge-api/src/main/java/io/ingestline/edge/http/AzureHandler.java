@@ -24,14 +24,19 @@ import java.util.Set;
  * ({@code 2023-01-01} or {@code 2021-11-01-preview}; percent-encoded query keys are decoded), {@code Authorization:
  * Bearer <token>}, a JSON array (or one object), usually gzip. The DCR and its stream must be known (from the
  * configuration topic), and the token must be allowed to write every dataset the stream's data flows write to.
- * Answers exactly 204; errors are {@code {"error":{"code","message"}}} with the code in {@code x-ms-error-code}. When
- * some events are refused the others land and the answer is 400 {@code InvalidContent} naming the refused ones.
+ * Answers exactly 204; errors are {@code {"error":{"code","message"}}} with the code in {@code x-ms-error-code}. A
+ * call is stored whole or not at all, as Azure does: when a record is refused (or there is none), nothing is stored
+ * and the answer is 400 {@code InvalidContent} naming the refused ones. Over 1 MiB of decoded JSON is 413
+ * {@code ContentLengthLimitExceeded}.
  */
 public final class AzureHandler {
     static final String DIALECT = Dialect.AZURE.wireName();
     static final Set<String> API_VERSIONS = Set.of("2023-01-01", "2021-11-01-preview");
-    /** At least what the SDKs send in one call (1 MiB of JSON), with room. */
-    static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    /**
+     * Azure's 1 MB a call, as decoded JSON: the SDKs cut their calls below it (the Java one up to 1 MiB), and Azure
+     * answers 413 {@code ContentLengthLimitExceeded} above it.
+     */
+    static final int MAX_REQUEST_BYTES = 1024 * 1024;
 
     /** Azure's error body and header. */
     static final ErrorShape SHAPE = (ctx, status, code, message) -> {
@@ -84,17 +89,12 @@ public final class AzureHandler {
                 AxiomHandler.requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
                 ctx.header("Content-Encoding"), BodyFormat.JSON, new EventOptions(null, null, Map.of(), maxEventBytes),
-                null, ',', MAX_REQUEST_BYTES);
+                null, ',', MAX_REQUEST_BYTES, true);
         support.ingest(ctx, token, request, outcome -> {
-            if (outcome.failures().isEmpty()) {
-                ctx.status(204);
+            if (outcome.storedNothing()) {
+                SHAPE.write(ctx, 400, "InvalidContent", Responses.refusal(outcome, "record", true));
             } else {
-                StringBuilder m = new StringBuilder();
-                m.append(outcome.failures().size()).append(" of ").append(outcome.ingested() + outcome.failures().size())
-                        .append(" records were refused (the others were accepted):");
-                outcome.failures().stream().limit(20).forEach(f -> m.append(" record ").append(f.index()).append(": ")
-                        .append(f.error()).append(';'));
-                SHAPE.write(ctx, 400, "InvalidContent", m.toString());
+                ctx.status(204);
             }
         });
     }

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code x-api-key}, a JSON array of events (6 MB a request, 256 KB an event). The service and namespace (from the
  * path, else the {@code x-service} / {@code x-namespace} headers; the string {@code undefined} counts as absent) are
  * stored on each event as {@code _service} and {@code _namespace}. Answers 202 {@code {"message":"Request Accepted"}};
- * when some events are refused, 400 with them under {@code invalid} while the others land.
+ * when some events are refused, 400 with them under {@code invalid} while the others land (as Baselime documents);
+ * an empty array is 400.
  */
 public final class BaselimeHandler {
     static final String DIALECT = Dialect.BASELIME.wireName();
@@ -77,9 +78,11 @@ public final class BaselimeHandler {
                 AxiomHandler.requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
                 ctx.header("Content-Encoding"), BodyFormat.JSON_ARRAY,
-                new EventOptions(null, null, labels, maxEventBytes), null, ',', MAX_REQUEST_BYTES);
+                new EventOptions(null, null, labels, maxEventBytes), null, ',', MAX_REQUEST_BYTES, false);
         support.ingest(ctx, token, request, outcome -> {
-            if (outcome.failures().isEmpty()) {
+            if (outcome.failures().isEmpty() && outcome.storedNothing()) {
+                SHAPE.write(ctx, 400, ErrorShape.code(400), Responses.refusal(outcome, "event", false));
+            } else if (outcome.failures().isEmpty()) {
                 Responses.json(ctx, 202, Map.of("message", "Request Accepted"));
             } else {
                 Map<String, Object> body = new LinkedHashMap<>();

@@ -4,9 +4,13 @@ import io.ingestline.edge.ingest.BadBodyException;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.BodyTooLargeException;
 import io.ingestline.edge.ingest.InFlightBytes;
+import io.ingestline.edge.ingest.UnreadableBodyException;
 import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.edge.tls.Listeners;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +33,19 @@ public final class EdgeApi {
      * The app, not started, listening where {@code listeners} say. Routes overlap under {@code /v1}: the literal
      * paths ({@code /v1/drain}, {@code /v1/ingest/..}, {@code /v1/datasets/../ingest}) are declared first and win
      * over Baselime's {@code /v1/{dataset}[/{service}/{namespace}]}; dataset names that would collide are reserved
-     * ({@link io.ingestline.model.DatasetName#RESERVED}).
+     * ({@link io.ingestline.model.DatasetName#RESERVED}). {@code /metrics} is off on this port.
      */
     public static Javalin create(Dialects dialects, HealthHandler health, Listeners listeners, EdgeMetrics metrics) {
+        return create(dialects, health, listeners, metrics, null);
+    }
+
+    /**
+     * @param metricsToken the bearer token {@code /metrics} asks for on this port; null answers it 404 (the admin port
+     *                     serves it)
+     */
+    public static Javalin create(Dialects dialects, HealthHandler health, Listeners listeners, EdgeMetrics metrics,
+            String metricsToken) {
+        MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, metricsToken);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             listeners.apply(config);
@@ -43,8 +57,7 @@ public final class EdgeApi {
             });
             config.routes.get("/health", health::health);
             config.routes.get("/ready", health::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
+            config.routes.get("/metrics", metricsEndpoint::scrape);
             AxiomHandler axiom = dialects.axiom();
             config.routes.post("/v1/drain", dialects.astralog()::drain);
             config.routes.post("/v1/datasets/{dataset}/ingest", axiom::ingest);
@@ -73,6 +86,22 @@ public final class EdgeApi {
                 metrics.rejected("bad_body");
                 ErrorShape.of(ctx).write(ctx, 400, ErrorShape.code(400), e.getMessage());
             });
+            config.routes.exception(UnreadableBodyException.class, (e, ctx) -> {
+                int status = clientStatus(e.getCause());
+                if (status == 408) {
+                    refuseQuietly(ctx, metrics, "too_slow", status, "the request body arrived too slowly or stalled");
+                } else {
+                    refuseQuietly(ctx, metrics, e.kind().reason(), status, e.getMessage());
+                }
+            });
+            config.routes.exception(HttpException.RuntimeException.class, (e, ctx) -> {
+                if (e.getCode() >= 400 && e.getCode() < 500) {
+                    refuseQuietly(ctx, metrics, e.getCode() == 408 ? "too_slow" : "bad_framing", e.getCode(),
+                            e.getMessage());
+                } else {
+                    unexpected(ctx, e);
+                }
+            });
             config.routes.exception(BodyTooLargeException.class, (e, ctx) -> {
                 metrics.rejected("too_large");
                 ErrorShape.of(ctx).write(ctx, 413, ErrorShape.code(413), e.getMessage());
@@ -90,10 +119,38 @@ public final class EdgeApi {
                 ctx.header("Retry-After", Responses.RETRY_AFTER_SECONDS);
                 ErrorShape.of(ctx).write(ctx, 503, ErrorShape.code(503), e.getMessage());
             });
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                ErrorShape.of(ctx).write(ctx, 500, ErrorShape.code(500), "internal error");
-            });
+            config.routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
         });
+    }
+
+    /**
+     * A request broken on the wire: the client's mistake (or it is gone), so a line at DEBUG without a stack trace,
+     * and an answer in the dialect's shape if the client still reads one.
+     */
+    private static void refuseQuietly(Context ctx, EdgeMetrics metrics, String reason, int status, String message) {
+        metrics.rejected(reason);
+        LOG.debug("refused {} {} ({}): {}", ctx.method(), RequestPaths.redact(ctx.path()), reason, message);
+        ErrorShape.of(ctx).write(ctx, status, ErrorShape.code(status), message);
+    }
+
+    private static void unexpected(Context ctx, Exception e) {
+        LOG.error("unexpected error on {} {}", ctx.method(), RequestPaths.redact(ctx.path()), e);
+        ErrorShape.of(ctx).write(ctx, 500, ErrorShape.code(500), "internal error");
+    }
+
+    /**
+     * The 4xx Jetty gave a broken request (413 where it hit a limit, 408 for a body slower than the minimum rate), 408
+     * when the body stalled past the idle timeout, else 400.
+     */
+    static int clientStatus(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+                return h.getCode();
+            }
+            if (t instanceof TimeoutException) {
+                return 408;
+            }
+        }
+        return 400;
     }
 }

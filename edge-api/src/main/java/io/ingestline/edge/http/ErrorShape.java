@@ -48,8 +48,10 @@ interface ErrorShape {
             case 403 -> "Forbidden";
             case 404 -> "NotFound";
             case 405 -> "MethodNotAllowed";
+            case 408 -> "RequestTimeout";
             case 413 -> "ContentLengthLimitExceeded";
             case 415 -> "UnsupportedMediaType";
+            case 431 -> "RequestHeaderFieldsTooLarge";
             case 429 -> "TooManyRequests";
             case 503 -> "ServiceUnavailable";
             default -> "InternalServerError";

@@ -50,7 +50,10 @@ public final class IngestSupport {
         }
     }
 
-    /** Rate limits, then the ingest; {@code answer} writes the dialect's success answer. */
+    /**
+     * Rate limits, then the ingest; {@code answer} writes the dialect's answer: a 4xx when the outcome
+     * {@link IngestOutcome#storedNothing() stored nothing}, in every dialect.
+     */
     void ingest(Context ctx, ApiToken token, IngestRequest request, Consumer<IngestOutcome> answer) {
         String dialect = request.context().dialect().wireName();
         rateLimits.admit(ctx, token);
@@ -59,6 +62,9 @@ public final class IngestSupport {
                 rateLimits.charge(ctx, token, outcome.ingested(), outcome.decodedBytes());
                 metrics.accepted(dialect, outcome.ingested(), outcome.decodedBytes());
                 metrics.eventFailures(dialect, outcome.failures().size());
+                if (outcome.storedNothing()) {
+                    metrics.rejected(outcome.failures().isEmpty() ? "no_events" : "refused_events");
+                }
                 answer.accept(outcome);
             } else if (Responses.cause(error) instanceof DatasetGate.DatasetLimitException limit) {
                 metrics.rejected("dataset_limit");

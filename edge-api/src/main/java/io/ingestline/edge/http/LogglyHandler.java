@@ -28,8 +28,11 @@ import java.util.regex.Pattern;
  * query parameters) and {@code /bulk/{token}[/tag/{tags}/]} (one event a line). An event is a JSON object when it is
  * one, else its text is kept under {@code message}. Tags from the path and {@code X-LOGGLY-TAG} are merged and stored
  * as the event's {@code tags} array. Bodies are never form-decoded, whatever the content type. 1 MB an event, 5 MB a
- * bulk request. All events go to one configured dataset ({@code INGEST_LOGGLY_DATASET}); the token in the path is an
- * API token like any other. Answers exactly 200 {@code {"response":"ok"}}.
+ * bulk request (a larger body is 413). All events go to one configured dataset ({@code INGEST_LOGGLY_DATASET}); the
+ * token in the path is an API token like any other. Answers exactly 200 {@code {"response":"ok"}}. Loggly's clients
+ * resend any other answer in full, so a request is stored whole or not at all: when an event is refused (over 1 MB,
+ * not UTF-8), or there is none (an empty or blank body), the answer is 400 listing the refused ones and nothing is
+ * stored.
  */
 public final class LogglyHandler {
     static final String DIALECT = Dialect.LOGGLY.wireName();
@@ -91,17 +94,17 @@ public final class LogglyHandler {
         }
         BatchContext context = new BatchContext(Dialect.LOGGLY, new BatchTarget.Dataset(dataset), token.id(),
                 AxiomHandler.requestId(ctx), received);
-        IngestRequest request = new IngestRequest(context, body, length, encoding, format, new EventOptions(null, null, labels, maxEventBytes), null, ',', maxBody);
+        IngestRequest request = new IngestRequest(context, body, length, encoding, format,
+                new EventOptions(null, null, labels, maxEventBytes), null, ',', maxBody, true);
         support.ingest(ctx, token, request, outcome -> {
-            if (outcome.failures().isEmpty()) {
-                Responses.json(ctx, 200, Map.of("response", "ok"));
-            } else {
+            if (outcome.storedNothing()) {
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("response", "error");
-                answer.put("message", outcome.failures().size() + " event(s) refused; "
-                        + outcome.ingested() + " accepted");
+                answer.put("message", Responses.refusal(outcome, "event", false));
                 answer.put("failures", Responses.failures(outcome));
                 Responses.json(ctx, 400, answer);
+            } else {
+                Responses.json(ctx, 200, Map.of("response", "ok"));
             }
         });
     }

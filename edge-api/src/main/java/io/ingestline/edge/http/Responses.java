@@ -13,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 final class Responses {
     /** Seconds a client should wait before retrying after a 503. */
     static final String RETRY_AFTER_SECONDS = "1";
+    /** Refused events named in an answer's message; the rest are counted. */
+    private static final int MAX_LISTED = 20;
 
     private Responses() {
     }
@@ -40,6 +42,24 @@ final class Responses {
     /** The refused events of a request as {@code [{"index":i,"error":"..."}]}, for the dialects' partial answers. */
     static List<Map<String, Object>> failures(IngestOutcome outcome) {
         return outcome.failures().stream().map(f -> Map.<String, Object>of("index", f.index(), "error", f.error())).toList();
+    }
+
+    /**
+     * Why nothing of a request was stored, for a person: it held no event, or how many were refused (with the first
+     * reasons when {@code details}; else the dialect lists them beside).
+     */
+    static String refusal(IngestOutcome outcome, String noun, boolean details) {
+        if (outcome.failures().isEmpty()) {
+            return "the request holds no " + noun + " to ingest";
+        }
+        StringBuilder m = new StringBuilder().append(outcome.failures().size()).append(" of ").append(outcome.events())
+                .append(' ').append(noun).append("(s) refused; nothing was stored");
+        if (details) {
+            m.append(':');
+            outcome.failures().stream().limit(MAX_LISTED).forEach(f -> m.append(' ').append(noun).append(' ')
+                    .append(f.index()).append(": ").append(f.error()).append(';'));
+        }
+        return m.toString();
     }
 
     static String describe(Throwable error) {

@@ -2,13 +2,13 @@ package io.ingestline.edge.ingest;
 
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
-import java.util.zip.ZipException;
 
 /**
  * Wraps a request body in the decoders its {@code Content-Encoding} names (gzip, zstd, deflate, identity, or a
@@ -21,17 +21,25 @@ public final class BodyDecoder {
     private BodyDecoder() {
     }
 
-    /** @throws BadBodyException for an unknown encoding or a corrupt compressed header */
+    /**
+     * @throws BadBodyException for an unknown encoding
+     * @throws UnreadableBodyException for a corrupt compressed header; reading the stream throws it too, where the
+     *         framing or the encoding breaks further on
+     */
     public static InputStream decode(InputStream raw, String contentEncoding, long decodedLimit) {
-        InputStream in = new MeteredInputStream(raw, MeteredInputStream.limit(decodedLimit));
-        if (contentEncoding != null && !contentEncoding.isBlank()) {
-            String[] codings = contentEncoding.split(",");
-            // Codings are listed in the order they were applied: undo them from last to first.
-            for (int i = codings.length - 1; i >= 0; i--) {
-                in = decoder(in, codings[i].trim().toLowerCase(Locale.ROOT));
-            }
+        InputStream in = new MeteredInputStream(new FailureNaming(raw, UnreadableBodyException.Kind.BAD_FRAMING,
+                "the request body ended early or its HTTP framing is broken"), MeteredInputStream.limit(decodedLimit));
+        if (contentEncoding == null || contentEncoding.isBlank()) {
+            return new MeteredInputStream(in, MeteredInputStream.limit(decodedLimit));
         }
-        return new MeteredInputStream(in, MeteredInputStream.limit(decodedLimit));
+        String[] codings = contentEncoding.split(",");
+        // Codings are listed in the order they were applied: undo them from last to first.
+        for (int i = codings.length - 1; i >= 0; i--) {
+            in = decoder(in, codings[i].trim().toLowerCase(Locale.ROOT));
+        }
+        // The framing's failures are already named below; what the decoders throw is the body's encoding.
+        return new MeteredInputStream(new FailureNaming(in, UnreadableBodyException.Kind.BAD_ENCODING,
+                "the request body is not valid " + contentEncoding.trim()), MeteredInputStream.limit(decodedLimit));
     }
 
     private static InputStream decoder(InputStream in, String coding) {
@@ -43,10 +51,52 @@ public final class BodyDecoder {
                 case "deflate" -> deflate(in);
                 default -> throw new BadBodyException("unsupported Content-Encoding: " + coding);
             };
-        } catch (ZipException e) {
-            throw new BadBodyException("request body is not valid " + coding + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new BadBodyException("cannot decode request body as " + coding + ": " + e.getMessage());
+            throw new UnreadableBodyException(UnreadableBodyException.Kind.BAD_ENCODING,
+                    "the request body is not valid " + coding + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Turns a stream's read failures into {@link UnreadableBodyException}s of one kind. */
+    private static final class FailureNaming extends FilterInputStream {
+        private final UnreadableBodyException.Kind kind;
+        private final String what;
+
+        FailureNaming(InputStream in, UnreadableBodyException.Kind kind, String what) {
+            super(in);
+            this.kind = kind;
+            this.what = what;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        private UnreadableBodyException failure(IOException e) {
+            return new UnreadableBodyException(kind, what + ": " + e.getMessage(), e);
         }
     }
 

@@ -70,6 +70,10 @@ public final class EventWriter {
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                 String name = p.currentName();
                 p.nextToken();
+                if (fieldError == null && p.currentToken() != JsonToken.START_OBJECT
+                        && p.currentToken() != JsonToken.VALUE_NULL && options.objectFields().contains(name)) {
+                    fieldError = "field " + name + " must be an object";
+                }
                 if (!required.isEmpty() && required.contains(name) && present.add(name)) {
                     if (p.currentToken() != JsonToken.VALUE_STRING && fieldError == null) {
                         fieldError = "field " + name + " must be a string";
@@ -141,6 +145,9 @@ public final class EventWriter {
      * that is not valid UTF-8 is refused.
      */
     void text(byte[] src, int start, int end) {
+        if (overLimit(end - start)) {
+            return;
+        }
         int at = index++;
         String text;
         try {
@@ -170,6 +177,9 @@ public final class EventWriter {
      * is rewritten from the same bytes. Line breaks between tokens become spaces, so the event stays on one line.
      */
     void scanned(byte[] src, int start, int end, JsonScanner scan) throws IOException {
+        if (overLimit(end - start)) {
+            return;
+        }
         if (!passThrough || scan.repeatedKey || scan.escapedKey) {
             try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
                 p.nextToken();
@@ -287,11 +297,24 @@ public final class EventWriter {
         add(builder, at, src, start, len);
     }
 
-    /** Adds the event at {@code at} of the request, or records it as too large. */
+    /** Records the next event as refused when its size as sent is over the dialect's event limit. */
+    private boolean overLimit(int length) {
+        if (length <= options.maxEventBytes()) {
+            return false;
+        }
+        failures.add(new EventFailure(index++, "event of " + length + " bytes is over the limit of "
+                + options.maxEventBytes() + " bytes"));
+        return true;
+    }
+
+    /**
+     * Adds the event at {@code at} of the request, or records it as too large to store: what the edge added to it
+     * (labels, a text's JSON escaping) took it over the record limit.
+     */
     private void add(RawBatchBuilder builder, int at, byte[] src, int start, int len) {
-        if (len > options.maxEventBytes() || !builder.fits(len)) {
-            failures.add(new EventFailure(at, "event of " + len + " bytes is over the limit of "
-                    + options.maxEventBytes() + " bytes"));
+        if (!builder.fits(len)) {
+            failures.add(new EventFailure(at, "event of " + len + " bytes as stored is over the record limit of "
+                    + (builder.maxPayloadBytes() - 1) + " bytes"));
             return;
         }
         builder.add(src, start, len);

@@ -16,15 +16,17 @@ import java.util.List;
  * @param csvFields       CSV field names given by the client, or null to read the header line
  * @param csvDelimiter    CSV field separator
  * @param maxBodyBytes    the dialect's own cap on the decoded body, below the node's; 0 for the node's alone
+ * @param allOrNothing    when any event is refused, publish none of them: for dialects whose error answers mean
+ *                        "nothing was stored" to their clients, which resend the whole request
  */
 public record IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding, BodyFormat format,
-        EventOptions events, List<String> csvFields, char csvDelimiter, long maxBodyBytes) {
+        EventOptions events, List<String> csvFields, char csvDelimiter, long maxBodyBytes, boolean allOrNothing) {
     public IngestRequest {
         csvFields = csvFields == null ? null : List.copyOf(csvFields);
     }
 
     public IngestRequest(BatchContext context, InputStream body, long bodyLength, String contentEncoding,
             BodyFormat format, EventOptions events, List<String> csvFields, char csvDelimiter) {
-        this(context, body, bodyLength, contentEncoding, format, events, csvFields, csvDelimiter, 0);
+        this(context, body, bodyLength, contentEncoding, format, events, csvFields, csvDelimiter, 0, false);
     }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Dialect-neutral ingest: decodes and reads a body into canonical events (on the calling thread, as the body
  * arrives), then publishes them and completes once Kafka acknowledged every one, or fails after the publish timeout.
- * The decoded bytes count against the node's {@link InFlightBytes} until then.
+ * An {@link IngestRequest#allOrNothing()} request with a refused event publishes nothing. The decoded bytes count
+ * against the node's {@link InFlightBytes} until then.
  */
 public final class Ingestor {
     private final RawBatchPublisher publisher;
@@ -47,8 +48,8 @@ public final class Ingestor {
     /**
      * Reads the request, then publishes it.
      *
-     * @throws BadBodyException, BodyTooLargeException, BodyFormat.UnsupportedFormatException,
-     *         InFlightBytes.NodeBusyException: before anything was published
+     * @throws BadBodyException, UnreadableBodyException, BodyTooLargeException,
+     *         BodyFormat.UnsupportedFormatException, InFlightBytes.NodeBusyException: before anything was published
      */
     public CompletableFuture<IngestOutcome> ingest(IngestRequest request) {
         long limit = request.maxBodyBytes() > 0 ? Math.min(maxRequestBytes, request.maxBodyBytes()) : maxRequestBytes;
@@ -73,7 +74,12 @@ public final class Ingestor {
             body.releaseAll();
             throw e;
         }
-        IngestOutcome outcome = new IngestOutcome(events.accepted(), events.failures(), body.count);
+        boolean withhold = request.allOrNothing() && !events.failures().isEmpty();
+        if (withhold) {
+            batches.clear();
+        }
+        IngestOutcome outcome = new IngestOutcome(withhold ? 0 : events.accepted(), withhold ? events.accepted() : 0,
+                events.failures(), body.count);
         CompletableFuture<Void> open = batches.isEmpty() ? CompletableFuture.completedFuture(null)
                 : datasets.ready(request.context().tokenId(),
                         batches.stream().map(b -> b.context().target()).distinct().toList());

@@ -48,7 +48,7 @@ final class JsonBodyReader {
                     throw new BadBodyException("invalid JSON at " + position(body, i) + ": expected a field name");
                 }
                 int ks = i;
-                i = scan.skipSpace(scan.scanTopValue(i));
+                i = scan.skipSpace(scan.scanName(i));
                 boolean isMember = i - ks >= key.length && java.util.Arrays.equals(body, ks, ks + key.length, key, 0,
                         key.length) && scan.skipSpace(ks + key.length) == i;
                 if (i >= body.length || body[i] != ':') {

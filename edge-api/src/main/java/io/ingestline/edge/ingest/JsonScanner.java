@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Checks JSON text (RFC 8259: strings with their escapes and valid UTF-8, numbers, literals, nesting up to
- * {@value Json#MAX_NESTING_DEPTH}) without building anything: a single pass over the bytes. For a top-level object it
+ * Checks JSON text (RFC 8259: strings with their escapes and valid UTF-8, numbers, literals) within the project's
+ * limits ({@link Json}: nesting, number and string lengths, counted as Jackson counts them, so that both refuse the
+ * same text) without building anything: a single pass over the bytes. For a top-level object it
  * also notes where the value of {@code _time} is, whether a key repeats, and whether a key has an escape (then the
  * caller lets a full parser decide), so that an event needing no change can be taken as its bytes. Not thread-safe:
  * one per request.
@@ -40,6 +41,9 @@ final class JsonScanner {
     /** Open addressing over the keys, twice their room: key index + 1, or 0 for a free slot. */
     private int[] slots = new int[64];
     private boolean stringEscaped;
+    /** What the escapes and multi-byte sequences of the last string save: raw bytes less UTF-16 units, less bytes. */
+    private int charSavings;
+    private int byteSavings;
     private int keys;
     int timeStart;
     int timeEnd;
@@ -102,7 +106,7 @@ final class JsonScanner {
                 throw invalid("expected a field name in double quotes", i);
             }
             int ks = i + 1;
-            i = scanString(i);
+            i = scanName(i);
             int ke = i - 1;
             topLevelKey(ks, ke);
             i = skipSpace(i);
@@ -138,7 +142,7 @@ final class JsonScanner {
         int c = at(i);
         switch (c) {
             case '"':
-                return scanString(i);
+                return scanStringValue(i);
             case '{':
                 return scanNested(i, '}');
             case '[':
@@ -171,7 +175,7 @@ final class JsonScanner {
                 if (at(i) != '"') {
                     throw invalid("expected a field name in double quotes", i);
                 }
-                i = skipSpace(scanString(i));
+                i = skipSpace(scanName(i));
                 if (at(i) != ':') {
                     throw invalid("expected ':' after a field name", i);
                 }
@@ -190,10 +194,29 @@ final class JsonScanner {
         }
     }
 
+    /** Checks a field name at {@code i} (a quote); returns the position after its closing quote. */
+    int scanName(int i) throws Invalid {
+        int end = scanString(i);
+        if (end - i - 2 - byteSavings > Json.MAX_STRING_LENGTH) {
+            throw new Invalid("field name longer than " + Json.MAX_STRING_LENGTH + " bytes", i, false);
+        }
+        return end;
+    }
+
+    private int scanStringValue(int i) throws Invalid {
+        int end = scanString(i);
+        if (end - i - 2 - charSavings > Json.MAX_STRING_LENGTH) {
+            throw new Invalid("string longer than " + Json.MAX_STRING_LENGTH + " characters", i, false);
+        }
+        return end;
+    }
+
     /** Checks the string starting at the quote at {@code i}; returns the position after its closing quote. */
     private int scanString(int i) throws Invalid {
         i++;
         stringEscaped = false;
+        charSavings = 0;
+        byteSavings = 0;
         while (i < end) {
             // Eight bytes a step while none of them needs a look (most of a log line's text).
             while (i <= end - 8) {
@@ -243,14 +266,21 @@ final class JsonScanner {
         int c = at(i + 1);
         switch (c) {
             case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+                charSavings += 1;
+                byteSavings += 1;
                 return i + 2;
             case 'u':
+                int unit = 0;
                 for (int k = i + 2; k < i + 6; k++) {
                     int h = at(k);
                     if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'))) {
                         throw invalid("invalid \\u escape", k);
                     }
+                    unit = unit << 4 | Character.digit(h, 16);
                 }
+                charSavings += 5;
+                // in UTF-8: 1 to 3 bytes; a surrogate is half of a 4-byte sequence
+                byteSavings += unit < 0x80 ? 5 : unit < 0x800 || Character.isSurrogate((char) unit) ? 4 : 3;
                 return i + 6;
             default:
                 throw invalid("invalid escape in a string", i);
@@ -292,13 +322,21 @@ final class JsonScanner {
             lo = 0x80;
             hi = 0xBF;
         }
+        charSavings += n == 3 ? 2 : n; // a 4-byte sequence is two UTF-16 units
         return i + n + 1;
     }
 
+    /**
+     * Checks a number. Its length is its digits, as Jackson counts it ({@link Json#MAX_NUMBER_LENGTH}); its exponent
+     * must leave it a {@link java.math.BigDecimal} (a scale within {@code int}), as {@link Json#mapper()} reads
+     * fractions as {@code BigDecimal} and refuses one beyond it.
+     */
     private int scanNumber(int i) throws Invalid {
         int start = i;
+        int signs = 0; // what is not a digit: sign, point, e, exponent sign
         if (at(i) == '-') {
             i++;
+            signs++;
         }
         int c = at(i);
         if (c == '0') {
@@ -310,31 +348,46 @@ final class JsonScanner {
         } else {
             throw invalid("invalid number", start);
         }
+        int fraction = 0;
         if (at(i) == '.') {
             i++;
+            signs++;
             if (!isDigit(at(i))) {
                 throw invalid("invalid number: digits must follow '.'", i);
             }
             while (isDigit(at(i))) {
                 i++;
+                fraction++;
             }
         }
         c = at(i);
         if (c == 'e' || c == 'E') {
             i++;
-            c = at(i);
-            if (c == '+' || c == '-') {
+            signs++;
+            boolean negative = at(i) == '-';
+            if (negative || at(i) == '+') {
                 i++;
+                signs++;
             }
             if (!isDigit(at(i))) {
                 throw invalid("invalid number: digits must follow the exponent", i);
             }
+            long exponent = 0;
             while (isDigit(at(i))) {
+                exponent = Math.min(exponent * 10 + at(i) - '0', 1L << 40); // past int either way
                 i++;
+            }
+            long scale = fraction + (negative ? exponent : -exponent);
+            if (exponent - (negative ? 1 : 0) > Integer.MAX_VALUE || scale > Integer.MAX_VALUE
+                    || scale < Integer.MIN_VALUE) {
+                throw new Invalid("number out of range: exponent too large", start, false);
             }
         }
         if (isDigit(at(i))) {
             throw invalid("invalid number: leading zero", start);
+        }
+        if (i - start - signs > Json.MAX_NUMBER_LENGTH) {
+            throw new Invalid("number longer than " + Json.MAX_NUMBER_LENGTH + " digits", start, false);
         }
         return i;
     }

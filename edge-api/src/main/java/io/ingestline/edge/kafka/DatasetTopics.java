@@ -3,6 +3,7 @@ package io.ingestline.edge.kafka;
 import io.ingestline.edge.ingest.DatasetGate;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.kafka.TopicProvisioner;
 import io.ingestline.model.kafka.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,14 +77,19 @@ public final class DatasetTopics implements DatasetGate, AutoCloseable {
         this.creations = creations;
     }
 
-    /** Remembers the dataset topics that exist now, so that their first requests cost no lookup. */
+    /**
+     * Remembers the dataset topics that exist now, so that their first requests cost no lookup, and raises their
+     * {@code max.message.bytes} where it is below the setting (topics made before it was raised).
+     */
     public void loadExisting(Duration timeout) {
         try {
             var topics = settings.kafka().topics();
             var pattern = topics.datasetPattern();
-            admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
-                    .filter(t -> pattern.matcher(t).matches()).map(topics::datasetOf).forEach(known::add);
+            List<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+                    .filter(t -> pattern.matcher(t).matches()).toList();
+            existing.stream().map(topics::datasetOf).forEach(known::add);
             LOG.info("{} dataset topic(s) exist", known.size());
+            TopicProvisioner.raiseMessageLimit(admin, existing, settings.kafka().maxMessageBytes(), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted listing topics", e);

@@ -2,6 +2,7 @@ package io.ingestline.edge.kafka;
 
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
+import io.ingestline.model.kafka.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class RawBatchPublisher implements AutoCloseable {
         // Never overridable: an acknowledged request must be on every in-sync replica, once.
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        int needed = maxRecordBytes + 64 * 1024;
+        int needed = maxRecordBytes + KafkaSettings.RECORD_OVERHEAD_BYTES;
         Object maxRequest = p.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         if (maxRequest == null || Integer.parseInt(maxRequest.toString()) < needed) {
             p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(needed, 1024 * 1024));

@@ -25,7 +25,9 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@code ingest_events_total{dialect}}, {@code ingest_bytes_total{dialect}} (decoded): what Kafka acknowledged;</li>
  *   <li>{@code ingest_event_failures_total{dialect}}: events refused one by one;</li>
  *   <li>{@code ingest_rejects_total{reason}}: whole requests refused (unauthorized, forbidden, bad_body, too_large,
- *       unsupported_type, rate_limited, node_busy, kafka_unavailable, dataset_limit, dataset_not_ready);</li>
+ *       unsupported_type, rate_limited, node_busy, kafka_unavailable, dataset_limit, dataset_not_ready, bad_encoding: a
+ *       body not valid in its Content-Encoding, bad_framing: broken HTTP framing, a body shorter than its
+ *       Content-Length or a client gone mid-body);</li>
  *   <li>{@code ingest_kafka_send_seconds}: from send to the broker's acknowledgement, per record;</li>
  *   <li>{@code ingest_inflight_bytes}: decoded request bytes held now;</li>
  *   <li>{@code ingest_ready_check{check}}: 1 when the last readiness check passed, 0 when it made {@code /ready} 503:
@@ -35,6 +37,9 @@ import org.apache.kafka.clients.producer.Producer;
  * </ul>
  */
 public final class EdgeMetrics implements AutoCloseable {
+    /** The Prometheus text format's content type. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer kafkaSend;
     private final List<KafkaClientMetrics> producerMetrics = new ArrayList<>();

@@ -1,2 +1,2 @@
-/** HTTPS for the edge, from a PEM certificate chain and private key. */
+/** The edge's listeners, HTTP and HTTPS (from PEM files), with the same bounds on slow and abusive clients. */
 package io.ingestline.edge.tls;

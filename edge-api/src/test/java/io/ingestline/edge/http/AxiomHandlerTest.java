@@ -45,6 +45,7 @@ class AxiomHandlerTest {
     private static final String TOKEN = "s3cret-token";
     private static final String WEB_ONLY = "web-only-token";
     private static final String LIMITED = "limited-token";
+    private static final String METRICS_TOKEN = "metrics-scraper-token";
     private static final int MAX_REQUEST = 64 * 1024;
     private static final int MAX_RECORD = 1024;
 
@@ -73,7 +74,7 @@ class AxiomHandlerTest {
         metrics = new EdgeMetrics();
         app = EdgeApi.create(DialectsTest.dialects(new IngestSupport(tokens, limits, ingestor, metrics),
                 new io.ingestline.edge.config.DcrRegistry(), MAX_RECORD),
-                new HealthHandler(Optional::empty), Listeners.httpOnly("127.0.0.1", 0), metrics).start();
+                new HealthHandler(Optional::empty), Listeners.httpOnly("127.0.0.1", 0), metrics, METRICS_TOKEN).start();
     }
 
     @AfterEach
@@ -207,6 +208,29 @@ class AxiomHandlerTest {
         assertThat(body.get("failures").get(0).get("error").asText()).contains("event 1").contains("JSON object");
         assertThat(body.get("failures").get(2).get("error").asText()).contains("event 3").contains("limit");
         assertThat(published()).containsExactly("{\"ok\":1}", "{\"ok\":2}");
+    }
+
+    @Test
+    void a_request_with_no_event_to_ingest_is_400_in_axiom_shape_and_stores_nothing() throws Exception {
+        String[][] cases = {
+            {"application/json", "[1, \"two\", null]"},
+            {"application/json", "[]"},
+            {"application/x-ndjson", "{bad\n[1]\n"},
+            {"application/x-ndjson", "\n\n  \n"},
+            {"application/x-ndjson", ""},
+            {"text/csv", "a,b\n"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = send(ingestWeb().header("Content-Type", c[0]), c[1]);
+            assertThat(r.statusCode()).as(c[0] + " " + c[1]).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).as(c[1]).isNotBlank();
+        }
+        HttpResponse<String> scalars = send(ingestWeb(), "[1, \"two\"]");
+        assertThat(json(scalars).get("message").asText()).isEqualTo("2 of 2 event(s) refused; nothing was stored: "
+                + "event 0: event must be a JSON object, not a number; event 1: event must be a JSON object, not a "
+                + "string;");
+        assertThat(producer.history()).isEmpty();
+        assertThat(metrics.scrape()).contains("ingest_rejects_total{reason=\"refused_events\"} 3.0")
+                .contains("ingest_rejects_total{reason=\"no_events\"} 4.0");
     }
 
     @Test
@@ -353,7 +377,8 @@ class AxiomHandlerTest {
         // The request counters are updated once a response is complete, which may be just after the client has it.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                    + "/metrics")).header("Authorization", "Bearer " + METRICS_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(m.statusCode()).isEqualTo(200);
             assertThat(m.body())
                     .contains("ingest_events_total{dialect=\"axiom\"} 2.0")

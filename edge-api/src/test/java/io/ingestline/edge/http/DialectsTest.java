@@ -52,7 +52,8 @@ import org.junit.jupiter.api.Timeout;
 class DialectsTest {
     static final String TOKEN = "all-datasets-token";
     static final String WEB_ONLY = "web-only-token";
-    private static final int MAX_RECORD = 1_000_000;
+    /** The edge's default record limit, so that the dialects' limits are tested as they apply. */
+    private static final int MAX_RECORD = Integer.parseInt(io.ingestline.edge.EdgeConfig.MAX_RECORD_BYTES.defaultValue());
     private static final String DCR = "dcr-000a00a000a00000a000000aa000a0aa";
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -230,6 +231,18 @@ class DialectsTest {
         }
 
         @Test
+        void a_request_with_no_valid_event_is_400_and_stores_nothing() throws Exception {
+            HttpResponse<String> empty = post(baselime("/v1/logs"), "[]");
+            assertThat(empty.statusCode()).isEqualTo(400);
+            assertThat(json(empty).get("message").asText()).isEqualTo("Bad Request");
+
+            HttpResponse<String> allBad = post(baselime("/v1/logs"), "[1, \"two\"]");
+            assertThat(allBad.statusCode()).isEqualTo(400);
+            assertThat(json(allBad).get("invalid")).hasSize(2);
+            assertThat(producer.history()).isEmpty();
+        }
+
+        @Test
         void documented_errors() throws Exception {
             HttpResponse<String> noKey = post(request("/v1/logs"), "[{\"a\":1}]");
             assertThat(noKey.statusCode()).isEqualTo(401);
@@ -293,7 +306,7 @@ class DialectsTest {
         }
 
         @Test
-        void sql_and_iso_timestamps_are_read_and_malformed_logs_are_reported_alone() throws Exception {
+        void sql_and_iso_timestamps_are_read_and_a_batch_with_malformed_logs_is_refused_whole() throws Exception {
             String ok1 = log("2024-05-31 15:30:45", "a");
             String ok2 = log("2024-05-31T15:30:45.250+02:00", "b");
             String missing = "{\"project_id\":\"p\",\"timestamp\":\"2024-05-31T15:30:45Z\",\"level\":\"info\","
@@ -306,10 +319,13 @@ class DialectsTest {
 
             assertThat(r.statusCode()).isEqualTo(400);
             JsonNode body = json(r);
-            assertThat(body.get("accepted").asInt()).isEqualTo(2);
+            assertThat(body.get("error").asText()).isEqualTo("3 of 5 log(s) refused; nothing was stored");
             assertThat(body.get("rejected")).extracting(n -> n.get("index").asInt()).containsExactly(1, 3, 4);
             assertThat(body.get("rejected").get(0).get("error").asText()).contains("service");
             assertThat(body.get("rejected").get(2).get("error").asText()).contains("project_id");
+            assertThat(producer.history()).isEmpty();
+
+            assertThat(post(drain(), "{\"logs\":[" + ok1 + "," + ok2 + "]}").statusCode()).isEqualTo(200);
             List<JsonNode> events = events();
             assertThat(events).extracting(e -> e.get("message").asText()).containsExactly("a", "b");
             assertThat(events.get(0).get("_time").asText()).isEqualTo("2024-05-31T15:30:45Z");
@@ -335,11 +351,29 @@ class DialectsTest {
             HttpResponse<String> webOnly = post(request("/v1/drain").header("Authorization", WEB_ONLY), body);
             assertThat(webOnly.statusCode()).isEqualTo(400);
             JsonNode answer = json(webOnly);
-            assertThat(answer.get("accepted").asInt()).isEqualTo(2);
             assertThat(answer.get("rejected")).extracting(n -> n.get("index").asInt()).containsExactly(1, 2);
             assertThat(answer.get("rejected").get(0).get("error").asText())
                     .isEqualTo("the token may not ingest into dataset astralog");
-            assertThat(events()).extracting(e -> e.get("message").asText()).containsExactly("w1", "w2");
+            assertThat(producer.history()).isEmpty();
+        }
+
+        @Test
+        void a_metadata_that_is_not_an_object_refuses_the_batch_and_an_empty_batch_is_400() throws Exception {
+            String good = log("2024-05-31T15:30:45Z", "fine");
+            for (String metadata : List.of("\"text\"", "[1]", "42", "true")) {
+                String bad = good.replace("}", ",\"metadata\":" + metadata + "}");
+                HttpResponse<String> r = post(drain(), "{\"logs\":[" + good + "," + bad + "]}");
+                assertThat(r.statusCode()).as(metadata).isEqualTo(400);
+                assertThat(json(r).get("rejected").get(0).get("index").asInt()).isEqualTo(1);
+                assertThat(json(r).get("rejected").get(0).get("error").asText()).contains("metadata");
+            }
+            HttpResponse<String> empty = post(drain(), "{\"logs\":[]}");
+            assertThat(empty.statusCode()).isEqualTo(400);
+            assertThat(json(empty).get("error").asText()).isEqualTo("the request holds no log to ingest");
+            assertThat(producer.history()).isEmpty();
+
+            String withNull = good.replace("}", ",\"metadata\":null}");
+            assertThat(post(drain(), "{\"logs\":[" + withNull + "]}").statusCode()).isEqualTo(200);
         }
 
         private static String projectLog(String project, String message) {
@@ -411,17 +445,57 @@ class DialectsTest {
         }
 
         @Test
-        void an_event_over_a_megabyte_is_refused_alone_and_a_wrong_token_gets_401() throws Exception {
+        void a_bulk_with_an_event_over_a_mebibyte_stores_nothing_and_a_wrong_token_gets_401() throws Exception {
             String body = "small one\n" + "z".repeat(LogglyHandler.MAX_EVENT_BYTES + 1) + "\nsmall two\n";
             HttpResponse<String> r = post(request("/bulk/" + TOKEN), body);
             assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(json(r).get("response").asText()).isEqualTo("error");
             assertThat(json(r).get("failures").get(0).get("index").asInt()).isEqualTo(1);
-            assertThat(events()).extracting(e -> e.get("message").asText()).containsExactly("small one", "small two");
+            assertThat(producer.history()).isEmpty();
 
             HttpResponse<String> bad = post(request("/inputs/not-a-token"), "x");
             assertThat(bad.statusCode()).isEqualTo(401);
             assertThat(json(bad).get("response").asText()).isEqualTo("error");
             assertThat(post(request("/inputs/" + TOKEN + "/tag/bad%20tag/"), "x").statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    class LogglyLimits {
+        @Test
+        void an_event_of_one_mebibyte_is_taken_alone_and_in_a_bulk_with_tags() throws Exception {
+            String text = "t\"" + "m".repeat(LogglyHandler.MAX_EVENT_BYTES - 2);
+            String json = "{\"pad\":\"" + "j".repeat(LogglyHandler.MAX_EVENT_BYTES - 10) + "\"}";
+            assertThat(json).hasSize(LogglyHandler.MAX_EVENT_BYTES);
+
+            HttpResponse<String> single = post(request("/inputs/" + TOKEN + "/tag/big/"), text);
+            HttpResponse<String> bulk = post(request("/bulk/" + TOKEN + "/tag/big/"), json + "\n" + text + "\n");
+
+            assertThat(single.statusCode()).as(single.body()).isEqualTo(200);
+            assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(200);
+            List<JsonNode> events = events();
+            assertThat(events).extracting(e -> e.has("pad") ? e.get("pad").asText().length()
+                    : e.get("message").asText().length()).containsExactly(text.length(), json.length() - 10,
+                            text.length());
+            assertThat(events.get(0).get("tags").get(0).asText()).isEqualTo("big");
+        }
+
+        @Test
+        void an_empty_or_blank_body_is_400_and_a_bulk_over_5_mebibytes_413() throws Exception {
+            for (String path : List.of("/inputs/" + TOKEN, "/bulk/" + TOKEN)) {
+                for (String body : List.of("", "\n \r\n\t\n")) {
+                    HttpResponse<String> r = post(request(path), body);
+                    assertThat(r.statusCode()).as(path + " " + body.length()).isEqualTo(400);
+                    assertThat(json(r).get("response").asText()).isEqualTo("error");
+                    assertThat(json(r).get("message").asText()).isEqualTo("the request holds no event to ingest");
+                }
+            }
+            String line = "x".repeat(1000) + "\n";
+            HttpResponse<String> tooBig = post(request("/bulk/" + TOKEN),
+                    line.repeat(LogglyHandler.MAX_BULK_BYTES / line.length() + 1));
+            assertThat(tooBig.statusCode()).isEqualTo(413);
+            assertThat(json(tooBig).get("response").asText()).isEqualTo("error");
+            assertThat(producer.history()).isEmpty();
         }
     }
 
@@ -500,29 +574,35 @@ class DialectsTest {
         }
 
         @Test
-        void a_refused_record_is_named_and_the_others_land() throws Exception {
+        void a_refused_record_is_named_and_nothing_of_the_call_is_stored() throws Exception {
             HttpResponse<String> r = post(upload(STREAM, "?api-version=2023-01-01", TOKEN),
                     "[{\"Computer\":\"a\"}, \"text\", {\"Computer\":\"b\"}]");
 
             assertAzureError(r, 400, "InvalidContent");
-            assertThat(json(r).get("error").get("message").asText()).contains("record 1");
-            assertThat(events()).extracting(e -> e.get("Computer").asText()).containsExactly("a", "b");
+            assertThat(json(r).get("error").get("message").asText()).contains("record 1").contains("nothing was stored");
+            assertThat(producer.history()).isEmpty();
+
+            assertAzureError(post(upload(STREAM, "?api-version=2023-01-01", TOKEN), "[]"), 400, "InvalidContent");
+            assertThat(producer.history()).isEmpty();
         }
 
         @Test
-        void more_than_a_mebibyte_of_json_is_taken() throws Exception {
-            StringBuilder body = new StringBuilder("[");
-            int n = 0;
-            while (body.length() < 1_100_000) {
-                body.append(n == 0 ? "" : ",").append("{\"Computer\":\"c").append(n++).append("\",\"pad\":\"")
-                        .append("p".repeat(200)).append("\"}");
-            }
-            body.append(']');
-            HttpResponse<String> r = post(upload(STREAM, "?api-version=2023-01-01", TOKEN)
-                    .header("Content-Encoding", "gzip"), gzip(body.toString()));
+        void a_mebibyte_of_decoded_json_is_taken_and_one_byte_more_is_413_even_gzipped() throws Exception {
+            String head = "[{\"Computer\":\"c\",\"pad\":\"";
+            String tail = "\"}]";
+            String body = head + "p".repeat(1024 * 1024 - head.length() - tail.length()) + tail;
+            assertThat(body).hasSize(1024 * 1024);
 
-            assertThat(r.statusCode()).isEqualTo(204);
-            assertThat(events()).hasSize(n);
+            HttpResponse<String> r = post(upload(STREAM, "?api-version=2023-01-01", TOKEN)
+                    .header("Content-Encoding", "gzip"), gzip(body));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+            assertThat(events()).hasSize(1);
+
+            producer.clear();
+            HttpResponse<String> over = post(upload(STREAM, "?api-version=2023-01-01", TOKEN)
+                    .header("Content-Encoding", "gzip"), gzip(body.replace("[{", "[ {")));
+            assertAzureError(over, 413, "ContentLengthLimitExceeded");
+            assertThat(producer.history()).isEmpty();
         }
 
         private void assertAzureError(HttpResponse<String> r, int status, String code) throws Exception {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonScannerTest {
@@ -133,6 +135,58 @@ class JsonScannerTest {
     void refuses_nesting_deeper_than_the_limit() {
         String deep = "{\"a\":" + "[".repeat(Json.MAX_NESTING_DEPTH) + "]".repeat(Json.MAX_NESTING_DEPTH) + "}";
         assertThatThrownBy(() -> scan(deep)).hasMessageContaining("nested");
+    }
+
+    /**
+     * Issue 18: the scanner had no number or string limit (a 5,000-digit number passed it, then failed Jackson's
+     * limit: 500). Both now apply {@link Json}'s limits, counted alike: at a limit both take the text, one past it
+     * both refuse it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("atAndPastTheLimits")
+    void applies_the_json_limits_as_jackson_does(String label, String json, boolean valid) {
+        byte[] b = json.getBytes(UTF_8);
+        String ours = verdict(() -> new JsonScanner(b, b.length).scanObject(0)).startsWith("end") ? "valid" : "invalid";
+        String theirs;
+        try {
+            Json.mapper().readTree(b);
+            theirs = "valid";
+        } catch (java.io.IOException | NumberFormatException e) {
+            theirs = "invalid";
+        }
+        assertThat(List.of(ours, theirs)).as(label).containsOnly(valid ? "valid" : "invalid");
+    }
+
+    static java.util.stream.Stream<Arguments> atAndPastTheLimits() {
+        int n = Json.MAX_NUMBER_LENGTH;
+        int s = Json.MAX_STRING_LENGTH;
+        List<Arguments> cases = new ArrayList<>();
+        for (int past = 0; past <= 1; past++) {
+            boolean valid = past == 0;
+            String p = valid ? "at" : "past";
+            int d = Json.MAX_NESTING_DEPTH - 1 + past;
+            cases.addAll(List.of(
+                    Arguments.of(p + " integer digits", "{\"n\":-" + "9".repeat(n + past) + "}", valid),
+                    Arguments.of(p + " fraction digits", "{\"n\":-1." + "5".repeat(n - 1 + past) + "}", valid),
+                    Arguments.of(p + " exponent digits", "{\"n\":1.5E-" + "0".repeat(n - 3 + past) + "7}", valid),
+                    Arguments.of(p + " ASCII string", "{\"s\":\"" + "x".repeat(s + past) + "\"}", valid),
+                    Arguments.of(p + " 2-byte string", "{\"s\":\"" + "\u00e9".repeat(s + past) + "\"}", valid),
+                    Arguments.of(p + " escaped string", "{\"s\":\"" + "\\u0041".repeat(s + past) + "\"}", valid),
+                    Arguments.of(p + " 4-byte string", "{\"s\":\"" + "\uD83D\uDE00".repeat(s / 2 + past) + "\"}",
+                            valid),
+                    Arguments.of(p + " ASCII name", "{\"" + "k".repeat(s + past) + "\":1}", valid),
+                    Arguments.of(p + " 2-byte name", "{\"" + "\u00e9".repeat(s / 2 + past) + "\":1}", valid),
+                    Arguments.of(p + " escaped name", "{\"" + "\\u00e9".repeat(s / 2 + past) + "\":1}", valid),
+                    Arguments.of(p + " nested name", "{\"a\":{\"" + "k".repeat(s + past) + "\":1}}", valid),
+                    Arguments.of(p + " negative exponent", "{\"n\":1.5e-" + (Integer.MAX_VALUE - 1L + past) + "}",
+                            valid),
+                    Arguments.of(p + " negative exponent, no fraction", "{\"n\":1e-" + (Integer.MAX_VALUE + (long) past)
+                            + "}", valid),
+                    Arguments.of(p + " positive exponent", "{\"n\":-0.0E+" + (Integer.MAX_VALUE + (long) past)
+                            + "}", valid),
+                    Arguments.of(p + " nesting", "{\"a\":" + "[".repeat(d) + "]".repeat(d) + "}", valid)));
+        }
+        return cases.stream();
     }
 
     /** Differential check against Jackson on valid objects mangled at random: same verdict, same end. */

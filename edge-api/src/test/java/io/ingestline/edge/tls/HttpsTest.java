@@ -64,6 +64,43 @@ class HttpsTest {
     }
 
     @Test
+    void the_limits_on_slow_clients_apply_over_https_too() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        X509Certificate cert = selfSigned(pair);
+        Path certFile = pem(dir.resolve("cert.pem"), "CERTIFICATE", cert.getEncoded());
+        Path key = pem(dir.resolve("key.pem"), "PRIVATE KEY", pair.getPrivate().getEncoded());
+        Listeners.Limits limits = new Listeners.Limits(java.time.Duration.ofSeconds(1), 1024, 64, 2048);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            new Listeners("127.0.0.1", -1, 0, certFile, key, limits).apply(config);
+            config.routes.get("/health", ctx -> ctx.result("ok"));
+        }).start();
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context(cert).getSocketFactory().createSocket(
+                "localhost", Listeners.port(app.jettyServer().server(), Listeners.HTTPS))) {
+            s.setSoTimeout(30_000);
+            s.startHandshake();
+            // headers a byte every 100 ms, never complete: cut off about a second after the first byte
+            String head = "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "a".repeat(1000);
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < head.length(); i++) {
+                    s.getOutputStream().write(head.charAt(i));
+                    s.getOutputStream().flush();
+                    Thread.sleep(100);
+                }
+            }).isInstanceOf(java.io.IOException.class);
+            HttpResponse<String> tooBig = trusting(cert).send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                    + Listeners.port(app.jettyServer().server(), Listeners.HTTPS) + "/health"))
+                    .header("X-Big", "b".repeat(4096)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(tooBig.statusCode()).isEqualTo(431);
+            assertThat(tooBig.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("application/json"));
+            assertThat(tooBig.body()).startsWith("{\"message\":");
+        } finally {
+            app.stop();
+        }
+    }
+
+    @Test
     void explains_what_is_wrong_with_the_files() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing here");
         KeyPair pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
@@ -97,6 +134,10 @@ class HttpsTest {
     }
 
     private static HttpClient trusting(X509Certificate cert) throws Exception {
+        return HttpClient.newBuilder().sslContext(context(cert)).build();
+    }
+
+    private static SSLContext context(X509Certificate cert) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("edge", cert);
@@ -104,6 +145,6 @@ class HttpsTest {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
+        return ssl;
     }
 }

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Compiles scalar expressions against a schema into {@link Scalar}s, with Kusto's static types: a column that does not
@@ -321,12 +319,7 @@ final class ExprCompiler {
         if (!r.constant() || r.type() != KType.STRING) {
             throw error("matches regex needs a constant string pattern", at);
         }
-        Pattern p;
-        try {
-            p = Pattern.compile((String) r.value());
-        } catch (PatternSyntaxException e) {
-            throw error("invalid regular expression: " + e.getDescription(), at);
-        }
+        Regex p = Regex.compile((String) r.value(), "", at);
         Scalar s = text(l);
         return derived(KType.BOOL, row -> p.matcher((String) s.eval(row)).find(), l);
     }

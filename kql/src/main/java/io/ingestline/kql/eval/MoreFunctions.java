@@ -5,6 +5,7 @@ import static io.ingestline.kql.eval.ExprCompiler.error;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.google.re2j.Matcher;
 import io.ingestline.kql.syntax.Ast.Call;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,9 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Datetime, math, bitwise and further string functions of Azure's list. Null in, null out. */
 final class MoreFunctions {
@@ -127,7 +125,7 @@ final class MoreFunctions {
                 Scalar text = ExprCompiler.text(a.get(0));
                 Scalar search = ExprCompiler.text(a.get(1));
                 boolean regex = a.size() > 2 && "regex".equals(a.get(2).value());
-                Pattern compiled = regex ? regex(c, search) : null;
+                Regex compiled = regex ? regex(c, search) : null;
                 yield derived(KType.LONG, row -> {
                     String t = (String) text.eval(row);
                     String s = (String) search.eval(row);
@@ -138,6 +136,7 @@ final class MoreFunctions {
                     if (regex) {
                         Matcher m = compiled.matcher(t);
                         while (m.find()) {
+                            Budget.check();
                             n++;
                         }
                         return n;
@@ -482,21 +481,17 @@ final class MoreFunctions {
         }, a);
     }
 
-    private static Pattern regex(Call c, Scalar s) {
+    private static Regex regex(Call c, Scalar s) {
         if (!s.constant() || s.type() != KType.STRING) {
             throw error(c.function() + "() takes the regular expression as a constant string", c.at());
         }
-        try {
-            return Pattern.compile((String) s.value());
-        } catch (PatternSyntaxException e) {
-            throw error(c.function() + "(): invalid regular expression: " + e.getDescription(), c.at());
-        }
+        return Regex.compile((String) s.value(), c.function() + "(): ", c.at());
     }
 
     /** {@code extract(regex, group, text[, typeLiteral])}: the group's text of the first match, or {@code ""}. */
     private static Scalar extract(Call c, List<Scalar> a) {
         count(c, 3, 4);
-        Pattern p = regex(c, a.get(0));
+        Regex p = regex(c, a.get(0));
         Scalar group = a.get(1);
         Scalar text = ExprCompiler.text(a.get(2));
         KType type = a.size() > 3 ? a.get(3).type() : KType.STRING;
@@ -513,12 +508,13 @@ final class MoreFunctions {
     /** {@code extract_all(regex, text)}: every match's groups (or whole match), as a dynamic array. */
     private static Scalar extractAll(Call c, List<Scalar> a) {
         count(c, 2, 3);
-        Pattern p = regex(c, a.get(0));
+        Regex p = regex(c, a.get(0));
         Scalar text = ExprCompiler.text(a.get(a.size() - 1));
         return derived(KType.DYNAMIC, row -> {
             Matcher m = p.matcher((String) text.eval(row));
             ArrayNode out = Values.NODES.arrayNode();
             while (m.find()) {
+                Budget.check();
                 if (m.groupCount() <= 1) {
                     out.add(m.group(m.groupCount()));
                 } else {

@@ -2,6 +2,8 @@ package io.ingestline.kql.eval;
 
 import static io.ingestline.kql.eval.ExprCompiler.error;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.PatternColumn;
 import io.ingestline.kql.syntax.Ast.PatternPart;
@@ -10,20 +12,18 @@ import io.ingestline.kql.syntax.Ast.PatternWildcard;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * {@code parse [kind=simple|regex|relaxed] expr with ...}: extracts columns from a string by a pattern of constants,
- * columns ({@code name[:type]}) and {@code *} wildcards, compiled once into one regular expression.
+ * columns ({@code name[:type]}) and {@code *} wildcards, compiled once into one regular expression ({@link Regex}: the
+ * match reads at most the first {@value Regex#MAX_INPUT_CHARS} characters of the string).
  *
  * <ul>
  * <li>{@code simple} (the default): constants are literal text; the whole string must match (a trailing {@code *}
  * ignores the rest); a column of type {@code int}/{@code long} takes digits, {@code real} a number, any other type
  * the shortest text up to the next constant (the last column, with nothing after it, the rest). When the string does
  * not match, every extracted column is null ({@code ""} for strings).</li>
- * <li>{@code regex}: the constants are regular expressions.</li>
+ * <li>{@code regex}: the constants are regular expressions (RE2, as {@link Regex} says).</li>
  * <li>{@code relaxed}: like {@code simple}, but a column's text that does not convert to its type makes only that
  * column null.</li>
  * </ul>
@@ -64,12 +64,7 @@ final class ParseStep {
         if (!(parts.get(parts.size() - 1) instanceof PatternWildcard)) {
             re.append('$');
         }
-        Pattern pattern;
-        try {
-            pattern = Pattern.compile(re.toString(), Pattern.DOTALL);
-        } catch (PatternSyntaxException e) {
-            throw error("invalid regular expression in the parse pattern: " + e.getDescription(), p.at());
-        }
+        Regex pattern = Regex.compile(re.toString(), Pattern.DOTALL, "parse: ", p.at());
         Schema out = schema;
         int[] at = new int[names.size()];
         for (int i = 0; i < names.size(); i++) {

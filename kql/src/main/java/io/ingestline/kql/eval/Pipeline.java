@@ -2,15 +2,16 @@ package io.ingestline.kql.eval;
 
 import static io.ingestline.kql.eval.ExprCompiler.error;
 
+import com.google.re2j.Pattern;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.Assign;
 import io.ingestline.kql.syntax.Ast.Step;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A parsed query compiled into steps over rows ({@code Object[]} in a schema's order): each step knows its output
@@ -22,6 +23,9 @@ public final class Pipeline {
     interface RowStep {
         Object[] apply(Object[] row);
     }
+
+    /** The most time (the thread's CPU) folding a query's constants may take when it compiles. */
+    static final Duration FOLD_BUDGET = Duration.ofSeconds(1);
 
     private final List<RowStep> steps;
     private final Schema output;
@@ -46,6 +50,7 @@ public final class Pipeline {
     public Object[] run(Object[] row) {
         Object[] r = row;
         for (RowStep s : steps) {
+            Budget.check();
             r = s.apply(r);
             if (r == null) {
                 return null;
@@ -54,7 +59,36 @@ public final class Pipeline {
         return r;
     }
 
+    /**
+     * {@link #run(Object[])} within a time budget, checked on entry (a pipeline without steps too), before each step
+     * and while regular expressions read.
+     *
+     * @throws Budget.OverBudget when it is spent
+     */
+    public Object[] run(Object[] row, Budget budget) {
+        Budget.enter(budget);
+        try {
+            Budget.check();
+            return run(row);
+        } finally {
+            Budget.exit();
+        }
+    }
+
+    /**
+     * Compiles a query; the constant expressions it folds (a regular expression over a literal, say) share
+     * {@link #FOLD_BUDGET}: one that runs over is left unfolded, to be computed per event within the events' budget.
+     */
     public static Pipeline compile(Ast.Query q, Schema input) {
+        Budget.enter(Budget.start(FOLD_BUDGET, FOLD_BUDGET));
+        try {
+            return compileSteps(q, input);
+        } finally {
+            Budget.exit();
+        }
+    }
+
+    private static Pipeline compileSteps(Ast.Query q, Schema input) {
         Map<String, Scalar> lets = new HashMap<>();
         for (Ast.Let let : q.lets()) {
             if (let.value() instanceof Ast.Datatable d) {

@@ -3,7 +3,9 @@ package io.ingestline.kql.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ingestline.model.IsoTimes;
+import io.ingestline.model.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -30,7 +32,8 @@ import java.util.regex.Pattern;
  * as its lower-case text; {@code dynamic} as the JSON value itself; null as JSON null.
  */
 public final class Values {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads dynamic values within the project's JSON limits ({@link Json}); reals as doubles, as Kusto's are. */
+    static final ObjectMapper MAPPER = JsonMapper.builder(Json.newFactory()).build();
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern SPAN_UNIT = Pattern.compile(
             "(-?\\d+(?:\\.\\d+)?)(days|day|d|hours|hour|hrs|hr|h|minutes|minute|min|m|seconds|second|sec|s|"
@@ -95,6 +98,9 @@ public final class Values {
         String t = text.strip();
         Matcher m = SPAN_UNIT.matcher(t);
         if (m.matches()) {
+            if (m.group(1).length() > Json.MAX_NUMBER_LENGTH) {
+                return null; // a number past the JSON limit: no timespan (and no quadratic BigDecimal parse)
+            }
             BigDecimal n = new BigDecimal(m.group(1));
             long nanosPerUnit = switch (m.group(2)) {
                 case "days", "day", "d" -> 86_400_000_000_000L;
@@ -130,7 +136,10 @@ public final class Values {
         }
     }
 
-    /** JSON text to a dynamic value; text that is not JSON stays a string, as Kusto's parse_json does. */
+    /**
+     * JSON text to a dynamic value; text that is not JSON stays a string, as Kusto's parse_json does. Text beyond one
+     * of the project's JSON limits ({@link Json}: nesting, number or string length) is not JSON here either.
+     */
     public static JsonNode parseJson(String text) {
         try {
             JsonNode n = MAPPER.readTree(text);

@@ -46,9 +46,10 @@ final class Requests {
     /** A request ready to send, with its events and how to read its answer. */
     record Sent(String dialect, HttpRequest request, List<Planned> events, boolean refusedWhole) {
         /**
-         * The fate of each event given the answer: 2xx, or the dialect's partial acceptance (a 400 that lists the
-         * refused events while the others land), stores the good ones; another 4xx or a 500 stores nothing; 503, 429
-         * and lost connections leave it open.
+         * The fate of each event given the answer: 2xx, or Baselime's partial acceptance (a 400 that lists the
+         * refused events under {@code invalid} while the others land), stores the good ones; another 4xx (Azure,
+         * AstraLog and Loggly store a request whole or not at all) or a 500 stores nothing; 503, 429 and lost
+         * connections leave it open.
          */
         Fate fate(Planned e, int status, String body) {
             if (e.kind() == Kind.EDGE_BAD || refusedWhole) {
@@ -66,8 +67,7 @@ final class Requests {
 
         private boolean partial(String body) {
             boolean someBad = events.stream().anyMatch(e -> e.kind() == Kind.EDGE_BAD);
-            return someBad && (body.contains("\"accepted\"") || body.contains("InvalidContent")
-                    || body.contains("\"failures\""));
+            return someBad && dialect.equals("baselime") && body.contains("\"invalid\"");
         }
 
         long edgeBad() {

@@ -39,7 +39,7 @@ record TypedColumn(String name, String kustoType, String pgType) {
 
     static JsonNode parse(byte[] event) {
         try {
-            JsonNode n = Json.mapper().readTree(event);
+            JsonNode n = Json.readTree(event);
             return n == null ? MissingNode.getInstance() : n;
         } catch (IOException e) {
             return MissingNode.getInstance();

@@ -3,6 +3,7 @@ package io.ingestline.validator.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.eval.Budget;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ContractException;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * of its rule for the whole batch), runs each event through it ({@link CompiledTarget}: checks, then each route's
  * transformation), and forwards each output, with its stable id, its time (the receive time when it has none) and
  * the rule and version that made it, to its dataset's topic. A record that breaks the contract, a line that is not a
- * JSON object, an event that fails its checks or a transformation, and a batch whose target has no route go to the
- * dead letters with the reason; the rest go on.
+ * JSON object, an event that fails its checks or a transformation (or runs over the rules' time budget, one per batch:
+ * {@link io.ingestline.rules.RuleBudget}), and a batch whose target has no route go to the dead letters with the
+ * reason; the rest go on.
  *
  * <p>Before it forwards anything, it checks that the topic of every dataset the batch can reach exists: if one is
  * still being created after a short wait, the batch is parked ({@link ParkedBatches}) and split later from a
@@ -74,6 +76,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private Routes routes;
     private final Map<String, int[]> routedCounts = new HashMap<>();
     private final Map<String, int[]> filteredCounts = new HashMap<>();
+    /** The rules' time budget of the batch being split. */
+    private Budget budget;
 
     BatchSplitter(ValidatorTopology.Settings settings, DatasetTopics datasetTopics, ValidatorMetrics metrics,
             BatchProgress progress) {
@@ -141,6 +145,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         }
         routedCounts.clear(); // nothing left over from a batch that failed half-way
         filteredCounts.clear();
+        budget = limits.ruleBudget().start();
         RawBatch.forEachLine(batch.payload(),
                 (index, buf, off, len) -> event(record, batch, resolution, unwritable, index, buf, off, len, source));
         // counted per batch and dataset, not per event: one label and one counter lookup a batch
@@ -216,7 +221,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         CompiledTarget target = resolution.target();
         RuleRef rule = target.rule();
         BatchContext c = batch.context();
-        for (Outcome o : target.apply(fields, len)) {
+        for (Outcome o : target.apply(fields, len, budget)) {
             if (o instanceof Outcome.Output out) {
                 String noTopic = unwritable.get(out.dataset());
                 if (noTopic != null) {

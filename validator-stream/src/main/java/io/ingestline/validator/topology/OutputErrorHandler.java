@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *       its size in {@code ingest.dlq.record-bytes}, its value cut to fit); if the dead letter itself was refused,
  *       the stream fails;</li>
  *   <li>a record that cannot be serialized goes to the dead letters the same way;</li>
+ *   <li>a retriable error (a send expired while the broker was away longer than the delivery timeout, too few
+ *       replicas) retries the task: Kafka Streams aborts its transaction and reprocesses from the last commit, so
+ *       a broker outage of any length delays the validator but never stops it;</li>
  *   <li>anything else (authorization, unknown errors) fails the stream, loudly.</li>
  * </ul>
  * The splitter already dead-letters what is over the limit before it is sent ({@link RecordSize}): under
@@ -47,6 +51,11 @@ public final class OutputErrorHandler implements ProductionExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception e) {
+        if (e instanceof RetriableException) {
+            LOG.warn("cannot write a record to {} yet ({}); retrying the task from its last commit", record.topic(),
+                    e.toString());
+            return Response.retry();
+        }
         if (!(e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException)) {
             LOG.error("cannot write a record to {}; stopping", record.topic(), e);
             return Response.fail();

@@ -35,6 +35,8 @@ public final class ValidatorTopology {
     static final String DEAD_LETTER_SINK = "dead-letters";
     static final String CONFIG_SOURCE = "config";
     static final String CONFIG_UPDATER = "config-rules-updater";
+    /** The store of parked raw batches; its changelog holds whole raw records. */
+    public static final String PARKED_STORE = ParkedBatches.STORE;
 
     private ValidatorTopology() {
     }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ingestline.model.IngestHeaders;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -107,6 +109,23 @@ class OutputErrorHandlerTest {
         assertThat(r.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
         assertThat(handler.handleError(CONTEXT, record("ingest.ds.web", 10), new IllegalStateException("?"))
                 .result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+    }
+
+    /**
+     * A broker away for longer than the delivery timeout expires the sends in flight (a retriable
+     * TimeoutException): the task must be retried from its last commit (RETRY makes Kafka Streams treat it as
+     * corrupted: abort, reprocess), never the whole validator stopped for good, as FAIL did.
+     */
+    @Test
+    void retries_the_task_when_a_send_expires_while_the_broker_is_away() {
+        for (String topic : new String[] {"ingest.ds.web", DLQ}) {
+            ProductionExceptionHandler.Response r = handler.handleError(CONTEXT, record(topic, 10),
+                    new TimeoutException("Expiring 3 record(s) for " + topic + "-5:10001 ms has passed"));
+            assertThat(r.result()).as(topic).isEqualTo(ProductionExceptionHandler.Result.RETRY);
+            assertThat(r.deadLetterQueueRecords()).as(topic).isEmpty();
+        }
+        assertThat(handler.handleError(CONTEXT, record("ingest.ds.web", 10), new NotEnoughReplicasException("isr"))
+                .result()).isEqualTo(ProductionExceptionHandler.Result.RETRY);
     }
 
     @Test
