@@ -1,5 +1,6 @@
 package io.ingestline.edge.ingest;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -73,12 +74,17 @@ public final class GoTimeLayout {
         return new GoTimeLayout(layout, f);
     }
 
+    /** @throws IllegalArgumentException when the text is not a time in this layout */
     public Instant parse(String text) {
         try {
             TemporalAccessor t = formatter.parse(text.trim());
             return Instant.from(t);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("time " + text + " does not match timestamp-format " + layout, e);
+        } catch (DateTimeException e) {
+            // read, but not to an instant: the layout lacks a month or a day
+            throw new IllegalArgumentException("time " + text + " is not a whole date and time in timestamp-format "
+                    + layout, e);
         }
     }
 
@@ -103,9 +109,10 @@ public final class GoTimeLayout {
             case "Mon" -> b.appendText(ChronoField.DAY_OF_WEEK, TextStyle.SHORT);
             case "02" -> b.appendValue(ChronoField.DAY_OF_MONTH, 2);
             case "2" -> b.appendValue(ChronoField.DAY_OF_MONTH);
-            case "_2" -> b.padNext(2).appendValue(ChronoField.DAY_OF_MONTH);
+            // A padded number ends adjacent-value parsing (java.time casts the padded one, a ClassCastException).
+            case "_2" -> b.padNext(2).appendValue(ChronoField.DAY_OF_MONTH).optionalStart().optionalEnd();
             case "002" -> b.appendValue(ChronoField.DAY_OF_YEAR, 3);
-            case "__2" -> b.padNext(3).appendValue(ChronoField.DAY_OF_YEAR);
+            case "__2" -> b.padNext(3).appendValue(ChronoField.DAY_OF_YEAR).optionalStart().optionalEnd();
             case "15" -> b.appendValue(ChronoField.HOUR_OF_DAY, 2);
             case "03" -> b.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM, 2);
             case "3" -> b.appendValue(ChronoField.CLOCK_HOUR_OF_AMPM);

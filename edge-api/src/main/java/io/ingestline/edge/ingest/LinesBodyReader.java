@@ -17,20 +17,28 @@ final class LinesBodyReader {
     private final EventWriter events;
     private final int maxEventBytes;
     private final boolean wholeBody;
-    private byte[] buf = new byte[INITIAL_BUFFER];
+    private byte[] buf;
     private int len;
     private boolean eof;
 
-    private LinesBodyReader(InputStream in, EventWriter events, int maxEventBytes, boolean wholeBody) {
+    private LinesBodyReader(InputStream in, EventWriter events, int maxEventBytes, boolean wholeBody,
+            int initialBuffer) {
         this.in = in;
         this.events = events;
         this.maxEventBytes = maxEventBytes;
         this.wholeBody = wholeBody;
+        this.buf = new byte[initialBuffer];
     }
 
     /** @param wholeBody the body is one event, line breaks included */
     static void read(InputStream body, EventWriter events, int maxEventBytes, boolean wholeBody) throws IOException {
-        new LinesBodyReader(body, events, maxEventBytes, wholeBody).read();
+        read(body, events, maxEventBytes, wholeBody, INITIAL_BUFFER);
+    }
+
+    /** @param initialBuffer the buffer's first size (tests make it small to reach its growth and limits) */
+    static void read(InputStream body, EventWriter events, int maxEventBytes, boolean wholeBody, int initialBuffer)
+            throws IOException {
+        new LinesBodyReader(body, events, maxEventBytes, wholeBody, initialBuffer).read();
     }
 
     private void read() throws IOException {

@@ -21,16 +21,21 @@ final class NdjsonBodyReader {
     private int len;
     private boolean eof;
 
-    private NdjsonBodyReader(InputStream in, EventWriter events, int maxEventBytes) {
+    private NdjsonBodyReader(InputStream in, EventWriter events, int maxEventBytes, int initialBuffer) {
         this.in = in;
         this.events = events;
         this.maxEventBytes = maxEventBytes;
-        this.maxBuffer = Math.max(INITIAL_BUFFER, 2 * maxEventBytes + 2);
-        this.buf = new byte[INITIAL_BUFFER];
+        this.maxBuffer = Math.max(initialBuffer, 2 * maxEventBytes + 2);
+        this.buf = new byte[initialBuffer];
     }
 
     static void read(InputStream body, EventWriter events, int maxEventBytes) throws IOException {
-        new NdjsonBodyReader(body, events, maxEventBytes).read();
+        read(body, events, maxEventBytes, INITIAL_BUFFER);
+    }
+
+    /** @param initialBuffer the buffer's first size (tests make it small to reach its growth and limits) */
+    static void read(InputStream body, EventWriter events, int maxEventBytes, int initialBuffer) throws IOException {
+        new NdjsonBodyReader(body, events, maxEventBytes, initialBuffer).read();
     }
 
     private void read() throws IOException {

@@ -32,4 +32,19 @@ class GoTimeLayoutTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timestamp-format");
         assertThatThrownBy(() -> GoTimeLayout.compile("15:04:05")).hasMessageContaining("year");
     }
+
+    @Test
+    void refuses_a_time_its_layout_reads_to_no_whole_date_as_a_bad_time() {
+        assertThatThrownBy(() -> GoTimeLayout.compile("2006").parse("2024"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timestamp-format");
+        assertThatThrownBy(() -> GoTimeLayout.compile("2006-01 15:04").parse("2024-05 15:30"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void compiles_a_padded_day_followed_directly_by_a_number() {
+        assertThat(GoTimeLayout.compile("__22006 15:04")).isNotNull();
+        assertThatThrownBy(() -> GoTimeLayout.compile("_22006").parse("x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

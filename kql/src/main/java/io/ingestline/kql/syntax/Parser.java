@@ -58,8 +58,17 @@ public final class Parser {
             "!startswith_cs", "endswith", "endswith_cs", "!endswith", "!endswith_cs", "has_any", "has_all");
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<>", "<", "<=", ">", ">=", "=~", "!~");
 
+    /** How deep parentheses, calls, indexes, lists and signs may nest: the parser recurses once a level. */
+    static final int MAX_NESTING = 100;
+    /**
+     * How deep an expression's tree may be, operator chains included ({@code a or b or ...} is as deep as it is
+     * long): the compiler and the evaluator walk it recursively.
+     */
+    static final int MAX_TREE_DEPTH = 1000;
+
     private final List<Token> tokens;
     private int at;
+    private int nesting;
 
     private Parser(List<Token> tokens) {
         this.tokens = tokens;
@@ -269,7 +278,55 @@ public final class Parser {
     // --- scalar expressions
 
     private Expr expression() {
-        return or();
+        Token start = peek();
+        deeper(start);
+        Expr e = or();
+        nesting--;
+        if (nesting == 0) {
+            checkDepth(e, MAX_TREE_DEPTH, start);
+        }
+        return e;
+    }
+
+    private void deeper(Token t) {
+        if (++nesting > MAX_NESTING) {
+            throw error("expression nested more than " + MAX_NESTING + " levels deep", t);
+        }
+    }
+
+    /** Walks the tree no deeper than {@code budget} levels (so the walk itself cannot overflow the stack). */
+    private void checkDepth(Expr e, int budget, Token start) {
+        if (budget == 0) {
+            throw error("expression more than " + MAX_TREE_DEPTH + " levels deep (operators included)", start);
+        }
+        List<Expr> children = List.of();
+        if (e instanceof Member m) {
+            children = List.of(m.target());
+        } else if (e instanceof Index i) {
+            children = List.of(i.target(), i.index());
+        } else if (e instanceof Call c) {
+            children = c.args();
+        } else if (e instanceof Unary u) {
+            children = List.of(u.operand());
+        } else if (e instanceof Binary b) {
+            children = List.of(b.left(), b.right());
+        } else if (e instanceof In in) {
+            children = concat(in.left(), in.items());
+        } else if (e instanceof Between b) {
+            children = List.of(b.left(), b.low(), b.high());
+        } else if (e instanceof Datatable d) {
+            children = d.values();
+        }
+        for (Expr child : children) {
+            checkDepth(child, budget - 1, start);
+        }
+    }
+
+    private static List<Expr> concat(Expr first, List<Expr> rest) {
+        List<Expr> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     private Expr or() {
@@ -362,7 +419,10 @@ public final class Parser {
     private Expr unary() {
         if (peek().isPunct("-") || peek().isPunct("+")) {
             Token op = next();
-            return new Unary(op.text(), unary(), op);
+            deeper(op);
+            Expr operand = unary();
+            nesting--;
+            return new Unary(op.text(), operand, op);
         }
         return postfix(primary());
     }

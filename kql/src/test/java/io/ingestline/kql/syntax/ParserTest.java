@@ -47,6 +47,21 @@ class ParserTest {
     }
 
     @Test
+    void refuses_nesting_deeper_than_its_limits_with_a_compile_error_not_a_stack_overflow() {
+        String parens = "source | where " + "(".repeat(20_000) + "1" + ")".repeat(20_000);
+        String signs = "source | extend x = " + "-".repeat(50_000) + "1";
+        String chain = "source | extend x = 1" + " + 1".repeat(50_000);
+        for (String rule : List.of(parens, signs, chain)) {
+            assertThatThrownBy(() -> Parser.parse(rule)).isInstanceOf(KqlCompileException.class)
+                    .hasMessageContaining("levels deep");
+        }
+        String longOr = "source | where " + String.join(" or ", java.util.Collections.nCopies(500, "Level == 1"));
+        assertThat(Parser.parse(longOr)).isNotNull();
+        String nested = "source | where " + "(".repeat(99) + "1" + ")".repeat(99);
+        assertThat(Parser.parse(nested)).isNotNull();
+    }
+
+    @Test
     void binds_operators_as_kusto_does() {
         Where w = (Where) Parser.parse("source | where a + b * 2 > 3 and c == 'x' or d").steps().get(0);
         Binary or = (Binary) w.predicate();

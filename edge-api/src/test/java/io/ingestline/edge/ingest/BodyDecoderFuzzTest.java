@@ -1,0 +1,41 @@
+package io.ingestline.edge.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Fuzzes the decompressors ({@link BodyDecoder}: gzip, zstd, deflate, chains) with a {@code Content-Encoding} (the
+ * input's first line) and a body (the rest): decoding gives bytes within the limit, or a
+ * {@link BadBodyException} or {@link BodyTooLargeException} (the 400 and 413 answers), never another exception (a
+ * 500). Seeds: {@code BodyDecoderFuzzTestInputs}, compressed samples among them.
+ */
+class BodyDecoderFuzzTest {
+    private static final long LIMIT = 64 * 1024;
+
+    @FuzzTest
+    void any_body_decodes_or_is_refused_as_a_client_error(byte[] input) throws IOException {
+        int nl = indexOf(input, (byte) '\n');
+        String encoding = new String(input, 0, nl < 0 ? input.length : nl, StandardCharsets.ISO_8859_1);
+        byte[] body = nl < 0 ? new byte[0] : Arrays.copyOfRange(input, nl + 1, input.length);
+        try (InputStream in = BodyDecoder.decode(new ByteArrayInputStream(body), encoding, LIMIT)) {
+            assertThat(in.readAllBytes().length).isLessThanOrEqualTo((int) LIMIT);
+        } catch (BadBodyException | BodyTooLargeException refused) {
+            // a 400 or a 413
+        }
+    }
+
+    private static int indexOf(byte[] b, byte c) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
