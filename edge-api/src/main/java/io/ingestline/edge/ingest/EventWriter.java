@@ -3,6 +3,7 @@ package io.ingestline.edge.ingest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -181,9 +182,15 @@ public final class EventWriter {
             return;
         }
         if (!passThrough || scan.repeatedKey || scan.escapedKey) {
+            int at = index;
             try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
                 p.nextToken();
                 json(p);
+            } catch (JsonProcessingException e) {
+                // Jackson, reading the event again to rewrite it, refuses a few things JSON's grammar (and so the
+                // scanner) takes, such as an unpaired surrogate escape in a field name: the event alone is refused.
+                index = at + 1;
+                failures.add(new EventFailure(at, "invalid JSON: " + e.getOriginalMessage()));
             }
             return;
         }
