@@ -87,7 +87,9 @@ public final class EventWriter {
                 if (name.equals(options.timeField()) && p.currentToken() == JsonToken.VALUE_NULL) {
                     continue; // a null time is no time: the receive time applies
                 }
-                if (name.equals(options.timeField())) {
+                if (name.equals(options.timeField()) && (hasTime || timeError != null)) {
+                    p.skipChildren(); // a repeated key keeps its first value, the time field too
+                } else if (name.equals(options.timeField())) {
                     try {
                         g.writeStringField(EventOptions.TIME, EventTime.format(time(p)));
                         seen.add(EventOptions.TIME);
@@ -98,7 +100,11 @@ public final class EventWriter {
                     }
                 } else if (name.equals(EventOptions.TIME)) {
                     // With another time field, a _time of the event's own is used only if that field is absent.
-                    fallbackTime = scalar(p);
+                    if (fallbackTime == null) {
+                        fallbackTime = scalar(p);
+                    } else {
+                        p.skipChildren();
+                    }
                 } else if (seen.add(name)) {
                     g.writeFieldName(name);
                     g.copyCurrentStructureExact(p);

@@ -55,7 +55,7 @@ class ParserTest {
             assertThatThrownBy(() -> Parser.parse(rule)).isInstanceOf(KqlCompileException.class)
                     .hasMessageContaining("levels deep");
         }
-        String longOr = "source | where " + String.join(" or ", java.util.Collections.nCopies(500, "Level == 1"));
+        String longOr = "source | where " + String.join(" or ", java.util.Collections.nCopies(350, "Level == 1"));
         assertThat(Parser.parse(longOr)).isNotNull();
         String nested = "source | where " + "(".repeat(99) + "1" + ")".repeat(99);
         assertThat(Parser.parse(nested)).isNotNull();
