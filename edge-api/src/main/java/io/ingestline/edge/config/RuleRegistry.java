@@ -70,9 +70,17 @@ public class RuleRegistry<T> {
         latest.put(id, offset);
         RuleRecords.Decision d = RuleRecords.decide(value, headers, offset, version(id));
         if (d instanceof RuleRecords.Apply a) {
-            versions.put(id, a.version());
-            rules.remove(id);
-            put(parser.parse(id, a.json()));
+            T rule;
+            try {
+                rule = parser.parse(id, a.json());
+            } catch (IOException | RuntimeException e) {
+                versions.put(id, a.version());
+                rules.remove(id);
+                throw e;
+            }
+            // replaced in one step: a reader never sees the key without a rule while a new version of it lands (an
+            // admin request read that gap as "no rule", 404)
+            put(rule);
         } else if (d instanceof RuleRecords.Delete) {
             rules.remove(id);
             versions.remove(id);
