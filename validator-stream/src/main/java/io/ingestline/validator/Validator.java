@@ -112,24 +112,39 @@ public final class Validator implements AutoCloseable {
      */
     private static void checkRecordLimit(Admin admin, ValidatorConfig config) {
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, config.kafka().deadLetterTopic().name());
+        // A limit just raised reaches the brokers' view of the topic a moment after the change is committed: wait for
+        // it (bounded) before calling the topic too small.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String limit;
-        try {
-            ConfigEntry e = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
-                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            limit = e == null ? null : e.value();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("cannot read {} of {}: {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(), e.toString());
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted at start", e);
+        while (true) {
+            try {
+                ConfigEntry e = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
+                        .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                limit = e == null ? null : e.value();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("cannot read {} of {}: {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(), e.toString());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted at start", e);
+            }
+            if (limit == null || config.output().maxRecordBytes() <= Long.parseLong(limit)) {
+                return;
+            }
+            if (Long.parseLong(limit) >= config.kafka().maxMessageBytes() || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted at start", e);
+            }
         }
-        if (limit != null && config.output().maxRecordBytes() > Long.parseLong(limit)) {
-            throw new IllegalArgumentException(ValidatorConfig.MAX_RECORD_BYTES.env() + "="
-                    + config.output().maxRecordBytes() + " is above the " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
-                    + " (" + limit + ") of the topics it writes: raise the topic's max.message.bytes ("
-                    + KafkaSettings.MAX_MESSAGE_BYTES.env() + ") first");
-        }
+        throw new IllegalArgumentException(ValidatorConfig.MAX_RECORD_BYTES.env() + "="
+                + config.output().maxRecordBytes() + " is above the " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
+                + " (" + limit + ") of the topics it writes: raise the topic's max.message.bytes ("
+                + KafkaSettings.MAX_MESSAGE_BYTES.env() + ") first");
     }
 
     /** Makes sure the raw, dead-letter and configuration topics exist, then starts processing. */

@@ -63,6 +63,7 @@ public final class EventWriter {
         JsonNode fallbackTime = null;
         String route = null;
         boolean hasTime = false;
+        boolean timeSeen = false;
         EventRouting routing = options.routing();
         List<String> required = options.requiredStrings();
         Set<String> present = required.isEmpty() ? Set.of() : new HashSet<>();
@@ -84,12 +85,17 @@ public final class EventWriter {
                         && p.currentToken() == JsonToken.VALUE_STRING) {
                     route = p.getText();
                 }
-                if (name.equals(options.timeField()) && p.currentToken() == JsonToken.VALUE_NULL) {
-                    continue; // a null time is no time: the receive time applies
+                if (name.equals(options.timeField())) {
+                    if (timeSeen) {
+                        p.skipChildren(); // a repeated key keeps its first value, the time field too (even null)
+                        continue;
+                    }
+                    timeSeen = true;
+                    if (p.currentToken() == JsonToken.VALUE_NULL) {
+                        continue; // a null time is no time: the receive time applies
+                    }
                 }
-                if (name.equals(options.timeField()) && (hasTime || timeError != null)) {
-                    p.skipChildren(); // a repeated key keeps its first value, the time field too
-                } else if (name.equals(options.timeField())) {
+                if (name.equals(options.timeField())) {
                     try {
                         g.writeStringField(EventOptions.TIME, EventTime.format(time(p)));
                         seen.add(EventOptions.TIME);
@@ -184,6 +190,14 @@ public final class EventWriter {
      * is rewritten from the same bytes. Line breaks between tokens become spaces, so the event stays on one line.
      */
     void scanned(byte[] src, int start, int end, JsonScanner scan) throws IOException {
+        scanned(src, start, end, scan, false);
+    }
+
+    /**
+     * @param textIfUnreadable an object Jackson refuses to rewrite is taken as text, as a dialect that keeps any line
+     *                         that is not JSON as its {@code message} (Loggly) takes it, instead of refused
+     */
+    void scanned(byte[] src, int start, int end, JsonScanner scan, boolean textIfUnreadable) throws IOException {
         if (overLimit(end - start)) {
             return;
         }
@@ -195,8 +209,13 @@ public final class EventWriter {
             } catch (JsonProcessingException e) {
                 // Jackson, reading the event again to rewrite it, refuses a few things JSON's grammar (and so the
                 // scanner) takes, such as an unpaired surrogate escape in a field name: the event alone is refused.
-                index = at + 1;
-                failures.add(new EventFailure(at, "invalid JSON: " + e.getOriginalMessage()));
+                if (textIfUnreadable) {
+                    index = at;
+                    text(src, start, end);
+                } else {
+                    index = at + 1;
+                    failures.add(new EventFailure(at, "invalid JSON: " + e.getOriginalMessage()));
+                }
             }
             return;
         }

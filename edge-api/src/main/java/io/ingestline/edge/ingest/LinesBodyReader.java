@@ -91,7 +91,7 @@ final class LinesBodyReader {
             JsonScanner scan = new JsonScanner(buf, e);
             try {
                 if (scan.scanObject(s) == e) {
-                    events.scanned(buf, s, e, scan);
+                    events.scanned(buf, s, e, scan, true);
                     return;
                 }
             } catch (JsonScanner.Invalid notJson) {
