@@ -351,9 +351,20 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Ports this JVM handed out: a free port, once closed, may come back from the next ask. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free loopback port not handed out before: the operating system may give a port it just gave again once its
+     * socket is closed (a sink once got a broker's port and failed to start).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 }
