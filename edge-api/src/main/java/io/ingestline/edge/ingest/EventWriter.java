@@ -190,14 +190,6 @@ public final class EventWriter {
      * is rewritten from the same bytes. Line breaks between tokens become spaces, so the event stays on one line.
      */
     void scanned(byte[] src, int start, int end, JsonScanner scan) throws IOException {
-        scanned(src, start, end, scan, false);
-    }
-
-    /**
-     * @param textIfUnreadable an object Jackson refuses to rewrite is taken as text, as a dialect that keeps any line
-     *                         that is not JSON as its {@code message} (Loggly) takes it, instead of refused
-     */
-    void scanned(byte[] src, int start, int end, JsonScanner scan, boolean textIfUnreadable) throws IOException {
         if (overLimit(end - start)) {
             return;
         }
@@ -207,15 +199,10 @@ public final class EventWriter {
                 p.nextToken();
                 json(p);
             } catch (JsonProcessingException e) {
-                // Jackson, reading the event again to rewrite it, refuses a few things JSON's grammar (and so the
-                // scanner) takes, such as an unpaired surrogate escape in a field name: the event alone is refused.
-                if (textIfUnreadable) {
-                    index = at;
-                    text(src, start, end);
-                } else {
-                    index = at + 1;
-                    failures.add(new EventFailure(at, "invalid JSON: " + e.getOriginalMessage()));
-                }
+                // The scanner takes only what Jackson's byte parser reads (an unpaired surrogate escape in a field
+                // name is refused by both); should they ever differ, the event alone is refused.
+                index = at + 1;
+                failures.add(new EventFailure(at, "invalid JSON: " + e.getOriginalMessage()));
             }
             return;
         }

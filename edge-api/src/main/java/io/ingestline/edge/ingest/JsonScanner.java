@@ -41,6 +41,8 @@ final class JsonScanner {
     /** Open addressing over the keys, twice their room: key index + 1, or 0 for a free slot. */
     private int[] slots = new int[64];
     private boolean stringEscaped;
+    /** The string being scanned is a field name: its surrogate escapes must pair, as Jackson's byte parser asks. */
+    private boolean inName;
     /** What the escapes and multi-byte sequences of the last string save: raw bytes less UTF-16 units, less bytes. */
     private int charSavings;
     private int byteSavings;
@@ -196,7 +198,13 @@ final class JsonScanner {
 
     /** Checks a field name at {@code i} (a quote); returns the position after its closing quote. */
     int scanName(int i) throws Invalid {
-        int end = scanString(i);
+        inName = true;
+        int end;
+        try {
+            end = scanString(i);
+        } finally {
+            inName = false;
+        }
         if (end - i - 2 - byteSavings > Json.MAX_STRING_LENGTH) {
             throw new Invalid("field name longer than " + Json.MAX_STRING_LENGTH + " bytes", i, false);
         }
@@ -278,6 +286,9 @@ final class JsonScanner {
                     }
                     unit = unit << 4 | Character.digit(h, 16);
                 }
+                if (inName && Character.isSurrogate((char) unit)) {
+                    return surrogatePair(i, unit);
+                }
                 charSavings += 5;
                 // in UTF-8: 1 to 3 bytes; a surrogate is half of a 4-byte sequence
                 byteSavings += unit < 0x80 ? 5 : unit < 0x800 || Character.isSurrogate((char) unit) ? 4 : 3;
@@ -285,6 +296,36 @@ final class JsonScanner {
             default:
                 throw invalid("invalid escape in a string", i);
         }
+    }
+
+    /**
+     * In a field name, a high surrogate escape at {@code i} must be followed at once by a low one: JSON's grammar takes
+     * a lone half, but Jackson's byte parser, which rewrites events, refuses it in a name (in a value it is kept).
+     */
+    private int surrogatePair(int i, int unit) throws Invalid {
+        if (Character.isLowSurrogate((char) unit)) {
+            throw invalid("unpaired surrogate escape in a field name", i);
+        }
+        if (i + 12 > end) {
+            throw invalid("unpaired surrogate escape in a field name", end); // or one cut by the end of a buffer
+        }
+        int low = 0;
+        if (at(i + 6) == '\\' && at(i + 7) == 'u') {
+            for (int k = i + 8; k < i + 12; k++) {
+                int h = at(k);
+                int d = h < 0 ? -1 : Character.digit(h, 16);
+                if (d < 0) {
+                    throw invalid("invalid \\u escape", k);
+                }
+                low = low << 4 | d;
+            }
+        }
+        if (!Character.isLowSurrogate((char) low)) {
+            throw invalid("unpaired surrogate escape in a field name", i);
+        }
+        charSavings += 10; // two escapes of six bytes: two UTF-16 units
+        byteSavings += 8; // twelve bytes: one 4-byte UTF-8 sequence
+        return i + 12;
     }
 
     /** Checks one UTF-8 sequence whose first byte {@code c} is at {@code i} (Unicode table 3-7). */

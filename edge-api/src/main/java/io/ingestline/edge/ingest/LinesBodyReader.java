@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * Reads bodies of log lines, as Loggly takes them: each line is one event (or the whole body is one event), a JSON
  * object when the line is exactly one valid object, else text kept as {@code message}. Blank lines are skipped, a
- * trailing {@code \r} dropped. A line over the event limit is refused alone. Read a buffer at a time: memory stays
- * bounded whatever the body's size.
+ * trailing {@code \r} dropped. A line over the event limit (counted as sent, spaces included) is refused alone.
+ * Read a buffer at a time: memory stays bounded whatever the body's size.
  */
 final class LinesBodyReader {
     private static final int INITIAL_BUFFER = 64 * 1024;
@@ -72,6 +72,11 @@ final class LinesBodyReader {
         if (end > start && buf[end - 1] == '\r') {
             end--;
         }
+        if (end - start > maxEventBytes) {
+            // measured as sent, blank or not: whether a longer line fits the buffer must not change the answer
+            events.fail("event is over the limit of " + maxEventBytes + " bytes");
+            return;
+        }
         int s = start;
         int e = end;
         while (s < e && isSpace(buf[s])) {
@@ -83,15 +88,11 @@ final class LinesBodyReader {
         if (s == e) {
             return; // a blank line is no event
         }
-        if (e - s > maxEventBytes) {
-            events.fail("event is over the limit of " + maxEventBytes + " bytes");
-            return;
-        }
         if (buf[s] == '{') {
             JsonScanner scan = new JsonScanner(buf, e);
             try {
                 if (scan.scanObject(s) == e) {
-                    events.scanned(buf, s, e, scan, true);
+                    events.scanned(buf, s, e, scan);
                     return;
                 }
             } catch (JsonScanner.Invalid notJson) {

@@ -42,6 +42,29 @@ class JsonScannerTest {
         assertThatThrownBy(() -> scan(json)).isInstanceOf(JsonScanner.Invalid.class);
     }
 
+    /** Jackson's byte parser, which rewrites events, refuses a lone surrogate escape in a field name, at any depth. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"a\":{\"\\udddd\":2}}", "{\"\\udddd\":2}", "{\"a\":[{\"\\ud83d\":2}]}", "{\"a\":{\"x\\ud83dx\":2}}",
+        "{\"a\":{\"\\ude00\\ud83d\":2}}", "{\"a\":{\"\\ud83d\\u0041\":2}}", "{\"a\":{\"\\ud83d\\n\":2}}",
+        "{\"a\":{\"\\ud83d\\ud83d\":2}}",
+    })
+    void refuses_a_field_name_with_an_unpaired_surrogate_escape_as_jackson_does(String json) {
+        assertThatThrownBy(() -> scan(json)).isInstanceOf(JsonScanner.Invalid.class)
+                .hasMessage("unpaired surrogate escape in a field name");
+        assertThat(jackson(json.getBytes(UTF_8))).isEqualTo("invalid");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"a\":{\"\\ud83d\\ude00\":2}}", "{\"\\uD83D\\uDE00x\":2}", "{\"a\":\"\\udddd\"}", "{\"a\":[\"\\ud83d\"]}",
+    })
+    void takes_paired_surrogate_escapes_in_names_and_lone_ones_in_values_as_jackson_does(String json) throws Exception {
+        byte[] b = json.getBytes(UTF_8);
+        assertThat(scan(json)).isEqualTo(b.length);
+        assertThat(jackson(b)).isEqualTo("end " + b.length);
+    }
+
     @Test
     void refuses_invalid_utf8_and_control_characters() {
         for (byte[] bad : List.of(new byte[] {(byte) 0xff}, new byte[] {(byte) 0xc0, (byte) 0x80},
