@@ -390,6 +390,11 @@ final class ExprCompiler {
         return new KqlCompileException(problem, at.line(), at.column(), at.shown());
     }
 
+    /** An error about the {@code index}th (from 0) argument of a call, at that argument's first token. */
+    static KqlCompileException argError(String problem, Ast.Call c, int index) {
+        return error(problem, index < c.args().size() ? Ast.start(c.args().get(index)) : c.at());
+    }
+
     /** Comparison rules: which types compare, and how. */
     static final class Compare {
         private Compare() {

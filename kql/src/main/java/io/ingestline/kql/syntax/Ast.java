@@ -116,6 +116,30 @@ public final class Ast {
     public sealed interface Expr {
     }
 
+    /** The first token of an expression as written: where an error about the whole expression points. */
+    public static Token start(Expr e) {
+        if (e instanceof Literal l) {
+            return l.token();
+        } else if (e instanceof Name n) {
+            return n.at();
+        } else if (e instanceof Member m) {
+            return start(m.target());
+        } else if (e instanceof Index i) {
+            return start(i.target());
+        } else if (e instanceof Binary b) {
+            return start(b.left());
+        } else if (e instanceof In i) {
+            return start(i.left());
+        } else if (e instanceof Between b) {
+            return start(b.left());
+        } else if (e instanceof Call c) {
+            return c.at();
+        } else if (e instanceof Unary u) {
+            return u.at();
+        }
+        return ((Datatable) e).at();
+    }
+
     /** A literal token: number, string, timespan, typed literal, {@code true}, {@code false}. */
     public record Literal(Token token) implements Expr {
     }
