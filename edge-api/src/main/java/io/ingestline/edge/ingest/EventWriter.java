@@ -94,8 +94,6 @@ public final class EventWriter {
                     if (p.currentToken() == JsonToken.VALUE_NULL) {
                         continue; // a null time is no time: the receive time applies
                     }
-                }
-                if (name.equals(options.timeField())) {
                     try {
                         g.writeStringField(EventOptions.TIME, EventTime.format(time(p)));
                         seen.add(EventOptions.TIME);
