@@ -35,7 +35,12 @@ public final class BodyDecoder {
         String[] codings = contentEncoding.split(",");
         // Codings are listed in the order they were applied: undo them from last to first.
         for (int i = codings.length - 1; i >= 0; i--) {
-            in = decoder(in, codings[i].trim().toLowerCase(Locale.ROOT));
+            try {
+                in = decoder(in, codings[i].trim().toLowerCase(Locale.ROOT));
+            } catch (RuntimeException e) {
+                closeQuietly(in); // the decoders built so far (zstd holds native memory until closed)
+                throw e;
+            }
         }
         // The framing's failures are already named below; what the decoders throw is the body's encoding.
         return new MeteredInputStream(new FailureNaming(in, UnreadableBodyException.Kind.BAD_ENCODING,
@@ -54,6 +59,14 @@ public final class BodyDecoder {
         } catch (IOException e) {
             throw new UnreadableBodyException(UnreadableBodyException.Kind.BAD_ENCODING,
                     "the request body is not valid " + coding + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            // already failing: the first failure is the answer
         }
     }
 
