@@ -1,6 +1,7 @@
 package io.ingestline.edge.http;
 
 import io.ingestline.edge.ingest.BadBodyException;
+import io.ingestline.edge.ingest.BodyDecoder;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.BodyTooLargeException;
 import io.ingestline.edge.ingest.InFlightBytes;
@@ -108,6 +109,11 @@ public final class EdgeApi {
             });
             config.routes.exception(BodyFormat.UnsupportedFormatException.class, (e, ctx) -> {
                 metrics.rejected("unsupported_type");
+                ErrorShape.of(ctx).write(ctx, 415, ErrorShape.code(415), e.getMessage());
+            });
+            config.routes.exception(BodyDecoder.UnsupportedCodingException.class, (e, ctx) -> {
+                metrics.rejected("unsupported_encoding");
+                ctx.header("Accept-Encoding", BodyDecoder.CODINGS);
                 ErrorShape.of(ctx).write(ctx, 415, ErrorShape.code(415), e.getMessage());
             });
             config.routes.exception(RateLimits.RateLimitedException.class, (e, ctx) -> {

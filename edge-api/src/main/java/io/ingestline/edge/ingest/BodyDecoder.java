@@ -22,7 +22,7 @@ public final class BodyDecoder {
     }
 
     /**
-     * @throws BadBodyException for an unknown encoding
+     * @throws UnsupportedCodingException for a content coding it does not know (415)
      * @throws UnreadableBodyException for a corrupt compressed header; reading the stream throws it too, where the
      *         framing or the encoding breaks further on
      */
@@ -54,11 +54,23 @@ public final class BodyDecoder {
                 case "gzip", "x-gzip" -> new GZIPInputStream(in, BUFFER);
                 case "zstd" -> new ZstdInputStream(in);
                 case "deflate" -> deflate(in);
-                default -> throw new BadBodyException("unsupported Content-Encoding: " + coding);
+                default -> throw new UnsupportedCodingException(coding);
             };
         } catch (IOException e) {
             throw new UnreadableBodyException(UnreadableBodyException.Kind.BAD_ENCODING,
                     "the request body is not valid " + coding + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The content codings a request body may have: the {@code Accept-Encoding} of a 415 answer. */
+    public static final String CODINGS = "gzip, deflate, zstd";
+
+    /** A content coding the edge does not decode: 415, as HTTP (RFC 9110, 15.5.16) answers it. */
+    public static final class UnsupportedCodingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedCodingException(String coding) {
+            super("unsupported Content-Encoding: " + coding + " (use " + CODINGS + " or identity)");
         }
     }
 

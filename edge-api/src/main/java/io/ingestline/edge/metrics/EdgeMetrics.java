@@ -25,7 +25,7 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@code ingest_events_total{dialect}}, {@code ingest_bytes_total{dialect}} (decoded): what Kafka acknowledged;</li>
  *   <li>{@code ingest_event_failures_total{dialect}}: events refused one by one;</li>
  *   <li>{@code ingest_rejects_total{reason}}: whole requests refused (unauthorized, forbidden, bad_body, too_large,
- *       unsupported_type, rate_limited, node_busy, kafka_unavailable, dataset_limit, dataset_not_ready, bad_encoding: a
+ *       unsupported_type, unsupported_encoding, rate_limited, node_busy, kafka_unavailable, dataset_limit, dataset_not_ready, bad_encoding: a
  *       body not valid in its Content-Encoding, bad_framing: broken HTTP framing, a body shorter than its
  *       Content-Length or a client gone mid-body);</li>
  *   <li>{@code ingest_kafka_send_seconds}: from send to the broker's acknowledgement, per record;</li>
