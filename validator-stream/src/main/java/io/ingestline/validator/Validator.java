@@ -116,30 +116,28 @@ public final class Validator implements AutoCloseable {
         // it (bounded) before calling the topic too small.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String limit;
-        while (true) {
-            try {
-                ConfigEntry e = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
-                        .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                limit = e == null ? null : e.value();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("cannot read {} of {}: {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(), e.toString());
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted at start", e);
-            }
-            if (limit == null || config.output().maxRecordBytes() <= Long.parseLong(limit)) {
-                return;
-            }
-            if (Long.parseLong(limit) >= config.kafka().maxMessageBytes() || System.nanoTime() > deadline) {
-                break;
-            }
-            try {
+        try {
+            while (true) {
+                try {
+                    ConfigEntry e = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
+                            .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                    limit = e == null ? null : e.value();
+                } catch (ExecutionException | TimeoutException e) {
+                    LOG.warn("cannot read {} of {}: {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(),
+                            e.toString());
+                    return;
+                }
+                if (limit == null || config.output().maxRecordBytes() <= Long.parseLong(limit)) {
+                    return;
+                }
+                if (Long.parseLong(limit) >= config.kafka().maxMessageBytes() || System.nanoTime() > deadline) {
+                    break;
+                }
                 Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted at start", e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted at start", e);
         }
         throw new IllegalArgumentException(ValidatorConfig.MAX_RECORD_BYTES.env() + "="
                 + config.output().maxRecordBytes() + " is above the " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
