@@ -21,12 +21,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,19 +137,10 @@ class EdgeLimitsIT {
     private Map<Dialect, List<Integer>> published(int expected) {
         Map<Dialect, List<Integer>> out = new EnumMap<>(Dialect.class);
         List<RawBatch> batches = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, TestKafka.uniqueName("reader"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            c.subscribe(List.of(prefix + "raw"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && batches.stream().mapToInt(RawBatch::eventCount).sum() < expected) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    batches.add(RawBatchCodec.read(r.headers(), r.value()));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readToEnd(prefix + "raw")) {
+            batches.add(RawBatchCodec.read(r.headers(), r.value()));
         }
+        assertThat(batches.stream().mapToInt(RawBatch::eventCount).sum()).as("events published").isEqualTo(expected);
         batches.sort((a, b) -> a.context().receivedAt().compareTo(b.context().receivedAt()) != 0
                 ? a.context().receivedAt().compareTo(b.context().receivedAt()) : Integer.compare(a.part(), b.part()));
         for (RawBatch b : batches) {
