@@ -533,7 +533,7 @@ final class MoreFunctions {
                 throw ExprCompiler.argError(c.function() + "(): arguments of types " + t.kustoName() + " and "
                         + s.type().kustoName(), c, a.indexOf(s));
             }
-            t = t.numeric() && s.type().numeric() ? KType.widerNumber(t, s.type()) : t;
+            t = t != s.type() && t.numeric() && s.type().numeric() ? KType.widerNumber(t, s.type()) : t;
         }
         KType type = t;
         return derived(type, row -> {
