@@ -81,16 +81,25 @@ final class MoreFunctions {
             case "isfinite" -> realTest(c, a, x -> Double.isFinite(x));
             case "max_of", "min_of" -> extreme(c, a, f.equals("max_of"));
             case "coalesce" -> {
-                count(c, 1, 64);
+                count(c, 2, 64);
                 KType t = a.get(0).type();
-                yield derived(t, row -> {
+                for (int i = 1; i < a.size(); i++) {
+                    KType u = a.get(i).type();
+                    if (u != t && !(t.numeric() && u.numeric())) {
+                        throw ExprCompiler.argError("coalesce(): all arguments must be of the same type, not "
+                                + t.kustoName() + " and " + u.kustoName(), c, i);
+                    }
+                    t = u == t ? t : KType.widerNumber(t, u);
+                }
+                KType type = t;
+                yield derived(type, row -> {
                     for (Scalar s : a) {
                         Object v = s.eval(row);
                         if (v != null && !(v instanceof String str && str.isEmpty())) {
-                            return Values.convert(v, t);
+                            return Values.convert(v, type);
                         }
                     }
-                    return t == KType.STRING ? "" : null;
+                    return type == KType.STRING ? "" : null;
                 }, a);
             }
             case "binary_and" -> bits(c, a, 2, (x, y) -> x & y);
