@@ -41,7 +41,7 @@ final class Functions {
         return switch (f) {
             case "iif", "iff" -> {
                 count(c, 3, 3);
-                yield conditional(List.of(bool(a.get(0), c, 1), a.get(1), a.get(2)), at);
+                yield conditional(c, List.of(bool(a.get(0), c, 1), a.get(1), a.get(2)));
             }
             case "case" -> {
                 if (a.size() < 3 || a.size() % 2 == 0) {
@@ -50,7 +50,7 @@ final class Functions {
                 for (int i = 0; i + 1 < a.size(); i += 2) {
                     bool(a.get(i), c, i + 1);
                 }
-                yield conditional(a, at);
+                yield conditional(c, a);
             }
             case "not" -> {
                 count(c, 1, 1);
@@ -72,7 +72,7 @@ final class Functions {
             case "toguid" -> convert(c, a, KType.GUID);
             case "parse_json", "todynamic" -> {
                 count(c, 1, 1);
-                Scalar s = a.get(0);
+                Scalar s = stringOrDynamic(c, a, 0);
                 yield derived(KType.DYNAMIC, row -> {
                     Object v = s.eval(row);
                     return v == null ? null : v instanceof String str ? Values.parseJson(str) : Values.convert(v, KType.DYNAMIC);
@@ -168,20 +168,29 @@ final class Functions {
             }
             case "array_length" -> {
                 count(c, 1, 1);
-                Scalar s = a.get(0);
+                Scalar s = dynamicArg(c, a, 0);
                 yield derived(KType.LONG, row -> s.eval(row) instanceof JsonNode n && n.isArray() ? (Object) (long) n.size()
                         : null, s);
             }
-            case "pack_array" -> derived(KType.DYNAMIC, row -> {
+            case "pack_array" -> {
+                count(c, 1, 64);
+                yield derived(KType.DYNAMIC, row -> {
                 ArrayNode out = Values.NODES.arrayNode();
                 for (Scalar s : a) {
                     out.add(Values.toJson(s.eval(row)));
                 }
                 return out;
             }, a);
+            }
             case "pack", "bag_pack" -> {
                 if (a.size() % 2 != 0) {
                     throw error(f + "() takes pairs of key and value", at);
+                }
+                for (int i = 0; i < a.size(); i += 2) {
+                    if (a.get(i).type() != KType.STRING) {
+                        throw ExprCompiler.argError(f + "(): argument " + (i + 1) + " is a key, which must be a string,"
+                                + " not " + a.get(i).type().kustoName(), c, i);
+                    }
                 }
                 yield derived(KType.DYNAMIC, row -> {
                     ObjectNode out = Values.NODES.objectNode();
@@ -195,20 +204,38 @@ final class Functions {
                 count(c, 1, 1);
                 Scalar s = a.get(0);
                 yield switch (s.type()) {
-                    case INT, LONG -> derived(s.type(), row -> {
+                    case INT, LONG -> derived(KType.LONG, row -> {
                         Long v = Values.toLong(s.eval(row));
-                        return v == null ? null : s.type() == KType.INT ? (Object) (int) Math.abs(v) : (Object) Math.abs(v);
+                        return v == null ? null : Math.abs(v);
                     }, s);
                     case TIMESPAN -> derived(KType.TIMESPAN, row -> {
                         Duration v = (Duration) s.eval(row);
                         return v == null ? null : v.abs();
                     }, s);
-                    default -> derived(KType.REAL, row -> {
-                        Double v = Values.toReal(s.eval(row));
+                    case REAL -> derived(KType.REAL, row -> {
+                        Double v = (Double) s.eval(row);
                         return v == null ? null : Math.abs(v);
                     }, s);
+                    default -> throw ExprCompiler.argError("abs(): argument 1 must be a number (int, long or real) or"
+                            + " a timespan, not " + s.type().kustoName(), c, 0);
                 };
             }
+            case "parse_xml" -> {
+                count(c, 1, 1);
+                Scalar s = stringOrDynamic(c, a, 0);
+                yield derived(KType.DYNAMIC, row -> {
+                    Object v = s.eval(row);
+                    String text = v instanceof String str ? str : v instanceof JsonNode n && n.isTextual() ? n.textValue() : null;
+                    return text == null ? null : Xml.parse(text);
+                }, s);
+            }
+            case "parse_cef_dictionary" -> {
+                count(c, 1, 1);
+                Scalar s = ExprCompiler.text(stringOrDynamic(c, a, 0));
+                yield derived(KType.DYNAMIC, row -> Cef.parse((String) s.eval(row)), s);
+            }
+            case "geo_location" -> throw error("geo_location() is not supported: it needs an IP geolocation database,"
+                    + " which this pipeline does not ship", at);
             default -> {
                 Scalar more = MoreFunctions.compile(f, c, a);
                 if (more != null) {
@@ -217,6 +244,26 @@ final class Functions {
                 throw error("unknown function " + f + "()", at);
             }
         };
+    }
+
+    /** Argument {@code i}, which must be dynamic. */
+    static Scalar dynamicArg(Call c, List<Scalar> a, int i) {
+        Scalar s = a.get(i);
+        if (s.type() != KType.DYNAMIC) {
+            throw ExprCompiler.argError(c.function() + "(): argument " + (i + 1) + " must be dynamic, not "
+                    + s.type().kustoName(), c, i);
+        }
+        return s;
+    }
+
+    /** Argument {@code i}, which must be a string or dynamic. */
+    private static Scalar stringOrDynamic(Call c, List<Scalar> a, int i) {
+        Scalar s = a.get(i);
+        if (s.type() != KType.STRING && s.type() != KType.DYNAMIC) {
+            throw ExprCompiler.argError(c.function() + "(): argument " + (i + 1) + " must be a string or dynamic, not "
+                    + s.type().kustoName(), c, i);
+        }
+        return s;
     }
 
     private static Scalar columnIfExists(Call c, ExprCompiler x) {
@@ -246,12 +293,17 @@ final class Functions {
         return Scalar.constant(t, t == KType.STRING ? "" : null);
     }
 
-    private static Scalar conditional(List<Scalar> a, Token at) {
+    /**
+     * {@code iif} and {@code case}: the values' common type, dynamic ones left out (Kusto's "common non-dynamic"
+     * type: {@code iif(c, d.x, "a")} is a string), or dynamic when all are; values of other types are an error at
+     * the first that differs.
+     */
+    private static Scalar conditional(Call c, List<Scalar> a) {
         KType type = null;
         for (int i = 1; i < a.size(); i += 2) {
-            type = unify(type, a.get(i).type(), at);
+            type = unify(type, a.get(i).type(), c, i);
         }
-        type = unify(type, a.get(a.size() - 1).type(), at);
+        type = unify(type, a.get(a.size() - 1).type(), c, a.size() - 1);
         KType result = type;
         return derived(result, row -> {
             for (int i = 0; i + 1 < a.size(); i += 2) {
@@ -263,17 +315,18 @@ final class Functions {
         }, a);
     }
 
-    private static KType unify(KType a, KType b, Token at) {
-        if (a == null || a == b) {
+    private static KType unify(KType a, KType b, Call c, int index) {
+        if (a == null || a == b || a == KType.DYNAMIC) {
             return b;
+        }
+        if (b == KType.DYNAMIC) {
+            return a;
         }
         if (a.numeric() && b.numeric()) {
             return KType.widerNumber(a, b);
         }
-        if (a == KType.DYNAMIC || b == KType.DYNAMIC) {
-            return KType.DYNAMIC;
-        }
-        throw error("the branches have different types: " + a.kustoName() + " and " + b.kustoName(), at);
+        throw ExprCompiler.argError("the branches have different types: " + a.kustoName() + " and " + b.kustoName(),
+                c, index);
     }
 
     private static Scalar test(Call c, List<Scalar> a, java.util.function.Predicate<Object> p) {
@@ -307,8 +360,8 @@ final class Functions {
 
     private static Scalar bool(Scalar s, Call c, int position) {
         if (s.type() != KType.BOOL && s.type() != KType.DYNAMIC) {
-            throw error(c.function() + "(): argument " + position + " must be a bool, not " + s.type().kustoName(),
-                    c.at());
+            throw ExprCompiler.argError(c.function() + "(): argument " + position + " must be a bool, not "
+                    + s.type().kustoName(), c, position - 1);
         }
         return s;
     }
@@ -336,7 +389,7 @@ final class Functions {
             return "dictionary";
         }
         if (n.isIntegralNumber()) {
-            return "long";
+            return n.canConvertToInt() ? "int" : "long"; // gettype(parse_json('1')) is int on Kusto's page
         }
         if (n.isNumber()) {
             return "real";

@@ -57,56 +57,56 @@ final class MoreFunctions {
             case "datetime_diff" -> datetimeDiff(c, a);
             case "datetime_part" -> datetimePart(c, a);
             case "bin", "floor" -> bin(c, a);
-            case "ceiling" -> real(c, a, Math::ceil);
+            case "ceiling" -> ceiling(c, a);
             case "exp" -> real(c, a, Math::exp);
             case "exp2" -> real(c, a, x -> Math.pow(2, x));
             case "exp10" -> real(c, a, x -> Math.pow(10, x));
-            case "log" -> real(c, a, Math::log);
-            case "log2" -> real(c, a, x -> Math.log(x) / Math.log(2));
-            case "log10" -> real(c, a, Math::log10);
+            case "log" -> real(c, a, x -> x < 0 ? null : Math.log(x));
+            case "log2" -> real(c, a, x -> x < 0 ? null : Math.log(x) / Math.log(2));
+            case "log10" -> real(c, a, x -> x < 0 ? null : Math.log10(x));
             case "sign" -> real(c, a, Math::signum);
             case "pow" -> {
                 count(c, 2, 2);
+                number(c, a, 0);
+                number(c, a, 1);
                 yield derived(KType.REAL, row -> {
                     Double x = Values.toReal(a.get(0).eval(row));
                     Double y = Values.toReal(a.get(1).eval(row));
                     return x == null || y == null ? null : Math.pow(x, y);
                 }, a);
             }
-            case "round" -> {
-                count(c, 1, 2);
-                yield derived(KType.REAL, row -> {
-                    Double x = Values.toReal(a.get(0).eval(row));
-                    Long digits = a.size() > 1 ? Values.toLong(a.get(1).eval(row)) : Long.valueOf(0);
-                    if (x == null || digits == null || !Double.isFinite(x)) {
-                        return x;
-                    }
-                    return new java.math.BigDecimal(Double.toString(x))
-                            .setScale(digits.intValue(), java.math.RoundingMode.HALF_UP).doubleValue();
-                }, a);
-            }
+            case "round" -> round(c, a);
             case "isnan" -> realTest(c, a, x -> x.isNaN());
             case "isinf" -> realTest(c, a, x -> x.isInfinite());
             case "isfinite" -> realTest(c, a, x -> Double.isFinite(x));
             case "max_of", "min_of" -> extreme(c, a, f.equals("max_of"));
             case "coalesce" -> {
-                count(c, 1, 64);
+                count(c, 2, 64);
                 KType t = a.get(0).type();
-                yield derived(t, row -> {
+                for (int i = 1; i < a.size(); i++) {
+                    KType u = a.get(i).type();
+                    if (u != t && !(t.numeric() && u.numeric())) {
+                        throw ExprCompiler.argError("coalesce(): all arguments must be of the same type, not "
+                                + t.kustoName() + " and " + u.kustoName(), c, i);
+                    }
+                    t = u == t ? t : KType.widerNumber(t, u);
+                }
+                KType type = t;
+                yield derived(type, row -> {
                     for (Scalar s : a) {
                         Object v = s.eval(row);
                         if (v != null && !(v instanceof String str && str.isEmpty())) {
-                            return Values.convert(v, t);
+                            return Values.convert(v, type);
                         }
                     }
-                    return t == KType.STRING ? "" : null;
+                    return type == KType.STRING ? "" : null;
                 }, a);
             }
             case "binary_and" -> bits(c, a, 2, (x, y) -> x & y);
             case "binary_or" -> bits(c, a, 2, (x, y) -> x | y);
             case "binary_xor" -> bits(c, a, 2, (x, y) -> x ^ y);
-            case "binary_shift_left" -> bits(c, a, 2, (x, y) -> x << y);
-            case "binary_shift_right" -> bits(c, a, 2, (x, y) -> x >> y);
+            case "binary_shift_left" -> bits(c, a, 2, (x, y) -> y < 0 ? null : x << (y % 64));
+            case "binary_shift_right" -> bits(c, a, 2, (x, y) -> y < 0 ? null : x >> (y % 64));
             case "binary_not" -> bits(c, a, 1, (x, y) -> ~x);
             case "strcat_delim" -> {
                 count(c, 3, 64);
@@ -171,7 +171,7 @@ final class MoreFunctions {
                 Scalar s = ExprCompiler.text(a.get(0));
                 yield derived(KType.STRING, row -> sha256((String) s.eval(row)), s);
             }
-            case "array_concat" -> derived(KType.DYNAMIC, row -> {
+            case "array_concat" -> arrays(c, a, 1, 64, row -> {
                 ArrayNode out = Values.NODES.arrayNode();
                 for (Scalar s : a) {
                     if (s.eval(row) instanceof JsonNode n && n.isArray()) {
@@ -181,8 +181,8 @@ final class MoreFunctions {
                     }
                 }
                 return out;
-            }, a);
-            case "zip" -> derived(KType.DYNAMIC, row -> {
+            });
+            case "zip" -> arrays(c, a, 2, 16, row -> {
                 int longest = 0;
                 JsonNode[] arrays = new JsonNode[a.size()];
                 for (int i = 0; i < arrays.length; i++) {
@@ -200,9 +200,18 @@ final class MoreFunctions {
                     }
                 }
                 return out;
-            }, a);
+            });
             default -> null;
         };
+    }
+
+    /** A function of {@code min} to {@code max} dynamic arguments (arrays), of type dynamic. */
+    private static Scalar arrays(Call c, List<Scalar> a, int min, int max, Scalar.Eval eval) {
+        count(c, min, max);
+        for (int i = 0; i < a.size(); i++) {
+            Functions.dynamicArg(c, a, i);
+        }
+        return derived(KType.DYNAMIC, eval, a);
     }
 
     private static Scalar date(Call c, List<Scalar> a, Function<LocalDateTime, Object> f, KType result) {
@@ -383,76 +392,157 @@ final class MoreFunctions {
         }, a);
     }
 
-    /** {@code bin(value, roundTo)}: rounds down to a multiple; numbers, timespans, datetimes (from 0001-01-01). */
+    /**
+     * {@code bin(value, roundTo)} (and {@code floor}): rounds down to a multiple of {@code roundTo}. Numbers (the
+     * result real if either is, else long), a timespan by a timespan, a datetime by a timespan (counted from
+     * 0001-01-01, as Kusto's ticks are). A null, zero or negative bin size gives null.
+     */
     private static Scalar bin(Call c, List<Scalar> a) {
         count(c, 2, 2);
         Scalar v = a.get(0);
         Scalar size = a.get(1);
         return switch (v.type()) {
-            case DATETIME -> derived(KType.DATETIME, row -> {
-                Instant i = (Instant) v.eval(row);
-                Duration s = Values.toTimespan(size.eval(row));
-                if (i == null || s == null || s.isZero()) {
-                    return null;
-                }
-                long nanos = i.getEpochSecond() * 1_000_000_000L + i.getNano();
-                long step = s.toNanos();
-                return Instant.ofEpochSecond(0, Math.floorDiv(nanos, step) * step);
-            }, a);
-            case TIMESPAN -> derived(KType.TIMESPAN, row -> {
-                Duration d = (Duration) v.eval(row);
-                Duration s = Values.toTimespan(size.eval(row));
-                return d == null || s == null || s.isZero() ? null
-                        : Duration.ofNanos(Math.floorDiv(d.toNanos(), s.toNanos()) * s.toNanos());
-            }, a);
-            case INT, LONG -> size.type() == KType.REAL ? binReal(v, size, a) : derived(v.type(), row -> {
-                Long x = Values.toLong(v.eval(row));
-                Long s = Values.toLong(size.eval(row));
-                if (x == null || s == null || s == 0) {
-                    return null;
-                }
-                long r = Math.floorDiv(x, s) * s;
-                return v.type() == KType.INT ? (Object) (int) r : (Object) r;
-            }, a);
-            default -> binReal(v, size, a);
+            case DATETIME -> {
+                timespan(c, a, 1);
+                yield derived(KType.DATETIME, row -> {
+                    Instant i = (Instant) v.eval(row);
+                    Duration s = (Duration) size.eval(row);
+                    if (i == null || s == null || s.isNegative() || s.isZero()) {
+                        return null;
+                    }
+                    long step = Math.max(1, s.toNanos() / 100);
+                    long ticks = Math.floorDiv(Values.toLong(i), step) * step - TICKS_AT_EPOCH;
+                    return Instant.ofEpochSecond(Math.floorDiv(ticks, 10_000_000L), Math.floorMod(ticks, 10_000_000L) * 100);
+                }, a);
+            }
+            case TIMESPAN -> {
+                timespan(c, a, 1);
+                yield derived(KType.TIMESPAN, row -> {
+                    Duration d = (Duration) v.eval(row);
+                    Duration s = (Duration) size.eval(row);
+                    return d == null || s == null || s.isNegative() || s.isZero() ? null
+                            : Duration.ofNanos(Math.floorDiv(d.toNanos(), s.toNanos()) * s.toNanos());
+                }, a);
+            }
+            case INT, LONG, REAL -> {
+                number(c, a, 1);
+                KType type = KType.widerNumber(v.type(), size.type()); // Kusto's widest, an int made long
+                yield type == KType.REAL ? binReal(v, size, a) : derived(type, row -> {
+                    Long x = Values.toLong(v.eval(row));
+                    Long s = Values.toLong(size.eval(row));
+                    if (x == null || s == null || s <= 0) {
+                        return null;
+                    }
+                    return Math.floorDiv(x, s) * s;
+                }, a);
+            }
+            default -> throw ExprCompiler.argError(c.function() + "(): argument 1 must be a number, a timespan or a"
+                    + " datetime, not " + v.type().kustoName(), c, 0);
         };
     }
+
+    /** Ticks (100 ns) from 0001-01-01 to 1970-01-01. */
+    private static final long TICKS_AT_EPOCH = 621_355_968_000_000_000L;
 
     private static Scalar binReal(Scalar v, Scalar size, List<Scalar> a) {
         return derived(KType.REAL, row -> {
             Double x = Values.toReal(v.eval(row));
             Double s = Values.toReal(size.eval(row));
-            return x == null || s == null || s == 0 ? null : Math.floor(x / s) * s;
+            return x == null || s == null || !(s > 0) ? null : Math.floor(x / s) * s;
         }, a);
     }
 
-    private static Scalar real(Call c, List<Scalar> a, java.util.function.DoubleUnaryOperator f) {
+    /** {@code ceiling(number)}: of the argument's type (an integer is its own ceiling). */
+    private static Scalar ceiling(Call c, List<Scalar> a) {
         count(c, 1, 1);
-        Scalar s = a.get(0);
+        Scalar s = number(c, a, 0);
+        return s.type() == KType.REAL ? real(c, a, Math::ceil) : s;
+    }
+
+    /**
+     * {@code round(number[, precision])}: to {@code precision} decimal digits (negative: to tens, hundreds...), half
+     * away from zero, of the number's type.
+     */
+    private static Scalar round(Call c, List<Scalar> a) {
+        count(c, 1, 2);
+        Scalar s = number(c, a, 0);
+        if (a.size() > 1) {
+            integer(c, a, 1);
+        }
+        KType type = s.type();
+        return derived(type, row -> {
+            Object x = s.eval(row);
+            Long digits = a.size() > 1 ? Values.toLong(a.get(1).eval(row)) : Long.valueOf(0);
+            if (x == null || digits == null || x instanceof Double d && !Double.isFinite(d)) {
+                return x == null || digits == null ? null : x;
+            }
+            java.math.BigDecimal exact = x instanceof Double d ? new java.math.BigDecimal(Double.toString(d))
+                    : java.math.BigDecimal.valueOf(((Number) x).longValue());
+            int scale = (int) Math.max(-400, Math.min(400, digits));
+            java.math.BigDecimal r = exact.setScale(scale, java.math.RoundingMode.HALF_UP);
+            return switch (type) {
+                case INT -> (Object) r.intValue();
+                case LONG -> (Object) r.longValue();
+                default -> (Object) r.doubleValue();
+            };
+        }, a);
+    }
+
+    /** A function of one real (a number of any type converted); {@code f} may give null. */
+    private static Scalar real(Call c, List<Scalar> a, java.util.function.DoubleFunction<Double> f) {
+        count(c, 1, 1);
+        Scalar s = number(c, a, 0);
         return derived(KType.REAL, row -> {
             Double x = Values.toReal(s.eval(row));
-            return x == null ? null : f.applyAsDouble(x);
+            return x == null ? null : f.apply(x);
         }, s);
     }
 
     private static Scalar realTest(Call c, List<Scalar> a, java.util.function.Predicate<Double> p) {
         count(c, 1, 1);
-        Scalar s = a.get(0);
+        Scalar s = number(c, a, 0);
         return derived(KType.BOOL, row -> {
             Double x = Values.toReal(s.eval(row));
             return x == null ? null : p.test(x);
         }, s);
     }
 
+    /** Argument {@code i}, which Kusto's binder requires to be a number (int, long or real; not dynamic). */
+    static Scalar number(Call c, List<Scalar> a, int i) {
+        Scalar s = a.get(i);
+        if (!s.type().numeric()) {
+            throw ExprCompiler.argError(c.function() + "(): argument " + (i + 1) + " must be a number (int, long or"
+                    + " real), not " + s.type().kustoName(), c, i);
+        }
+        return s;
+    }
+
+    /** Argument {@code i}, which must be an integer (int or long). */
+    static Scalar integer(Call c, List<Scalar> a, int i) {
+        Scalar s = a.get(i);
+        if (s.type() != KType.INT && s.type() != KType.LONG) {
+            throw ExprCompiler.argError(c.function() + "(): argument " + (i + 1) + " must be an integer (int or"
+                    + " long), not " + s.type().kustoName(), c, i);
+        }
+        return s;
+    }
+
+    private static void timespan(Call c, List<Scalar> a, int i) {
+        if (a.get(i).type() != KType.TIMESPAN) {
+            throw ExprCompiler.argError(c.function() + "(): argument " + (i + 1) + " must be a timespan, not "
+                    + a.get(i).type().kustoName(), c, i);
+        }
+    }
+
     private static Scalar extreme(Call c, List<Scalar> a, boolean max) {
-        count(c, 1, 64);
+        count(c, 2, 64);
         KType t = a.get(0).type();
         for (Scalar s : a) {
             if (ExprCompiler.Compare.common(t, s.type()) == null) {
-                throw error(c.function() + "(): arguments of types " + t.kustoName() + " and " + s.type().kustoName(),
-                        c.at());
+                throw ExprCompiler.argError(c.function() + "(): arguments of types " + t.kustoName() + " and "
+                        + s.type().kustoName(), c, a.indexOf(s));
             }
-            t = t.numeric() && s.type().numeric() ? KType.widerNumber(t, s.type()) : t;
+            t = t != s.type() && t.numeric() && s.type().numeric() ? KType.widerNumber(t, s.type()) : t;
         }
         KType type = t;
         return derived(type, row -> {
@@ -469,11 +559,15 @@ final class MoreFunctions {
     }
 
     private interface LongOp {
-        long apply(long x, long y);
+        Long apply(long x, long y);
     }
 
+    /** A bitwise function of integers, of type long; null in, null out. */
     private static Scalar bits(Call c, List<Scalar> a, int n, LongOp op) {
         count(c, n, n);
+        for (int i = 0; i < n; i++) {
+            integer(c, a, i);
+        }
         return derived(KType.LONG, row -> {
             Long x = Values.toLong(a.get(0).eval(row));
             Long y = n > 1 ? Values.toLong(a.get(1).eval(row)) : Long.valueOf(0);

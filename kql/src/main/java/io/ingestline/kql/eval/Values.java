@@ -138,12 +138,16 @@ public final class Values {
 
     /**
      * JSON text to a dynamic value; text that is not JSON stays a string, as Kusto's parse_json does. Text beyond one
-     * of the project's JSON limits ({@link Json}: nesting, number or string length) is not JSON here either.
+     * of the project's JSON limits ({@link Json}: nesting, number or string length) is not JSON here either. Empty
+     * (or blank) text is null, as Kusto's isnull and gettype pages show for {@code parse_json("")}.
      */
     public static JsonNode parseJson(String text) {
+        if (text.isBlank()) {
+            return null;
+        }
         try {
             JsonNode n = MAPPER.readTree(text);
-            return n == null ? NODES.textNode(text) : n;
+            return n == null || n.isMissingNode() ? NODES.textNode(text) : n;
         } catch (IOException e) {
             return NODES.textNode(text);
         }
