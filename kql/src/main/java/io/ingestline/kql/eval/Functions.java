@@ -153,9 +153,12 @@ final class Functions {
                 count(c, 0, 1);
                 Scalar offset = a.isEmpty() ? null : a.get(0);
                 yield Scalar.of(KType.DATETIME, row -> {
-                    Instant now = Instant.now();
-                    Duration d = offset == null ? null : Values.toTimespan(offset.eval(row));
-                    return d == null ? now : now.plus(d);
+                    Instant now = EventClock.now();
+                    if (offset == null) {
+                        return now;
+                    }
+                    Duration d = Values.toTimespan(offset.eval(row));
+                    return d == null ? null : now.plus(d);
                 });
             }
             case "ago" -> {
@@ -163,7 +166,7 @@ final class Functions {
                 Scalar span = a.get(0);
                 yield Scalar.of(KType.DATETIME, row -> {
                     Duration d = Values.toTimespan(span.eval(row));
-                    return d == null ? null : Instant.now().minus(d);
+                    return d == null ? null : EventClock.now().minus(d);
                 });
             }
             case "array_length" -> {

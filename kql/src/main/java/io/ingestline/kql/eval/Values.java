@@ -254,18 +254,52 @@ public final class Values {
         }
         if (s instanceof String str) {
             String t = str.strip();
-            try {
-                return switch (t) {
-                    case "NaN" -> Double.NaN;
-                    case "inf", "+inf" -> Double.POSITIVE_INFINITY;
-                    case "-inf" -> Double.NEGATIVE_INFINITY;
-                    default -> Double.parseDouble(t);
-                };
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            return switch (t) {
+                case "NaN" -> Double.NaN;
+                case "inf", "+inf", "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
+                case "-inf", "-Infinity" -> Double.NEGATIVE_INFINITY;
+                default -> decimalNumber(t) ? Double.valueOf(t) : null;
+            };
         }
         return null;
+    }
+
+    /**
+     * Whether text is a decimal number, {@code [+-]digits[.digits][e[+-]digits]} (digits on one side of the point at
+     * least): Java's own suffixes, hexadecimal and words ({@code 1d}, {@code 0x1p3}) are not numbers to Kusto.
+     */
+    static boolean decimalNumber(String t) {
+        int n = t.length();
+        int i = n > 0 && (t.charAt(0) == '+' || t.charAt(0) == '-') ? 1 : 0;
+        int digits = 0;
+        while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+            i++;
+            digits++;
+        }
+        if (i < n && t.charAt(i) == '.') {
+            i++;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0 || digits > Json.MAX_NUMBER_LENGTH) {
+            return false;
+        }
+        if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        return i == n;
     }
 
     public static Boolean toBool(Object v) {
@@ -319,7 +353,34 @@ public final class Values {
         if (s instanceof UUID u) {
             return u;
         }
-        return s instanceof String str ? parseGuid(str) : null;
+        return s instanceof String str ? guidPrefix(str) : null;
+    }
+
+    /**
+     * {@code toguid}'s reading of text: the first 32 hexadecimal digits, hyphens among them skipped, the rest of the
+     * text ignored; null when another character comes before the 32nd digit.
+     */
+    static UUID guidPrefix(String text) {
+        long high = 0;
+        long low = 0;
+        int digits = 0;
+        for (int i = 0; i < text.length() && digits < 32; i++) {
+            char c = text.charAt(i);
+            if (c == '-') {
+                continue;
+            }
+            int d = Character.digit(c, 16);
+            if (d < 0 || c > 'f') {
+                return null;
+            }
+            if (digits < 16) {
+                high = high << 4 | d;
+            } else {
+                low = low << 4 | d;
+            }
+            digits++;
+        }
+        return digits == 32 ? new UUID(high, low) : null;
     }
 
     /** Kusto's {@code tostring}: null becomes {@code ""}; a dynamic string is its text, other dynamic values JSON. */
@@ -337,7 +398,7 @@ public final class Values {
             return formatReal(d);
         }
         if (v instanceof Instant i) {
-            return formatDateTime(i);
+            return formatDateTimeText(i);
         }
         if (v instanceof Duration d) {
             return formatTimespan(d);
@@ -345,7 +406,11 @@ public final class Values {
         return v.toString();
     }
 
-    /** A real as Kusto prints it: {@code 1}, {@code 1.5}, {@code 1E+20}, {@code NaN}. */
+    /**
+     * A real as Kusto prints it (.NET's shortest round-trip text): {@code 1}, {@code 1.5}, {@code 12345678.5},
+     * {@code 0.0001}; in exponent form, with a sign and two digits at least, when the exponent is 15 or more or -5 or
+     * less ({@code 1E+15}, {@code 1.5E-05}); {@code NaN}, {@code Infinity}, {@code -Infinity}.
+     */
     public static String formatReal(double d) {
         if (Double.isNaN(d)) {
             return "NaN";
@@ -353,26 +418,46 @@ public final class Values {
         if (Double.isInfinite(d)) {
             return d > 0 ? "Infinity" : "-Infinity";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString((long) d);
+        if (d == 0) {
+            return Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
         }
-        String s = Double.toString(d);
-        int e = s.indexOf('E');
-        if (e < 0) {
-            return s;
+        BigDecimal b = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        String digits = b.unscaledValue().toString();
+        int exponent = digits.length() - 1 - b.scale(); // of the first digit
+        StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
+        if (exponent >= 15 || exponent <= -5) {
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits, 1, digits.length());
+            }
+            int e = Math.abs(exponent);
+            return out.append('E').append(exponent < 0 ? '-' : '+').append(e < 10 ? "0" : "").append(e).toString();
         }
-        String mantissa = s.substring(0, e);
-        if (mantissa.endsWith(".0")) {
-            mantissa = mantissa.substring(0, mantissa.length() - 2);
-        }
-        String exp = s.substring(e + 1);
-        return mantissa + "E" + (exp.startsWith("-") ? exp : "+" + exp);
+        return out.append(b.toPlainString()).toString();
     }
 
     /** RFC 3339 in UTC at Kusto's precision (100 ns), fraction without trailing zeros: {@code 2024-05-31T15:30:45.25Z}. */
     public static String formatDateTime(Instant i) {
         String fast = IsoTimes.format(i);
         return fast != null ? fast : formatDateTimeSlowly(i);
+    }
+
+    /**
+     * Kusto's text of a datetime ({@code tostring}, {@code strcat}): always seven fractional digits,
+     * {@code 2022-01-01T00:00:00.0000000Z} (JSON output keeps {@link #formatDateTime}'s form).
+     */
+    public static String formatDateTimeText(Instant i) {
+        String f = formatDateTime(i);
+        StringBuilder b = new StringBuilder(f.length() + 8).append(f, 0, f.length() - 1);
+        int dot = b.lastIndexOf(".");
+        if (dot < b.lastIndexOf(":")) {
+            dot = b.length();
+            b.append('.');
+        }
+        while (b.length() < dot + 8) {
+            b.append('0');
+        }
+        return b.append('Z').toString();
     }
 
     /** {@link #formatDateTime} through {@code java.time.format} (the reference for {@link IsoTimes}). */
@@ -434,6 +519,9 @@ public final class Values {
         }
         if (v instanceof Double d) {
             return Double.isFinite(d) ? NODES.numberNode(d) : NODES.textNode(formatReal(d));
+        }
+        if (v instanceof Instant i) {
+            return NODES.textNode(formatDateTime(i)); // the pipeline's RFC 3339, not tostring's text
         }
         return NODES.textNode(toStringValue(v));
     }
