@@ -231,7 +231,8 @@ public final class Pipeline {
         List<KType> types = new ArrayList<>();
         List<Scalar> values = new ArrayList<>();
         for (Assign a : columns) {
-            String name = a.name() != null ? a.name() : implicitName(a.value(), names.size());
+            String name = a.name() != null ? a.name() : what.equals("print") ? "print_" + names.size()
+                    : implicitName(a.value(), names.size());
             if (seen.put(name, names.size()) != null) {
                 throw error(what + " names column " + name + " twice", a.at());
             }

@@ -14,7 +14,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
@@ -43,6 +46,24 @@ public final class Values {
     private static final DateTimeFormatter SQL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSSS][.SSSSSS][.SSS][.SS][.S]");
     /** US month/day/year, as in Kusto's own {@code parse} example ({@code 02/17/2016 08:40:01}). */
     private static final DateTimeFormatter US = DateTimeFormatter.ofPattern("M/d/yyyy[ H:mm[:ss[.SSSSSSS][.SSSSSS][.SSS]]]");
+    /** The same with dashes, as in the todatetime page's {@code todatetime('12-02-2022')}. */
+    private static final DateTimeFormatter US_DASHES = DateTimeFormatter.ofPattern("M-d-yyyy[ H:mm[:ss]]");
+    /** RFC 822 ({@code Sat, 8 Nov 14 15:05:02 GMT}) and RFC 850 ({@code Saturday, 08-Nov-14 15:05 GMT}). */
+    private static final DateTimeFormatter RFC822 = rfc(" ");
+    private static final DateTimeFormatter RFC850 = rfc("-");
+    /** Sortable with a zone: {@code 2014-11-08 15:05:25 GMT}, {@code 2014-11-08T15:05 GMT}. */
+    private static final DateTimeFormatter SORTABLE_ZONED = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .appendPattern("yyyy-M-d[' ']['T']H:mm[:ss] z").toFormatter(Locale.ENGLISH);
+
+    private static DateTimeFormatter rfc(String separator) {
+        return new DateTimeFormatterBuilder().parseCaseInsensitive()
+                .optionalStart().appendPattern("EEEE', '").optionalEnd()
+                .optionalStart().appendPattern("EEE', '").optionalEnd()
+                .appendPattern("d" + separator + "MMM" + separator)
+                .appendValueReduced(ChronoField.YEAR, 2, 2, 1950) // two-digit years as .NET reads them: 1950-2049
+                .appendPattern(" H:mm[:ss][ z]")
+                .toFormatter(Locale.ENGLISH);
+    }
 
     private Values() {
     }
@@ -51,7 +72,8 @@ public final class Values {
 
     /**
      * A datetime from text: RFC 3339 / ISO 8601 (offset or {@code Z}, else UTC), {@code yyyy-MM-dd HH:mm:ss[.f]}, a
-     * date, or US {@code M/d/yyyy[ H:mm[:ss]]}.
+     * date, US {@code M/d/yyyy[ H:mm[:ss]]} or {@code M-d-yyyy}, RFC 822 and RFC 850 (Kusto's datetime page), the
+     * sortable form with a zone ({@code 2014-11-08 15:05:25 GMT}).
      */
     public static Instant parseDateTime(String text) {
         String t = text.strip();
@@ -84,13 +106,24 @@ public final class Values {
         } catch (DateTimeParseException ignored) {
             // not a date
         }
-        try {
-            var parsed = US.parseBest(t, LocalDateTime::from, LocalDate::from);
-            return parsed instanceof LocalDateTime ldt ? ldt.toInstant(ZoneOffset.UTC)
-                    : ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException ignored) {
-            return null;
+        for (DateTimeFormatter f : new DateTimeFormatter[] {US, US_DASHES}) {
+            try {
+                var parsed = f.parseBest(t, LocalDateTime::from, LocalDate::from);
+                return parsed instanceof LocalDateTime ldt ? ldt.toInstant(ZoneOffset.UTC)
+                        : ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException ignored) {
+                // not this form
+            }
         }
+        for (DateTimeFormatter f : new DateTimeFormatter[] {RFC822, RFC850, SORTABLE_ZONED}) {
+            try {
+                var parsed = f.parseBest(t, ZonedDateTime::from, LocalDateTime::from);
+                return parsed instanceof ZonedDateTime z ? z.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException ignored) {
+                // not this form
+            }
+        }
+        return null;
     }
 
     /** A timespan from text: {@code 2d}, {@code 1.5h}, {@code 100ms}, {@code 1.02:03:04.5}, {@code 00:30}. */
