@@ -51,9 +51,9 @@ public final class Values {
     /** RFC 822 ({@code Sat, 8 Nov 14 15:05:02 GMT}) and RFC 850 ({@code Saturday, 08-Nov-14 15:05 GMT}). */
     private static final DateTimeFormatter RFC822 = rfc(" ");
     private static final DateTimeFormatter RFC850 = rfc("-");
-    /** Sortable with a zone: {@code 2014-11-08 15:05:25 GMT}, {@code 2014-11-08T15:05 GMT}. */
-    private static final DateTimeFormatter SORTABLE_ZONED = new DateTimeFormatterBuilder().parseCaseInsensitive()
-            .appendPattern("yyyy-M-d[' ']['T']H:mm[:ss] z").toFormatter(Locale.ENGLISH);
+    /** Sortable, one-digit month and day allowed: {@code 1970-5-12}, {@code 2014-11-08 15:05:25 GMT}. */
+    private static final DateTimeFormatter SORTABLE = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .appendPattern("yyyy-M-d[[' ']['T']H:mm[:ss][ z]]").toFormatter(Locale.ENGLISH);
 
     private static DateTimeFormatter rfc(String separator) {
         return new DateTimeFormatterBuilder().parseCaseInsensitive()
@@ -73,7 +73,7 @@ public final class Values {
     /**
      * A datetime from text: RFC 3339 / ISO 8601 (offset or {@code Z}, else UTC), {@code yyyy-MM-dd HH:mm:ss[.f]}, a
      * date, US {@code M/d/yyyy[ H:mm[:ss]]} or {@code M-d-yyyy}, RFC 822 and RFC 850 (Kusto's datetime page), the
-     * sortable form with a zone ({@code 2014-11-08 15:05:25 GMT}).
+     * sortable form ({@code 1970-5-12}, {@code 2014-11-08 15:05:25 GMT}).
      */
     public static Instant parseDateTime(String text) {
         String t = text.strip();
@@ -115,10 +115,11 @@ public final class Values {
                 // not this form
             }
         }
-        for (DateTimeFormatter f : new DateTimeFormatter[] {RFC822, RFC850, SORTABLE_ZONED}) {
+        for (DateTimeFormatter f : new DateTimeFormatter[] {RFC822, RFC850, SORTABLE}) {
             try {
-                var parsed = f.parseBest(t, ZonedDateTime::from, LocalDateTime::from);
-                return parsed instanceof ZonedDateTime z ? z.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+                var parsed = f.parseBest(t, ZonedDateTime::from, LocalDateTime::from, LocalDate::from);
+                return parsed instanceof ZonedDateTime z ? z.toInstant() : parsed instanceof LocalDateTime l
+                        ? l.toInstant(ZoneOffset.UTC) : ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException ignored) {
                 // not this form
             }
