@@ -240,13 +240,26 @@ final class Functions {
         return Scalar.of(t, row -> Values.read(row, i));
     }
 
-    /** {@code int(null)}, {@code string(null)}... */
+    /**
+     * {@code int(null)}, {@code string(null)}...; and a number literal of a numeric type, {@code real(1)},
+     * {@code int(-2)}, {@code long(-1)} (the type pages' literals).
+     */
     private static Scalar typedNull(Call c) {
+        KType t = KType.named(c.function());
+        if (c.args().size() == 1 && t.numeric() && numberLiteral(c.args().get(0))) {
+            return Scalar.constant(t, Values.convert(ExprCompiler.literalNumber(c.args().get(0)), t));
+        }
         if (c.args().size() != 1 || !(c.args().get(0) instanceof Ast.Name n) || !n.name().equals("null")) {
             throw error(c.function() + "(...) takes null or a literal; use to" + c.function() + "() to convert", c.at());
         }
-        KType t = KType.named(c.function());
         return Scalar.constant(t, t == KType.STRING ? "" : null);
+    }
+
+    /** A number literal, or one with a unary minus or plus. */
+    private static boolean numberLiteral(Expr e) {
+        Expr inner = e instanceof Ast.Unary u ? u.operand() : e;
+        return inner instanceof Ast.Literal l
+                && (l.token().kind() == Token.Kind.LONG || l.token().kind() == Token.Kind.REAL);
     }
 
     private static Scalar conditional(List<Scalar> a, Token at) {
