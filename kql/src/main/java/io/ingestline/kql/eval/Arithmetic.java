@@ -11,8 +11,9 @@ import java.time.Instant;
 /**
  * {@code + - * / %} on numbers (two integers, int or long, give a long, with 64-bit wrap-around on overflow; with a
  * real a real; a dynamic operand counts as a real; an integer division truncates; {@code %} is never negative,
- * {@code 0 <= N % D < abs(D)}, as the numerical operators page defines it), datetimes and timespans ({@code datetime - datetime} is a timespan, {@code datetime ± timespan} a
- * datetime, {@code timespan * number} and {@code timespan / number} timespans, {@code timespan / timespan} a real).
+ * {@code 0 <= N % D < abs(D)}, as the numerical operators page defines it), datetimes and timespans
+ * ({@code datetime - datetime} is a timespan, {@code datetime ± timespan} a datetime, {@code timespan * number} and
+ * {@code timespan / number} timespans, {@code timespan / timespan} a real).
  * Null in, null out. An integer division by zero fails the event.
  */
 final class Arithmetic {
@@ -144,8 +145,11 @@ final class Arithmetic {
     /** {@code x % y} of reals, never negative: in {@code [0, abs(y))}. */
     private static double modulo(double x, double y) {
         double m = x % y;
-        if (m >= 0) {
+        if (m > 0 || Double.isNaN(m)) {
             return m;
+        }
+        if (m == 0) {
+            return 0.0; // not -0.0
         }
         double up = m + Math.abs(y);
         return up < Math.abs(y) ? up : 0; // a tiny negative m rounds up to abs(y) itself
