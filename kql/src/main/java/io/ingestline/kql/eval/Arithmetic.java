@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * {@code + - * / %} on numbers (int with int is int, with a long long, with a real real; a dynamic operand counts as
- * a real), datetimes and timespans ({@code datetime - datetime} is a timespan, {@code datetime ± timespan} a
- * datetime, {@code timespan * number} and {@code timespan / number} timespans, {@code timespan / timespan} a real).
+ * {@code + - * / %} on numbers (two integers, int or long, give a long, with 64-bit wrap-around on overflow; with a
+ * real a real; a dynamic operand counts as a real; an integer division truncates; {@code %} is never negative,
+ * {@code 0 <= N % D < abs(D)}, as the numerical operators page defines it), datetimes and timespans
+ * ({@code datetime - datetime} is a timespan, {@code datetime ± timespan} a datetime, {@code timespan * number} and
+ * {@code timespan / number} timespans, {@code timespan / timespan} a real).
  * Null in, null out. An integer division by zero fails the event.
  */
 final class Arithmetic {
@@ -23,7 +25,7 @@ final class Arithmetic {
         KType b = r.type();
         if (numericLike(a) && numericLike(b)) {
             KType t = a == KType.REAL || b == KType.REAL || a == KType.DYNAMIC || b == KType.DYNAMIC ? KType.REAL
-                    : a == KType.LONG || b == KType.LONG ? KType.LONG : KType.INT;
+                    : KType.LONG;
             return numbers(op, t, l, r, at);
         }
         if (a == KType.DATETIME && b == KType.DATETIME && op.equals("-")) {
@@ -109,11 +111,10 @@ final class Arithmetic {
                     case "-" -> x - y;
                     case "*" -> x * y;
                     case "/" -> x / y;
-                    default -> x % y;
+                    default -> modulo(x, y);
                 };
             }, l, r);
         }
-        boolean ints = t == KType.INT;
         return derived(t, row -> {
             Long x = Values.toLong(l.eval(row));
             Long y = Values.toLong(r.eval(row));
@@ -134,10 +135,23 @@ final class Arithmetic {
                     if (y == 0) {
                         throw new KqlRuntimeException("integer modulo by zero");
                     }
-                    yield x % y;
+                    yield y == Long.MIN_VALUE ? (x >= 0 ? x : x - Long.MIN_VALUE) : Math.floorMod(x, Math.abs(y));
                 }
             };
-            return ints ? (Object) (int) v : (Object) v;
+            return v;
         }, l, r);
+    }
+
+    /** {@code x % y} of reals, never negative: in {@code [0, abs(y))}. */
+    private static double modulo(double x, double y) {
+        double m = x % y;
+        if (m > 0 || Double.isNaN(m)) {
+            return m;
+        }
+        if (m == 0) {
+            return 0.0; // not -0.0
+        }
+        double up = m + Math.abs(y);
+        return up < Math.abs(y) ? up : 0; // a tiny negative m rounds up to abs(y) itself
     }
 }

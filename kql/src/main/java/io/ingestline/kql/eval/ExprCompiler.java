@@ -136,6 +136,13 @@ final class ExprCompiler {
 
     // --- literals
 
+    /** The value of a number literal, with its sign ({@link Functions}' {@code real(-1)}). */
+    static Object literalNumber(Expr e) {
+        boolean minus = e instanceof Ast.Unary u && u.op().equals("-");
+        Object v = literal(((Ast.Literal) (e instanceof Ast.Unary u ? u.operand() : e)).token()).value();
+        return !minus ? v : v instanceof Long l ? (Object) (-l) : (Object) (-(Double) v);
+    }
+
     static Scalar literal(Token t) {
         return switch (t.kind()) {
             case LONG -> Scalar.constant(KType.LONG, t.text().startsWith("0x") || t.text().startsWith("0X")

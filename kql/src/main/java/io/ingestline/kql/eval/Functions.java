@@ -153,9 +153,12 @@ final class Functions {
                 count(c, 0, 1);
                 Scalar offset = a.isEmpty() ? null : a.get(0);
                 yield Scalar.of(KType.DATETIME, row -> {
-                    Instant now = Instant.now();
-                    Duration d = offset == null ? null : Values.toTimespan(offset.eval(row));
-                    return d == null ? now : now.plus(d);
+                    Instant now = EventClock.now();
+                    if (offset == null) {
+                        return now;
+                    }
+                    Duration d = Values.toTimespan(offset.eval(row));
+                    return d == null ? null : now.plus(d);
                 });
             }
             case "ago" -> {
@@ -163,7 +166,7 @@ final class Functions {
                 Scalar span = a.get(0);
                 yield Scalar.of(KType.DATETIME, row -> {
                     Duration d = Values.toTimespan(span.eval(row));
-                    return d == null ? null : Instant.now().minus(d);
+                    return d == null ? null : EventClock.now().minus(d);
                 });
             }
             case "array_length" -> {
@@ -284,13 +287,26 @@ final class Functions {
         return Scalar.of(t, row -> Values.read(row, i));
     }
 
-    /** {@code int(null)}, {@code string(null)}... */
+    /**
+     * {@code int(null)}, {@code string(null)}...; and a number literal of a numeric type, {@code real(1)},
+     * {@code int(-2)}, {@code long(-1)} (the type pages' literals).
+     */
     private static Scalar typedNull(Call c) {
+        KType t = KType.named(c.function());
+        if (c.args().size() == 1 && t.numeric() && numberLiteral(c.args().get(0))) {
+            return Scalar.constant(t, Values.convert(ExprCompiler.literalNumber(c.args().get(0)), t));
+        }
         if (c.args().size() != 1 || !(c.args().get(0) instanceof Ast.Name n) || !n.name().equals("null")) {
             throw error(c.function() + "(...) takes null or a literal; use to" + c.function() + "() to convert", c.at());
         }
-        KType t = KType.named(c.function());
         return Scalar.constant(t, t == KType.STRING ? "" : null);
+    }
+
+    /** A number literal, or one with a unary minus or plus. */
+    private static boolean numberLiteral(Expr e) {
+        Expr inner = e instanceof Ast.Unary u ? u.operand() : e;
+        return inner instanceof Ast.Literal l
+                && (l.token().kind() == Token.Kind.LONG || l.token().kind() == Token.Kind.REAL);
     }
 
     /**

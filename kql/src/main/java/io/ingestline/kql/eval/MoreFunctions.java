@@ -34,10 +34,10 @@ final class MoreFunctions {
         return switch (f) {
             case "dayofmonth" -> date(c, a, d -> (long) d.getDayOfMonth(), KType.INT);
             case "dayofyear" -> date(c, a, d -> (long) d.getDayOfYear(), KType.INT);
-            case "getmonth" -> date(c, a, d -> (long) d.getMonthValue(), KType.INT);
+            case "getmonth", "monthofyear" -> date(c, a, d -> (long) d.getMonthValue(), KType.INT);
             case "getyear" -> date(c, a, d -> (long) d.getYear(), KType.INT);
             case "hourofday" -> date(c, a, d -> (long) d.getHour(), KType.INT);
-            case "weekofyear" -> date(c, a, d -> (long) d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), KType.INT);
+            case "week_of_year", "weekofyear" -> date(c, a, d -> (long) d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), KType.INT);
             case "dayofweek" -> date(c, a, d -> Duration.ofDays(d.getDayOfWeek().getValue() % 7), KType.TIMESPAN);
             case "startofday" -> date(c, a, d -> d.truncatedTo(ChronoUnit.DAYS), KType.DATETIME);
             case "startofmonth" -> date(c, a, d -> d.toLocalDate().withDayOfMonth(1).atStartOfDay(), KType.DATETIME);
@@ -244,53 +244,64 @@ final class MoreFunctions {
         }, a);
     }
 
+    /**
+     * {@code make_datetime(year, month, day[, hour, minute[, second]])}: null when a part is out of its range (second
+     * in {@code [0, 60)}, kept to 100 ns) or the date does not exist.
+     */
     private static Scalar makeDatetime(Call c, List<Scalar> a) {
         count(c, 3, 6);
+        if (a.size() == 4) {
+            throw error("make_datetime() takes 3, 5 or 6 arguments (year, month, day[, hour, minute[, second]]), not 4",
+                    c.at());
+        }
         return derived(KType.DATETIME, row -> {
-            long[] v = new long[6];
-            for (int i = 0; i < a.size() && i < 6; i++) {
-                Double d = Values.toReal(a.get(i).eval(row));
-                if (d == null) {
+            long[] v = new long[5];
+            for (int i = 0; i < a.size() && i < 5; i++) {
+                Long n = Values.toLong(a.get(i).eval(row));
+                if (n == null || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
                     return null;
                 }
-                v[i] = d.longValue();
-                if (i == 5) {
-                    double seconds = d;
-                    try {
-                        return LocalDateTime.of((int) v[0], (int) v[1], (int) v[2], (int) v[3], (int) v[4])
-                                .toInstant(ZoneOffset.UTC).plusNanos(Math.round(seconds * 1e9));
-                    } catch (java.time.DateTimeException e) {
-                        return null;
-                    }
+                v[i] = n;
+            }
+            long ticks = 0;
+            if (a.size() == 6) {
+                Double seconds = Values.toReal(a.get(5).eval(row));
+                if (seconds == null || !(seconds >= 0 && seconds < 60)) {
+                    return null;
                 }
+                ticks = Math.min(599_999_999L, Math.round(seconds * 1e7));
             }
             try {
                 return LocalDateTime.of((int) v[0], (int) v[1], (int) v[2], (int) v[3], (int) v[4])
-                        .toInstant(ZoneOffset.UTC);
+                        .toInstant(ZoneOffset.UTC).plusNanos(ticks * 100);
             } catch (java.time.DateTimeException e) {
                 return null;
             }
         }, a);
     }
 
+    /**
+     * {@code make_timespan(hour, minute)}, {@code (hour, minute, second)}, {@code (day, hour, minute, second)}: null
+     * when the hour is not in 0-23, the minute in 0-59 or the second in {@code [0, 60)} (the page's ranges).
+     */
     private static Scalar makeTimespan(Call c, List<Scalar> a) {
         count(c, 2, 4);
         return derived(KType.TIMESPAN, row -> {
-            double[] v = new double[a.size()];
-            for (int i = 0; i < v.length; i++) {
+            double[] v = new double[4];
+            int first = a.size() == 4 ? 0 : 1; // v is (day, hour, minute, second)
+            for (int i = 0; i < a.size(); i++) {
                 Double d = Values.toReal(a.get(i).eval(row));
                 if (d == null) {
                     return null;
                 }
-                v[i] = d;
+                v[first + i] = first + i == 3 ? d : (double) d.longValue();
             }
-            // (hour, minute), (hour, minute, second) or (day, hour, minute, second)
-            double seconds = switch (v.length) {
-                case 2 -> v[0] * 3600 + v[1] * 60;
-                case 3 -> v[0] * 3600 + v[1] * 60 + v[2];
-                default -> v[0] * 86400 + v[1] * 3600 + v[2] * 60 + v[3];
-            };
-            return Duration.ofNanos(Math.round(seconds * 1e9));
+            if (!(v[1] >= 0 && v[1] <= 23 && v[2] >= 0 && v[2] <= 59 && v[3] >= 0 && v[3] < 60)
+                    || Math.abs(v[0]) > 10_675_199) {
+                return null;
+            }
+            long ticks = Math.round(v[3] * 1e7);
+            return Duration.ofDays((long) v[0]).plusHours((long) v[1]).plusMinutes((long) v[2]).plusNanos(ticks * 100);
         }, a);
     }
 
@@ -311,17 +322,29 @@ final class MoreFunctions {
         };
     }
 
+    /** The parts {@code datetime_part} takes (case-insensitive): its page's list. */
+    private static final java.util.Set<String> DATE_PARTS = java.util.Set.of("year", "quarter", "month",
+            "week_of_year", "day", "dayofyear", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond");
+
+    /** The period of {@code datetime_add} and {@code datetime_diff}, a constant string, lower-cased. */
     private static String part(Call c, Scalar s) {
-        if (!s.constant() || s.type() != KType.STRING) {
-            throw error(c.function() + "() takes the part as a constant string ('day', 'hour', ...)", c.at());
-        }
-        String p = (String) s.value();
+        String p = constantPart(c, s);
         try {
             unit(p);
         } catch (IllegalArgumentException e) {
-            throw error(c.function() + "(): unknown part '" + p + "'", c.at());
+            throw ExprCompiler.argError(c.function() + "(): unknown period '" + s.value()
+                    + "' (year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, nanosecond)",
+                    c, 0);
         }
-        return p.toLowerCase(Locale.ROOT);
+        return p;
+    }
+
+    private static String constantPart(Call c, Scalar s) {
+        if (!s.constant() || s.type() != KType.STRING) {
+            throw ExprCompiler.argError(c.function() + "() takes the part as a constant string ('day', 'hour', ...)",
+                    c, 0);
+        }
+        return ((String) s.value()).toLowerCase(Locale.ROOT);
     }
 
     private static Scalar datetimeAdd(Call c, List<Scalar> a) {
@@ -367,9 +390,14 @@ final class MoreFunctions {
         }, a);
     }
 
+    /** {@code datetime_part(part, date)}: the parts of its page, case-insensitive; an int. */
     private static Scalar datetimePart(Call c, List<Scalar> a) {
         count(c, 2, 2);
-        String p = part(c, a.get(0));
+        String p = constantPart(c, a.get(0));
+        if (!DATE_PARTS.contains(p)) {
+            throw ExprCompiler.argError("datetime_part(): unknown part '" + a.get(0).value() + "' (year, quarter, month,"
+                    + " week_of_year, day, dayOfYear, hour, minute, second, millisecond, microsecond, nanosecond)", c, 0);
+        }
         return derived(KType.INT, row -> {
             Instant i = Values.toDateTime(a.get(1).eval(row));
             if (i == null) {
@@ -380,8 +408,9 @@ final class MoreFunctions {
                 case "year" -> d.getYear();
                 case "quarter" -> (d.getMonthValue() - 1) / 3 + 1;
                 case "month" -> d.getMonthValue();
-                case "week" -> d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+                case "week_of_year" -> d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
                 case "day" -> d.getDayOfMonth();
+                case "dayofyear" -> d.getDayOfYear();
                 case "hour" -> d.getHour();
                 case "minute" -> d.getMinute();
                 case "second" -> d.getSecond();

@@ -30,11 +30,14 @@ public final class Pipeline {
     private final List<RowStep> steps;
     private final Schema output;
     private final boolean printSource;
+    /** Whether the query calls {@code now()} or {@code ago()}: each run then reads the clock once. */
+    private final boolean readsClock;
 
-    private Pipeline(List<RowStep> steps, Schema output, boolean printSource) {
+    private Pipeline(List<RowStep> steps, Schema output, boolean printSource, boolean readsClock) {
         this.steps = List.copyOf(steps);
         this.output = output;
         this.printSource = printSource;
+        this.readsClock = readsClock;
     }
 
     public Schema output() {
@@ -49,6 +52,9 @@ public final class Pipeline {
     /** Runs the steps; null when a step dropped the row. */
     public Object[] run(Object[] row) {
         Object[] r = row;
+        if (readsClock) {
+            EventClock.start();
+        }
         for (RowStep s : steps) {
             Budget.check();
             r = s.apply(r);
@@ -96,8 +102,9 @@ public final class Pipeline {
                 lets.put(let.name(), null); // a table: ExprCompiler refuses it as a value
                 continue;
             }
+            // a constant, or one of the clock's (now(), ago()): the only calls that are not, without columns
             Scalar s = new ExprCompiler(new Schema(List.of(), List.of()), lets).compile(let.value());
-            if (!s.constant()) {
+            if (!s.constant() && !callsClock(let.value())) {
                 throw error("a let statement must be a constant value here", let.at());
             }
             lets.put(let.name(), s);
@@ -145,7 +152,48 @@ public final class Pipeline {
                         step.at());
             }
         }
-        return new Pipeline(steps, schema, print);
+        return new Pipeline(steps, schema, print, readsClock(q));
+    }
+
+    /** Whether a query calls {@code now()} or {@code ago()} anywhere. */
+    private static boolean readsClock(Ast.Query q) {
+        List<Ast.Expr> all = new ArrayList<>();
+        q.lets().forEach(l -> all.add(l.value()));
+        if (q.source() instanceof Ast.Print p) {
+            p.columns().forEach(a -> all.add(a.value()));
+        }
+        for (Step step : q.steps()) {
+            if (step instanceof Ast.Where w) {
+                all.add(w.predicate());
+            } else if (step instanceof Ast.Extend e) {
+                e.columns().forEach(a -> all.add(a.value()));
+            } else if (step instanceof Ast.Project p) {
+                p.columns().forEach(a -> all.add(a.value()));
+            } else if (step instanceof Ast.Parse p) {
+                all.add(p.input());
+            }
+        }
+        return all.stream().anyMatch(Pipeline::callsClock);
+    }
+
+    private static boolean callsClock(Ast.Expr e) {
+        if (e instanceof Ast.Call c) {
+            return c.function().equals("now") || c.function().equals("ago")
+                    || c.args().stream().anyMatch(Pipeline::callsClock);
+        } else if (e instanceof Ast.Unary u) {
+            return callsClock(u.operand());
+        } else if (e instanceof Ast.Binary b) {
+            return callsClock(b.left()) || callsClock(b.right());
+        } else if (e instanceof Ast.Member m) {
+            return callsClock(m.target());
+        } else if (e instanceof Ast.Index i) {
+            return callsClock(i.target()) || callsClock(i.index());
+        } else if (e instanceof Ast.In i) {
+            return callsClock(i.left()) || i.items().stream().anyMatch(Pipeline::callsClock);
+        } else if (e instanceof Ast.Between b) {
+            return callsClock(b.left()) || callsClock(b.low()) || callsClock(b.high());
+        }
+        return false;
     }
 
     /**
@@ -183,7 +231,8 @@ public final class Pipeline {
         List<KType> types = new ArrayList<>();
         List<Scalar> values = new ArrayList<>();
         for (Assign a : columns) {
-            String name = a.name() != null ? a.name() : implicitName(a.value(), names.size());
+            String name = a.name() != null ? a.name() : what.equals("print") ? "print_" + names.size()
+                    : implicitName(a.value(), names.size());
             if (seen.put(name, names.size()) != null) {
                 throw error(what + " names column " + name + " twice", a.at());
             }

@@ -14,8 +14,11 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -43,6 +46,24 @@ public final class Values {
     private static final DateTimeFormatter SQL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSSS][.SSSSSS][.SSS][.SS][.S]");
     /** US month/day/year, as in Kusto's own {@code parse} example ({@code 02/17/2016 08:40:01}). */
     private static final DateTimeFormatter US = DateTimeFormatter.ofPattern("M/d/yyyy[ H:mm[:ss[.SSSSSSS][.SSSSSS][.SSS]]]");
+    /** The same with dashes, as in the todatetime page's {@code todatetime('12-02-2022')}. */
+    private static final DateTimeFormatter US_DASHES = DateTimeFormatter.ofPattern("M-d-yyyy[ H:mm[:ss]]");
+    /** RFC 822 ({@code Sat, 8 Nov 14 15:05:02 GMT}) and RFC 850 ({@code Saturday, 08-Nov-14 15:05 GMT}). */
+    private static final DateTimeFormatter RFC822 = rfc(" ");
+    private static final DateTimeFormatter RFC850 = rfc("-");
+    /** Sortable, one-digit month and day allowed: {@code 1970-5-12}, {@code 2014-11-08 15:05:25 GMT}. */
+    private static final DateTimeFormatter SORTABLE = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .appendPattern("yyyy-M-d[[' ']['T']H:mm[:ss][ z]]").toFormatter(Locale.ENGLISH);
+
+    private static DateTimeFormatter rfc(String separator) {
+        return new DateTimeFormatterBuilder().parseCaseInsensitive()
+                .optionalStart().appendPattern("EEEE', '").optionalEnd()
+                .optionalStart().appendPattern("EEE', '").optionalEnd()
+                .appendPattern("d" + separator + "MMM" + separator)
+                .appendValueReduced(ChronoField.YEAR, 2, 2, 1950) // two-digit years as .NET reads them: 1950-2049
+                .appendPattern(" H:mm[:ss][ z]")
+                .toFormatter(Locale.ENGLISH);
+    }
 
     private Values() {
     }
@@ -51,7 +72,8 @@ public final class Values {
 
     /**
      * A datetime from text: RFC 3339 / ISO 8601 (offset or {@code Z}, else UTC), {@code yyyy-MM-dd HH:mm:ss[.f]}, a
-     * date, or US {@code M/d/yyyy[ H:mm[:ss]]}.
+     * date, US {@code M/d/yyyy[ H:mm[:ss]]} or {@code M-d-yyyy}, RFC 822 and RFC 850 (Kusto's datetime page), the
+     * sortable form ({@code 1970-5-12}, {@code 2014-11-08 15:05:25 GMT}).
      */
     public static Instant parseDateTime(String text) {
         String t = text.strip();
@@ -84,13 +106,25 @@ public final class Values {
         } catch (DateTimeParseException ignored) {
             // not a date
         }
-        try {
-            var parsed = US.parseBest(t, LocalDateTime::from, LocalDate::from);
-            return parsed instanceof LocalDateTime ldt ? ldt.toInstant(ZoneOffset.UTC)
-                    : ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException ignored) {
-            return null;
+        for (DateTimeFormatter f : new DateTimeFormatter[] {US, US_DASHES}) {
+            try {
+                var parsed = f.parseBest(t, LocalDateTime::from, LocalDate::from);
+                return parsed instanceof LocalDateTime ldt ? ldt.toInstant(ZoneOffset.UTC)
+                        : ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException ignored) {
+                // not this form
+            }
         }
+        for (DateTimeFormatter f : new DateTimeFormatter[] {RFC822, RFC850, SORTABLE}) {
+            try {
+                var parsed = f.parseBest(t, ZonedDateTime::from, LocalDateTime::from, LocalDate::from);
+                return parsed instanceof ZonedDateTime z ? z.toInstant() : parsed instanceof LocalDateTime l
+                        ? l.toInstant(ZoneOffset.UTC) : ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException ignored) {
+                // not this form
+            }
+        }
+        return null;
     }
 
     /** A timespan from text: {@code 2d}, {@code 1.5h}, {@code 100ms}, {@code 1.02:03:04.5}, {@code 00:30}. */
@@ -258,18 +292,52 @@ public final class Values {
         }
         if (s instanceof String str) {
             String t = str.strip();
-            try {
-                return switch (t) {
-                    case "NaN" -> Double.NaN;
-                    case "inf", "+inf" -> Double.POSITIVE_INFINITY;
-                    case "-inf" -> Double.NEGATIVE_INFINITY;
-                    default -> Double.parseDouble(t);
-                };
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            return switch (t) {
+                case "NaN" -> Double.NaN;
+                case "inf", "+inf", "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
+                case "-inf", "-Infinity" -> Double.NEGATIVE_INFINITY;
+                default -> decimalNumber(t) ? Double.valueOf(t) : null;
+            };
         }
         return null;
+    }
+
+    /**
+     * Whether text is a decimal number, {@code [+-]digits[.digits][e[+-]digits]} (digits on one side of the point at
+     * least): Java's own suffixes, hexadecimal and words ({@code 1d}, {@code 0x1p3}) are not numbers to Kusto.
+     */
+    static boolean decimalNumber(String t) {
+        int n = t.length();
+        int i = n > 0 && (t.charAt(0) == '+' || t.charAt(0) == '-') ? 1 : 0;
+        int digits = 0;
+        while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+            i++;
+            digits++;
+        }
+        if (i < n && t.charAt(i) == '.') {
+            i++;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0 || digits > Json.MAX_NUMBER_LENGTH) {
+            return false;
+        }
+        if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        return i == n;
     }
 
     public static Boolean toBool(Object v) {
@@ -323,7 +391,34 @@ public final class Values {
         if (s instanceof UUID u) {
             return u;
         }
-        return s instanceof String str ? parseGuid(str) : null;
+        return s instanceof String str ? guidPrefix(str) : null;
+    }
+
+    /**
+     * {@code toguid}'s reading of text: the first 32 hexadecimal digits, hyphens among them skipped, the rest of the
+     * text ignored; null when another character comes before the 32nd digit.
+     */
+    static UUID guidPrefix(String text) {
+        long high = 0;
+        long low = 0;
+        int digits = 0;
+        for (int i = 0; i < text.length() && digits < 32; i++) {
+            char c = text.charAt(i);
+            if (c == '-') {
+                continue;
+            }
+            int d = Character.digit(c, 16);
+            if (d < 0 || c > 'f') {
+                return null;
+            }
+            if (digits < 16) {
+                high = high << 4 | d;
+            } else {
+                low = low << 4 | d;
+            }
+            digits++;
+        }
+        return digits == 32 ? new UUID(high, low) : null;
     }
 
     /** Kusto's {@code tostring}: null becomes {@code ""}; a dynamic string is its text, other dynamic values JSON. */
@@ -341,7 +436,7 @@ public final class Values {
             return formatReal(d);
         }
         if (v instanceof Instant i) {
-            return formatDateTime(i);
+            return formatDateTimeText(i);
         }
         if (v instanceof Duration d) {
             return formatTimespan(d);
@@ -349,7 +444,11 @@ public final class Values {
         return v.toString();
     }
 
-    /** A real as Kusto prints it: {@code 1}, {@code 1.5}, {@code 1E+20}, {@code NaN}. */
+    /**
+     * A real as Kusto prints it (.NET's shortest round-trip text): {@code 1}, {@code 1.5}, {@code 12345678.5},
+     * {@code 0.0001}; in exponent form, with a sign and two digits at least, when the exponent is 15 or more or -5 or
+     * less ({@code 1E+15}, {@code 1.5E-05}); {@code NaN}, {@code Infinity}, {@code -Infinity}.
+     */
     public static String formatReal(double d) {
         if (Double.isNaN(d)) {
             return "NaN";
@@ -357,26 +456,46 @@ public final class Values {
         if (Double.isInfinite(d)) {
             return d > 0 ? "Infinity" : "-Infinity";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString((long) d);
+        if (d == 0) {
+            return Double.doubleToRawLongBits(d) < 0 ? "-0" : "0";
         }
-        String s = Double.toString(d);
-        int e = s.indexOf('E');
-        if (e < 0) {
-            return s;
+        BigDecimal b = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        String digits = b.unscaledValue().toString();
+        int exponent = digits.length() - 1 - b.scale(); // of the first digit
+        StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
+        if (exponent >= 15 || exponent <= -5) {
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits, 1, digits.length());
+            }
+            int e = Math.abs(exponent);
+            return out.append('E').append(exponent < 0 ? '-' : '+').append(e < 10 ? "0" : "").append(e).toString();
         }
-        String mantissa = s.substring(0, e);
-        if (mantissa.endsWith(".0")) {
-            mantissa = mantissa.substring(0, mantissa.length() - 2);
-        }
-        String exp = s.substring(e + 1);
-        return mantissa + "E" + (exp.startsWith("-") ? exp : "+" + exp);
+        return out.append(b.toPlainString()).toString();
     }
 
     /** RFC 3339 in UTC at Kusto's precision (100 ns), fraction without trailing zeros: {@code 2024-05-31T15:30:45.25Z}. */
     public static String formatDateTime(Instant i) {
         String fast = IsoTimes.format(i);
         return fast != null ? fast : formatDateTimeSlowly(i);
+    }
+
+    /**
+     * Kusto's text of a datetime ({@code tostring}, {@code strcat}): always seven fractional digits,
+     * {@code 2022-01-01T00:00:00.0000000Z} (JSON output keeps {@link #formatDateTime}'s form).
+     */
+    public static String formatDateTimeText(Instant i) {
+        String f = formatDateTime(i);
+        StringBuilder b = new StringBuilder(f.length() + 8).append(f, 0, f.length() - 1);
+        int dot = b.lastIndexOf(".");
+        if (dot < b.lastIndexOf(":")) {
+            dot = b.length();
+            b.append('.');
+        }
+        while (b.length() < dot + 8) {
+            b.append('0');
+        }
+        return b.append('Z').toString();
     }
 
     /** {@link #formatDateTime} through {@code java.time.format} (the reference for {@link IsoTimes}). */
@@ -438,6 +557,9 @@ public final class Values {
         }
         if (v instanceof Double d) {
             return Double.isFinite(d) ? NODES.numberNode(d) : NODES.textNode(formatReal(d));
+        }
+        if (v instanceof Instant i) {
+            return NODES.textNode(formatDateTime(i)); // the pipeline's RFC 3339, not tostring's text
         }
         return NODES.textNode(toStringValue(v));
     }
