@@ -327,6 +327,9 @@ final class ExprCompiler {
             throw error("matches regex needs a constant string pattern", at);
         }
         Regex p = Regex.compile((String) r.value(), "", at);
+        if (p.groupCount() > 16) {
+            throw error("matches regex: a regular expression has at most 16 groups, not " + p.groupCount(), at);
+        }
         Scalar s = text(l);
         return derived(KType.BOOL, row -> p.matcher((String) s.eval(row)).find(), l);
     }

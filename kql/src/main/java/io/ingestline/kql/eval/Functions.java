@@ -34,6 +34,10 @@ final class Functions {
         if (Set.of("int", "long", "real", "double", "bool", "boolean", "string").contains(f)) {
             return typedNull(c);
         }
+        Scalar string = StringFunctions.compile(c, x);
+        if (string != null) {
+            return string;
+        }
         List<Scalar> a = new ArrayList<>();
         for (Expr e : c.args()) {
             a.add(x.compile(e));
@@ -58,10 +62,8 @@ final class Functions {
             }
             case "isnull" -> test(c, a, v -> v == null);
             case "isnotnull" -> test(c, a, v -> v != null);
-            case "isempty" -> test(c, a, v -> v == null || (v instanceof String s && s.isEmpty())
-                    || (v instanceof JsonNode n && n.isTextual() && n.textValue().isEmpty()));
-            case "isnotempty" -> test(c, a, v -> !(v == null || (v instanceof String s && s.isEmpty())
-                    || (v instanceof JsonNode n && n.isTextual() && n.textValue().isEmpty())));
+            case "isempty" -> test(c, a, Functions::empty);
+            case "isnotempty", "notempty" -> test(c, a, v -> !empty(v));
             case "tostring" -> convert(c, a, KType.STRING);
             case "toint" -> convert(c, a, KType.INT);
             case "tolong" -> convert(c, a, KType.LONG);
@@ -118,7 +120,6 @@ final class Functions {
                 String lookup = Values.toStringValue(rest[0]);
                 return lookup.isEmpty() ? s : s.replace(lookup, Values.toStringValue(rest[1]));
             }, KType.STRING);
-            case "indexof" -> string(c, a, 2, 2, (s, rest) -> (long) s.indexOf(Values.toStringValue(rest[0])), KType.LONG);
             case "split" -> {
                 count(c, 2, 3);
                 Scalar s = ExprCompiler.text(a.get(0));
@@ -343,6 +344,12 @@ final class Functions {
         }
         throw ExprCompiler.argError("the branches have different types: " + a.kustoName() + " and " + b.kustoName(),
                 c, index);
+    }
+
+    /** Null, an empty string, or a dynamic null or empty string ({@code parse_json("")}). */
+    private static boolean empty(Object v) {
+        return v == null || (v instanceof String s && s.isEmpty()) || (v instanceof JsonNode n
+                && (n.isNull() || n.isMissingNode() || n.isTextual() && n.textValue().isEmpty()));
     }
 
     private static Scalar test(Call c, List<Scalar> a, java.util.function.Predicate<Object> p) {

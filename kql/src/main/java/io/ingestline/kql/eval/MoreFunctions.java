@@ -5,11 +5,8 @@ import static io.ingestline.kql.eval.ExprCompiler.error;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.google.re2j.Matcher;
 import io.ingestline.kql.syntax.Ast.Call;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -109,7 +105,7 @@ final class MoreFunctions {
             case "binary_shift_right" -> bits(c, a, 2, (x, y) -> y < 0 ? null : x >> (y % 64));
             case "binary_not" -> bits(c, a, 1, (x, y) -> ~x);
             case "strcat_delim" -> {
-                count(c, 3, 64);
+                count(c, 3, 65); // the delimiter, then 2 to 64 arguments
                 List<Scalar> parts = a.stream().map(ExprCompiler::text).toList();
                 yield derived(KType.STRING, row -> {
                     String d = (String) parts.get(0).eval(row);
@@ -120,56 +116,11 @@ final class MoreFunctions {
                     return b.toString();
                 }, parts);
             }
-            case "countof" -> {
-                count(c, 2, 3);
-                Scalar text = ExprCompiler.text(a.get(0));
-                Scalar search = ExprCompiler.text(a.get(1));
-                boolean regex = a.size() > 2 && "regex".equals(a.get(2).value());
-                Regex compiled = regex ? regex(c, search) : null;
-                yield derived(KType.LONG, row -> {
-                    String t = (String) text.eval(row);
-                    String s = (String) search.eval(row);
-                    if (s.isEmpty()) {
-                        return 0L;
-                    }
-                    long n = 0;
-                    if (regex) {
-                        Matcher m = compiled.matcher(t);
-                        while (m.find()) {
-                            Budget.check();
-                            n++;
-                        }
-                        return n;
-                    }
-                    for (int i = t.indexOf(s); i >= 0; i = t.indexOf(s, i + 1)) {
-                        n++; // overlapping, as Kusto counts plain matches
-                    }
-                    return n;
-                }, text, search);
-            }
-            case "extract" -> extract(c, a);
-            case "extract_all" -> extractAll(c, a);
             case "base64_encodestring", "base64_encode_tostring" -> {
                 count(c, 1, 1);
                 Scalar s = ExprCompiler.text(a.get(0));
                 yield derived(KType.STRING, row -> Base64.getEncoder()
                         .encodeToString(((String) s.eval(row)).getBytes(StandardCharsets.UTF_8)), s);
-            }
-            case "base64_decodestring", "base64_decode_tostring" -> {
-                count(c, 1, 1);
-                Scalar s = ExprCompiler.text(a.get(0));
-                yield derived(KType.STRING, row -> {
-                    try {
-                        return new String(Base64.getDecoder().decode((String) s.eval(row)), StandardCharsets.UTF_8);
-                    } catch (IllegalArgumentException e) {
-                        return "";
-                    }
-                }, s);
-            }
-            case "hash_sha256" -> {
-                count(c, 1, 1);
-                Scalar s = ExprCompiler.text(a.get(0));
-                yield derived(KType.STRING, row -> sha256((String) s.eval(row)), s);
             }
             case "array_concat" -> arrays(c, a, 1, 64, row -> {
                 ArrayNode out = Values.NODES.arrayNode();
@@ -602,61 +553,6 @@ final class MoreFunctions {
             Long y = n > 1 ? Values.toLong(a.get(1).eval(row)) : Long.valueOf(0);
             return x == null || y == null ? null : op.apply(x, y);
         }, a);
-    }
-
-    private static Regex regex(Call c, Scalar s) {
-        if (!s.constant() || s.type() != KType.STRING) {
-            throw error(c.function() + "() takes the regular expression as a constant string", c.at());
-        }
-        return Regex.compile((String) s.value(), c.function() + "(): ", c.at());
-    }
-
-    /** {@code extract(regex, group, text[, typeLiteral])}: the group's text of the first match, or {@code ""}. */
-    private static Scalar extract(Call c, List<Scalar> a) {
-        count(c, 3, 4);
-        Regex p = regex(c, a.get(0));
-        Scalar group = a.get(1);
-        Scalar text = ExprCompiler.text(a.get(2));
-        KType type = a.size() > 3 ? a.get(3).type() : KType.STRING;
-        return derived(type, row -> {
-            Long g = Values.toLong(group.eval(row));
-            Matcher m = p.matcher((String) text.eval(row));
-            if (g == null || !m.find() || g > m.groupCount() || m.group(g.intValue()) == null) {
-                return type == KType.STRING ? "" : null;
-            }
-            return Values.convert(m.group(g.intValue()), type);
-        }, a.subList(1, 3));
-    }
-
-    /** {@code extract_all(regex, text)}: every match's groups (or whole match), as a dynamic array. */
-    private static Scalar extractAll(Call c, List<Scalar> a) {
-        count(c, 2, 3);
-        Regex p = regex(c, a.get(0));
-        Scalar text = ExprCompiler.text(a.get(a.size() - 1));
-        return derived(KType.DYNAMIC, row -> {
-            Matcher m = p.matcher((String) text.eval(row));
-            ArrayNode out = Values.NODES.arrayNode();
-            while (m.find()) {
-                Budget.check();
-                if (m.groupCount() <= 1) {
-                    out.add(m.group(m.groupCount()));
-                } else {
-                    ArrayNode groups = out.addArray();
-                    for (int i = 1; i <= m.groupCount(); i++) {
-                        groups.add(m.group(i));
-                    }
-                }
-            }
-            return out.isEmpty() ? null : out;
-        }, text);
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void count(Call c, int min, int max) {

@@ -14,21 +14,30 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code parse [kind=simple|regex|relaxed] expr with ...}: extracts columns from a string by a pattern of constants,
- * columns ({@code name[:type]}) and {@code *} wildcards, compiled once into one regular expression ({@link Regex}: the
- * match reads at most the first {@value Regex#MAX_INPUT_CHARS} characters of the string).
+ * {@code parse [kind=simple|regex|relaxed [flags=...]] expr with ...}: extracts columns from a string by a pattern of
+ * constants, columns ({@code name[:type]}) and {@code *} wildcards, compiled once into one regular expression
+ * ({@link Regex}: the match reads at most the first {@value Regex#MAX_INPUT_CHARS} characters of the string). Each
+ * column is a named group, so groups the pattern's own regexes hold do not shift the columns.
  *
  * <ul>
  * <li>{@code simple} (the default): constants are literal text; the whole string must match (a trailing {@code *}
  * ignores the rest); a column of type {@code int}/{@code long} takes digits, {@code real} a number, any other type
  * the shortest text up to the next constant (the last column, with nothing after it, the rest). When the string does
- * not match, every extracted column is null ({@code ""} for strings).</li>
- * <li>{@code regex}: the constants are regular expressions (RE2, as {@link Regex} says).</li>
- * <li>{@code relaxed}: like {@code simple}, but a column's text that does not convert to its type makes only that
- * column null.</li>
+ * not match, or a column's text does not convert to its type, every extracted column is null ({@code ""} for
+ * strings).</li>
+ * <li>{@code regex}: the constants are regular expressions (RE2, as {@link Regex} says); a column that is not a
+ * number takes the longest text that lets the rest match ({@code .*}, the page's "default mode is greedy"), or the
+ * shortest under {@code flags=U}. {@code flags=} takes RE2's {@code U} (ungreedy), {@code i} (ignore case),
+ * {@code m} (multi-line) and {@code s} ({@code .} matches a new line), for this kind only.</li>
+ * <li>{@code relaxed}: like {@code simple}, but a typed column takes its type's text when it can and else the text
+ * up to the next constant, and a text that does not convert to the column's type makes only that column null.</li>
  * </ul>
  */
 final class ParseStep {
+    private static final String FLAGS = "Uims";
+    /** The group names of the columns: this prefix and the column's position (RE2 names are word characters). */
+    private static final String GROUP = "parseColumn";
+
     private ParseStep() {
     }
 
@@ -36,7 +45,7 @@ final class ParseStep {
         Scalar input = ExprCompiler.text(x.compile(p.input()));
         boolean regex = p.kind().equals("regex");
         boolean relaxed = p.kind().equals("relaxed");
-        StringBuilder re = new StringBuilder("^");
+        StringBuilder re = new StringBuilder(flags(p, regex)).append('^');
         List<String> names = new ArrayList<>();
         List<KType> types = new ArrayList<>();
         List<PatternPart> parts = p.pattern();
@@ -55,16 +64,21 @@ final class ParseStep {
                 if (names.contains(c.name())) {
                     throw error("parse extracts column " + c.name() + " twice", c.at());
                 }
+                boolean last = i == parts.size() - 1;
+                re.append("(?P<").append(GROUP).append(names.size()).append('>')
+                        .append(columnPattern(type, last, p.kind())).append(')');
                 names.add(c.name());
                 types.add(type);
-                boolean last = i == parts.size() - 1;
-                re.append('(').append(relaxed ? (last ? ".*" : ".*?") : columnPattern(type, last)).append(')');
             }
         }
         if (!(parts.get(parts.size() - 1) instanceof PatternWildcard)) {
             re.append('$');
         }
-        Regex pattern = Regex.compile(re.toString(), Pattern.DOTALL, "parse: ", p.at());
+        Regex pattern = Regex.compile(re.toString(), regex ? 0 : Pattern.DOTALL, "parse: ", p.at());
+        int[] group = new int[names.size()];
+        for (int i = 0; i < group.length; i++) {
+            group[i] = pattern.namedGroups().get(GROUP + i);
+        }
         Schema out = schema;
         int[] at = new int[names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -81,7 +95,7 @@ final class ParseStep {
             Object[] values = new Object[t.length];
             boolean ok = m.find();
             for (int i = 0; ok && i < t.length; i++) {
-                String text = m.group(i + 1);
+                String text = m.group(group[i]);
                 values[i] = t[i] == KType.STRING ? text : Values.convert(text, t[i]);
                 if (values[i] == null && !relaxed && text != null) {
                     ok = false;
@@ -97,11 +111,40 @@ final class ParseStep {
         }, out);
     }
 
-    private static String columnPattern(KType type, boolean last) {
-        return switch (type) {
-            case INT, LONG -> "[-+]?\\d+";
-            case REAL -> "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?";
-            default -> last ? ".*" : ".*?";
+    /** {@code flags=} as RE2's inline flags, for {@code kind=regex} only; a flag RE2 does not take is an error. */
+    private static String flags(Ast.Parse p, boolean regex) {
+        String f = p.flags();
+        if (f.isEmpty()) {
+            return "";
+        }
+        if (!regex) {
+            throw error("parse: flags= is for kind=regex only (here kind=" + p.kind() + ")", p.at());
+        }
+        for (char ch : f.toCharArray()) {
+            if (FLAGS.indexOf(ch) < 0) {
+                throw error("parse: unknown regex flag '" + ch + "' in flags=" + f + " (RE2's flags are U, i, m, s)",
+                        p.at());
+            }
+        }
+        return "(?" + f + ")";
+    }
+
+    /**
+     * A column's regular expression. Numbers always take their digits greedily (also under {@code flags=U}); in
+     * regex mode other types take {@code .*} (which {@code U} makes lazy), elsewhere the shortest text
+     * ({@code .*?}) unless last. A typed column of {@code relaxed} falls back on any text when its type's text does
+     * not fit.
+     */
+    private static String columnPattern(KType type, boolean last, String kind) {
+        String any = kind.equals("regex") || last ? ".*" : ".*?";
+        String number = switch (type) {
+            case INT, LONG -> "(?-U:[-+]?\\d+)";
+            case REAL -> "(?-U:[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)";
+            default -> null;
         };
+        if (number == null) {
+            return any;
+        }
+        return kind.equals("relaxed") ? number + "|" + any : number;
     }
 }

@@ -231,8 +231,8 @@ public final class Pipeline {
         List<KType> types = new ArrayList<>();
         List<Scalar> values = new ArrayList<>();
         for (Assign a : columns) {
-            String name = a.name() != null ? a.name() : what.equals("print") ? "print_" + names.size()
-                    : implicitName(a.value(), names.size());
+            String name = a.name() != null ? a.name()
+                    : what.equals("print") ? printName(a.value(), names.size()) : implicitName(a.value(), names.size());
             if (seen.put(name, names.size()) != null) {
                 throw error(what + " names column " + name + " twice", a.at());
             }
@@ -336,7 +336,13 @@ public final class Pipeline {
         return new Schema(names, types);
     }
 
-    /** Kusto's name for an unnamed column: a column's own name, a member's name, else {@code print_<n>}/{@code Column<n>}. */
+    /** Kusto's name for an unnamed column of {@code print}: {@code print_<n>} from 0, as the reference pages show. */
+    private static String printName(Ast.Expr e, int position) {
+        String name = implicitName(e, position);
+        return name.equals("Column" + (position + 1)) ? "print_" + position : name;
+    }
+
+    /** Kusto's name for an unnamed column: a column's own name, a member's name, else {@code Column<n>}. */
     private static String implicitName(Ast.Expr e, int position) {
         if (e instanceof Ast.Name n) {
             return n.name();

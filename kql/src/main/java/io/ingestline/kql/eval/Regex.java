@@ -142,6 +142,16 @@ final class Regex {
         return j;
     }
 
+    /** The number of capture groups. */
+    int groupCount() {
+        return pattern.groupCount();
+    }
+
+    /** The named capture groups and their numbers. */
+    java.util.Map<String, Integer> namedGroups() {
+        return pattern.namedGroups();
+    }
+
     /** A matcher over the first {@link #MAX_INPUT_CHARS} characters of {@code text}, checking the budget. */
     Matcher matcher(String text) {
         Budget.check();

@@ -46,14 +46,30 @@ final class StringOps {
             if (!(items instanceof JsonNode n) || !n.isArray() || n.isEmpty()) {
                 return false;
             }
-            for (JsonNode item : n) {
-                boolean found = term(h, Values.toStringValue(item), false, true, true);
-                if (found != all) {
+            Boolean found = terms(h, n, all);
+            return found == null ? all : found;
+        }, text, right);
+    }
+
+    /**
+     * Whether {@code hay} has any (or all) of the terms of {@code items}; an item that is itself an array (the list
+     * {@code has_any (states)} of a dynamic array) counts as its elements. Null when the answer is {@code all}.
+     */
+    private static Boolean terms(String hay, JsonNode items, boolean all) {
+        for (JsonNode item : items) {
+            if (item.isArray()) {
+                Boolean found = terms(hay, item, all);
+                if (found != null) {
                     return found;
                 }
+                continue;
             }
-            return all;
-        }, text, right);
+            boolean found = term(hay, Values.toStringValue(item), false, true, true);
+            if (found != all) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** Whether {@code needle} occurs in {@code hay} as a whole term, or at a term's start or end. */
