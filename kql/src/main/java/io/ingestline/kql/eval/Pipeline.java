@@ -90,13 +90,20 @@ public final class Pipeline {
 
     private static Pipeline compileSteps(Ast.Query q, Schema input) {
         Map<String, Scalar> lets = new HashMap<>();
+        UserFunctions fns = UserFunctions.empty();
         for (Ast.Let let : q.lets()) {
+            if (let.value() instanceof Ast.Function f) {
+                fns = fns.define(let.name(), f, lets);
+                lets.remove(let.name());
+                continue;
+            }
+            fns = fns.without(let.name());
             if (let.value() instanceof Ast.Datatable d) {
-                checkTable(d, lets);
+                checkTable(d, lets, fns);
                 lets.put(let.name(), null); // a table: ExprCompiler refuses it as a value
                 continue;
             }
-            Scalar s = new ExprCompiler(new Schema(List.of(), List.of()), lets).compile(let.value());
+            Scalar s = new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value());
             if (!s.constant()) {
                 throw error("a let statement must be a constant value here", let.at());
             }
@@ -109,7 +116,7 @@ public final class Pipeline {
             schema = input;
         } else if (q.source() instanceof Ast.Print p) {
             Schema empty = new Schema(List.of(), List.of());
-            Projection proj = projection(p.columns(), empty, lets, "print");
+            Projection proj = projection(p.columns(), empty, new ExprCompiler(empty, lets, fns), "print");
             steps.add(proj.step);
             schema = proj.schema;
             print = true;
@@ -118,16 +125,16 @@ public final class Pipeline {
                     ((Ast.Datatable) q.source()).at());
         }
         for (Step step : q.steps()) {
-            ExprCompiler x = new ExprCompiler(schema, lets);
+            ExprCompiler x = new ExprCompiler(schema, lets, fns);
             if (step instanceof Ast.Where w) {
                 Scalar p = ExprCompiler.bool(x.compile(w.predicate()), w.at(), "where");
                 steps.add(row -> Boolean.TRUE.equals(Values.toBool(p.eval(row))) ? row : null);
             } else if (step instanceof Ast.Extend e) {
-                Projection proj = extend(e, schema, lets);
+                Projection proj = extend(e, schema, lets, fns);
                 steps.add(proj.step);
                 schema = proj.schema;
             } else if (step instanceof Ast.Project p) {
-                Projection proj = projection(p.columns(), schema, lets, "project");
+                Projection proj = projection(p.columns(), schema, x, "project");
                 steps.add(proj.step);
                 schema = proj.schema;
             } else if (step instanceof Ast.ProjectAway a) {
@@ -153,8 +160,8 @@ public final class Pipeline {
      * no operator that reads a table ({@code join}, {@code lookup}, {@code union} are not allowed), so using the name
      * as a value is a compile error that says so.
      */
-    private static void checkTable(Ast.Datatable d, Map<String, Scalar> lets) {
-        ExprCompiler constants = new ExprCompiler(new Schema(List.of(), List.of()), lets);
+    private static void checkTable(Ast.Datatable d, Map<String, Scalar> lets, UserFunctions fns) {
+        ExprCompiler constants = new ExprCompiler(new Schema(List.of(), List.of()), lets, fns);
         for (int i = 0; i < d.values().size(); i++) {
             Ast.ColumnDecl column = d.columns().get(i % d.columns().size());
             KType type = KType.named(column.type());
@@ -175,15 +182,18 @@ public final class Pipeline {
     record Projection(RowStep step, Schema schema) {
     }
 
-    /** {@code project}: the listed expressions, in order, as the new row. */
-    private static Projection projection(List<Assign> columns, Schema schema, Map<String, Scalar> lets, String what) {
-        ExprCompiler x = new ExprCompiler(schema, lets);
+    /**
+     * {@code project} (and {@code print}): the listed expressions, in order, as the new row, each compiled against the
+     * input's columns; an unnamed one is named as {@link #implicitName} says.
+     */
+    private static Projection projection(List<Assign> columns, Schema schema, ExprCompiler x, String what) {
         Map<String, Integer> seen = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         List<KType> types = new ArrayList<>();
         List<Scalar> values = new ArrayList<>();
         for (Assign a : columns) {
-            String name = a.name() != null ? a.name() : implicitName(a.value(), names.size());
+            String name = a.name() != null ? a.name()
+                    : what.equals("print") ? "print_" + names.size() : implicitName(a.value(), schema, names);
             if (seen.put(name, names.size()) != null) {
                 throw error(what + " names column " + name + " twice", a.at());
             }
@@ -203,30 +213,78 @@ public final class Pipeline {
     }
 
     /**
-     * {@code extend}: each column computed in order, replaced or appended; a later column may use an earlier one
-     * ({@code extend a = 1, b = a + 1}).
+     * {@code extend}: each column computed in order and appended; a column of the same name is removed first (the
+     * extend page: "Column names noted by extend that already exist in the input are removed and appended as their
+     * new calculated values"); a later column may use an earlier one ({@code extend a = 1, b = a + 1}).
+     *
+     * <p>The columns are computed into a working row: the input's columns, then one slot per computed column; a
+     * column that is replaced keeps its slot, hidden from the expressions after it by a name no query can write. The
+     * output is the working row's visible slots in order (the working row itself when nothing was replaced).
      */
-    private static Projection extend(Ast.Extend e, Schema schema, Map<String, Scalar> lets) {
-        Schema out = schema;
-        List<Integer> targets = new ArrayList<>();
+    private static Projection extend(Ast.Extend e, Schema schema, Map<String, Scalar> lets, UserFunctions fns) {
+        List<String> names = new ArrayList<>(schema.names());
+        List<KType> types = new ArrayList<>();
+        for (int i = 0; i < schema.size(); i++) {
+            types.add(schema.type(i));
+        }
         List<Scalar> values = new ArrayList<>();
+        int hidden = 0;
         for (Assign a : e.columns()) {
-            String name = a.name() != null ? a.name() : implicitName(a.value(), out.size());
-            Scalar s = new ExprCompiler(out, lets).compile(a.value());
-            out = out.with(name, s.type());
-            targets.add(out.indexOf(name));
+            Schema working = new Schema(names, types);
+            String name = a.name() != null ? a.name() : implicitName(a.value(), visible(working), List.of());
+            Scalar s = new ExprCompiler(working, lets, fns).compile(a.value());
+            int old = names.indexOf(name);
+            if (old >= 0) {
+                names.set(old, HIDDEN + hidden++);
+            }
+            names.add(name);
+            types.add(s.type());
             values.add(s);
         }
-        int width = out.size();
-        int[] at = targets.stream().mapToInt(Integer::intValue).toArray();
         Scalar[] v = values.toArray(new Scalar[0]);
-        return new Projection(row -> {
+        int first = schema.size();
+        int width = names.size();
+        RowStep compute = row -> {
             Object[] next = java.util.Arrays.copyOf(row, width);
             for (int i = 0; i < v.length; i++) {
-                next[at[i]] = v[i].eval(next);
+                next[first + i] = v[i].eval(next);
+            }
+            return next;
+        };
+        Schema out = visible(new Schema(names, types));
+        if (hidden == 0) {
+            return new Projection(compute, out);
+        }
+        int[] keep = new int[out.size()];
+        for (int i = 0, k = 0; i < names.size(); i++) {
+            if (!names.get(i).startsWith(HIDDEN)) {
+                keep[k++] = i;
+            }
+        }
+        return new Projection(row -> {
+            Object[] working = compute.apply(row);
+            Object[] next = new Object[keep.length];
+            for (int i = 0; i < keep.length; i++) {
+                next[i] = working[keep[i]];
             }
             return next;
         }, out);
+    }
+
+    /** The prefix of the working names of replaced columns: a NUL, which no name in a query holds. */
+    private static final String HIDDEN = "\u0000replaced ";
+
+    /** The schema without its hidden columns. */
+    private static Schema visible(Schema s) {
+        List<String> names = new ArrayList<>();
+        List<KType> types = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            if (!s.name(i).startsWith(HIDDEN)) {
+                names.add(s.name(i));
+                types.add(s.type(i));
+            }
+        }
+        return new Schema(names, types);
     }
 
     /** {@code project-away}: drops the named columns; a name may hold {@code *} wildcards. */
@@ -287,15 +345,43 @@ public final class Pipeline {
         return new Schema(names, types);
     }
 
-    /** Kusto's name for an unnamed column: a column's own name, a member's name, else {@code print_<n>}/{@code Column<n>}. */
-    private static String implicitName(Ast.Expr e, int position) {
+    /**
+     * Kusto's name for an unnamed column of {@code project} or {@code extend}: a column's own name; a member's path
+     * joined by {@code _} ({@code d.k} and {@code d['k']} are {@code d_k}, {@code a[0]} is {@code a_0});
+     * {@code columnifexists()}'s column, or its default's name; else {@code Column1}, {@code Column2}, ... the first
+     * not taken by the input's columns or the names given before it.
+     */
+    static String implicitName(Ast.Expr e, Schema input, List<String> taken) {
+        String name = pathName(e, input);
+        if (name != null) {
+            return name;
+        }
+        for (int n = 1; ; n++) {
+            String column = "Column" + n;
+            if (input.indexOf(column) < 0 && !taken.contains(column)) {
+                return column;
+            }
+        }
+    }
+
+    private static String pathName(Ast.Expr e, Schema input) {
         if (e instanceof Ast.Name n) {
             return n.name();
         }
         if (e instanceof Ast.Member m) {
-            String prefix = m.target() instanceof Ast.Name n ? n.name() + "_" : "";
-            return prefix + m.name();
+            String target = pathName(m.target(), input);
+            return target == null ? null : target + "_" + m.name();
         }
-        return "Column" + (position + 1);
+        if (e instanceof Ast.Index i && i.index() instanceof Ast.Literal l
+                && l.token().kind() == io.ingestline.kql.syntax.Token.Kind.LONG) {
+            String target = pathName(i.target(), input);
+            return target == null ? null : target + "_" + l.token().text();
+        }
+        if (e instanceof Ast.Call c && (c.function().equals("columnifexists") || c.function().equals("column_ifexists"))
+                && c.args().size() == 2 && c.args().get(0) instanceof Ast.Literal l
+                && l.token().kind() == io.ingestline.kql.syntax.Token.Kind.STRING) {
+            return input.indexOf(l.token().text()) >= 0 ? l.token().text() : pathName(c.args().get(1), input);
+        }
+        return null;
     }
 }

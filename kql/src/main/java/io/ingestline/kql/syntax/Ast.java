@@ -16,8 +16,27 @@ public final class Ast {
         }
     }
 
-    /** {@code let name = expression;} (a scalar, or a {@code datatable}). */
+    /** {@code let name = expression;} (a scalar, a {@code datatable} or a user-defined {@link Function}). */
     public record Let(String name, Expr value, Token at) {
+    }
+
+    /**
+     * A user-defined function, {@code (a:long, b:string = "x") { let c = a * 2; strcat(c, b) }}: its scalar
+     * parameters, the {@code let} statements of its body, and the expression it returns.
+     */
+    public record Function(List<Param> params, List<Let> lets, Expr body, Token at) implements Expr {
+        public Function {
+            params = List.copyOf(params);
+            lets = List.copyOf(lets);
+        }
+    }
+
+    /** A function's parameter: name, Kusto type name, and its default value (a literal) or null. */
+    public record Param(String name, String type, Expr defaultValue, Token at) {
+    }
+
+    /** {@code name = value} as an argument of a call: only a user-defined function takes it. */
+    public record NamedArg(String name, Expr value, Token at) implements Expr {
     }
 
     /** Where the rows come from. */
@@ -136,6 +155,10 @@ public final class Ast {
             return c.at();
         } else if (e instanceof Unary u) {
             return u.at();
+        } else if (e instanceof Function f) {
+            return f.at();
+        } else if (e instanceof NamedArg n) {
+            return n.at();
         }
         return ((Datatable) e).at();
     }

@@ -90,12 +90,7 @@ public final class Parser {
     private Query query() {
         List<Let> lets = new ArrayList<>();
         while (peek().isWord("let")) {
-            Token let = next();
-            Token name = name("a name after let");
-            expectPunct("=", "after the name in a let statement");
-            Expr value = peek().isWord("datatable") ? datatable() : expression();
-            lets.add(new Let(name.text(), value, let));
-            expectPunct(";", "to end the let statement");
+            lets.add(letStatement());
         }
         while (peek().isPunct(";")) {
             next();
@@ -110,6 +105,66 @@ public final class Parser {
             next();
         }
         return new Query(lets, source, steps);
+    }
+
+    /** {@code let name = value;} after {@code let}: a scalar, a {@code datatable} or a function. */
+    private Let letStatement() {
+        Token let = next();
+        Token name = name("a name after let");
+        expectPunct("=", "after the name in a let statement");
+        Expr value;
+        if (peek().isWord("view") && peekAt(1).isPunct("(")) {
+            throw error("a view is a tabular function; transformations have no use for one", peek());
+        } else if (peek().isWord("datatable")) {
+            value = datatable();
+        } else if (startsFunction()) {
+            value = function();
+        } else {
+            value = expression();
+        }
+        expectPunct(";", "to end the let statement");
+        return new Let(name.text(), value, let);
+    }
+
+    /** Whether a {@code (} starts a function's parameters: {@code () {} or {@code (name:}. */
+    private boolean startsFunction() {
+        if (!peek().isPunct("(")) {
+            return false;
+        }
+        if (peekAt(1).isPunct(")")) {
+            return peekAt(2).isPunct("{");
+        }
+        int width = nameWidth(1);
+        return width > 0 && peekAt(1 + width).isPunct(":");
+    }
+
+    /** {@code (a:long, b:string = "x") { [let ...;] expression }}: scalar parameters only. */
+    private Ast.Function function() {
+        Token open = next();
+        List<Ast.Param> params = new ArrayList<>();
+        if (!peek().isPunct(")")) {
+            do {
+                Token name = name("a parameter name");
+                expectPunct(":", "between a parameter's name and its type");
+                if (peek().isPunct("(")) {
+                    throw error("a tabular parameter: transformations allow only functions of scalar arguments",
+                            peek());
+                }
+                Token type = name("a parameter type");
+                Expr defaultValue = acceptPunct("=") ? expression() : null;
+                params.add(new Ast.Param(name.text(), type.text(), defaultValue, name));
+            } while (acceptPunct(","));
+        }
+        expectPunct(")", "to close the function's parameters");
+        expectPunct("{", "to open the function's body");
+        List<Let> lets = new ArrayList<>();
+        while (peek().isWord("let")) {
+            lets.add(letStatement());
+        }
+        Expr body = expression();
+        acceptPunct(";");
+        expectPunct("}", "to close the function's body");
+        return new Ast.Function(params, lets, body, open);
     }
 
     private Source source() {
@@ -264,10 +319,11 @@ public final class Parser {
         expectPunct(")", "to close the datatable's columns");
         expectPunct("[", "to open the datatable's values");
         List<Expr> values = new ArrayList<>();
-        if (!peek().isPunct("]")) {
-            do {
-                values.add(expression());
-            } while (acceptPunct(","));
+        while (!peek().isPunct("]")) {
+            values.add(expression());
+            if (!acceptPunct(",")) {
+                break; // a trailing comma is allowed, as in the datatable page's example
+            }
         }
         expectPunct("]", "to close the datatable's values");
         if (values.size() % columns.size() != 0) {
@@ -317,6 +373,8 @@ public final class Parser {
             children = List.of(b.left(), b.low(), b.high());
         } else if (e instanceof Datatable d) {
             children = d.values();
+        } else if (e instanceof Ast.NamedArg n) {
+            children = List.of(n.value());
         }
         for (Expr child : children) {
             checkDepth(child, budget - 1, start);
@@ -450,7 +508,10 @@ public final class Parser {
     private Expr primary() {
         Token t = next();
         switch (t.kind()) {
-            case LONG, REAL, STRING, TIMESPAN, TYPED_LITERAL -> {
+            case STRING -> {
+                return new Literal(adjacentStrings(t));
+            }
+            case LONG, REAL, TIMESPAN, TYPED_LITERAL -> {
                 return new Literal(t);
             }
             case QUOTED_IDENT -> {
@@ -478,7 +539,7 @@ public final class Parser {
                     List<Expr> args = new ArrayList<>();
                     if (!peek().isPunct(")")) {
                         do {
-                            args.add(expression());
+                            args.add(argument());
                         } while (acceptPunct(","));
                     }
                     expectPunct(")", "to close the arguments of " + t.text());
@@ -491,6 +552,31 @@ public final class Parser {
             }
             default -> throw error("the query ends where a value was expected", t);
         }
+    }
+
+    /** A call's argument: an expression, or {@code name = expression} (for a user-defined function). */
+    private Expr argument() {
+        if (nameWidth(0) == 1 && peekAt(1).isPunct("=")) {
+            Token name = next();
+            next();
+            return new Ast.NamedArg(name.text(), expression(), name);
+        }
+        return expression();
+    }
+
+    /**
+     * String literals with only whitespace or comments between them are one literal ({@code 'a' "b"} is
+     * {@code "ab"}), as the string data type's page says.
+     */
+    private Token adjacentStrings(Token first) {
+        if (peek().kind() != Kind.STRING) {
+            return first;
+        }
+        StringBuilder b = new StringBuilder(first.text());
+        while (peek().kind() == Kind.STRING) {
+            b.append(next().text());
+        }
+        return new Token(Kind.STRING, b.toString(), null, first.line(), first.column());
     }
 
     // --- helpers
