@@ -127,7 +127,7 @@ public final class Pipeline {
         for (Step step : q.steps()) {
             ExprCompiler x = new ExprCompiler(schema, lets, fns);
             if (step instanceof Ast.Where w) {
-                Scalar p = ExprCompiler.bool(x.compile(w.predicate()), w.at(), "where");
+                Scalar p = ExprCompiler.bool(x.compile(w.predicate()), Ast.start(w.predicate()), "where");
                 steps.add(row -> Boolean.TRUE.equals(Values.toBool(p.eval(row))) ? row : null);
             } else if (step instanceof Ast.Extend e) {
                 Projection proj = extend(e, schema, lets, fns);
@@ -291,7 +291,8 @@ public final class Pipeline {
     private static Projection away(Ast.ProjectAway a, Schema schema) {
         List<Integer> keep = new ArrayList<>();
         boolean[] dropped = new boolean[schema.size()];
-        for (String pattern : a.patterns()) {
+        for (int n = 0; n < a.patterns().size(); n++) {
+            String pattern = a.patterns().get(n);
             boolean matched = false;
             Pattern p = Pattern.compile(("\\Q" + pattern + "\\E").replace("*", "\\E.*\\Q"));
             for (int i = 0; i < schema.size(); i++) {
@@ -302,7 +303,7 @@ public final class Pipeline {
             }
             if (!matched && !pattern.contains("*")) {
                 throw error("project-away: there is no column '" + pattern + "' (columns: " + schema.names() + ")",
-                        a.at());
+                        a.starts().get(n));
             }
         }
         List<String> names = new ArrayList<>();

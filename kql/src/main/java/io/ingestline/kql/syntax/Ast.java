@@ -90,10 +90,11 @@ public final class Ast {
         }
     }
 
-    /** {@code project-away a, b*}: names or wildcard patterns. */
-    public record ProjectAway(List<String> patterns, Token at) implements Step {
+    /** {@code project-away a, b*}: names or wildcard patterns, and where each starts. */
+    public record ProjectAway(List<String> patterns, List<Token> starts, Token at) implements Step {
         public ProjectAway {
             patterns = List.copyOf(patterns);
+            starts = List.copyOf(starts);
         }
     }
 
@@ -104,6 +105,7 @@ public final class Ast {
         }
     }
 
+    /** {@code newName = oldName}; {@code at} is the old name, where an error about it points. */
     public record Rename(String newName, String oldName, Token at) {
     }
 

@@ -195,7 +195,10 @@ public final class Parser {
             case "where", "filter" -> new Where(expression(), t);
             case "extend" -> new Extend(assignments(), t);
             case "project" -> new Project(assignments(), t);
-            case "project-away" -> new ProjectAway(namePatterns(), t);
+            case "project-away" -> {
+                List<Token> starts = new ArrayList<>();
+                yield new ProjectAway(namePatterns(starts), starts, t);
+            }
             case "project-rename" -> projectRename(t);
             case "parse" -> parseStep(t);
             default -> throw error(UNSUPPORTED.contains(t.text())
@@ -221,11 +224,13 @@ public final class Parser {
         return out;
     }
 
-    private List<String> namePatterns() {
+    /** Names with {@code *} wildcards, separated by commas; {@code starts} gets each one's first token. */
+    private List<String> namePatterns(List<Token> starts) {
         List<String> out = new ArrayList<>();
         do {
             StringBuilder pattern = new StringBuilder();
             Token first = peek();
+            starts.add(first);
             // a name with * wildcards: Col*, *_id, *
             while (true) {
                 Token t = peek();
@@ -253,7 +258,7 @@ public final class Parser {
             Token newName = name("the new column name");
             expectPunct("=", "in project-rename new = old");
             Token oldName = name("the column to rename");
-            renames.add(new Rename(newName.text(), oldName.text(), newName));
+            renames.add(new Rename(newName.text(), oldName.text(), oldName));
         } while (acceptPunct(","));
         return new ProjectRename(renames, t);
     }
