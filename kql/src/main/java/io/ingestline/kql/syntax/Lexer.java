@@ -72,6 +72,11 @@ public final class Lexer {
         if (c == '\'' || c == '"') {
             return new Token(Kind.STRING, quoted(false, startLine, startCol), null, startLine, startCol);
         }
+        if ((c == 'h' || c == 'H') && pos + 2 < src.length() && src.charAt(pos + 1) == '@'
+                && (src.charAt(pos + 2) == '\'' || src.charAt(pos + 2) == '"')) {
+            pos += 2; // an obfuscated verbatim string: h@'...'
+            return new Token(Kind.STRING, quoted(true, startLine, startCol), null, startLine, startCol);
+        }
         if ((c == '@' || c == 'h' || c == 'H') && pos + 1 < src.length()
                 && (src.charAt(pos + 1) == '\'' || src.charAt(pos + 1) == '"')) {
             pos++;
