@@ -202,7 +202,8 @@ final class ExprCompiler {
             case DATETIME -> Literals.dateTime(unquote(inner));
             case TIMESPAN -> Literals.timespan(unquote(inner));
             case GUID -> Values.parseGuid(unquote(inner));
-            case DYNAMIC -> dynamicLiteral(Literals.dynamicJson(inner, (word, in) -> typed(
+            case DYNAMIC -> dynamicLiteral(Literals.nestedTypedLiterals(inner) > MAX_LITERAL_NESTING
+                    ? nestedTooDeep(t) : Literals.dynamicJson(inner, (word, in) -> typed(
                     new Token(Token.Kind.TYPED_LITERAL, word, in, t.line(), t.column())).value()), t);
             default -> Literals.scalar(type, inner);
         };
@@ -211,6 +212,13 @@ final class ExprCompiler {
                     ? "; to" + t.text() + "() converts a value" : ""), t);
         }
         return Scalar.constant(type, v);
+    }
+
+    /** How deep typed literals may nest inside a {@code dynamic(...)} literal (each level is read recursively). */
+    private static final int MAX_LITERAL_NESTING = 20;
+
+    private static String nestedTooDeep(Token t) {
+        throw error("typed literals nested more than " + MAX_LITERAL_NESTING + " deep in a dynamic literal", t);
     }
 
     private static String unquote(String s) {

@@ -200,6 +200,27 @@ final class Literals {
         return out.toString();
     }
 
+    /** How many {@code word(} openings nest at most in the text, outside strings (an upper bound of typed literals'). */
+    static int nestedTypedLiterals(String inner) {
+        int depth = 0;
+        int max = 0;
+        int i = 0;
+        while (i < inner.length()) {
+            char c = inner.charAt(i);
+            if (c == '"' || c == '\'') {
+                i = stringEnd(inner, i);
+                continue;
+            }
+            if (c == '(') {
+                max = Math.max(max, ++depth);
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+            }
+            i++;
+        }
+        return max;
+    }
+
     /** Where the string opening at {@code start} ends (past its closing quote), backslash escapes skipped. */
     private static int stringEnd(String s, int start) {
         char quote = s.charAt(start);

@@ -70,6 +70,8 @@ public final class Parser {
     private final List<Token> tokens;
     private int at;
     private int nesting;
+    /** How deep function definitions nest ({@code let f = () { let g = () { ... }; ... };}). */
+    private int functionNesting;
 
     private Parser(List<Token> tokens) {
         this.tokens = tokens;
@@ -141,6 +143,9 @@ public final class Parser {
     /** {@code (a:long, b:string = "x") { [let ...;] expression }}: scalar parameters only. */
     private Ast.Function function() {
         Token open = next();
+        if (++functionNesting > MAX_NESTING) {
+            throw error("functions nested more than " + MAX_NESTING + " levels deep", open);
+        }
         List<Ast.Param> params = new ArrayList<>();
         if (!peek().isPunct(")")) {
             do {
@@ -164,6 +169,7 @@ public final class Parser {
         Expr body = expression();
         acceptPunct(";");
         expectPunct("}", "to close the function's body");
+        functionNesting--;
         return new Ast.Function(params, lets, body, open);
     }
 
