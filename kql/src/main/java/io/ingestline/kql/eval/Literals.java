@@ -26,17 +26,24 @@ final class Literals {
     /**
      * The datetime page's formats besides ISO 8601 ({@link Values#parseDateTime} reads those): RFC 822
      * ({@code Sat, 8 Nov 14 15:05:02 GMT}), RFC 850 ({@code Saturday, 08-Nov-14 15:05:02 GMT}), the sortable form with
-     * unpadded month and day ({@code 2014-11-8 15:05}, {@code 1970-5-12}), and month-day-year with dashes
+     * unpadded month and day ({@code 2014-11-8 15:05}, {@code 1970-5-12}), the page's syntax with dots
+     * ({@code year.month.day hour:minute:second.ms}), and month-day-year with dashes
      * ({@code 12-02-2022}, read as the US {@code M/d/yyyy} form is).
      */
     private static final List<DateTimeFormatter> DATE_TIMES = List.of(
             english("[EEEE, ][EEE, ]d MMM yy H:mm[:ss]"),
             english("[EEEE, ][EEE, ]d-MMM-yy H:mm[:ss]"),
-            new DateTimeFormatterBuilder().appendPattern("uuuu-M-d").optionalStart().appendPattern("['T'][' ']H:mm")
-                    .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
-                    .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
-                    .toFormatter(Locale.ROOT),
+            sortable("uuuu-M-d"),
+            sortable("uuuu.M.d"),
             english("M-d-uuuu"));
+
+    /** A date of {@code datePattern}, then an optional time: {@code [T| ]H:mm[:ss[.fffffffff]]}. */
+    private static DateTimeFormatter sortable(String datePattern) {
+        return new DateTimeFormatterBuilder().appendPattern(datePattern).optionalStart().appendPattern("['T'][' ']H:mm")
+                .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+                .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+                .toFormatter(Locale.ROOT);
+    }
 
     private static DateTimeFormatter english(String pattern) {
         return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern).toFormatter(Locale.ENGLISH);
