@@ -103,11 +103,9 @@ public final class Pipeline {
                 lets.put(let.name(), null); // a table: ExprCompiler refuses it as a value
                 continue;
             }
-            Scalar s = new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value());
-            if (!s.constant()) {
-                throw error("a let statement must be a constant value here", let.at());
-            }
-            lets.put(let.name(), s);
+            // over no columns: a let reads no row; one that is not constant (ago(5h), as in the let page's example)
+            // is computed where it is used
+            lets.put(let.name(), new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value()));
         }
         List<RowStep> steps = new ArrayList<>();
         Schema schema;
