@@ -160,11 +160,6 @@ final class ExprCompiler {
         return schema;
     }
 
-    /** The user-defined functions in scope. */
-    UserFunctions functions() {
-        return functions;
-    }
-
     // --- literals
 
     static Scalar literal(Token t) {
@@ -202,9 +197,7 @@ final class ExprCompiler {
             case DATETIME -> Literals.dateTime(unquote(inner));
             case TIMESPAN -> Literals.timespan(unquote(inner));
             case GUID -> Values.parseGuid(unquote(inner));
-            case DYNAMIC -> dynamicLiteral(Literals.nestedTypedLiterals(inner) > MAX_LITERAL_NESTING
-                    ? nestedTooDeep(t) : Literals.dynamicJson(inner, (word, in) -> typed(
-                    new Token(Token.Kind.TYPED_LITERAL, word, in, t.line(), t.column())).value()), t);
+            case DYNAMIC -> dynamicLiteral(withTypedLiterals(inner, t), t);
             default -> Literals.scalar(type, inner);
         };
         if (v == null) {
@@ -217,8 +210,13 @@ final class ExprCompiler {
     /** How deep typed literals may nest inside a {@code dynamic(...)} literal (each level is read recursively). */
     private static final int MAX_LITERAL_NESTING = 20;
 
-    private static String nestedTooDeep(Token t) {
-        throw error("typed literals nested more than " + MAX_LITERAL_NESTING + " deep in a dynamic literal", t);
+    /** A dynamic literal's text with the typed literals in it ({@code datetime(...)}, ...) as their JSON values. */
+    private static String withTypedLiterals(String inner, Token t) {
+        if (Literals.nestedTypedLiterals(inner) > MAX_LITERAL_NESTING) {
+            throw error("typed literals nested more than " + MAX_LITERAL_NESTING + " deep in a dynamic literal", t);
+        }
+        return Literals.dynamicJson(inner,
+                (word, in) -> typed(new Token(Token.Kind.TYPED_LITERAL, word, in, t.line(), t.column())).value());
     }
 
     private static String unquote(String s) {
