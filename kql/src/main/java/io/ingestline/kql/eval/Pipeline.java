@@ -150,6 +150,7 @@ public final class Pipeline {
                         step.at());
             }
         }
+        fns.checkUncalled();
         return new Pipeline(steps, schema, print);
     }
 

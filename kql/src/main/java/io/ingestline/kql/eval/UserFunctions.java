@@ -4,6 +4,7 @@ import static io.ingestline.kql.eval.ExprCompiler.argError;
 import static io.ingestline.kql.eval.ExprCompiler.derived;
 import static io.ingestline.kql.eval.ExprCompiler.error;
 
+import io.ingestline.kql.KqlCompileException;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.Call;
 import io.ingestline.kql.syntax.Ast.Param;
@@ -28,8 +29,12 @@ final class UserFunctions {
     static final int MAX_CALLS = 2_000;
     private static final Schema NO_COLUMNS = new Schema(List.of(), List.of());
 
-    /** A function, with the names and functions in scope where it was defined. */
-    private record Definition(Ast.Function function, Map<String, Scalar> lets, UserFunctions scope) {
+    /**
+     * A function, with the names and functions in scope where it was defined; the error its body gave when checked
+     * with placeholder arguments (or null), and whether a call was compiled.
+     */
+    private record Definition(Ast.Function function, Map<String, Scalar> lets, UserFunctions scope,
+            KqlCompileException unchecked, boolean[] called) {
     }
 
     private final Map<String, Definition> definitions;
@@ -50,8 +55,9 @@ final class UserFunctions {
     }
 
     /**
-     * These functions and {@code f} as {@code name}, its parameters and body checked now: types that exist,
-     * literal defaults of their parameter's type, a body that compiles with each parameter of its declared type.
+     * These functions and {@code f} as {@code name}, its parameters checked now (types that exist, literal defaults
+     * of their parameter's type), and its body compiled with a placeholder of each parameter's type: an error there
+     * is reported by {@link #checkUncalled} if no call compiles the function.
      *
      * @param lets the scalar {@code let} names in scope (copied)
      */
@@ -77,9 +83,28 @@ final class UserFunctions {
         Map<String, Definition> all = new HashMap<>(definitions);
         all.remove(name);
         UserFunctions outer = new UserFunctions(Map.copyOf(all), calls);
-        body(f, params, outer); // compiled once to report its errors even if it is never called
-        all.put(name, new Definition(f, java.util.Collections.unmodifiableMap(scope), outer));
+        KqlCompileException unchecked = null;
+        try {
+            body(f, params, outer);
+        } catch (KqlCompileException e) {
+            // kept: a body may need a constant argument (a regular expression, say) that a call gives
+            unchecked = e;
+        }
+        all.put(name, new Definition(f, java.util.Collections.unmodifiableMap(scope), outer, unchecked,
+                new boolean[1]));
         return new UserFunctions(Map.copyOf(all), calls);
+    }
+
+    /**
+     * Reports the error of a function whose body did not compile with placeholder arguments and that no call
+     * compiled: its body is wrong whatever it is given. (A called function's errors came from its calls.)
+     */
+    void checkUncalled() {
+        for (Definition d : definitions.values()) {
+            if (d.unchecked() != null && !d.called()[0]) {
+                throw d.unchecked();
+            }
+        }
     }
 
     /** These functions without {@code name}: a later scalar {@code let} of that name hides it. */
@@ -95,6 +120,7 @@ final class UserFunctions {
     /** A call, compiled in place; its arguments are compiled by {@code caller}. */
     Scalar call(Call c, ExprCompiler caller) {
         Definition d = definitions.get(c.function());
+        d.called()[0] = true;
         if (++calls[0] > MAX_CALLS) {
             throw error("more than " + MAX_CALLS + " calls of user-defined functions in one query", c.at());
         }
