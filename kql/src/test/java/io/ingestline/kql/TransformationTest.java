@@ -367,4 +367,18 @@ class TransformationTest {
         assertThatThrownBy(() -> Transformation.compile(rule, STREAM)).isInstanceOfSatisfying(KqlCompileException.class,
                 e -> assertThat(e.problem()).startsWith(problem));
     }
+
+    @Test
+    void a_rule_that_reads_the_clock_only_through_a_function_reads_it_for_each_event() throws Exception {
+        // the instant is kept per thread for the event: a rule must not see the one another rule read before it
+        JsonNode first = row("print t = now()", "{}");
+        Thread.sleep(20);
+        JsonNode later = row("let f = () { now() }; print t = f()", "{}");
+        assertThat(java.time.Instant.parse(later.get("t").asText()))
+                .isAfter(java.time.Instant.parse(first.get("t").asText()));
+        Thread.sleep(20);
+        JsonNode literal = row("print t = datetime()", "{}");
+        assertThat(java.time.Instant.parse(literal.get("t").asText()))
+                .isAfter(java.time.Instant.parse(later.get("t").asText()));
+    }
 }

@@ -21,10 +21,17 @@ import java.util.Objects;
 final class ExprCompiler {
     private final Schema schema;
     private final Map<String, Scalar> lets;
+    private final UserFunctions functions;
 
     ExprCompiler(Schema schema, Map<String, Scalar> lets) {
+        this(schema, lets, UserFunctions.NONE);
+    }
+
+    /** @param functions the user-defined functions ({@code let f = (a:long) { ... };}) in scope */
+    ExprCompiler(Schema schema, Map<String, Scalar> lets, UserFunctions functions) {
         this.schema = schema;
         this.lets = lets;
+        this.functions = functions;
     }
 
     Scalar compile(Expr e) {
@@ -53,6 +60,10 @@ final class ExprCompiler {
             Scalar let = lets.get(n.name());
             if (let != null) {
                 return let;
+            }
+            if (functions.defines(n.name()) && !lets.containsKey(n.name())) {
+                // a function of no arguments may be called by its name alone
+                return functions.call(new Ast.Call(n.name(), List.of(), n.at()), this);
             }
             if (lets.containsKey(n.name())) {
                 throw error("'" + n.name() + "' is a datatable, and a transformation has no operator that reads a table"
@@ -121,7 +132,22 @@ final class ExprCompiler {
             return between(bt);
         }
         if (e instanceof Ast.Call c) {
+            if (functions.defines(c.function())) {
+                return functions.call(c, this);
+            }
+            for (int i = 0; i < c.args().size(); i++) {
+                if (c.args().get(i) instanceof Ast.NamedArg) {
+                    throw argError(c.function() + "() takes no named arguments (only a user-defined function does)",
+                            c, i);
+                }
+            }
             return Functions.compile(c, this);
+        }
+        if (e instanceof Ast.NamedArg n) {
+            throw error("a named argument is only for a user-defined function's call", n.at());
+        }
+        if (e instanceof Ast.Function f) {
+            throw error("a function is defined by a let statement, not used as a value", f.at());
         }
         if (e instanceof Ast.Datatable d) {
             throw error("a datatable is a table, not a value", d.at());
@@ -170,17 +196,34 @@ final class ExprCompiler {
         if (inner.equals("null")) {
             return Scalar.constant(type, null);
         }
+        if (inner.isEmpty() && type == KType.DATETIME) {
+            // datetime(): the current time, as now() (the same instant)
+            return Scalar.of(KType.DATETIME, row -> EventClock.now());
+        }
         Object v = switch (type) {
-            case DATETIME -> Values.parseDateTime(unquote(inner));
-            case TIMESPAN -> Values.parseTimespan(unquote(inner));
+            case DATETIME -> Literals.dateTime(unquote(inner));
+            case TIMESPAN -> Literals.timespan(unquote(inner));
             case GUID -> Values.parseGuid(unquote(inner));
-            case DYNAMIC -> dynamicLiteral(inner, t);
-            default -> null;
+            case DYNAMIC -> dynamicLiteral(withTypedLiterals(inner, t), t);
+            default -> Literals.scalar(type, inner);
         };
         if (v == null) {
-            throw error("not a valid " + type.kustoName() + " literal", t);
+            throw error("not a valid " + type.kustoName() + " literal" + (type.numeric() || type == KType.BOOL
+                    ? "; to" + t.text() + "() converts a value" : ""), t);
         }
         return Scalar.constant(type, v);
+    }
+
+    /** How deep typed literals may nest inside a {@code dynamic(...)} literal (each level is read recursively). */
+    private static final int MAX_LITERAL_NESTING = 20;
+
+    /** A dynamic literal's text with the typed literals in it ({@code datetime(...)}, ...) as their JSON values. */
+    private static String withTypedLiterals(String inner, Token t) {
+        if (Literals.nestedTypedLiterals(inner) > MAX_LITERAL_NESTING) {
+            throw error("typed literals nested more than " + MAX_LITERAL_NESTING + " deep in a dynamic literal", t);
+        }
+        return Literals.dynamicJson(inner,
+                (word, in) -> typed(new Token(Token.Kind.TYPED_LITERAL, word, in, t.line(), t.column())).value());
     }
 
     private static String unquote(String s) {
@@ -193,9 +236,10 @@ final class ExprCompiler {
 
     private static JsonNode dynamicLiteral(String inner, Token t) {
         try {
-            // Kusto's dynamic literals also take single-quoted strings
+            // Kusto's dynamic literals also take single-quoted strings; their integers are long literals
+            // (gettype(dynamic(4)) is long, where parse_json('4') gives int)
             return Values.MAPPER.reader().with(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_SINGLE_QUOTES)
-                    .readTree(inner);
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS).readTree(inner);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw error("not a valid dynamic literal: " + e.getOriginalMessage(), t);
         } catch (java.io.IOException e) {

@@ -28,7 +28,7 @@ final class Functions {
     static Scalar compile(Call c, ExprCompiler x) {
         String f = c.function();
         Token at = c.at();
-        if (f.equals("columnifexists")) {
+        if (f.equals("columnifexists") || f.equals("column_ifexists")) {
             return columnIfExists(c, x);
         }
         if (Set.of("int", "long", "real", "double", "bool", "boolean", "string").contains(f)) {
@@ -273,7 +273,7 @@ final class Functions {
     private static Scalar columnIfExists(Call c, ExprCompiler x) {
         count(c, 2, 2);
         if (!(c.args().get(0) instanceof Ast.Literal l) || l.token().kind() != Token.Kind.STRING) {
-            throw error("columnifexists() takes the column name as a string literal", c.at());
+            throw ExprCompiler.argError(c.function() + "() takes the column name as a string literal", c, 0);
         }
         Scalar fallback = x.compile(c.args().get(1));
         int i = x.schema().indexOf(l.token().text());
@@ -412,7 +412,9 @@ final class Functions {
             return "dictionary";
         }
         if (n.isIntegralNumber()) {
-            return n.canConvertToInt() ? "int" : "long"; // gettype(parse_json('1')) is int on Kusto's page
+            // as the value came: JSON text's small integers are int (gettype(parse_json('1')) is int on Kusto's
+            // page), a long put in a dynamic stays long (dynamic(4) holds the long literal 4)
+            return n.isInt() ? "int" : "long";
         }
         if (n.isNumber()) {
             return "real";

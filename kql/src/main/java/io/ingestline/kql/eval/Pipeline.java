@@ -6,6 +6,7 @@ import com.google.re2j.Pattern;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.Assign;
 import io.ingestline.kql.syntax.Ast.Step;
+import io.ingestline.kql.syntax.Token;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,18 +97,22 @@ public final class Pipeline {
 
     private static Pipeline compileSteps(Ast.Query q, Schema input) {
         Map<String, Scalar> lets = new HashMap<>();
+        UserFunctions fns = UserFunctions.empty();
         for (Ast.Let let : q.lets()) {
+            if (let.value() instanceof Ast.Function f) {
+                fns = fns.define(let.name(), f, lets);
+                lets.remove(let.name());
+                continue;
+            }
+            fns = fns.without(let.name());
             if (let.value() instanceof Ast.Datatable d) {
-                checkTable(d, lets);
+                checkTable(d, lets, fns);
                 lets.put(let.name(), null); // a table: ExprCompiler refuses it as a value
                 continue;
             }
-            // a constant, or one of the clock's (now(), ago()): the only calls that are not, without columns
-            Scalar s = new ExprCompiler(new Schema(List.of(), List.of()), lets).compile(let.value());
-            if (!s.constant() && !callsClock(let.value())) {
-                throw error("a let statement must be a constant value here", let.at());
-            }
-            lets.put(let.name(), s);
+            // over no columns: a let reads no row; one that is not constant (ago(5h), as in the let page's example)
+            // is computed where it is used
+            lets.put(let.name(), new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value()));
         }
         List<RowStep> steps = new ArrayList<>();
         Schema schema;
@@ -116,7 +121,7 @@ public final class Pipeline {
             schema = input;
         } else if (q.source() instanceof Ast.Print p) {
             Schema empty = new Schema(List.of(), List.of());
-            Projection proj = projection(p.columns(), empty, lets, "print");
+            Projection proj = projection(p.columns(), empty, new ExprCompiler(empty, lets, fns), "print");
             steps.add(proj.step);
             schema = proj.schema;
             print = true;
@@ -125,16 +130,16 @@ public final class Pipeline {
                     ((Ast.Datatable) q.source()).at());
         }
         for (Step step : q.steps()) {
-            ExprCompiler x = new ExprCompiler(schema, lets);
+            ExprCompiler x = new ExprCompiler(schema, lets, fns);
             if (step instanceof Ast.Where w) {
-                Scalar p = ExprCompiler.bool(x.compile(w.predicate()), w.at(), "where");
+                Scalar p = ExprCompiler.bool(x.compile(w.predicate()), Ast.start(w.predicate()), "where");
                 steps.add(row -> Boolean.TRUE.equals(Values.toBool(p.eval(row))) ? row : null);
             } else if (step instanceof Ast.Extend e) {
-                Projection proj = extend(e, schema, lets);
+                Projection proj = extend(e, schema, lets, fns);
                 steps.add(proj.step);
                 schema = proj.schema;
             } else if (step instanceof Ast.Project p) {
-                Projection proj = projection(p.columns(), schema, lets, "project");
+                Projection proj = projection(p.columns(), schema, x, "project");
                 steps.add(proj.step);
                 schema = proj.schema;
             } else if (step instanceof Ast.ProjectAway a) {
@@ -152,6 +157,7 @@ public final class Pipeline {
                         step.at());
             }
         }
+        fns.checkUncalled();
         return new Pipeline(steps, schema, print, readsClock(q));
     }
 
@@ -192,6 +198,15 @@ public final class Pipeline {
             return callsClock(i.left()) || i.items().stream().anyMatch(Pipeline::callsClock);
         } else if (e instanceof Ast.Between b) {
             return callsClock(b.left()) || callsClock(b.low()) || callsClock(b.high());
+        } else if (e instanceof Ast.NamedArg n) {
+            return callsClock(n.value());
+        } else if (e instanceof Ast.Function f) {
+            return callsClock(f.body()) || f.lets().stream().anyMatch(l -> callsClock(l.value()))
+                    || f.params().stream().anyMatch(p -> p.defaultValue() != null && callsClock(p.defaultValue()));
+        } else if (e instanceof Ast.Literal l) {
+            // datetime(): the current time
+            return l.token().kind() == Token.Kind.TYPED_LITERAL && KType.named(l.token().text()) == KType.DATETIME
+                    && l.token().inner().isEmpty();
         }
         return false;
     }
@@ -201,8 +216,8 @@ public final class Pipeline {
      * no operator that reads a table ({@code join}, {@code lookup}, {@code union} are not allowed), so using the name
      * as a value is a compile error that says so.
      */
-    private static void checkTable(Ast.Datatable d, Map<String, Scalar> lets) {
-        ExprCompiler constants = new ExprCompiler(new Schema(List.of(), List.of()), lets);
+    private static void checkTable(Ast.Datatable d, Map<String, Scalar> lets, UserFunctions fns) {
+        ExprCompiler constants = new ExprCompiler(new Schema(List.of(), List.of()), lets, fns);
         for (int i = 0; i < d.values().size(); i++) {
             Ast.ColumnDecl column = d.columns().get(i % d.columns().size());
             KType type = KType.named(column.type());
@@ -223,16 +238,18 @@ public final class Pipeline {
     record Projection(RowStep step, Schema schema) {
     }
 
-    /** {@code project}: the listed expressions, in order, as the new row. */
-    private static Projection projection(List<Assign> columns, Schema schema, Map<String, Scalar> lets, String what) {
-        ExprCompiler x = new ExprCompiler(schema, lets);
+    /**
+     * {@code project} (and {@code print}): the listed expressions, in order, as the new row, each compiled against the
+     * input's columns; an unnamed one is named as {@link #implicitName} says.
+     */
+    private static Projection projection(List<Assign> columns, Schema schema, ExprCompiler x, String what) {
         Map<String, Integer> seen = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         List<KType> types = new ArrayList<>();
         List<Scalar> values = new ArrayList<>();
         for (Assign a : columns) {
             String name = a.name() != null ? a.name()
-                    : what.equals("print") ? printName(a.value(), names.size()) : implicitName(a.value(), names.size());
+                    : what.equals("print") ? "print_" + names.size() : implicitName(a.value(), schema, names);
             if (seen.put(name, names.size()) != null) {
                 throw error(what + " names column " + name + " twice", a.at());
             }
@@ -252,37 +269,86 @@ public final class Pipeline {
     }
 
     /**
-     * {@code extend}: each column computed in order, replaced or appended; a later column may use an earlier one
-     * ({@code extend a = 1, b = a + 1}).
+     * {@code extend}: each column computed in order and appended; a column of the same name is removed first (the
+     * extend page: "Column names noted by extend that already exist in the input are removed and appended as their
+     * new calculated values"); a later column may use an earlier one ({@code extend a = 1, b = a + 1}).
+     *
+     * <p>The columns are computed into a working row: the input's columns, then one slot per computed column; a
+     * column that is replaced keeps its slot, hidden from the expressions after it by a name no query can write. The
+     * output is the working row's visible slots in order (the working row itself when nothing was replaced).
      */
-    private static Projection extend(Ast.Extend e, Schema schema, Map<String, Scalar> lets) {
-        Schema out = schema;
-        List<Integer> targets = new ArrayList<>();
+    private static Projection extend(Ast.Extend e, Schema schema, Map<String, Scalar> lets, UserFunctions fns) {
+        List<String> names = new ArrayList<>(schema.names());
+        List<KType> types = new ArrayList<>();
+        for (int i = 0; i < schema.size(); i++) {
+            types.add(schema.type(i));
+        }
         List<Scalar> values = new ArrayList<>();
+        int hidden = 0;
         for (Assign a : e.columns()) {
-            String name = a.name() != null ? a.name() : implicitName(a.value(), out.size());
-            Scalar s = new ExprCompiler(out, lets).compile(a.value());
-            out = out.with(name, s.type());
-            targets.add(out.indexOf(name));
+            Schema working = new Schema(names, types);
+            String name = a.name() != null ? a.name() : implicitName(a.value(), visible(working), List.of());
+            Scalar s = new ExprCompiler(working, lets, fns).compile(a.value());
+            int old = names.indexOf(name);
+            if (old >= 0) {
+                names.set(old, HIDDEN + hidden++);
+            }
+            names.add(name);
+            types.add(s.type());
             values.add(s);
         }
-        int width = out.size();
-        int[] at = targets.stream().mapToInt(Integer::intValue).toArray();
         Scalar[] v = values.toArray(new Scalar[0]);
-        return new Projection(row -> {
+        int first = schema.size();
+        int width = names.size();
+        RowStep compute = row -> {
             Object[] next = java.util.Arrays.copyOf(row, width);
             for (int i = 0; i < v.length; i++) {
-                next[at[i]] = v[i].eval(next);
+                next[first + i] = v[i].eval(next);
+            }
+            return next;
+        };
+        Schema out = visible(new Schema(names, types));
+        if (hidden == 0) {
+            return new Projection(compute, out);
+        }
+        int[] keep = new int[out.size()];
+        for (int i = 0, k = 0; i < names.size(); i++) {
+            if (!names.get(i).startsWith(HIDDEN)) {
+                keep[k++] = i;
+            }
+        }
+        return new Projection(row -> {
+            Object[] working = compute.apply(row);
+            Object[] next = new Object[keep.length];
+            for (int i = 0; i < keep.length; i++) {
+                next[i] = working[keep[i]];
             }
             return next;
         }, out);
+    }
+
+    /** The prefix of the working names of replaced columns: a NUL, which no name in a query holds. */
+    private static final String HIDDEN = "\u0000replaced ";
+
+    /** The schema without its hidden columns. */
+    private static Schema visible(Schema s) {
+        List<String> names = new ArrayList<>();
+        List<KType> types = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            if (!s.name(i).startsWith(HIDDEN)) {
+                names.add(s.name(i));
+                types.add(s.type(i));
+            }
+        }
+        return new Schema(names, types);
     }
 
     /** {@code project-away}: drops the named columns; a name may hold {@code *} wildcards. */
     private static Projection away(Ast.ProjectAway a, Schema schema) {
         List<Integer> keep = new ArrayList<>();
         boolean[] dropped = new boolean[schema.size()];
-        for (String pattern : a.patterns()) {
+        for (int n = 0; n < a.patterns().size(); n++) {
+            String pattern = a.patterns().get(n);
             boolean matched = false;
             Pattern p = Pattern.compile(("\\Q" + pattern + "\\E").replace("*", "\\E.*\\Q"));
             for (int i = 0; i < schema.size(); i++) {
@@ -293,7 +359,7 @@ public final class Pipeline {
             }
             if (!matched && !pattern.contains("*")) {
                 throw error("project-away: there is no column '" + pattern + "' (columns: " + schema.names() + ")",
-                        a.at());
+                        a.starts().get(n));
             }
         }
         List<String> names = new ArrayList<>();
@@ -336,21 +402,43 @@ public final class Pipeline {
         return new Schema(names, types);
     }
 
-    /** Kusto's name for an unnamed column of {@code print}: {@code print_<n>} from 0, as the reference pages show. */
-    private static String printName(Ast.Expr e, int position) {
-        String name = implicitName(e, position);
-        return name.equals("Column" + (position + 1)) ? "print_" + position : name;
+    /**
+     * Kusto's name for an unnamed column of {@code project} or {@code extend}: a column's own name; a member's path
+     * joined by {@code _} ({@code d.k} and {@code d['k']} are {@code d_k}, {@code a[0]} is {@code a_0});
+     * {@code columnifexists()}'s column, or its default's name; else {@code Column1}, {@code Column2}, ... the first
+     * not taken by the input's columns or the names given before it.
+     */
+    static String implicitName(Ast.Expr e, Schema input, List<String> taken) {
+        String name = pathName(e, input);
+        if (name != null) {
+            return name;
+        }
+        for (int n = 1; ; n++) {
+            String column = "Column" + n;
+            if (input.indexOf(column) < 0 && !taken.contains(column)) {
+                return column;
+            }
+        }
     }
 
-    /** Kusto's name for an unnamed column: a column's own name, a member's name, else {@code Column<n>}. */
-    private static String implicitName(Ast.Expr e, int position) {
+    private static String pathName(Ast.Expr e, Schema input) {
         if (e instanceof Ast.Name n) {
             return n.name();
         }
         if (e instanceof Ast.Member m) {
-            String prefix = m.target() instanceof Ast.Name n ? n.name() + "_" : "";
-            return prefix + m.name();
+            String target = pathName(m.target(), input);
+            return target == null ? null : target + "_" + m.name();
         }
-        return "Column" + (position + 1);
+        if (e instanceof Ast.Index i && i.index() instanceof Ast.Literal l
+                && l.token().kind() == io.ingestline.kql.syntax.Token.Kind.LONG) {
+            String target = pathName(i.target(), input);
+            return target == null ? null : target + "_" + l.token().text();
+        }
+        if (e instanceof Ast.Call c && (c.function().equals("columnifexists") || c.function().equals("column_ifexists"))
+                && c.args().size() == 2 && c.args().get(0) instanceof Ast.Literal l
+                && l.token().kind() == io.ingestline.kql.syntax.Token.Kind.STRING) {
+            return input.indexOf(l.token().text()) >= 0 ? l.token().text() : pathName(c.args().get(1), input);
+        }
+        return null;
     }
 }

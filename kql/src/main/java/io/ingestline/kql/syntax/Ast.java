@@ -16,8 +16,27 @@ public final class Ast {
         }
     }
 
-    /** {@code let name = expression;} (a scalar, or a {@code datatable}). */
+    /** {@code let name = expression;} (a scalar, a {@code datatable} or a user-defined {@link Function}). */
     public record Let(String name, Expr value, Token at) {
+    }
+
+    /**
+     * A user-defined function, {@code (a:long, b:string = "x") { let c = a * 2; strcat(c, b) }}: its scalar
+     * parameters, the {@code let} statements of its body, and the expression it returns.
+     */
+    public record Function(List<Param> params, List<Let> lets, Expr body, Token at) implements Expr {
+        public Function {
+            params = List.copyOf(params);
+            lets = List.copyOf(lets);
+        }
+    }
+
+    /** A function's parameter: name, Kusto type name, and its default value (a literal) or null. */
+    public record Param(String name, String type, Expr defaultValue, Token at) {
+    }
+
+    /** {@code name = value} as an argument of a call: only a user-defined function takes it. */
+    public record NamedArg(String name, Expr value, Token at) implements Expr {
     }
 
     /** Where the rows come from. */
@@ -71,10 +90,11 @@ public final class Ast {
         }
     }
 
-    /** {@code project-away a, b*}: names or wildcard patterns. */
-    public record ProjectAway(List<String> patterns, Token at) implements Step {
+    /** {@code project-away a, b*}: names or wildcard patterns, and where each starts. */
+    public record ProjectAway(List<String> patterns, List<Token> starts, Token at) implements Step {
         public ProjectAway {
             patterns = List.copyOf(patterns);
+            starts = List.copyOf(starts);
         }
     }
 
@@ -85,6 +105,7 @@ public final class Ast {
         }
     }
 
+    /** {@code newName = oldName}; {@code at} is the old name, where an error about it points. */
     public record Rename(String newName, String oldName, Token at) {
     }
 
@@ -136,6 +157,10 @@ public final class Ast {
             return c.at();
         } else if (e instanceof Unary u) {
             return u.at();
+        } else if (e instanceof Function f) {
+            return f.at();
+        } else if (e instanceof NamedArg n) {
+            return n.at();
         }
         return ((Datatable) e).at();
     }

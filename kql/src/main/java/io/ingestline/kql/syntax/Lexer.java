@@ -11,14 +11,17 @@ import java.util.Set;
  * in single or double quotes with backslash escapes, verbatim ({@code @'...'}), obfuscated ({@code h'...'}) or
  * between triple backticks; integers (decimal or {@code 0x}), reals ({@code 1.5}, {@code 2e3}); timespans
  * ({@code 90s}, {@code 1.5h}, {@code 100ms}); typed literals ({@code datetime(...)}, {@code timespan(...)},
- * {@code guid(...)}, {@code dynamic(...)}) taken whole; hyphenated operator names ({@code project-away}) as one name.
+ * {@code guid(...)}, {@code dynamic(...)}, {@code int(...)}, {@code long(...)}, {@code real(...)}, {@code bool(...)} and
+ * their aliases) taken whole; hyphenated operator names ({@code project-away}) as one name.
  */
 public final class Lexer {
     /** Operator names that contain a hyphen; {@code a-b} between other names is a subtraction. */
     private static final Set<String> HYPHENATED = Set.of("project-away", "project-rename", "project-keep",
             "project-reorder", "mv-expand", "mv-apply", "make-series", "top-nested", "top-hitters", "parse-where",
             "parse-kv");
-    private static final Set<String> TYPED = Set.of("datetime", "date", "timespan", "time", "guid", "dynamic");
+    /** Type names that, before a parenthesis, make a literal: {@code datetime(2024-01-01)}, {@code int(-2)}. */
+    private static final Set<String> TYPED = Set.of("datetime", "date", "timespan", "time", "guid", "dynamic", "int",
+            "long", "real", "double", "bool", "boolean");
     /** Longest first, so that {@code ==} is not read as {@code =} then {@code =}. */
     private static final List<String> PUNCT = List.of("..", "==", "!=", "<>", "<=",
             ">=", "=~", "!~", "|", "(", ")", "[", "]", "{", "}", ",", ";", ".", "=", "<", ">", "+", "-", "*", "/", "%",
@@ -68,6 +71,11 @@ public final class Lexer {
         }
         if (c == '\'' || c == '"') {
             return new Token(Kind.STRING, quoted(false, startLine, startCol), null, startLine, startCol);
+        }
+        if ((c == 'h' || c == 'H') && pos + 2 < src.length() && src.charAt(pos + 1) == '@'
+                && (src.charAt(pos + 2) == '\'' || src.charAt(pos + 2) == '"')) {
+            pos += 2; // an obfuscated verbatim string: h@'...'
+            return new Token(Kind.STRING, quoted(true, startLine, startCol), null, startLine, startCol);
         }
         if ((c == '@' || c == 'h' || c == 'H') && pos + 1 < src.length()
                 && (src.charAt(pos + 1) == '\'' || src.charAt(pos + 1) == '"')) {

@@ -70,6 +70,8 @@ public final class Parser {
     private final List<Token> tokens;
     private int at;
     private int nesting;
+    /** How deep function definitions nest ({@code let f = () { let g = () { ... }; ... };}). */
+    private int functionNesting;
 
     private Parser(List<Token> tokens) {
         this.tokens = tokens;
@@ -90,12 +92,7 @@ public final class Parser {
     private Query query() {
         List<Let> lets = new ArrayList<>();
         while (peek().isWord("let")) {
-            Token let = next();
-            Token name = name("a name after let");
-            expectPunct("=", "after the name in a let statement");
-            Expr value = peek().isWord("datatable") ? datatable() : expression();
-            lets.add(new Let(name.text(), value, let));
-            expectPunct(";", "to end the let statement");
+            lets.add(letStatement());
         }
         while (peek().isPunct(";")) {
             next();
@@ -110,6 +107,70 @@ public final class Parser {
             next();
         }
         return new Query(lets, source, steps);
+    }
+
+    /** {@code let name = value;} after {@code let}: a scalar, a {@code datatable} or a function. */
+    private Let letStatement() {
+        Token let = next();
+        Token name = name("a name after let");
+        expectPunct("=", "after the name in a let statement");
+        Expr value;
+        if (peek().isWord("view") && peekAt(1).isPunct("(")) {
+            throw error("a view is a tabular function; transformations have no use for one", peek());
+        } else if (peek().isWord("datatable")) {
+            value = datatable();
+        } else if (startsFunction()) {
+            value = function();
+        } else {
+            value = expression();
+        }
+        expectPunct(";", "to end the let statement");
+        return new Let(name.text(), value, let);
+    }
+
+    /** Whether a {@code (} starts a function's parameters: {@code () {} or {@code (name:}. */
+    private boolean startsFunction() {
+        if (!peek().isPunct("(")) {
+            return false;
+        }
+        if (peekAt(1).isPunct(")")) {
+            return peekAt(2).isPunct("{");
+        }
+        int width = nameWidth(1);
+        return width > 0 && peekAt(1 + width).isPunct(":");
+    }
+
+    /** {@code (a:long, b:string = "x") { [let ...;] expression }}: scalar parameters only. */
+    private Ast.Function function() {
+        Token open = next();
+        if (++functionNesting > MAX_NESTING) {
+            throw error("functions nested more than " + MAX_NESTING + " levels deep", open);
+        }
+        List<Ast.Param> params = new ArrayList<>();
+        if (!peek().isPunct(")")) {
+            do {
+                Token name = name("a parameter name");
+                expectPunct(":", "between a parameter's name and its type");
+                if (peek().isPunct("(")) {
+                    throw error("a tabular parameter: transformations allow only functions of scalar arguments",
+                            peek());
+                }
+                Token type = name("a parameter type");
+                Expr defaultValue = acceptPunct("=") ? expression() : null;
+                params.add(new Ast.Param(name.text(), type.text(), defaultValue, name));
+            } while (acceptPunct(","));
+        }
+        expectPunct(")", "to close the function's parameters");
+        expectPunct("{", "to open the function's body");
+        List<Let> lets = new ArrayList<>();
+        while (peek().isWord("let")) {
+            lets.add(letStatement());
+        }
+        Expr body = expression();
+        acceptPunct(";");
+        expectPunct("}", "to close the function's body");
+        functionNesting--;
+        return new Ast.Function(params, lets, body, open);
     }
 
     private Source source() {
@@ -140,7 +201,10 @@ public final class Parser {
             case "where", "filter" -> new Where(expression(), t);
             case "extend" -> new Extend(assignments(), t);
             case "project" -> new Project(assignments(), t);
-            case "project-away" -> new ProjectAway(namePatterns(), t);
+            case "project-away" -> {
+                List<Token> starts = new ArrayList<>();
+                yield new ProjectAway(namePatterns(starts), starts, t);
+            }
             case "project-rename" -> projectRename(t);
             case "parse" -> parseStep(t);
             default -> throw error(UNSUPPORTED.contains(t.text())
@@ -166,11 +230,13 @@ public final class Parser {
         return out;
     }
 
-    private List<String> namePatterns() {
+    /** Names with {@code *} wildcards, separated by commas; {@code starts} gets each one's first token. */
+    private List<String> namePatterns(List<Token> starts) {
         List<String> out = new ArrayList<>();
         do {
             StringBuilder pattern = new StringBuilder();
             Token first = peek();
+            starts.add(first);
             // a name with * wildcards: Col*, *_id, *
             while (true) {
                 Token t = peek();
@@ -198,7 +264,7 @@ public final class Parser {
             Token newName = name("the new column name");
             expectPunct("=", "in project-rename new = old");
             Token oldName = name("the column to rename");
-            renames.add(new Rename(newName.text(), oldName.text(), newName));
+            renames.add(new Rename(newName.text(), oldName.text(), oldName));
         } while (acceptPunct(","));
         return new ProjectRename(renames, t);
     }
@@ -264,10 +330,11 @@ public final class Parser {
         expectPunct(")", "to close the datatable's columns");
         expectPunct("[", "to open the datatable's values");
         List<Expr> values = new ArrayList<>();
-        if (!peek().isPunct("]")) {
-            do {
-                values.add(expression());
-            } while (acceptPunct(","));
+        while (!peek().isPunct("]")) {
+            values.add(expression());
+            if (!acceptPunct(",")) {
+                break; // a trailing comma is allowed, as in the datatable page's example
+            }
         }
         expectPunct("]", "to close the datatable's values");
         if (values.size() % columns.size() != 0) {
@@ -317,6 +384,8 @@ public final class Parser {
             children = List.of(b.left(), b.low(), b.high());
         } else if (e instanceof Datatable d) {
             children = d.values();
+        } else if (e instanceof Ast.NamedArg n) {
+            children = List.of(n.value());
         }
         for (Expr child : children) {
             checkDepth(child, budget - 1, start);
@@ -450,7 +519,10 @@ public final class Parser {
     private Expr primary() {
         Token t = next();
         switch (t.kind()) {
-            case LONG, REAL, STRING, TIMESPAN, TYPED_LITERAL -> {
+            case STRING -> {
+                return new Literal(adjacentStrings(t));
+            }
+            case LONG, REAL, TIMESPAN, TYPED_LITERAL -> {
                 return new Literal(t);
             }
             case QUOTED_IDENT -> {
@@ -478,7 +550,7 @@ public final class Parser {
                     List<Expr> args = new ArrayList<>();
                     if (!peek().isPunct(")")) {
                         do {
-                            args.add(expression());
+                            args.add(argument());
                         } while (acceptPunct(","));
                     }
                     expectPunct(")", "to close the arguments of " + t.text());
@@ -491,6 +563,31 @@ public final class Parser {
             }
             default -> throw error("the query ends where a value was expected", t);
         }
+    }
+
+    /** A call's argument: an expression, or {@code name = expression} (for a user-defined function). */
+    private Expr argument() {
+        if (nameWidth(0) == 1 && peekAt(1).isPunct("=")) {
+            Token name = next();
+            next();
+            return new Ast.NamedArg(name.text(), expression(), name);
+        }
+        return expression();
+    }
+
+    /**
+     * String literals with only whitespace or comments between them are one literal ({@code 'a' "b"} is
+     * {@code "ab"}), as the string data type's page says.
+     */
+    private Token adjacentStrings(Token first) {
+        if (peek().kind() != Kind.STRING) {
+            return first;
+        }
+        StringBuilder b = new StringBuilder(first.text());
+        while (peek().kind() == Kind.STRING) {
+            b.append(next().text());
+        }
+        return new Token(Kind.STRING, b.toString(), null, first.line(), first.column());
     }
 
     // --- helpers

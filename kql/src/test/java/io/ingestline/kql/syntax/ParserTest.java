@@ -47,6 +47,40 @@ class ParserTest {
     }
 
     @Test
+    void reads_a_user_defined_function_and_a_call_with_a_named_argument() {
+        Query q = Parser.parse("let f = (a:long, b:string = 'x') { let c = a * 2; strcat(c, b) };\nprint f(1, b='y')");
+        Ast.Function f = (Ast.Function) q.lets().get(0).value();
+        assertThat(f.params()).extracting(Ast.Param::name, Ast.Param::type).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a", "long"), org.assertj.core.groups.Tuple.tuple("b", "string"));
+        assertThat(f.params().get(1).defaultValue()).isInstanceOf(Literal.class);
+        assertThat(f.lets()).extracting(Ast.Let::name).containsExactly("c");
+        assertThat(f.body()).isInstanceOf(Call.class);
+        Call call = (Call) ((Ast.Print) q.source()).columns().get(0).value();
+        Ast.NamedArg b = (Ast.NamedArg) call.args().get(1);
+        assertThat(b.name()).isEqualTo("b");
+        assertThat(b.at().line() + ":" + b.at().column()).isEqualTo("2:12");
+    }
+
+    @Test
+    void joins_adjacent_string_literals_and_reads_typed_literals_whole() {
+        Query q = Parser.parse("print s = 'a' // c\n \"b\" h@'\\c', n = int(-2)");
+        List<Ast.Assign> columns = ((Ast.Print) q.source()).columns();
+        Token s = ((Literal) columns.get(0).value()).token();
+        assertThat(s.text()).isEqualTo("ab\\c");
+        assertThat(s.line() + ":" + s.column()).isEqualTo("1:11");
+        Token n = ((Literal) columns.get(1).value()).token();
+        assertThat(n.kind()).isEqualTo(Kind.TYPED_LITERAL);
+        assertThat(n.text() + "(" + n.inner() + ")").isEqualTo("int(-2)");
+    }
+
+    @Test
+    void refuses_function_definitions_nested_past_the_limit() {
+        String rule = "let f = " + "(a:long) { let g = ".repeat(200) + "1";
+        assertThatThrownBy(() -> Parser.parse(rule)).isInstanceOf(KqlCompileException.class)
+                .hasMessageContaining("levels deep");
+    }
+
+    @Test
     void refuses_nesting_deeper_than_its_limits_with_a_compile_error_not_a_stack_overflow() {
         String parens = "source | where " + "(".repeat(20_000) + "1" + ")".repeat(20_000);
         String signs = "source | extend x = " + "-".repeat(50_000) + "1";
