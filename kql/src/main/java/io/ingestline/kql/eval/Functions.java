@@ -245,7 +245,8 @@ final class Functions {
                 if (more != null) {
                     yield more;
                 }
-                throw error("unknown function " + f + "()", at);
+                throw error("unknown function " + f + "() (transformations allow the scalar functions Azure lists for"
+                        + " them, and user-defined ones)", at);
             }
         };
     }
