@@ -171,8 +171,7 @@ final class ExprCompiler {
 
     static Scalar literal(Token t) {
         return switch (t.kind()) {
-            case LONG -> Scalar.constant(KType.LONG, t.text().startsWith("0x") || t.text().startsWith("0X")
-                    ? Long.parseUnsignedLong(t.text().substring(2), 16) : parseLong(t));
+            case LONG -> Scalar.constant(KType.LONG, parseLong(t));
             case REAL -> Scalar.constant(KType.REAL, Double.parseDouble(t.text()));
             case STRING -> Scalar.constant(KType.STRING, t.text());
             case TIMESPAN -> Scalar.constant(KType.TIMESPAN, Values.parseTimespan(t.text()));
@@ -183,8 +182,10 @@ final class ExprCompiler {
     }
 
     private static long parseLong(Token t) {
+        String text = t.text();
         try {
-            return Long.parseLong(t.text());
+            return text.startsWith("0x") || text.startsWith("0X") ? Long.parseUnsignedLong(text.substring(2), 16)
+                    : Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw error("the number does not fit in a long", t);
         }

@@ -82,7 +82,7 @@ public final class Lexer {
             pos++;
             return new Token(Kind.STRING, quoted(c == '@', startLine, startCol), null, startLine, startCol);
         }
-        if (Character.isDigit(c) || (c == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1)))) {
+        if (isDigit(c) || (c == '.' && pos + 1 < src.length() && isDigit(src.charAt(pos + 1)))) {
             return number(startLine, startCol);
         }
         if (Character.isLetter(c) || c == '_' || c == '$') {
@@ -233,23 +233,35 @@ public final class Lexer {
         throw error(type + "( is not closed", startLine, startCol, type + "(");
     }
 
+    /** An ASCII digit: numbers are written in them (Java's isDigit takes every script's, which no parser reads). */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isHexDigit(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
     private Token number(int startLine, int startCol) {
         int start = pos;
         if (src.startsWith("0x", pos) || src.startsWith("0X", pos)) {
             pos += 2;
-            while (pos < src.length() && Character.digit(src.charAt(pos), 16) >= 0) {
+            while (pos < src.length() && isHexDigit(src.charAt(pos))) {
                 pos++;
+            }
+            if (pos == start + 2) {
+                throw error("0x needs hex digits", startLine, startCol, src.substring(start, pos));
             }
             return new Token(Kind.LONG, src.substring(start, pos), null, startLine, startCol);
         }
         boolean real = false;
-        while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+        while (pos < src.length() && isDigit(src.charAt(pos))) {
             pos++;
         }
-        if (pos + 1 < src.length() && src.charAt(pos) == '.' && Character.isDigit(src.charAt(pos + 1))) {
+        if (pos + 1 < src.length() && src.charAt(pos) == '.' && isDigit(src.charAt(pos + 1))) {
             real = true;
             pos++;
-            while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+            while (pos < src.length() && isDigit(src.charAt(pos))) {
                 pos++;
             }
         }
@@ -258,10 +270,10 @@ public final class Lexer {
             if (e < src.length() && (src.charAt(e) == '+' || src.charAt(e) == '-')) {
                 e++;
             }
-            if (e < src.length() && Character.isDigit(src.charAt(e))) {
+            if (e < src.length() && isDigit(src.charAt(e))) {
                 real = true;
                 pos = e;
-                while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+                while (pos < src.length() && isDigit(src.charAt(pos))) {
                     pos++;
                 }
             }
