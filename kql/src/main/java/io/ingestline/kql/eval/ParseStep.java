@@ -54,6 +54,11 @@ final class ParseStep {
             if (part instanceof PatternWildcard) {
                 re.append(i == parts.size() - 1 ? ".*" : ".*?");
             } else if (part instanceof PatternText t) {
+                if (regex) {
+                    // each text must be a whole expression: an unclosed '[' or '(' in one would swallow the columns'
+                    // groups that follow it
+                    Regex.compile("(?:" + t.text() + ")", "parse: the pattern's text '" + t.text() + "': ", p.at());
+                }
                 re.append(regex ? "(?:" + t.text() + ")" : Pattern.quote(t.text()));
             } else {
                 PatternColumn c = (PatternColumn) part;
@@ -77,7 +82,11 @@ final class ParseStep {
         Regex pattern = Regex.compile(re.toString(), regex ? 0 : Pattern.DOTALL, "parse: ", p.at());
         int[] group = new int[names.size()];
         for (int i = 0; i < group.length; i++) {
-            group[i] = pattern.namedGroups().get(GROUP + i);
+            Integer g = pattern.namedGroups().get(GROUP + i);
+            if (g == null) {
+                throw error("parse: the pattern's texts hide the group of column " + names.get(i), p.at());
+            }
+            group[i] = g;
         }
         Schema out = schema;
         int[] at = new int[names.size()];
