@@ -425,6 +425,21 @@ final class ExprCompiler {
         return new Scalar(type, eval, constant);
     }
 
+    /**
+     * A name's value (a {@code let}, a user-defined function's parameter) as read where the name is used: computed
+     * there each time, so names that read the one before twice, or nested calls of a function that reads its
+     * parameter twice, do work exponential in the rule's text. Each read checks the budget; a constant is as it is.
+     */
+    static Scalar checked(Scalar s) {
+        if (s == null || s.constant()) {
+            return s;
+        }
+        return new Scalar(s.type(), row -> {
+            Budget.check();
+            return s.eval(row);
+        }, false);
+    }
+
     static Scalar derived(KType type, Scalar.Eval eval, List<Scalar> from) {
         return derived(type, eval, from.toArray(new Scalar[0]));
     }

@@ -112,7 +112,9 @@ public final class Pipeline {
             }
             // over no columns: a let reads no row; one that is not constant (ago(5h), as in the let page's example)
             // is computed where it is used
-            lets.put(let.name(), new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value()));
+            // (each read checking the budget)
+            lets.put(let.name(), ExprCompiler.checked(
+                    new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value())));
         }
         List<RowStep> steps = new ArrayList<>();
         Schema schema;

@@ -17,6 +17,8 @@ import java.util.Map;
  * allows no tabular operator that could take or give a table. A call is compiled in place: each argument once, bound
  * to its parameter (checked against the parameter's type, a number converted to the parameter's numeric type), then
  * the body against the names in scope where the function was defined, so a call costs per event what its body does.
+ * A parameter or a body's {@code let} is computed where it is read, each read checking the budget
+ * ({@link ExprCompiler#checked}).
  * Immutable: a {@code let} gives a new instance; the count of calls compiled is shared by a query's instances.
  */
 final class UserFunctions {
@@ -165,7 +167,7 @@ final class UserFunctions {
                 Scalar v = new ExprCompiler(NO_COLUMNS, d.lets(), d.scope()).compile(param.defaultValue());
                 bound[p] = convert(param, t, v, () -> new IllegalStateException("checked when defined"));
             }
-            scope.put(param.name(), bound[p]);
+            scope.put(param.name(), ExprCompiler.checked(bound[p]));
         }
         return body(d.function(), scope, d.scope());
     }
@@ -179,7 +181,8 @@ final class UserFunctions {
                 fns = fns.define(let.name(), inner, names);
                 names.remove(let.name());
             } else {
-                names.put(let.name(), new ExprCompiler(NO_COLUMNS, names, fns).compile(let.value()));
+                Scalar value = new ExprCompiler(NO_COLUMNS, names, fns).compile(let.value());
+                names.put(let.name(), ExprCompiler.checked(value));
                 fns = fns.without(let.name());
             }
         }

@@ -1,0 +1,60 @@
+package io.ingestline.kql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.Transformation.OverBudget;
+import io.ingestline.kql.Transformation.Result;
+import io.ingestline.kql.eval.Budget;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rules whose work per event grows faster than their text, or than the event: each must end within the event's time
+ * budget (an {@link OverBudget} result), never stall the thread.
+ */
+class HostileInputTest {
+    private static final Map<String, String> COLUMNS = Map.of("s", "string", "t", "string", "n", "long");
+    /** A hang guard only: each rule here must stop at its 20 ms budget. */
+    private static final Duration HANG = Duration.ofSeconds(10);
+
+    private static Result run(String kql, String s, String t) {
+        Transformation rule = assertTimeoutPreemptively(HANG, () -> Transformation.compile(kql, COLUMNS));
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("s", s).put("t", t).put("n", 5);
+        return assertTimeoutPreemptively(HANG,
+                () -> rule.apply(event, Budget.start(Duration.ofMillis(20), Duration.ofMinutes(1))));
+    }
+
+    /** {@code f(f(f(...)))}: a body that reads its parameter k times reads the innermost argument k^depth times. */
+    @Test
+    void a_function_reading_its_argument_several_times_nested_in_its_own_calls_stops_at_the_budget() {
+        String rule = "let f = (a:long) { a + a + a + a }; source | extend x = " + "f(".repeat(30) + "n"
+                + ")".repeat(30);
+        assertThat(run(rule, "", "")).isEqualTo(new OverBudget(false));
+    }
+
+    /** {@code let b1 = b0 + b0; let b2 = b1 + b1; ...}: each name is computed where it is read, 2^40 times. */
+    @Test
+    void lets_in_a_function_body_each_reading_the_one_before_twice_stop_at_the_budget() {
+        StringBuilder rule = new StringBuilder("let f = (a:long) { let b0 = a");
+        for (int i = 1; i <= 40; i++) {
+            rule.append("; let b").append(i).append(" = b").append(i - 1).append(" + b").append(i - 1);
+        }
+        rule.append("; b40 }; source | extend x = f(n)");
+        assertThat(run(rule.toString(), "", "")).isEqualTo(new OverBudget(false));
+    }
+
+    /** The same with the query's lets, not constant (they read the event's clock): computed where they are read. */
+    @Test
+    void query_lets_each_reading_the_one_before_twice_stop_at_the_budget() {
+        StringBuilder rule = new StringBuilder("let b0 = datetime_part('second', now())");
+        for (int i = 1; i <= 40; i++) {
+            rule.append("; let b").append(i).append(" = b").append(i - 1).append(" + b").append(i - 1);
+        }
+        rule.append("; source | extend x = b40");
+        assertThat(run(rule.toString(), "", "")).isEqualTo(new OverBudget(false));
+    }
+}
