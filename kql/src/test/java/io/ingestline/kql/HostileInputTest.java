@@ -3,10 +3,12 @@ package io.ingestline.kql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.kql.Transformation.OverBudget;
 import io.ingestline.kql.Transformation.Result;
+import io.ingestline.kql.Transformation.Row;
 import io.ingestline.kql.eval.Budget;
 import java.time.Duration;
 import java.util.Map;
@@ -56,5 +58,38 @@ class HostileInputTest {
         }
         rule.append("; source | extend x = b40");
         assertThat(run(rule.toString(), "", "")).isEqualTo(new OverBudget(false));
+    }
+
+    /**
+     * A client's text and a client's search string of half its length, all {@code a}: each search from a position
+     * compares half a megabyte; overlapping occurrences start at each of half a million positions.
+     */
+    @Test
+    void countof_indexof_and_contains_with_a_long_search_string_from_the_event_stop_at_the_budget() {
+        String text = "a".repeat(1 << 20);
+        String half = "a".repeat(1 << 19);
+        assertThat(run("source | project c = countof(s, t)", text, half)).isEqualTo(new OverBudget(false));
+        assertThat(run("source | project c = indexof(s, t, 0, -1, 1000000)", text, half))
+                .isEqualTo(new OverBudget(false));
+        assertThat(run("source | project c = indexof(s, t)", text, half + "b")).isEqualTo(new OverBudget(false));
+        assertThat(run("source | where s contains_cs t", text, half + "b")).isEqualTo(new OverBudget(false));
+        assertThat(run("source | where s contains t", text, half + "b")).isEqualTo(new OverBudget(false));
+        assertThat(run("source | where s has_cs t", text, half)).isEqualTo(new OverBudget(false));
+    }
+
+    @Test
+    void countof_and_indexof_still_find_what_they_find() {
+        assertThat(row("source | project c = countof(s, t), i = indexof(s, t, 0, -1, 3), j = indexof(s, t, 2)",
+                "aaaaa", "aa").toString()).isEqualTo("{\"c\":4,\"i\":2,\"j\":2}");
+        String text = "ab".repeat(1000) + "x" + "a".repeat(100) + "x";
+        String search = "x" + "a".repeat(100) + "x";
+        assertThat(row("source | project c = countof(s, t), i = indexof(s, t), j = indexof(s, t, 2001)", text, search)
+                .toString()).isEqualTo("{\"c\":1,\"i\":2000,\"j\":-1}");
+    }
+
+    private static JsonNode row(String kql, String s, String t) {
+        Result r = run(kql, s, t);
+        assertThat(r).as(kql).isInstanceOf(Row.class);
+        return ((Row) r).event();
     }
 }

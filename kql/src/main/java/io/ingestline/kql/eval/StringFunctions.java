@@ -95,7 +95,7 @@ final class StringFunctions {
                 return -1;
             }
             long end = length == -1 ? n : Math.min(n, at + length);
-            int i = s.indexOf(match, (int) at);
+            int i = StringOps.indexOf(s, match, (int) at);
             if (i < 0 || i + match.length() > end) {
                 return -1;
             }
@@ -142,7 +142,7 @@ final class StringFunctions {
                 }
                 return n;
             }
-            for (int i = t.indexOf(s); i >= 0; i = t.indexOf(s, i + 1)) {
+            for (int i = StringOps.indexOf(t, s, 0); i >= 0; i = StringOps.indexOf(t, s, i + 1)) {
                 n++;
             }
             return n;
