@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ingestline.kql.Transformation.Failed;
 import io.ingestline.kql.Transformation.OverBudget;
 import io.ingestline.kql.Transformation.Result;
 import io.ingestline.kql.Transformation.Row;
@@ -13,6 +14,8 @@ import io.ingestline.kql.eval.Budget;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Rules whose work per event grows faster than their text, or than the event: each must end within the event's time
@@ -85,6 +88,36 @@ class HostileInputTest {
         String search = "x" + "a".repeat(100) + "x";
         assertThat(row("source | project c = countof(s, t), i = indexof(s, t), j = indexof(s, t, 2001)", text, search)
                 .toString()).isEqualTo("{\"c\":1,\"i\":2000,\"j\":-1}");
+    }
+
+    /**
+     * Strings a rule builds are bounded by the project's longest JSON string ({@code Json.MAX_STRING_LENGTH}, 1 MiB):
+     * past it the event fails (a longer one could not be written as an event, and a few steps of {@code strcat} or
+     * {@code replace_string} multiply a client's megabyte past what the heap or a Java string can hold).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "source | extend a = strcat(s, s) | project l = strlen(a)",
+        "source | extend a = strcat_delim('-', s, s) | project l = strlen(a)",
+        "source | extend a = replace_regex(s, '.', @'\\0\\0\\0\\0\\0') | project l = strlen(a)",
+        "source | extend a = replace_string(s, 'a', t) | project l = strlen(a)",
+    })
+    void a_string_built_past_a_mebibyte_fails_the_event(String rule) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("s", "a".repeat(600_000)).put("t", "b".repeat(4096));
+        Result r = assertTimeoutPreemptively(HANG, () -> Transformation.compile(rule, COLUMNS).apply(event));
+        assertThat(r).isInstanceOfSatisfying(Failed.class,
+                f -> assertThat(f.reason()).contains("longer than 1048576 characters"));
+    }
+
+    @Test
+    void a_string_built_up_to_a_mebibyte_is_fine() {
+        String half = "a".repeat(1 << 19);
+        // a regular expression reads the first 256 Ki characters (Regex.MAX_INPUT_CHARS): 3 * 256 Ki + 256 Ki
+        Result r = Transformation.compile("source | project l = strlen(strcat(s, t)),"
+                + " m = strlen(replace_regex(s, 'a', 'bbb')), r = strlen(replace_string(s, 'a', 'bb'))", COLUMNS)
+                .apply(JsonNodeFactory.instance.objectNode().put("s", half).put("t", half));
+        assertThat(r).isInstanceOf(Row.class);
+        assertThat(((Row) r).event().toString()).isEqualTo("{\"l\":1048576,\"m\":1048576,\"r\":1048576}");
     }
 
     private static JsonNode row(String kql, String s, String t) {

@@ -94,7 +94,9 @@ final class Functions {
                 yield derived(KType.STRING, row -> {
                     StringBuilder b = new StringBuilder();
                     for (Scalar p : parts) {
-                        b.append((String) p.eval(row));
+                        String part = (String) p.eval(row);
+                        StringFunctions.checkLength((long) b.length() + part.length(), "strcat");
+                        b.append(part);
                     }
                     return b.toString();
                 }, parts);
@@ -117,8 +119,7 @@ final class Functions {
                 }, a);
             }
             case "replace_string" -> string(c, a, 3, 3, (s, rest) -> {
-                String lookup = Values.toStringValue(rest[0]);
-                return lookup.isEmpty() ? s : s.replace(lookup, Values.toStringValue(rest[1]));
+                return StringFunctions.replaceString(s, Values.toStringValue(rest[0]), Values.toStringValue(rest[1]));
             }, KType.STRING);
             case "split" -> {
                 count(c, 2, 3);

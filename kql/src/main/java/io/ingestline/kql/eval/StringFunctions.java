@@ -9,6 +9,7 @@ import com.google.re2j.Matcher;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.Call;
 import io.ingestline.kql.syntax.Ast.Expr;
+import io.ingestline.model.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +36,40 @@ final class StringFunctions {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Set<String> TYPED_NULLS = Set.of("int", "long", "real", "double", "bool", "boolean", "string");
 
+    /**
+     * The longest string a function builds: the project's longest JSON string ({@link Json#MAX_STRING_LENGTH}), as an
+     * event's string could not be longer. Past it the event fails: a few steps of {@code strcat} or
+     * {@code replace_string} would otherwise multiply a client's megabyte past what the heap (or a Java string) holds.
+     */
+    static final int MAX_STRING = Json.MAX_STRING_LENGTH;
+
     private StringFunctions() {
+    }
+
+    /** @throws KqlRuntimeException when a result of {@code length} characters would be past {@link #MAX_STRING} */
+    static void checkLength(long length, String function) {
+        if (length > MAX_STRING) {
+            throw new KqlRuntimeException(function + "(): the result would be longer than " + MAX_STRING
+                    + " characters, the longest string an event may have");
+        }
+    }
+
+    /** {@code replace_string}: each occurrence of {@code lookup}, not overlapping, replaced by {@code rewrite}. */
+    static String replaceString(String s, String lookup, String rewrite) {
+        int i = lookup.isEmpty() ? -1 : StringOps.indexOf(s, lookup, 0);
+        if (i < 0) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        int last = 0;
+        do {
+            checkLength((long) out.length() + (i - last) + rewrite.length(), "replace_string");
+            out.append(s, last, i).append(rewrite);
+            last = i + lookup.length();
+            i = StringOps.indexOf(s, lookup, last);
+        } while (i >= 0);
+        checkLength((long) out.length() + (s.length() - last), "replace_string");
+        return out.append(s, last, s.length()).toString();
     }
 
     /** The function compiled, or null when it is not one of these. */
@@ -323,7 +357,9 @@ final class StringFunctions {
                 }
             }
             last = m.end();
+            checkLength(out.length(), "replace_regex");
         } while (m.find());
+        checkLength((long) out.length() + (s.length() - last), "replace_regex");
         return out.append(s, last, s.length()).toString();
     }
 
