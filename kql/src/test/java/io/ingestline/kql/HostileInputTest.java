@@ -1,6 +1,7 @@
 package io.ingestline.kql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.ingestline.kql.Transformation.Result;
 import io.ingestline.kql.Transformation.Row;
 import io.ingestline.kql.eval.Budget;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,6 +120,26 @@ class HostileInputTest {
                 .apply(JsonNodeFactory.instance.objectNode().put("s", half).put("t", half));
         assertThat(r).isInstanceOf(Row.class);
         assertThat(((Row) r).event().toString()).isEqualTo("{\"l\":1048576,\"m\":1048576,\"r\":1048576}");
+    }
+
+    /**
+     * Each call compiles the function's body in place: a 60 KB rule calling a body of 8,000 nodes 1,980 times (under
+     * the cap on calls) compiled 16 million nodes, seconds of the admin API's time and the heap to hold them.
+     */
+    @Test
+    void a_rule_whose_calls_compile_too_many_nodes_is_refused_quickly() {
+        String inner = "strcat(" + String.join(",", Collections.nCopies(64, "tostring(a)")) + ")";
+        String body = "strcat(" + String.join(",", Collections.nCopies(64, inner)) + ")";
+        StringBuilder rule = new StringBuilder("let f = (a:long) { " + body + " }; source | extend ");
+        for (int j = 0; j < 33; j++) {
+            rule.append(j == 0 ? "" : ", ").append("x").append(j).append(" = strcat(")
+                    .append(String.join(",", Collections.nCopies(60, "f(n)"))).append(")");
+        }
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> Transformation.compile(rule.toString(), COLUMNS))
+                .isInstanceOf(KqlCompileException.class)
+                .hasMessageContaining("nodes of user-defined functions' bodies");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
     }
 
     private static JsonNode row(String kql, String s, String t) {
