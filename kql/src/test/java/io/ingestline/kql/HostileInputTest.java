@@ -142,6 +142,25 @@ class HostileInputTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
     }
 
+    /**
+     * A constant argument the function reads when the rule compiles (a regular expression, a kind, a rewrite, groups, a
+     * table's value) whose computing fails: the compile reports it, as a {@link KqlCompileException} at the argument.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "print x = countof('a', 'b', strcat('regex', tostring(1/0)))",
+        "print x = replace_regex('a', strcat('a', tostring(1/0)), 'b')",
+        "print x = replace_regex('a', 'a', strcat('b', tostring(1/0)))",
+        "print x = extract_all('(a)', pack_array(1/0), 'a')",
+        "source | where s matches regex strcat('a', tostring(1/0))",
+        "print x = datetime_part(strcat('year', tostring(1/0)), now())",
+        "let t = datatable(a:long)[1/0]; print x = 1",
+    })
+    void a_constant_argument_that_fails_when_the_rule_compiles_is_a_compile_error(String rule) {
+        assertThatThrownBy(() -> Transformation.compile(rule, COLUMNS)).isInstanceOf(KqlCompileException.class)
+                .hasMessageContaining("integer division by zero");
+    }
+
     private static JsonNode row(String kql, String s, String t) {
         Result r = run(kql, s, t);
         assertThat(r).as(kql).isInstanceOf(Row.class);

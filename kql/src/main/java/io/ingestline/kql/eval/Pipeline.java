@@ -226,13 +226,19 @@ public final class Pipeline {
             if (type == null) {
                 throw error("unknown type " + column.type() + " for datatable column " + column.name(), column.at());
             }
-            Scalar v = constants.compile(d.values().get(i));
-            if (!v.constant()) {
+            Scalar s = constants.compile(d.values().get(i));
+            if (!s.constant()) {
                 throw error("datatable values must be constants", d.at());
             }
-            if (v.value() != null && Values.convert(v.value(), type) == null) {
+            Object v;
+            try {
+                v = s.value();
+            } catch (KqlRuntimeException failed) {
+                throw ExprCompiler.constantFailed(failed, Ast.start(d.values().get(i)));
+            }
+            if (v != null && Values.convert(v, type) == null) {
                 throw error("datatable column " + column.name() + " is " + type.kustoName() + ", and "
-                        + Values.toStringValue(v.value()) + " is not", d.at());
+                        + Values.toStringValue(v) + " is not", d.at());
             }
         }
     }
