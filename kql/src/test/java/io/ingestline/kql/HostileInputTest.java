@@ -161,6 +161,13 @@ class HostileInputTest {
                 .hasMessageContaining("integer division by zero");
     }
 
+    /** A length past the text's end means to its end: no overflow of start plus length. */
+    @Test
+    void indexof_with_the_longest_length_searches_to_the_end() {
+        assertThat(row("source | project a = indexof(s, 'b', 1, 9223372036854775807), b = indexof(s, 'b', 1, n)", "abc",
+                "").toString()).isEqualTo("{\"a\":1,\"b\":1}");
+    }
+
     private static JsonNode row(String kql, String s, String t) {
         Result r = run(kql, s, t);
         assertThat(r).as(kql).isInstanceOf(Row.class);

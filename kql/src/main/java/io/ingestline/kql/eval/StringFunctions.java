@@ -128,7 +128,7 @@ final class StringFunctions {
             if (at > n) {
                 return -1;
             }
-            long end = length == -1 ? n : Math.min(n, at + length);
+            long end = length == -1 || length > n ? n : Math.min(n, at + length);
             int i = StringOps.indexOf(s, match, (int) at);
             if (i < 0 || i + match.length() > end) {
                 return -1;
