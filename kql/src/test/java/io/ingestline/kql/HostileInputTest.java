@@ -103,6 +103,8 @@ class HostileInputTest {
         "source | extend a = strcat_delim('-', s, s) | project l = strlen(a)",
         "source | extend a = replace_regex(s, '.', @'\\0\\0\\0\\0\\0') | project l = strlen(a)",
         "source | extend a = replace_string(s, 'a', t) | project l = strlen(a)",
+        "source | extend a = tostring(pack_array(s, s)) | project l = strlen(a)",
+        "source | extend a = strcat('', pack_array(s, s)) | project l = strlen(a)",
     })
     void a_string_built_past_a_mebibyte_fails_the_event(String rule) {
         ObjectNode event = JsonNodeFactory.instance.objectNode().put("s", "a".repeat(600_000)).put("t", "b".repeat(4096));

@@ -422,6 +422,46 @@ public final class Values {
     }
 
     /** Kusto's {@code tostring}: null becomes {@code ""}; a dynamic string is its text, other dynamic values JSON. */
+    /** JSON text as {@link JsonNode#toString()} writes it. */
+    private static final com.fasterxml.jackson.databind.ObjectWriter TEXT = new ObjectMapper().writer();
+
+    /**
+     * A container's JSON text ({@code tostring(dynamic)}), as {@link JsonNode#toString()} writes it, up to
+     * {@link StringFunctions#MAX_STRING} characters: past it the event fails (64 references to a client's megabyte in
+     * one array are 64 MiB of text, and the text of an array of 64 of those 4 Gi).
+     */
+    static String text(JsonNode n) {
+        java.io.Writer out = new java.io.StringWriter() {
+            @Override
+            public void write(String str, int off, int len) {
+                check(len);
+                super.write(str, off, len);
+            }
+
+            @Override
+            public void write(char[] cbuf, int off, int len) {
+                check(len);
+                super.write(cbuf, off, len);
+            }
+
+            @Override
+            public void write(int c) {
+                check(1);
+                super.write(c);
+            }
+
+            private void check(int more) {
+                StringFunctions.checkLength((long) getBuffer().length() + more, "tostring");
+            }
+        };
+        try {
+            TEXT.writeValue(out, n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a StringWriter does not throw
+        }
+        return out.toString();
+    }
+
     public static String toStringValue(Object v) {
         if (v == null) {
             return "";
@@ -430,7 +470,7 @@ public final class Values {
             return s;
         }
         if (v instanceof JsonNode n) {
-            return n.isNull() || n.isMissingNode() ? "" : n.isTextual() ? n.textValue() : n.toString();
+            return n.isNull() || n.isMissingNode() ? "" : n.isTextual() ? n.textValue() : text(n);
         }
         if (v instanceof Double d) {
             return formatReal(d);
