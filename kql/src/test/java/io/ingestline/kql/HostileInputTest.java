@@ -80,6 +80,7 @@ class HostileInputTest {
         assertThat(run("source | where s contains_cs t", text, half + "b")).isEqualTo(new OverBudget(false));
         assertThat(run("source | where s contains t", text, half + "b")).isEqualTo(new OverBudget(false));
         assertThat(run("source | where s has_cs t", text, half)).isEqualTo(new OverBudget(false));
+        assertThat(run("source | project p = split(s, t)", text, half + "b")).isEqualTo(new OverBudget(false));
     }
 
     @Test

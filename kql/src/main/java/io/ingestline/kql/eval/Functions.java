@@ -134,7 +134,7 @@ final class Functions {
                         out.add(str);
                     } else {
                         int from = 0;
-                        for (int i = str.indexOf(d); i >= 0; i = str.indexOf(d, from)) {
+                        for (int i = StringOps.indexOf(str, d, 0); i >= 0; i = StringOps.indexOf(str, d, from)) {
                             out.add(str.substring(from, i));
                             from = i + d.length();
                         }
