@@ -23,6 +23,10 @@ import java.util.Map;
  * <p>Input: each declared column is read from the event's field of the same name and converted to its type (a field
  * that does not convert is null; undeclared fields are not seen, as in Azure). Output: the result's columns in order,
  * as JSON ({@link Values} documents the mapping); null values are left out.
+ *
+ * <p>Depth: each expression is at most 400 levels deep (the parser's limit), so that compiling and computing it
+ * stay within a thread's stack; lets that read one another and calls, compiled in place, add up their depths. A rule
+ * too deep for the stack is a compile error, or when only computing it overflows, a {@link Failed} event.
  */
 public final class Transformation {
     private final Pipeline pipeline;
@@ -58,7 +62,13 @@ public final class Transformation {
             types.add(t);
         });
         Schema schema = new Schema(names, types);
-        return new Transformation(schema, Pipeline.compile(Parser.parse(kql), schema));
+        try {
+            return new Transformation(schema, Pipeline.compile(Parser.parse(kql), schema));
+        } catch (StackOverflowError e) {
+            // each expression is at most 400 levels deep, but a call compiles its function's body in place
+            throw new KqlCompileException("the rule is too deep to compile: user-defined functions call each other "
+                    + "under expressions too deep (inline less, or make the bodies shallower)", 1, 1, "");
+        }
     }
 
     /** The columns of the events this rule produces. */
@@ -129,6 +139,10 @@ public final class Transformation {
             return new Failed(e.getMessage());
         } catch (RuntimeException e) {
             return new Failed("the transformation failed: " + e);
+        } catch (StackOverflowError e) {
+            // each expression is at most 400 levels deep, but a let is computed where it is read
+            return new Failed("the rule is too deep to compute: lets or functions read one another under expressions "
+                    + "too deep for the thread's stack");
         }
     }
 }

@@ -171,6 +171,36 @@ class HostileInputTest {
                 "").toString()).isEqualTo("{\"a\":1,\"b\":1}");
     }
 
+    /**
+     * Each expression is at most 400 levels deep (the parser's limit, so that compiling and computing it stay within a
+     * thread's stack), but a let that reads the one before adds its depth where it is computed, and a call compiles its
+     * function's body in place, adding the body's depth: 300 lets of 390 levels each, or 20 functions each calling the
+     * one before under 390 levels, overflowed the stack. The event fails; the rule does not compile.
+     */
+    @Test
+    void lets_each_deep_over_the_one_before_fail_the_event_and_do_not_throw() {
+        StringBuilder rule = new StringBuilder("let b0 = datetime_part('second', now());");
+        for (int i = 1; i < 300; i++) {
+            rule.append(" let b").append(i).append(" = b").append(i - 1).append(" + 1".repeat(390)).append(';');
+        }
+        rule.append(" source | extend x = b299");
+        Transformation t = Transformation.compile(rule.toString(), COLUMNS);
+        Result r = assertTimeoutPreemptively(HANG, () -> t.apply(JsonNodeFactory.instance.objectNode()));
+        assertThat(r).isInstanceOfSatisfying(Failed.class, f -> assertThat(f.reason()).contains("too deep"));
+    }
+
+    @Test
+    void functions_each_deep_over_a_call_of_the_one_before_are_a_compile_error() {
+        StringBuilder rule = new StringBuilder("let f0 = (a:long) { a };");
+        for (int i = 1; i < 20; i++) {
+            rule.append(" let f").append(i).append(" = (a:long) { f").append(i - 1).append("(a)")
+                    .append(" + 1".repeat(390)).append(" };");
+        }
+        rule.append(" source | extend x = f19(n)");
+        assertTimeoutPreemptively(HANG, () -> assertThatThrownBy(() -> Transformation.compile(rule.toString(), COLUMNS))
+                .isInstanceOf(KqlCompileException.class).hasMessageContaining("too deep"));
+    }
+
     private static JsonNode row(String kql, String s, String t) {
         Result r = run(kql, s, t);
         assertThat(r).as(kql).isInstanceOf(Row.class);
