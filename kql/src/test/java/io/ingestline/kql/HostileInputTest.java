@@ -201,6 +201,16 @@ class HostileInputTest {
                 .isInstanceOf(KqlCompileException.class).hasMessageContaining("too deep"));
     }
 
+    /** Each term of a client's array is searched for in a client's megabyte: 100,000 terms, 10^11 comparisons. */
+    @Test
+    void has_any_with_many_terms_from_the_event_stops_at_the_budget() {
+        String terms = "[" + "\"b\",".repeat(100_000) + "\"b\"]";
+        assertThat(run("source | where s has_any (parse_json(t))", "a".repeat(1 << 20), terms))
+                .isEqualTo(new OverBudget(false));
+        assertThat(run("source | where s has_all (parse_json(t))", "a".repeat((1 << 20) - 2) + " b", terms))
+                .isEqualTo(new OverBudget(false));
+    }
+
     private static JsonNode row(String kql, String s, String t) {
         Result r = run(kql, s, t);
         assertThat(r).as(kql).isInstanceOf(Row.class);

@@ -60,6 +60,7 @@ final class StringOps {
      */
     private static Boolean terms(String hay, JsonNode items, boolean all) {
         for (JsonNode item : items) {
+            Budget.check(); // a client's array may hold many terms, each searched for in the whole text
             if (item.isArray()) {
                 Boolean found = terms(hay, item, all);
                 if (found != null) {
