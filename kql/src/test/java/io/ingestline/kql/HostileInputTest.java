@@ -211,6 +211,23 @@ class HostileInputTest {
                 .isEqualTo(new OverBudget(false));
     }
 
+    /**
+     * The project's JSON nests at most 200 levels (Json.MAX_NESTING_DEPTH), the event's object included: a client's
+     * string of 200 nested arrays parses (parse_json reads up to the limit), but as a column of the output event it is
+     * 201 levels deep, which the project's readers refuse; nesting a dynamic value in pack_array adds a level too.
+     */
+    @Test
+    void an_output_event_deeper_than_the_project_reads_fails() throws Exception {
+        String deep = "[".repeat(200) + "]".repeat(200);
+        assertThat(run("source | project d = parse_json(s)", deep, "")).isInstanceOfSatisfying(Failed.class,
+                f -> assertThat(f.reason()).contains("nests deeper than"));
+        String shallower = "[".repeat(199) + "]".repeat(199);
+        assertThat(run("source | project d = pack_array(parse_json(s))", shallower, ""))
+                .isInstanceOfSatisfying(Failed.class, f -> assertThat(f.reason()).contains("nests deeper than"));
+        JsonNode out = row("source | project d = parse_json(s)", shallower, "");
+        assertThat(io.ingestline.model.Json.readTree(out.toString())).isEqualTo(out);
+    }
+
     private static JsonNode row(String kql, String s, String t) {
         Result r = run(kql, s, t);
         assertThat(r).as(kql).isInstanceOf(Row.class);

@@ -215,6 +215,29 @@ public final class Values {
         return v instanceof Raw r ? r.json() : toJson(v);
     }
 
+    /**
+     * Whether an output column's JSON ({@link #output} of {@code v}) would make the event nest deeper than the
+     * project's JSON reads ({@link Json#MAX_NESTING_DEPTH}, the event's object included): a value the rule built
+     * ({@code parse_json} of a client's 200 levels, a {@code pack_array} around a dynamic value). A field passed on
+     * as it came is within the limit already.
+     */
+    public static boolean tooDeepForOutput(Object v, JsonNode json) {
+        return !(v instanceof Raw) && json.isContainerNode() && deeperThan(json, Json.MAX_NESTING_DEPTH - 1);
+    }
+
+    /** Whether {@code n} nests more than {@code max} levels (a scalar none, an array of scalars one). */
+    private static boolean deeperThan(JsonNode n, int max) {
+        if (max <= 0) {
+            return true; // n is a container
+        }
+        for (JsonNode child : n) {
+            if (child.isContainerNode() && deeperThan(child, max - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // --- conversions between values
 
     /** A dynamic value's scalar: a JSON number, string or boolean as Long/Double/String/Boolean; null for null. */
