@@ -15,6 +15,8 @@ import java.util.function.BiPredicate;
 final class StringOps {
     /** The longest needle searched without checking the budget ({@link #indexOf}). */
     static final int SHORT_SEARCH = 64;
+    /** How many terms of a list {@code has_any}/{@code has_all} search for between two budget checks (a power of 2). */
+    private static final int TERMS_PER_CHECK = 16;
 
     private StringOps() {
     }
@@ -49,7 +51,7 @@ final class StringOps {
             if (!(items instanceof JsonNode n) || !n.isArray() || n.isEmpty()) {
                 return false;
             }
-            Boolean found = terms(h, n, all);
+            Boolean found = terms(h, n, all, new int[1]);
             return found == null ? all : found;
         }, text, right);
     }
@@ -58,11 +60,13 @@ final class StringOps {
      * Whether {@code hay} has any (or all) of the terms of {@code items}; an item that is itself an array (the list
      * {@code has_any (states)} of a dynamic array) counts as its elements. Null when the answer is {@code all}.
      */
-    private static Boolean terms(String hay, JsonNode items, boolean all) {
+    private static Boolean terms(String hay, JsonNode items, boolean all, int[] searched) {
         for (JsonNode item : items) {
-            Budget.check(); // a client's array may hold many terms, each searched for in the whole text
+            if ((++searched[0] & (TERMS_PER_CHECK - 1)) == 0) {
+                Budget.check(); // a client's array may hold many terms, each searched for in the whole text
+            }
             if (item.isArray()) {
-                Boolean found = terms(hay, item, all);
+                Boolean found = terms(hay, item, all, searched);
                 if (found != null) {
                     return found;
                 }
