@@ -228,6 +228,17 @@ class HostileInputTest {
         assertThat(io.ingestline.model.Json.readTree(out.toString())).isEqualTo(out);
     }
 
+    /** A rewrite from the event of 100,000 {@code \\0}: one match of 256 Ki characters would write 26 Gi. */
+    @Test
+    void a_rewrite_from_the_event_repeating_the_match_fails_the_event_at_a_mebibyte() {
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("s", "a".repeat(1 << 18))
+                .put("t", "\\0".repeat(100_000));
+        Result r = assertTimeoutPreemptively(HANG,
+                () -> Transformation.compile("source | project x = replace_regex(s, '.+', t)", COLUMNS).apply(event));
+        assertThat(r).isInstanceOfSatisfying(Failed.class,
+                f -> assertThat(f.reason()).contains("longer than 1048576 characters"));
+    }
+
     private static JsonNode row(String kql, String s, String t) {
         Result r = run(kql, s, t);
         assertThat(r).as(kql).isInstanceOf(Row.class);

@@ -348,16 +348,20 @@ final class StringFunctions {
             Budget.check();
             out.append(s, last, m.start());
             for (Object part : parts) {
+                String v;
                 if (part instanceof String literal) {
-                    out.append(literal);
+                    v = literal;
                 } else {
                     int g = (Integer) part;
-                    String v = g <= m.groupCount() ? m.group(g) : null;
-                    out.append(v == null ? "" : v);
+                    v = g <= m.groupCount() ? m.group(g) : null;
+                }
+                if (v != null) {
+                    // a rewrite from the event may repeat the match many times: checked part by part
+                    checkLength((long) out.length() + v.length(), "replace_regex");
+                    out.append(v);
                 }
             }
             last = m.end();
-            checkLength(out.length(), "replace_regex");
         } while (m.find());
         checkLength((long) out.length() + (s.length() - last), "replace_regex");
         return out.append(s, last, s.length()).toString();
