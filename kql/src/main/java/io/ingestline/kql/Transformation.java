@@ -23,8 +23,9 @@ import java.util.Map;
  *
  * <p>Input: each declared column is read from the event's field of the same name and converted to its type (a field
  * that does not convert is null; undeclared fields are not seen, as in Azure). Output: the result's columns in order,
- * as JSON ({@link Values} documents the mapping); null values are left out. An event whose output would nest deeper
- * than the project's JSON reads ({@link Json#MAX_NESTING_DEPTH}) fails.
+ * as JSON ({@link Values} documents the mapping); null values are left out. An event whose output the project's
+ * JSON would not read (a string over {@link Json#MAX_STRING_LENGTH} characters, nesting deeper than
+ * {@link Json#MAX_NESTING_DEPTH}) fails.
  *
  * <p>Depth: each expression is at most 400 levels deep (the parser's limit), so that compiling and computing it
  * stay within a thread's stack; lets that read one another and calls, compiled in place, add up their depths. A rule
@@ -130,9 +131,9 @@ public final class Transformation {
             ObjectNode result = new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(out.length * 4 / 3 + 1));
             for (int i = 0; i < out.length; i++) {
                 JsonNode value = out[i] == null ? null : Values.output(out[i]);
-                if (value != null && Values.tooDeepForOutput(out[i], value)) {
-                    return new Failed("column " + outNames[i] + " nests deeper than the " + Json.MAX_NESTING_DEPTH
-                            + " levels an event may have");
+                String problem = value == null ? null : Values.outputProblem(out[i], value);
+                if (problem != null) {
+                    return new Failed("column " + outNames[i] + " " + problem);
                 }
                 if (value != null && !value.isNull()) {
                     result.set(outNames[i], value);

@@ -239,6 +239,40 @@ class HostileInputTest {
                 f -> assertThat(f.reason()).contains("longer than 1048576 characters"));
     }
 
+    /**
+     * A function that may lengthen a client's megabyte a little (base64) is not capped itself: the output event's
+     * strings are, at the project's longest JSON string.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "source | project x = base64_encode_tostring(s)",
+        "source | project x = pack_array(base64_encode_tostring(s))",
+        "source | project x = pack('k', base64_encode_tostring(s))",
+    })
+    void an_output_string_longer_than_a_mebibyte_fails_the_event(String rule) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode().put("s", "a".repeat(1 << 20));
+        Result r = assertTimeoutPreemptively(HANG, () -> Transformation.compile(rule, COLUMNS).apply(event));
+        assertThat(r).isInstanceOfSatisfying(Failed.class,
+                f -> assertThat(f.reason()).contains("longer than 1048576 characters"));
+    }
+
+    /**
+     * Java's {@code toUpperCase} maps {@code ß} to {@code SS} and grows its result one character at a time for each
+     * such expansion (its {@code toLowerCase} does the same with {@code İ}): half a million of them ran for minutes.
+     * Kusto maps each character on its own (.NET's invariant culture: {@code ß} stays {@code ß}), in one pass.
+     */
+    @Test
+    void toupper_tolower_and_tobool_of_characters_that_java_expands_are_linear() {
+        String sharp = "\u00df".repeat(1 << 19);
+        String dotted = "\u0130".repeat(1 << 19);
+        assertThat(row("source | project b = tobool(t)", sharp, dotted).toString()).isEqualTo("{}");
+        JsonNode out = row("source | project u = strlen(toupper(s)), l = strlen(tolower(t))", sharp, dotted);
+        assertThat(out.toString()).isEqualTo("{\"u\":524288,\"l\":524288}");
+        assertThat(row("source | project u = toupper(s), l = tolower(t)", "stra\u00dfe \u00e0\u00e9 \ud801\udc28",
+                "\u0130STANBUL \u00c0\u00c9 \ud801\udc00").toString())
+                .isEqualTo("{\"u\":\"STRA\u00dfE \u00c0\u00c9 \ud801\udc00\",\"l\":\"istanbul \u00e0\u00e9 \ud801\udc28\"}");
+    }
+
     private static JsonNode row(String kql, String s, String t) {
         Result r = run(kql, s, t);
         assertThat(r).as(kql).isInstanceOf(Row.class);

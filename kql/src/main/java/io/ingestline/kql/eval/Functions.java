@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -86,8 +85,8 @@ final class Functions {
                 yield derived(KType.STRING, row -> typeName(s.eval(row), s.type()), s);
             }
             case "strlen" -> string(c, a, 1, 1, (s, rest) -> (long) s.codePointCount(0, s.length()), KType.LONG);
-            case "tolower" -> string(c, a, 1, 1, (s, rest) -> s.toLowerCase(Locale.ROOT), KType.STRING);
-            case "toupper" -> string(c, a, 1, 1, (s, rest) -> s.toUpperCase(Locale.ROOT), KType.STRING);
+            case "tolower" -> string(c, a, 1, 1, (s, rest) -> StringFunctions.changeCase(s, false), KType.STRING);
+            case "toupper" -> string(c, a, 1, 1, (s, rest) -> StringFunctions.changeCase(s, true), KType.STRING);
             case "strcat" -> {
                 count(c, 1, 64);
                 List<Scalar> parts = a.stream().map(ExprCompiler::text).toList();

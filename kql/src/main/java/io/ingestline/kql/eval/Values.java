@@ -216,26 +216,41 @@ public final class Values {
     }
 
     /**
-     * Whether an output column's JSON ({@link #output} of {@code v}) would make the event nest deeper than the
-     * project's JSON reads ({@link Json#MAX_NESTING_DEPTH}, the event's object included): a value the rule built
-     * ({@code parse_json} of a client's 200 levels, a {@code pack_array} around a dynamic value). A field passed on
-     * as it came is within the limit already.
+     * Why an output column's JSON ({@link #output} of {@code v}) cannot be in an event the project reads, or null: a
+     * string longer than {@link Json#MAX_STRING_LENGTH} characters ({@code base64_encode_tostring} or {@code toupper}
+     * of a client's megabyte), or nesting deeper than {@link Json#MAX_NESTING_DEPTH} with the event's object
+     * ({@code parse_json} of a client's 200 levels, a {@code pack_array} around a dynamic value). A field passed on as
+     * it came is within the limits already; only a value the rule built is walked.
      */
-    public static boolean tooDeepForOutput(Object v, JsonNode json) {
-        return !(v instanceof Raw) && json.isContainerNode() && deeperThan(json, Json.MAX_NESTING_DEPTH - 1);
+    public static String outputProblem(Object v, JsonNode json) {
+        if (v instanceof Raw) {
+            return null;
+        }
+        if (json.isTextual()) {
+            return json.textValue().length() > Json.MAX_STRING_LENGTH ? TOO_LONG : null;
+        }
+        return json.isContainerNode() ? containerProblem(json, Json.MAX_NESTING_DEPTH - 1) : null;
     }
 
-    /** Whether {@code n} nests more than {@code max} levels (a scalar none, an array of scalars one). */
-    private static boolean deeperThan(JsonNode n, int max) {
-        if (max <= 0) {
-            return true; // n is a container
+    private static final String TOO_LONG = "holds a string longer than " + Json.MAX_STRING_LENGTH
+            + " characters, the longest an event may have";
+
+    /** {@link #outputProblem} of a container that may nest {@code levels} more levels, itself included. */
+    private static String containerProblem(JsonNode n, int levels) {
+        if (levels <= 0) {
+            return "nests deeper than the " + Json.MAX_NESTING_DEPTH + " levels an event may have";
         }
         for (JsonNode child : n) {
-            if (child.isContainerNode() && deeperThan(child, max - 1)) {
-                return true;
+            if (child.isContainerNode()) {
+                String problem = containerProblem(child, levels - 1);
+                if (problem != null) {
+                    return problem;
+                }
+            } else if (child.isTextual() && child.textValue().length() > Json.MAX_STRING_LENGTH) {
+                return TOO_LONG;
             }
         }
-        return false;
+        return null;
     }
 
     // --- conversions between values
@@ -378,7 +393,11 @@ public final class Values {
             return d != 0;
         }
         if (s instanceof String str) {
-            String t = str.strip().toLowerCase(Locale.ROOT);
+            String t = str.strip();
+            if (t.length() > 5) {
+                return null; // no longer than "false"; lower-casing a client's İ is quadratic in Java
+            }
+            t = t.toLowerCase(Locale.ROOT);
             return t.equals("true") || t.equals("1") ? Boolean.TRUE : t.equals("false") || t.equals("0") ? Boolean.FALSE : null;
         }
         return null;
