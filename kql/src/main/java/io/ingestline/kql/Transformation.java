@@ -10,6 +10,7 @@ import io.ingestline.kql.eval.Pipeline;
 import io.ingestline.kql.eval.Schema;
 import io.ingestline.kql.eval.Values;
 import io.ingestline.kql.syntax.Parser;
+import io.ingestline.model.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,13 @@ import java.util.Map;
  *
  * <p>Input: each declared column is read from the event's field of the same name and converted to its type (a field
  * that does not convert is null; undeclared fields are not seen, as in Azure). Output: the result's columns in order,
- * as JSON ({@link Values} documents the mapping); null values are left out.
+ * as JSON ({@link Values} documents the mapping); null values are left out. An event whose output the project's
+ * JSON would not read (a string over {@link Json#MAX_STRING_LENGTH} characters, nesting deeper than
+ * {@link Json#MAX_NESTING_DEPTH}) fails.
+ *
+ * <p>Depth: each expression is at most 400 levels deep (the parser's limit), so that compiling and computing it
+ * stay within a thread's stack; lets that read one another and calls, compiled in place, add up their depths. A rule
+ * too deep for the stack is a compile error, or when only computing it overflows, a {@link Failed} event.
  */
 public final class Transformation {
     private final Pipeline pipeline;
@@ -58,7 +65,13 @@ public final class Transformation {
             types.add(t);
         });
         Schema schema = new Schema(names, types);
-        return new Transformation(schema, Pipeline.compile(Parser.parse(kql), schema));
+        try {
+            return new Transformation(schema, Pipeline.compile(Parser.parse(kql), schema));
+        } catch (StackOverflowError e) {
+            // each expression is at most 400 levels deep, but a call compiles its function's body in place
+            throw new KqlCompileException("the rule is too deep to compile: user-defined functions call each other "
+                    + "under expressions too deep (inline less, or make the bodies shallower)", 1, 1, "");
+        }
     }
 
     /** The columns of the events this rule produces. */
@@ -118,6 +131,10 @@ public final class Transformation {
             ObjectNode result = new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(out.length * 4 / 3 + 1));
             for (int i = 0; i < out.length; i++) {
                 JsonNode value = out[i] == null ? null : Values.output(out[i]);
+                String problem = value == null ? null : Values.outputProblem(out[i], value);
+                if (problem != null) {
+                    return new Failed("column " + outNames[i] + " " + problem);
+                }
                 if (value != null && !value.isNull()) {
                     result.set(outNames[i], value);
                 }
@@ -129,6 +146,10 @@ public final class Transformation {
             return new Failed(e.getMessage());
         } catch (RuntimeException e) {
             return new Failed("the transformation failed: " + e);
+        } catch (StackOverflowError e) {
+            // each expression is at most 400 levels deep, but a let is computed where it is read
+            return new Failed("the rule is too deep to compute: lets or functions read one another under expressions "
+                    + "too deep for the thread's stack");
         }
     }
 }

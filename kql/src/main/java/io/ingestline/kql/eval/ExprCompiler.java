@@ -35,7 +35,13 @@ final class ExprCompiler {
     }
 
     Scalar compile(Expr e) {
-        Scalar s = compileRaw(e);
+        Scalar s;
+        try {
+            s = compileRaw(e);
+        } catch (KqlRuntimeException failed) {
+            // a constant argument read now (a regular expression, a kind, a rewrite) that did not fold: its error
+            throw constantFailed(failed, Ast.start(e));
+        }
         if (s.constant() && !(e instanceof Ast.Literal)) {
             // fold: evaluate once now, unless it fails (then it fails per event, with its reason)
             try {
@@ -426,6 +432,21 @@ final class ExprCompiler {
         return new Scalar(type, eval, constant);
     }
 
+    /**
+     * A name's value (a {@code let}, a user-defined function's parameter) as read where the name is used: computed
+     * there each time, so names that read the one before twice, or nested calls of a function that reads its
+     * parameter twice, do work exponential in the rule's text. Each read checks the budget; a constant is as it is.
+     */
+    static Scalar checked(Scalar s) {
+        if (s == null || s.constant()) {
+            return s;
+        }
+        return new Scalar(s.type(), row -> {
+            Budget.check();
+            return s.eval(row);
+        }, false);
+    }
+
     static Scalar derived(KType type, Scalar.Eval eval, List<Scalar> from) {
         return derived(type, eval, from.toArray(new Scalar[0]));
     }
@@ -439,6 +460,13 @@ final class ExprCompiler {
 
     private static Object nullIfMissing(JsonNode n) {
         return n == null || n.isNull() || n.isMissingNode() ? null : n;
+    }
+
+    /** A constant that a compile needed and that could not be computed, as the compile's error at {@code at}. */
+    static KqlCompileException constantFailed(KqlRuntimeException failed, Token at) {
+        return error(failed instanceof Budget.OverBudget
+                ? "the rule's constants take more than " + Pipeline.FOLD_BUDGET.toMillis() + " ms to compute"
+                : "a constant here cannot be computed: " + failed.getMessage(), at);
     }
 
     static KqlCompileException error(String problem, Token at) {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -86,15 +85,17 @@ final class Functions {
                 yield derived(KType.STRING, row -> typeName(s.eval(row), s.type()), s);
             }
             case "strlen" -> string(c, a, 1, 1, (s, rest) -> (long) s.codePointCount(0, s.length()), KType.LONG);
-            case "tolower" -> string(c, a, 1, 1, (s, rest) -> s.toLowerCase(Locale.ROOT), KType.STRING);
-            case "toupper" -> string(c, a, 1, 1, (s, rest) -> s.toUpperCase(Locale.ROOT), KType.STRING);
+            case "tolower" -> string(c, a, 1, 1, (s, rest) -> StringFunctions.changeCase(s, false), KType.STRING);
+            case "toupper" -> string(c, a, 1, 1, (s, rest) -> StringFunctions.changeCase(s, true), KType.STRING);
             case "strcat" -> {
                 count(c, 1, 64);
                 List<Scalar> parts = a.stream().map(ExprCompiler::text).toList();
                 yield derived(KType.STRING, row -> {
                     StringBuilder b = new StringBuilder();
                     for (Scalar p : parts) {
-                        b.append((String) p.eval(row));
+                        String part = (String) p.eval(row);
+                        StringFunctions.checkLength((long) b.length() + part.length(), "strcat");
+                        b.append(part);
                     }
                     return b.toString();
                 }, parts);
@@ -117,8 +118,7 @@ final class Functions {
                 }, a);
             }
             case "replace_string" -> string(c, a, 3, 3, (s, rest) -> {
-                String lookup = Values.toStringValue(rest[0]);
-                return lookup.isEmpty() ? s : s.replace(lookup, Values.toStringValue(rest[1]));
+                return StringFunctions.replaceString(s, Values.toStringValue(rest[0]), Values.toStringValue(rest[1]));
             }, KType.STRING);
             case "split" -> {
                 count(c, 2, 3);
@@ -133,7 +133,7 @@ final class Functions {
                         out.add(str);
                     } else {
                         int from = 0;
-                        for (int i = str.indexOf(d); i >= 0; i = str.indexOf(d, from)) {
+                        for (int i = StringOps.indexOf(str, d, 0); i >= 0; i = StringOps.indexOf(str, d, from)) {
                             out.add(str.substring(from, i));
                             from = i + d.length();
                         }

@@ -111,7 +111,10 @@ final class MoreFunctions {
                     String d = (String) parts.get(0).eval(row);
                     StringBuilder b = new StringBuilder();
                     for (int i = 1; i < parts.size(); i++) {
-                        b.append(i == 1 ? "" : d).append((String) parts.get(i).eval(row));
+                        String part = (String) parts.get(i).eval(row);
+                        StringFunctions.checkLength((long) b.length() + (i == 1 ? 0 : d.length()) + part.length(),
+                                "strcat_delim");
+                        b.append(i == 1 ? "" : d).append(part);
                     }
                     return b.toString();
                 }, parts);

@@ -112,7 +112,9 @@ public final class Pipeline {
             }
             // over no columns: a let reads no row; one that is not constant (ago(5h), as in the let page's example)
             // is computed where it is used
-            lets.put(let.name(), new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value()));
+            // (each read checking the budget)
+            lets.put(let.name(), ExprCompiler.checked(
+                    new ExprCompiler(new Schema(List.of(), List.of()), lets, fns).compile(let.value())));
         }
         List<RowStep> steps = new ArrayList<>();
         Schema schema;
@@ -224,13 +226,19 @@ public final class Pipeline {
             if (type == null) {
                 throw error("unknown type " + column.type() + " for datatable column " + column.name(), column.at());
             }
-            Scalar v = constants.compile(d.values().get(i));
-            if (!v.constant()) {
+            Scalar s = constants.compile(d.values().get(i));
+            if (!s.constant()) {
                 throw error("datatable values must be constants", d.at());
             }
-            if (v.value() != null && Values.convert(v.value(), type) == null) {
+            Object v;
+            try {
+                v = s.value();
+            } catch (KqlRuntimeException failed) {
+                throw ExprCompiler.constantFailed(failed, Ast.start(d.values().get(i)));
+            }
+            if (v != null && Values.convert(v, type) == null) {
                 throw error("datatable column " + column.name() + " is " + type.kustoName() + ", and "
-                        + Values.toStringValue(v.value()) + " is not", d.at());
+                        + Values.toStringValue(v) + " is not", d.at());
             }
         }
     }

@@ -9,6 +9,7 @@ import com.google.re2j.Matcher;
 import io.ingestline.kql.syntax.Ast;
 import io.ingestline.kql.syntax.Ast.Call;
 import io.ingestline.kql.syntax.Ast.Expr;
+import io.ingestline.model.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +36,59 @@ final class StringFunctions {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Set<String> TYPED_NULLS = Set.of("int", "long", "real", "double", "bool", "boolean", "string");
 
+    /**
+     * The longest string a function builds: the project's longest JSON string ({@link Json#MAX_STRING_LENGTH}), as an
+     * event's string could not be longer. Past it the event fails: a few steps of {@code strcat} or
+     * {@code replace_string} would otherwise multiply a client's megabyte past what the heap (or a Java string) holds.
+     */
+    static final int MAX_STRING = Json.MAX_STRING_LENGTH;
+
     private StringFunctions() {
+    }
+
+    /** @throws KqlRuntimeException when a result of {@code length} characters would be past {@link #MAX_STRING} */
+    static void checkLength(long length, String function) {
+        if (length > MAX_STRING) {
+            throw new KqlRuntimeException(function + "(): the result would be longer than " + MAX_STRING
+                    + " characters, the longest string an event may have");
+        }
+    }
+
+    /**
+     * {@code toupper}/{@code tolower}: each character mapped on its own (Unicode's simple case mapping, as .NET's
+     * invariant culture and so Kusto: {@code ß} stays {@code ß}), in one pass. Java's {@code toUpperCase} maps
+     * {@code ß} to {@code SS} (its {@code toLowerCase}, {@code İ} to two characters) and grows its result one
+     * character at a time for each: half a million of them ran for minutes. ASCII text goes to it as it is.
+     */
+    static String changeCase(String s, boolean upper) {
+        int i = 0;
+        while (i < s.length() && s.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == s.length()) {
+            return upper ? s.toUpperCase(java.util.Locale.ROOT) : s.toLowerCase(java.util.Locale.ROOT);
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(cp -> out.appendCodePoint(upper ? Character.toUpperCase(cp) : Character.toLowerCase(cp)));
+        return out.toString();
+    }
+
+    /** {@code replace_string}: each occurrence of {@code lookup}, not overlapping, replaced by {@code rewrite}. */
+    static String replaceString(String s, String lookup, String rewrite) {
+        int i = lookup.isEmpty() ? -1 : StringOps.indexOf(s, lookup, 0);
+        if (i < 0) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        int last = 0;
+        do {
+            checkLength((long) out.length() + (i - last) + rewrite.length(), "replace_string");
+            out.append(s, last, i).append(rewrite);
+            last = i + lookup.length();
+            i = StringOps.indexOf(s, lookup, last);
+        } while (i >= 0);
+        checkLength((long) out.length() + (s.length() - last), "replace_string");
+        return out.append(s, last, s.length()).toString();
     }
 
     /** The function compiled, or null when it is not one of these. */
@@ -94,8 +147,8 @@ final class StringFunctions {
             if (at > n) {
                 return -1;
             }
-            long end = length == -1 ? n : Math.min(n, at + length);
-            int i = s.indexOf(match, (int) at);
+            long end = length == -1 || length > n ? n : Math.min(n, at + length);
+            int i = StringOps.indexOf(s, match, (int) at);
             if (i < 0 || i + match.length() > end) {
                 return -1;
             }
@@ -142,7 +195,7 @@ final class StringFunctions {
                 }
                 return n;
             }
-            for (int i = t.indexOf(s); i >= 0; i = t.indexOf(s, i + 1)) {
+            for (int i = StringOps.indexOf(t, s, 0); i >= 0; i = StringOps.indexOf(t, s, i + 1)) {
                 n++;
             }
             return n;
@@ -314,16 +367,22 @@ final class StringFunctions {
             Budget.check();
             out.append(s, last, m.start());
             for (Object part : parts) {
+                String v;
                 if (part instanceof String literal) {
-                    out.append(literal);
+                    v = literal;
                 } else {
                     int g = (Integer) part;
-                    String v = g <= m.groupCount() ? m.group(g) : null;
-                    out.append(v == null ? "" : v);
+                    v = g <= m.groupCount() ? m.group(g) : null;
+                }
+                if (v != null) {
+                    // a rewrite from the event may repeat the match many times: checked part by part
+                    checkLength((long) out.length() + v.length(), "replace_regex");
+                    out.append(v);
                 }
             }
             last = m.end();
         } while (m.find());
+        checkLength((long) out.length() + (s.length() - last), "replace_regex");
         return out.append(s, last, s.length()).toString();
     }
 

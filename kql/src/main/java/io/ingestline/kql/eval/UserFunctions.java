@@ -17,16 +17,24 @@ import java.util.Map;
  * allows no tabular operator that could take or give a table. A call is compiled in place: each argument once, bound
  * to its parameter (checked against the parameter's type, a number converted to the parameter's numeric type), then
  * the body against the names in scope where the function was defined, so a call costs per event what its body does.
+ * A parameter or a body's {@code let} is computed where it is read, each read checking the budget
+ * ({@link ExprCompiler#checked}).
  * Immutable: a {@code let} gives a new instance; the count of calls compiled is shared by a query's instances.
  */
 final class UserFunctions {
     /** No functions. */
-    static final UserFunctions NONE = new UserFunctions(Map.of(), new int[1]);
+    static final UserFunctions NONE = new UserFunctions(Map.of(), new Compiled());
     /**
      * The most calls of user-defined functions one query may compile: a function calling an earlier one twice, and so
      * on, doubles the work with each level.
      */
     static final int MAX_CALLS = 2_000;
+    /**
+     * The most nodes of user-defined functions' bodies one query may compile through its calls: a call compiles its
+     * function's body in place, so a large body called up to {@link #MAX_CALLS} times would compile millions of nodes
+     * (seconds of the admin API's time, and the heap to hold them). Two thousand calls of 100-node bodies fit.
+     */
+    static final long MAX_NODES = 200_000;
     private static final Schema NO_COLUMNS = new Schema(List.of(), List.of());
 
     /**
@@ -34,20 +42,26 @@ final class UserFunctions {
      * with placeholder arguments (or null), and whether a call was compiled.
      */
     private record Definition(Ast.Function function, Map<String, Scalar> lets, UserFunctions scope,
-            KqlCompileException unchecked, boolean[] called) {
+            KqlCompileException unchecked, boolean[] called, long nodes) {
+    }
+
+    /** What a query's calls compiled: calls, and nodes of the bodies they compiled. */
+    private static final class Compiled {
+        int calls;
+        long nodes;
     }
 
     private final Map<String, Definition> definitions;
-    private final int[] calls;
+    private final Compiled calls;
 
-    private UserFunctions(Map<String, Definition> definitions, int[] calls) {
+    private UserFunctions(Map<String, Definition> definitions, Compiled calls) {
         this.definitions = definitions;
         this.calls = calls;
     }
 
     /** Functions for a new query: none yet, and a fresh count of calls. */
     static UserFunctions empty() {
-        return new UserFunctions(Map.of(), new int[1]);
+        return new UserFunctions(Map.of(), new Compiled());
     }
 
     boolean defines(String name) {
@@ -91,7 +105,7 @@ final class UserFunctions {
             unchecked = e;
         }
         all.put(name, new Definition(f, java.util.Collections.unmodifiableMap(scope), outer, unchecked,
-                new boolean[1]));
+                new boolean[1], nodes(f)));
         return new UserFunctions(Map.copyOf(all), calls);
     }
 
@@ -121,8 +135,13 @@ final class UserFunctions {
     Scalar call(Call c, ExprCompiler caller) {
         Definition d = definitions.get(c.function());
         d.called()[0] = true;
-        if (++calls[0] > MAX_CALLS) {
+        if (++calls.calls > MAX_CALLS) {
             throw error("more than " + MAX_CALLS + " calls of user-defined functions in one query", c.at());
+        }
+        calls.nodes += d.nodes();
+        if (calls.nodes > MAX_NODES) {
+            throw error("the calls compile more than " + MAX_NODES + " nodes of user-defined functions' bodies in one"
+                    + " query (each call compiles its function's body)", c.at());
         }
         List<Param> params = d.function().params();
         Scalar[] bound = new Scalar[params.size()];
@@ -165,7 +184,7 @@ final class UserFunctions {
                 Scalar v = new ExprCompiler(NO_COLUMNS, d.lets(), d.scope()).compile(param.defaultValue());
                 bound[p] = convert(param, t, v, () -> new IllegalStateException("checked when defined"));
             }
-            scope.put(param.name(), bound[p]);
+            scope.put(param.name(), ExprCompiler.checked(bound[p]));
         }
         return body(d.function(), scope, d.scope());
     }
@@ -179,7 +198,8 @@ final class UserFunctions {
                 fns = fns.define(let.name(), inner, names);
                 names.remove(let.name());
             } else {
-                names.put(let.name(), new ExprCompiler(NO_COLUMNS, names, fns).compile(let.value()));
+                Scalar value = new ExprCompiler(NO_COLUMNS, names, fns).compile(let.value());
+                names.put(let.name(), ExprCompiler.checked(value));
                 fns = fns.without(let.name());
             }
         }
@@ -195,6 +215,46 @@ final class UserFunctions {
             return derived(t, row -> Values.convert(v.eval(row), t), v);
         }
         throw wrong.get();
+    }
+
+    /** The nodes of a function's parameters' defaults, lets and body, inner functions' included. */
+    private static long nodes(Ast.Expr root) {
+        long n = 0;
+        java.util.ArrayDeque<Ast.Expr> open = new java.util.ArrayDeque<>();
+        open.push(root);
+        while (!open.isEmpty()) {
+            Ast.Expr e = open.pop();
+            n++;
+            if (e instanceof Ast.Function f) {
+                f.params().stream().map(Param::defaultValue).filter(java.util.Objects::nonNull).forEach(open::push);
+                f.lets().forEach(l -> open.push(l.value()));
+                open.push(f.body());
+            } else if (e instanceof Ast.Member m) {
+                open.push(m.target());
+            } else if (e instanceof Ast.Index i) {
+                open.push(i.target());
+                open.push(i.index());
+            } else if (e instanceof Call c) {
+                c.args().forEach(open::push);
+            } else if (e instanceof Ast.Unary u) {
+                open.push(u.operand());
+            } else if (e instanceof Ast.Binary b) {
+                open.push(b.left());
+                open.push(b.right());
+            } else if (e instanceof Ast.In in) {
+                open.push(in.left());
+                in.items().forEach(open::push);
+            } else if (e instanceof Ast.Between b) {
+                open.push(b.left());
+                open.push(b.low());
+                open.push(b.high());
+            } else if (e instanceof Ast.Datatable d) {
+                d.values().forEach(open::push);
+            } else if (e instanceof Ast.NamedArg a) {
+                open.push(a.value());
+            }
+        }
+        return n;
     }
 
     private static int indexOf(List<Param> params, String name) {

@@ -215,6 +215,44 @@ public final class Values {
         return v instanceof Raw r ? r.json() : toJson(v);
     }
 
+    /**
+     * Why an output column's JSON ({@link #output} of {@code v}) cannot be in an event the project reads, or null: a
+     * string longer than {@link Json#MAX_STRING_LENGTH} characters ({@code base64_encode_tostring} or {@code toupper}
+     * of a client's megabyte), or nesting deeper than {@link Json#MAX_NESTING_DEPTH} with the event's object
+     * ({@code parse_json} of a client's 200 levels, a {@code pack_array} around a dynamic value). A field passed on as
+     * it came is within the limits already; only a value the rule built is walked.
+     */
+    public static String outputProblem(Object v, JsonNode json) {
+        if (v instanceof Raw) {
+            return null;
+        }
+        if (json.isTextual()) {
+            return json.textValue().length() > Json.MAX_STRING_LENGTH ? TOO_LONG : null;
+        }
+        return json.isContainerNode() ? containerProblem(json, Json.MAX_NESTING_DEPTH - 1) : null;
+    }
+
+    private static final String TOO_LONG = "holds a string longer than " + Json.MAX_STRING_LENGTH
+            + " characters, the longest an event may have";
+
+    /** {@link #outputProblem} of a container that may nest {@code levels} more levels, itself included. */
+    private static String containerProblem(JsonNode n, int levels) {
+        if (levels <= 0) {
+            return "nests deeper than the " + Json.MAX_NESTING_DEPTH + " levels an event may have";
+        }
+        for (JsonNode child : n) {
+            if (child.isContainerNode()) {
+                String problem = containerProblem(child, levels - 1);
+                if (problem != null) {
+                    return problem;
+                }
+            } else if (child.isTextual() && child.textValue().length() > Json.MAX_STRING_LENGTH) {
+                return TOO_LONG;
+            }
+        }
+        return null;
+    }
+
     // --- conversions between values
 
     /** A dynamic value's scalar: a JSON number, string or boolean as Long/Double/String/Boolean; null for null. */
@@ -355,7 +393,11 @@ public final class Values {
             return d != 0;
         }
         if (s instanceof String str) {
-            String t = str.strip().toLowerCase(Locale.ROOT);
+            String t = str.strip();
+            if (t.length() > 5) {
+                return null; // no longer than "false"; lower-casing a client's İ is quadratic in Java
+            }
+            t = t.toLowerCase(Locale.ROOT);
             return t.equals("true") || t.equals("1") ? Boolean.TRUE : t.equals("false") || t.equals("0") ? Boolean.FALSE : null;
         }
         return null;
@@ -422,6 +464,46 @@ public final class Values {
     }
 
     /** Kusto's {@code tostring}: null becomes {@code ""}; a dynamic string is its text, other dynamic values JSON. */
+    /** JSON text as {@link JsonNode#toString()} writes it. */
+    private static final com.fasterxml.jackson.databind.ObjectWriter TEXT = new ObjectMapper().writer();
+
+    /**
+     * A container's JSON text ({@code tostring(dynamic)}), as {@link JsonNode#toString()} writes it, up to
+     * {@link StringFunctions#MAX_STRING} characters: past it the event fails (64 references to a client's megabyte in
+     * one array are 64 MiB of text, and the text of an array of 64 of those 4 Gi).
+     */
+    static String text(JsonNode n) {
+        java.io.Writer out = new java.io.StringWriter() {
+            @Override
+            public void write(String str, int off, int len) {
+                check(len);
+                super.write(str, off, len);
+            }
+
+            @Override
+            public void write(char[] cbuf, int off, int len) {
+                check(len);
+                super.write(cbuf, off, len);
+            }
+
+            @Override
+            public void write(int c) {
+                check(1);
+                super.write(c);
+            }
+
+            private void check(int more) {
+                StringFunctions.checkLength((long) getBuffer().length() + more, "tostring");
+            }
+        };
+        try {
+            TEXT.writeValue(out, n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a StringWriter does not throw
+        }
+        return out.toString();
+    }
+
     public static String toStringValue(Object v) {
         if (v == null) {
             return "";
@@ -430,7 +512,7 @@ public final class Values {
             return s;
         }
         if (v instanceof JsonNode n) {
-            return n.isNull() || n.isMissingNode() ? "" : n.isTextual() ? n.textValue() : n.toString();
+            return n.isNull() || n.isMissingNode() ? "" : n.isTextual() ? n.textValue() : text(n);
         }
         if (v instanceof Double d) {
             return formatReal(d);
