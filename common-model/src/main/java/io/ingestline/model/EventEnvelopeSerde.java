@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.model.rules.RuleRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,7 +40,59 @@ public final class EventEnvelopeSerde implements Serde<EventEnvelope> {
 
     /** The value bytes: {@code {"_time":...,"_id":..., fields...}}. */
     public static byte[] value(EventEnvelope e) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        return value(e, Integer.MAX_VALUE - 16);
+    }
+
+    /**
+     * The value bytes, or null when they would be more than {@code maxBytes}: written no further than that, so an
+     * event whose fields share one large value many times (small in memory, gigabytes as JSON) costs at most the limit.
+     */
+    public static byte[] value(EventEnvelope e, int maxBytes) {
+        Bounded out = new Bounded(maxBytes);
+        try {
+            write(e, out);
+        } catch (Bounded.Full full) {
+            return null;
+        }
+        return out.toByteArray();
+    }
+
+    /** A byte buffer that refuses to grow past its limit. */
+    private static final class Bounded extends ByteArrayOutputStream {
+        private final int max;
+
+        Bounded(int max) {
+            super(256);
+            this.max = max;
+        }
+
+        /** Thrown through the generator when the limit is passed. */
+        static final class Full extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Full() {
+                super("over the limit", null);
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            if (count + (long) len > max) {
+                throw new UncheckedIOException(new Full());
+            }
+            super.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (count + 1L > max) {
+                throw new UncheckedIOException(new Full());
+            }
+            super.write(b);
+        }
+    }
+
+    private static void write(EventEnvelope e, ByteArrayOutputStream out) throws Bounded.Full {
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField(EventEnvelope.TIME, EventTime.format(e.time()));
@@ -53,10 +106,14 @@ public final class EventEnvelopeSerde implements Serde<EventEnvelope> {
                 }
             }
             g.writeEndObject();
+        } catch (UncheckedIOException ex) {
+            if (ex.getCause() instanceof Bounded.Full full) {
+                throw full;
+            }
+            throw new SerializationException("cannot write event " + e.id(), ex);
         } catch (IOException ex) {
             throw new SerializationException("cannot write event " + e.id(), ex);
         }
-        return out.toByteArray();
     }
 
     /**

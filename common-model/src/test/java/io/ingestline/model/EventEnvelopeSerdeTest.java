@@ -51,6 +51,28 @@ class EventEnvelopeSerdeTest {
     }
 
     @Test
+    void a_value_past_the_limit_is_not_written_past_it() {
+        // one array of 1,000 strings of 1 KB, shared by 1,000 fields: 1 MB in memory, 1 GB as JSON
+        com.fasterxml.jackson.databind.node.ArrayNode big = Json.mapper().createArrayNode();
+        for (int i = 0; i < 1_000; i++) {
+            big.add("x".repeat(1_000));
+        }
+        ObjectNode fields = Json.mapper().createObjectNode();
+        for (int i = 0; i < 1_000; i++) {
+            fields.set("f" + i, big);
+        }
+        EventEnvelope e = new EventEnvelope("b-0", "web", Instant.parse("2026-11-23T10:00:00Z"), fields,
+                new EventOrigin(Dialect.AXIOM, "tok", null));
+        assertThat(EventEnvelopeSerde.value(e, 3 << 20)).as("over 3 MiB: no value").isNull();
+        ObjectNode small = Json.mapper().createObjectNode().put("a", 1);
+        byte[] fits = EventEnvelopeSerde.value(new EventEnvelope("b-1", "web", Instant.parse("2026-11-23T10:00:00Z"),
+                small, new EventOrigin(Dialect.AXIOM, "tok", null)), 64);
+        assertThat(new String(fits, UTF_8)).isEqualTo("{\"_time\":\"2026-11-23T10:00:00Z\",\"_id\":\"b-1\",\"a\":1}");
+        assertThat(EventEnvelopeSerde.value(new EventEnvelope("b-1", "web", Instant.parse("2026-11-23T10:00:00Z"),
+                small, new EventOrigin(Dialect.AXIOM, "tok", null)), fits.length - 1)).isNull();
+    }
+
+    @Test
     void null_in_null_out() {
         assertThat(serde.serializer().serialize("t", new RecordHeaders(), null)).isNull();
         assertThat(serde.deserializer().deserialize("t", new RecordHeaders(), (byte[]) null)).isNull();

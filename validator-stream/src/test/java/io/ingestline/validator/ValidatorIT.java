@@ -182,9 +182,10 @@ class ValidatorIT {
         long seed = System.nanoTime();
         System.out.println("seed " + seed);
         Random random = new Random(seed);
-        // every event's msg is copied four times: a 700 kB event becomes a 3.5 MB one
+        // every event's msg is copied into four more columns (each string under kql's 1 MiB): a 700 kB event
+        // becomes a 3.5 MB one
         putDatasetRule("web", "{\"version\":1,\"columns\":[{\"name\":\"msg\",\"type\":\"string\"}],"
-                + "\"transformKql\":\"source | extend a = strcat(msg, msg, msg, msg)\"}");
+                + "\"transformKql\":\"source | extend a = msg, b = msg, c = msg, d = msg\"}");
         Validator v = validator(Map.of());
         int good = 0;
         List<String> lines = new ArrayList<>();

@@ -71,6 +71,25 @@ class ValidatorOutputTopologyTest {
                 .pipeInput(ConfigKeys.dataset("big"), """
                         {"columns":[{"name":"msg","type":"string"}],
                          "transformKql":"source | extend a = strcat(msg, msg, msg, msg)"}""".getBytes(UTF_8));
+        // one value shared 64 times, and that 64 times: small in memory, 4,096 copies of msg as JSON
+        String rule = "source | extend a = pack_array(" + String.join(", ", java.util.Collections.nCopies(64, "msg"))
+                + ") | extend b = pack_array(" + String.join(", ", java.util.Collections.nCopies(64, "a")) + ")";
+        driver.createInputTopic(topics.config(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(ConfigKeys.dataset("shared"), ("{\"columns\":[{\"name\":\"msg\",\"type\":\"string\"}],"
+                        + "\"transformKql\":\"" + rule + "\"}").getBytes(UTF_8));
+    }
+
+    @Test
+    void an_output_event_shared_many_times_over_is_written_no_further_than_four_times_the_limit() {
+        pipe("b2", "shared", "{\"msg\":\"" + "m".repeat(500) + "\"}");
+
+        assertThat(dataset("shared")).isEmpty();
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("store");
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_RECORD_BYTES)).isNull();
+        assertThat(IngestHeaders.get(dead.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("the event for dataset shared is more than " + 4 * MAX_RECORD_BYTES
+                        + " bytes as a record, over the record limit of " + MAX_RECORD_BYTES + " bytes");
     }
 
     @AfterEach

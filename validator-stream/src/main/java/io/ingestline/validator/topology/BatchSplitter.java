@@ -253,14 +253,20 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             RecordMetadata source, int index) {
         Headers headers = new RecordHeaders();
         EventEnvelopeSerde.writeHeaders(envelope, headers);
-        byte[] value = EventEnvelopeSerde.value(envelope);
-        int size = RecordSize.of(envelope.id().getBytes(StandardCharsets.UTF_8), value, headers);
-        if (size > maxRecordBytes) {
+        // written no further than four times the limit (its size told exactly up to there): a rule's output can
+        // share one large value many times, small in memory and gigabytes as JSON
+        int writeLimit = (int) Math.min(Integer.MAX_VALUE - 16, 4L * maxRecordBytes);
+        byte[] value = EventEnvelopeSerde.value(envelope, writeLimit);
+        int size = value == null ? -1 : RecordSize.of(envelope.id().getBytes(StandardCharsets.UTF_8), value, headers);
+        if (value == null || size > maxRecordBytes) {
             Headers dead = DeadLetters.headers(record.headers(), DeadLetters.STAGE_STORE,
                     RecordTooLargeException.class.getName(), "the event for dataset " + envelope.dataset() + " is "
-                            + size + " bytes as a record, over the record limit of " + maxRecordBytes + " bytes",
+                            + (value == null ? "more than " + writeLimit : size) + " bytes as a record, over the"
+                            + " record limit of " + maxRecordBytes + " bytes",
                     envelope.rule(), source, index);
-            IngestHeaders.put(dead, IngestHeaders.DLQ_RECORD_BYTES, Integer.toString(size));
+            if (value != null) {
+                IngestHeaders.put(dead, IngestHeaders.DLQ_RECORD_BYTES, Integer.toString(size));
+            }
             deadLetter(record.key(), line.get(), dead, record.timestamp());
             metrics.deadLetter(envelope.dataset(), label(envelope.rule()), DeadLetters.STAGE_STORE);
             return;
