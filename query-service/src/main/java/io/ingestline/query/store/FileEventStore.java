@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -79,9 +81,28 @@ public final class FileEventStore implements EventStore {
         return run(EventSql.count(files, search), rows -> rows.next() ? rows.getLong(1) : 0L);
     }
 
-    /** The files a search reads: those of the hours its time range touches. */
+    /**
+     * The files a search reads: those of the hours its time range touches, and with a cursor only from the cursor's
+     * hour on (ASC) or up to it (DESC), since an event is stored in the hour of its {@code _time}: a later page
+     * reads less, not the whole range again.
+     */
     List<DataFile> files(Search search) {
-        return RangeFiles.of(datasetsDir.resolve("dataset=" + search.dataset()), search.from(), search.until());
+        Instant from = search.from();
+        Instant until = search.until();
+        Cursor after = search.after();
+        if (after != null) {
+            Instant at = Instant.EPOCH.plus(after.timeMicros(), ChronoUnit.MICROS);
+            if (search.order() == Order.ASC) {
+                from = at.isAfter(from) ? at : from;
+            } else {
+                Instant end = at.plus(1, ChronoUnit.MICROS);
+                until = end.isBefore(until) ? end : until;
+            }
+        }
+        if (!from.isBefore(until)) {
+            return List.of();
+        }
+        return RangeFiles.of(datasetsDir.resolve("dataset=" + search.dataset()), from, until);
     }
 
     private static Page page(ResultSet rows, int size) throws SQLException {

@@ -138,6 +138,10 @@ class FileEventStoreTest {
             assertThat(files.files(tenOClock)).extracting(DataFile::name)
                     .containsExactly("date=2026-11-23/hour=10/part-0-0-1.ndjson.zst");
             assertThat(files.search(tenOClock).events()).hasSize(1);
+            Search afterTwelveFifteen = search("api", "*", "2026-11-23T00:00:00Z", "2026-11-25T00:00:00Z", Order.ASC, 10)
+                    .after(new Cursor(EventSql.micros(Instant.parse("2026-11-23T12:15:00Z")), "", 0));
+            assertThat(files.files(afterTwelveFifteen)).extracting(DataFile::name).containsExactly(
+                    "date=2026-11-23/hour=12/part-0-0-1.ndjson.zst", "date=2026-11-24/hour=10/part-1-0-0.ndjson.zst");
             Search twelveToNextDay = search("api", "*", "2026-11-23T12:00:00Z", "2026-11-24T10:00:00Z", Order.ASC, 10);
             assertThat(files.count(twelveToNextDay)).isEqualTo(1);
             Search acrossTheCorruptHour = search("api", "*", "2026-11-23T10:00:00Z", "2026-11-23T13:00:00Z",
