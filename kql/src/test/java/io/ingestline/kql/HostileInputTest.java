@@ -278,4 +278,17 @@ class HostileInputTest {
         assertThat(r).as(kql).isInstanceOf(Row.class);
         return ((Row) r).event();
     }
+
+    @Test
+    void an_output_that_shares_one_value_many_times_over_is_checked_in_time_linear_in_what_it_holds() {
+        // 64^5 (a billion) paths through 5 arrays of 64 references each: the output check walks each array once
+        String arrays = "source | extend a = pack_array(" + String.join(", ", java.util.Collections.nCopies(64, "s"))
+                + ")";
+        for (char c = 'b'; c <= 'e'; c++) {
+            arrays += " | extend " + c + " = pack_array(" + String.join(", ",
+                    java.util.Collections.nCopies(64, String.valueOf((char) (c - 1)))) + ")";
+        }
+        Result r = run(arrays + " | project e", "x", "");
+        assertThat(r).isInstanceOf(Transformation.Row.class);
+    }
 }

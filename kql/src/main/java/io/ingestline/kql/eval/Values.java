@@ -9,6 +9,8 @@ import io.ingestline.model.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
+import java.util.IdentityHashMap;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -146,17 +148,27 @@ public final class Values {
                 case "ticks", "tick" -> 100L;
                 default -> 1L;
             };
-            return Duration.ofNanos(n.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
+            try {
+                return Duration.ofNanos(n.multiply(BigDecimal.valueOf(nanosPerUnit)).longValueExact());
+            } catch (ArithmeticException tooLong) {
+                return null; // past a timespan's range (about 292 years)
+            }
         }
         m = SPAN_CLOCK.matcher(t);
         if (m.matches()) {
-            long days = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
-            long hours = Long.parseLong(m.group(3));
-            long minutes = Long.parseLong(m.group(4));
-            long seconds = m.group(5) == null ? 0 : Long.parseLong(m.group(5));
-            long nanos = m.group(6) == null ? 0 : Long.parseLong((m.group(6) + "000000000").substring(0, 9));
-            Duration d = Duration.ofDays(days).plusHours(hours).plusMinutes(minutes).plusSeconds(seconds).plusNanos(nanos);
-            return m.group(1) != null ? d.negated() : d;
+            try {
+                long days = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+                long hours = Long.parseLong(m.group(3));
+                long minutes = Long.parseLong(m.group(4));
+                long seconds = m.group(5) == null ? 0 : Long.parseLong(m.group(5));
+                long nanos = m.group(6) == null ? 0 : Long.parseLong((m.group(6) + "000000000").substring(0, 9));
+                Duration d = Duration.ofDays(days).plusHours(hours).plusMinutes(minutes).plusSeconds(seconds)
+                        .plusNanos(nanos);
+                d.toNanos(); // within a timespan's range
+                return m.group(1) != null ? d.negated() : d;
+            } catch (NumberFormatException | ArithmeticException tooLong) {
+                return null; // days past a long, or past a timespan's range
+            }
         }
         return null;
     }
@@ -237,20 +249,44 @@ public final class Values {
 
     /** {@link #outputProblem} of a container that may nest {@code levels} more levels, itself included. */
     private static String containerProblem(JsonNode n, int levels) {
-        if (levels <= 0) {
-            return "nests deeper than the " + Json.MAX_NESTING_DEPTH + " levels an event may have";
+        // shared values are measured once: a rule can put one array in another 64 times, and that again, a small
+        // tree in memory that a plain walk would take forever over
+        int height = height(n, levels, new IdentityHashMap<>());
+        if (height == LONG_STRING) {
+            return TOO_LONG;
         }
+        return height > levels ? "nests deeper than the " + Json.MAX_NESTING_DEPTH + " levels an event may have" : null;
+    }
+
+    private static final int LONG_STRING = -1;
+
+    /**
+     * The levels of containers in {@code n}, itself included; more than {@code levels} (and no further count) when
+     * it nests deeper than that; {@link #LONG_STRING} when it holds a string over the limit. Only exact heights are
+     * remembered: a subtree too deep at one place makes the whole value too deep.
+     */
+    private static int height(JsonNode n, int levels, Map<JsonNode, Integer> known) {
+        Integer h = known.get(n);
+        if (h != null) {
+            return h;
+        }
+        if (levels <= 0) {
+            return 1;
+        }
+        int height = 1;
         for (JsonNode child : n) {
             if (child.isContainerNode()) {
-                String problem = containerProblem(child, levels - 1);
-                if (problem != null) {
-                    return problem;
+                int c = height(child, levels - 1, known);
+                if (c == LONG_STRING || c + 1 > levels) {
+                    return c == LONG_STRING ? LONG_STRING : levels + 1;
                 }
+                height = Math.max(height, c + 1);
             } else if (child.isTextual() && child.textValue().length() > Json.MAX_STRING_LENGTH) {
-                return TOO_LONG;
+                return LONG_STRING;
             }
         }
-        return null;
+        known.put(n, height);
+        return height;
     }
 
     // --- conversions between values
