@@ -1,6 +1,8 @@
 package io.ingestline.query.lang;
 
+import java.math.BigDecimal;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A value to search for. A phrase ({@code "..."}) holds its literal text. A word holds a pattern: {@code *} and
@@ -8,6 +10,24 @@ import java.util.Objects;
  * of the query text is already resolved).
  */
 public record Term(String text, boolean phrase) {
+    /** A decimal number as a query writes it: optional sign, digits with an optional fraction, optional exponent. */
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    /**
+     * Text as the language reads a number (a term, a range's bound), or null when it is not one: every store
+     * compares numbers by this rule, as {@link Matcher} does.
+     */
+    public static BigDecimal decimal(String text) {
+        if (!NUMBER.matcher(text).matches()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException | ArithmeticException outOfRange) {
+            return null;
+        }
+    }
+
     public Term {
         Objects.requireNonNull(text, "text");
     }

@@ -3,13 +3,9 @@ package io.ingestline.query.lang;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** How one field value (a JSON scalar or a tag) compares with a term or a range. */
 final class Values {
-    /** A decimal number as a query writes it: optional sign, digits with an optional fraction, optional exponent. */
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
-
     private Values() {
     }
 
@@ -86,14 +82,7 @@ final class Values {
     }
 
     static BigDecimal number(String text) {
-        if (!NUMBER.matcher(text).matches()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException | ArithmeticException outOfRange) {
-            return null;
-        }
+        return Term.decimal(text);
     }
 
     private static BigDecimal decimal(JsonNode value) {

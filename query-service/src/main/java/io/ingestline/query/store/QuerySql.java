@@ -5,7 +5,6 @@ import io.ingestline.query.lang.Query;
 import io.ingestline.query.lang.Term;
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Translates a {@link Query} into a DuckDB condition on one event: {@code json} (its JSON) and {@code raw} (its text).
@@ -13,9 +12,6 @@ import java.util.regex.Pattern;
  * ({@code q_values}, {@code q_text}, ...) are the macros of {@link #MACROS}.
  */
 final class QuerySql {
-    /** A decimal number as a query writes it (the same rule as the query language's). */
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
-
     /**
      * A field's values: the JSON path walked key by key, where an array on the way or at the end stands for its
      * elements (arrays nested up to 3 deep; {@code Matcher} goes deeper), JSON nulls left out. A value's text is a
@@ -160,15 +156,9 @@ final class QuerySql {
         return bound.isOpen() || number(bound.value()) != null;
     }
 
+    /** A number as the query language reads it ({@link Term#decimal}), so that this SQL and Matcher agree. */
     private static BigDecimal number(String text) {
-        if (!NUMBER.matcher(text).matches()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException | ArithmeticException outOfRange) {
-            return null;
-        }
+        return Term.decimal(text);
     }
 
     /** A wildcard word as a LIKE pattern: {@code *} and {@code ?} become {@code %} and {@code _}, the rest literal. */
