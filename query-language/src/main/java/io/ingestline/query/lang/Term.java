@@ -1,6 +1,8 @@
 package io.ingestline.query.lang;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -70,5 +72,39 @@ public record Term(String text, boolean phrase) {
             out.append(c);
         }
         return out.toString();
+    }
+
+    /** A word character of free text: a letter, a digit (by code point) or {@code _}; anything else separates words. */
+    public static boolean isWordChar(int cp) {
+        return cp == '_' || Character.isLetterOrDigit(cp);
+    }
+
+    /**
+     * The words free text is searched for, as written (not lower-cased): a phrase's runs of word characters, or a
+     * word's, where its unescaped {@code *} and {@code ?} count as word characters and stay wildcards ({@code err*} is
+     * one word, {@code 10.0.*} three). The one rule every search of free text splits terms by.
+     */
+    public List<String> words() {
+        List<String> out = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            boolean escaped = !phrase && cp == '\\' && i < text.length();
+            if (escaped) {
+                cp = text.codePointAt(i);
+                i += Character.charCount(cp);
+            }
+            if (isWordChar(cp) || !phrase && !escaped && (cp == '*' || cp == '?')) {
+                word.appendCodePoint(cp);
+            } else if (word.length() > 0) {
+                out.add(word.toString());
+                word.setLength(0);
+            }
+        }
+        if (word.length() > 0) {
+            out.add(word.toString());
+        }
+        return out;
     }
 }

@@ -13,7 +13,7 @@ final class Words {
     }
 
     static boolean isWordChar(int cp) {
-        return cp == '_' || Character.isLetterOrDigit(cp);
+        return Term.isWordChar(cp);
     }
 
     /** The words of a text, lower-cased. */
@@ -39,33 +39,8 @@ final class Words {
      * {@code *} and {@code ?} counting as word characters ({@code err*} is one pattern, {@code 10.0.*} three).
      */
     static List<Glob> patterns(Term term) {
-        if (term.phrase()) {
-            return of(term.text()).stream().map(Glob::literal).toList();
-        }
-        List<Glob> out = new ArrayList<>();
-        String text = term.text().toLowerCase(Locale.ROOT);
-        StringBuilder word = new StringBuilder();
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            i += Character.charCount(cp);
-            boolean escaped = cp == '\\' && i < text.length();
-            if (escaped) {
-                cp = text.codePointAt(i);
-                i += Character.charCount(cp);
-            }
-            if (isWordChar(cp)) {
-                word.appendCodePoint(cp);
-            } else if (!escaped && (cp == '*' || cp == '?')) {
-                word.appendCodePoint(cp);
-            } else if (word.length() > 0) {
-                out.add(Glob.of(word.toString()));
-                word.setLength(0);
-            }
-        }
-        if (word.length() > 0) {
-            out.add(Glob.of(word.toString()));
-        }
-        return out;
+        return term.words().stream().map(w -> w.toLowerCase(Locale.ROOT))
+                .map(w -> term.phrase() ? Glob.literal(w) : Glob.of(w)).toList();
     }
 
     /** True when the patterns match consecutive words of the text, in order. */

@@ -22,7 +22,7 @@ final class WordRegex {
 
     /** The pattern, or null when the term has no word (it then matches every event, as in {@code Matcher}). */
     static String of(Term term) {
-        List<List<String>> words = term.phrase() ? phraseWords(term.text()) : patternWords(term.text());
+        List<List<String>> words = items(term);
         if (words.isEmpty()) {
             return null;
         }
@@ -45,53 +45,16 @@ final class WordRegex {
         return out.toString();
     }
 
-    private static List<List<String>> phraseWords(String text) {
+    /** The term's words ({@link Term#words}, the split {@code Matcher} uses), each as regex items. */
+    private static List<List<String>> items(Term term) {
         List<List<String>> words = new ArrayList<>();
-        List<String> word = new ArrayList<>();
-        text.codePoints().forEach(cp -> {
-            if (isWordChar(cp)) {
-                word.add(literal(cp));
-            } else {
-                endWord(words, word);
-            }
-        });
-        endWord(words, word);
-        return words;
-    }
-
-    /** A word pattern's words: unescaped {@code *} and {@code ?} are wildcards inside a word, as in {@code Matcher}. */
-    private static List<List<String>> patternWords(String pattern) {
-        List<List<String>> words = new ArrayList<>();
-        List<String> word = new ArrayList<>();
-        for (int i = 0; i < pattern.length(); ) {
-            int cp = pattern.codePointAt(i);
-            i += Character.charCount(cp);
-            boolean escaped = cp == '\\' && i < pattern.length();
-            if (escaped) {
-                cp = pattern.codePointAt(i);
-                i += Character.charCount(cp);
-            }
-            if (isWordChar(cp)) {
-                word.add(literal(cp));
-            } else if (!escaped && (cp == '*' || cp == '?')) {
-                word.add(cp == '*' ? ANY_RUN : ANY_ONE);
-            } else {
-                endWord(words, word);
-            }
+        for (String w : term.words()) {
+            List<String> items = new ArrayList<>();
+            w.codePoints().forEach(cp -> items.add(!term.phrase() && cp == '*' ? ANY_RUN
+                    : !term.phrase() && cp == '?' ? ANY_ONE : literal(cp)));
+            words.add(items);
         }
-        endWord(words, word);
         return words;
-    }
-
-    private static void endWord(List<List<String>> words, List<String> word) {
-        if (!word.isEmpty()) {
-            words.add(List.copyOf(word));
-            word.clear();
-        }
-    }
-
-    private static boolean isWordChar(int cp) {
-        return cp == '_' || Character.isLetterOrDigit(cp);
     }
 
     private static String literal(int cp) {
