@@ -1,7 +1,7 @@
 package io.ingestline.edge;
 
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.RateLimiter;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.RateLimiter;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
@@ -224,7 +224,7 @@ public record EdgeConfig(
     }
 
     private static Map<String, String> astralogProjects(EnvReader r) {
-        Map<String, String> projects = pairs(r, ASTRALOG_PROJECTS, "project_id=dataset");
+        Map<String, String> projects = r.pairs(ASTRALOG_PROJECTS, "project_id=dataset");
         projects.values().forEach(dataset -> io.ingestline.model.DatasetName.problem(dataset)
                 .ifPresent(p -> r.problem(ASTRALOG_PROJECTS.env() + ": " + p + ": " + dataset)));
         return projects;
@@ -232,25 +232,7 @@ public record EdgeConfig(
 
     private static List<ApiToken> tokens(EnvReader r) {
         List<ApiToken> out = new ArrayList<>();
-        pairs(r, TOKENS, "name=secret").forEach((name, secret) -> out.add(ApiToken.ofSecret(name, secret, List.of("*"))));
-        return out;
-    }
-
-    /** A setting of comma-separated {@code key=value} pairs, in order; a malformed entry is a problem. */
-    private static Map<String, String> pairs(EnvReader r, Setting setting, String form) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        String spec = r.string(setting);
-        if (spec == null || spec.isBlank()) {
-            return out;
-        }
-        for (String pair : spec.split(",")) {
-            String[] kv = pair.trim().split("=", 2);
-            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-                r.problem(setting.env() + ": each entry must be " + form);
-                continue;
-            }
-            out.put(kv[0].trim(), kv[1].trim());
-        }
+        r.pairs(TOKENS, "name=secret").forEach((name, secret) -> out.add(ApiToken.ofSecret(name, secret, List.of("*"))));
         return out;
     }
 

@@ -2,8 +2,8 @@ package io.ingestline.edge;
 
 import io.ingestline.edge.admin.AdminApi;
 import io.ingestline.edge.admin.TokenAdminHandler;
-import io.ingestline.edge.auth.RateLimiter;
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.RateLimiter;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.edge.config.ConfigStore;
 import io.ingestline.edge.config.DcrRegistry;
 import io.ingestline.edge.admin.DcrAdminHandler;

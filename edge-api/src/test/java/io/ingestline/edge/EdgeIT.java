@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.model.auth.ApiToken;
 import io.ingestline.kafka.testkit.TestKafka;
 import io.ingestline.kafka.testkit.WithKafka;
 import io.ingestline.model.Json;

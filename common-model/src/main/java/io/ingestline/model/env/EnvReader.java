@@ -80,6 +80,24 @@ public final class EnvReader {
         return out;
     }
 
+    /** A setting of comma-separated {@code key=value} pairs, in order; a malformed entry is a problem. */
+    public Map<String, String> pairs(Setting setting, String form) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        String spec = string(setting);
+        if (spec == null || spec.isBlank()) {
+            return out;
+        }
+        for (String pair : spec.split(",")) {
+            String[] kv = pair.trim().split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                problem(setting.env() + ": each entry must be " + form);
+                continue;
+            }
+            out.put(kv[0].trim(), kv[1].trim());
+        }
+        return out;
+    }
+
     public void problem(String message) {
         problems.add(message);
     }

@@ -2,10 +2,10 @@ package io.ingestline.edge.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.edge.admin.AdminApi.AdminException;
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.DatasetPattern;
-import io.ingestline.edge.auth.RateLimiter;
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.DatasetPattern;
+import io.ingestline.model.auth.RateLimiter;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.edge.config.ConfigStore;
 import io.ingestline.model.Json;
 import io.javalin.http.Context;
@@ -62,7 +62,7 @@ public final class TokenAdminHandler {
             try {
                 caps.add(ApiToken.Capability.valueOf(c.asText().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new AdminException(400, "unknown capability: " + c.asText() + " (known: ingest)");
+                throw new AdminException(400, "unknown capability: " + c.asText() + " (known: ingest, query)");
             }
         }
         long events = body.path("eventsPerSecond").asLong(0);

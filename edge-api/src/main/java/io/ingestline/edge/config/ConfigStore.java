@@ -1,7 +1,7 @@
 package io.ingestline.edge.config;
 
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.model.ConfigKeys;
 import io.ingestline.model.Json;
 import io.ingestline.model.config.ConfigFollower;
@@ -249,14 +249,9 @@ public final class ConfigStore implements AutoCloseable {
     }
 
     private void applyToken(String id, ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) {
-            tokens.remove(id);
-            LOG.info("token {} revoked", id);
-            return;
-        }
         try {
-            tokens.put(ApiToken.fromJson(r.value()));
-            LOG.debug("token {} loaded", id);
+            tokens.apply(id, r.value());
+            LOG.debug("token {} {}", id, r.value() == null ? "revoked" : "loaded");
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring unreadable token record {} at offset {}: {}", r.key(), r.offset(), e.getMessage());
         }

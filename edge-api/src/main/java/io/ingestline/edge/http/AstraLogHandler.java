@@ -1,6 +1,6 @@
 package io.ingestline.edge.http;
 
-import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.model.auth.ApiToken;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.EventOptions;
 import io.ingestline.edge.ingest.EventRouting;

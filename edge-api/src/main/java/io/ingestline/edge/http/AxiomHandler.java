@@ -1,8 +1,8 @@
 package io.ingestline.edge.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.EventFailure;
 import io.ingestline.edge.ingest.EventOptions;

@@ -1,7 +1,7 @@
 package io.ingestline.edge.http;
 
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.edge.config.DcrRegistry;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.EventOptions;

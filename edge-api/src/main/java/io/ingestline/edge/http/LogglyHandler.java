@@ -3,7 +3,7 @@ package io.ingestline.edge.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ingestline.edge.auth.ApiToken;
+import io.ingestline.model.auth.ApiToken;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.EventOptions;
 import io.ingestline.edge.ingest.IngestRequest;

@@ -1,7 +1,7 @@
 package io.ingestline.edge.http;
 
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.RateLimiter;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.RateLimiter;
 import io.javalin.http.Context;
 
 /**

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.Zstd;
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.RateLimiter;
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.RateLimiter;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;
 import io.ingestline.edge.kafka.RawBatchPublisher;

@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ingestline.edge.auth.ApiToken;
-import io.ingestline.edge.auth.RateLimiter;
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.ApiToken;
+import io.ingestline.model.auth.RateLimiter;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.edge.config.DcrRegistry;
 import io.ingestline.edge.ingest.InFlightBytes;
 import io.ingestline.edge.ingest.Ingestor;

@@ -2,7 +2,7 @@ package io.ingestline.edge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ingestline.edge.auth.TokenAuthenticator;
+import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.edge.tls.Listeners;
 import io.javalin.Javalin;

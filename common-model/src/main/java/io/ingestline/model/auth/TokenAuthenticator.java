@@ -1,4 +1,4 @@
-package io.ingestline.edge.auth;
+package io.ingestline.model.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -54,6 +54,18 @@ public final class TokenAuthenticator {
             byHash.remove(old.secretHash());
         }
         byHash.put(token.secretHash(), token);
+    }
+
+    /**
+     * Applies a token record of the configuration topic ({@code ConfigKeys.TOKEN} + id): its stored form, or null
+     * (a tombstone) for a revoked token. Throws {@link java.io.IOException} for a record it cannot read.
+     */
+    public void apply(String id, byte[] value) throws java.io.IOException {
+        if (value == null) {
+            remove(id);
+        } else {
+            put(ApiToken.fromJson(value));
+        }
     }
 
     public void remove(String id) {

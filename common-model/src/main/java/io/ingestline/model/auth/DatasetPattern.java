@@ -1,4 +1,4 @@
-package io.ingestline.edge.auth;
+package io.ingestline.model.auth;
 
 /** Dataset name patterns in tokens: an exact name, or {@code *} standing for any run of characters. */
 public final class DatasetPattern {
@@ -15,23 +15,30 @@ public final class DatasetPattern {
                 && pattern.chars().allMatch(c -> c == '*' || c == '-' || c == '_' || Character.isLetterOrDigit(c) && c < 128);
     }
 
+    /**
+     * Glob matching with one back-tracking point (the last {@code *}): linear in practice and never exponential, so a
+     * pattern of many stars costs no more than a few passes over the name.
+     */
     private static boolean matches(String p, int pi, String s, int si) {
-        while (pi < p.length()) {
-            char c = p.charAt(pi);
-            if (c == '*') {
-                for (int k = si; k <= s.length(); k++) {
-                    if (matches(p, pi + 1, s, k)) {
-                        return true;
-                    }
-                }
+        int star = -1;
+        int resume = 0;
+        while (si < s.length()) {
+            if (pi < p.length() && p.charAt(pi) == '*') {
+                star = pi++;
+                resume = si;
+            } else if (pi < p.length() && p.charAt(pi) == s.charAt(si)) {
+                pi++;
+                si++;
+            } else if (star >= 0) {
+                pi = star + 1;
+                si = ++resume;
+            } else {
                 return false;
             }
-            if (si >= s.length() || s.charAt(si) != c) {
-                return false;
-            }
-            pi++;
-            si++;
         }
-        return si == s.length();
+        while (pi < p.length() && p.charAt(pi) == '*') {
+            pi++;
+        }
+        return pi == p.length();
     }
 }

@@ -1,4 +1,4 @@
-package io.ingestline.edge.auth;
+package io.ingestline.model.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.ingestline.edge.auth;
+package io.ingestline.model.auth;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

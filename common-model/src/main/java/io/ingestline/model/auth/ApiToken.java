@@ -1,4 +1,4 @@
-package io.ingestline.edge.auth;
+package io.ingestline.model.auth;
 
 import java.util.Locale;
 import java.util.EnumSet;
@@ -45,9 +45,15 @@ public record ApiToken(String id, String name, String secretHash, List<String> d
         capabilities = Set.copyOf(capabilities);
     }
 
-    /** What a token may do. Administration is not a token capability: the admin API has its own token. */
+    /**
+     * What a token may do with its datasets. Administration is not a token capability: the admin API has its own
+     * token.
+     */
     public enum Capability {
-        INGEST
+        /** Send events (the edge's dialects). */
+        INGEST,
+        /** Search and read stored events (the query service). */
+        QUERY
     }
 
     /** A new token and its secret: the only moment the secret exists outside the client. */
@@ -66,10 +72,14 @@ public record ApiToken(String id, String name, String secretHash, List<String> d
         return new Issued(t, secret);
     }
 
-    /** A token whose secret the operator chose (for example from an environment variable). */
+    /** An ingest token whose secret the operator chose (for example from an environment variable). */
     public static ApiToken ofSecret(String id, String secret, List<String> datasets) {
-        return new ApiToken(id, id, hash(secret), datasets, Set.of(Capability.INGEST), Instant.EPOCH,
-                RateLimiter.Limit.NONE);
+        return ofSecret(id, secret, datasets, Set.of(Capability.INGEST));
+    }
+
+    /** A token whose secret the operator chose, with these capabilities. */
+    public static ApiToken ofSecret(String id, String secret, List<String> datasets, Set<Capability> capabilities) {
+        return new ApiToken(id, id, hash(secret), datasets, capabilities, Instant.EPOCH, RateLimiter.Limit.NONE);
     }
 
     public static String hash(String secret) {
@@ -89,8 +99,16 @@ public record ApiToken(String id, String name, String secretHash, List<String> d
 
     /** Whether it may ingest into {@code dataset}. */
     public boolean mayIngest(String dataset) {
-        return capabilities.contains(Capability.INGEST)
-                && datasets.stream().anyMatch(p -> DatasetPattern.matches(p, dataset));
+        return may(Capability.INGEST, dataset);
+    }
+
+    /** Whether it may search {@code dataset}. */
+    public boolean mayQuery(String dataset) {
+        return may(Capability.QUERY, dataset);
+    }
+
+    private boolean may(Capability capability, String dataset) {
+        return capabilities.contains(capability) && datasets.stream().anyMatch(p -> DatasetPattern.matches(p, dataset));
     }
 
     @Override

@@ -1,2 +1,0 @@
-/** Who may ingest: API tokens, kept as hashes and compared in constant time. */
-package io.ingestline.edge.auth;
