@@ -12,6 +12,23 @@ public interface EventStore extends AutoCloseable {
     /** How many events the search finds in its time range (its cursor and size are ignored). */
     long count(Search search);
 
+    /** A name or value and how many of the search's events hold it. */
+    record Count(String term, long count) {
+    }
+
+    /**
+     * The fields the search's events hold ({@code json.<path>}, as queries name them), most frequent first, at most
+     * {@code limit}.
+     */
+    default java.util.List<Count> fields(Search search, int limit) {
+        throw new UnsupportedOperationException("this store cannot list fields");
+    }
+
+    /** The values of {@code field} ({@code json.<path>} or {@code tag}) in the search's events, most frequent first. */
+    default java.util.List<Count> facet(Search search, String field, int limit) {
+        throw new UnsupportedOperationException("this store cannot count values");
+    }
+
     @Override
     void close();
 }

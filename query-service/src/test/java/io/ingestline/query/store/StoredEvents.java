@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /** Writes events with the sink's real {@link FileStorageWriter}, and reads the files back without DuckDB. */
-final class StoredEvents {
+public final class StoredEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One event read back: where it is, its time, its text, and the event {@code Matcher} sees. */
@@ -38,14 +38,14 @@ final class StoredEvents {
     }
 
     /** One event to write: its partition and its JSON (holding {@code _time}). */
-    record Input(int partition, String json) {
+    public record Input(int partition, String json) {
     }
 
     private StoredEvents() {
     }
 
     /** Writes the events in the given order, committing every {@code commitEvery}, as the sink does. */
-    static void write(Path datasetsDir, String dataset, List<Input> inputs, int commitEvery,
+    public static void write(Path datasetsDir, String dataset, List<Input> inputs, int commitEvery,
                       FileStorageWriter.Compression compression) {
         Map<DatasetPartition, Long> next = new HashMap<>();
         try (FileStorageWriter writer = new FileStorageWriter(datasetsDir, 1 << 20, 64 << 20, compression)) {

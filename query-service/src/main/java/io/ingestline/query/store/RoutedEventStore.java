@@ -1,0 +1,50 @@
+package io.ingestline.query.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Sends each search to the store of its dataset's backend, by the sink's routing rule. */
+public final class RoutedEventStore implements EventStore {
+    private final Function<String, String> backendOf;
+    private final Map<String, EventStore> stores;
+
+    /** @param stores the stores by backend name; every backend {@code backendOf} can name must be there */
+    public RoutedEventStore(Function<String, String> backendOf, Map<String, EventStore> stores) {
+        this.backendOf = backendOf;
+        this.stores = Map.copyOf(stores);
+    }
+
+    private EventStore of(Search search) {
+        EventStore store = stores.get(backendOf.apply(search.dataset()));
+        if (store == null) {
+            throw new StoreException("no store for the backend of dataset " + search.dataset(), null);
+        }
+        return store;
+    }
+
+    @Override
+    public Page search(Search search) {
+        return of(search).search(search);
+    }
+
+    @Override
+    public long count(Search search) {
+        return of(search).count(search);
+    }
+
+    @Override
+    public List<Count> fields(Search search, int limit) {
+        return of(search).fields(search, limit);
+    }
+
+    @Override
+    public List<Count> facet(Search search, String field, int limit) {
+        return of(search).facet(search, field, limit);
+    }
+
+    @Override
+    public void close() {
+        stores.values().forEach(EventStore::close);
+    }
+}
