@@ -235,6 +235,7 @@ public final class PipelineBenchmark {
                 Map.entry("INGEST_TOKENS", "bench=" + TOKEN), Map.entry("INGEST_DATA_DIR", data.toString()),
                 Map.entry("INGEST_VALIDATOR_STATE_DIR", data.resolve("validator").toString()),
                 Map.entry("INGEST_VALIDATOR_HTTP_PORT", "-1"), Map.entry("INGEST_SINK_HTTP_PORT", "-1"),
+                Map.entry("INGEST_QUERY_PORT", "-1"),
                 Map.entry("KAFKA_STREAMS_NUM_STREAM_THREADS", "2"), Map.entry("INGEST_SINK_WORKERS", "2"),
                 Map.entry("INGEST_SINK_FLUSH_MS", "500"), Map.entry("INGEST_SINK_GROUP", SINK_GROUP),
                 Map.entry("INGEST_ASTRALOG_DATASET", LoadDialect.ASTRALOG.dataset),

@@ -3,6 +3,7 @@ package io.ingestline.local;
 import io.ingestline.edge.EdgeConfig;
 import io.ingestline.kafka.embedded.EmbeddedKafkaBroker;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.query.QueryConfig;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.validator.ValidatorConfig;
 import java.io.IOException;
@@ -54,9 +55,11 @@ public final class LocalApp {
             running.close();
             stopped.countDown();
         }, "local-shutdown"));
-        LOG.info("ready: http://localhost:{} (token in {}, Kafka at {}, data in {})", running.pipeline().httpPort(),
-                env.get(LocalConfig.DEV_TOKEN.env()) == null ? tokenFile(running.config())
-                        : LocalConfig.DEV_TOKEN.env(),
+        LOG.info("ready: http://localhost:{} (token in {}, search at {}, Kafka at {}, data in {})",
+                running.pipeline().httpPort(), env.get(LocalConfig.DEV_TOKEN.env()) == null
+                        ? tokenFile(running.config()) : LocalConfig.DEV_TOKEN.env(),
+                running.pipeline().queryPort() < 0 ? "off"
+                        : "http://localhost:" + running.pipeline().queryPort() + "/apiv2",
                 running.broker().bootstrapServers(), running.config().dataDir().toAbsolutePath().normalize());
         stopped.await();
     }
@@ -97,7 +100,7 @@ public final class LocalApp {
                 String plannedBootstrap = "127.0.0.1:" + local.kafkaPort();
                 Map<String, String> planned = serviceEnv(env, local, plannedBootstrap, token);
                 LocalPorts ports = LocalPorts.of(local, EdgeConfig.fromEnv(planned), ValidatorConfig.fromEnv(planned),
-                        SinkConfig.fromEnv(planned));
+                        SinkConfig.fromEnv(planned), QueryConfig.fromEnv(planned));
                 List<String> problems = ports.problems();
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException("ports:\n  - " + String.join("\n  - ", problems));
@@ -158,6 +161,7 @@ public final class LocalApp {
     static Map<String, String> serviceEnv(Map<String, String> env, LocalConfig local, String bootstrap, String token) {
         Map<String, String> out = new HashMap<>();
         out.put(EdgeConfig.HTTP_HOST.env(), "127.0.0.1");
+        out.put(QueryConfig.HOST.env(), "127.0.0.1");
         out.put(ValidatorConfig.STATE_DIR.env(), local.dataDir().resolve("validator").toString());
         out.put(KafkaSettings.REPLICATION.env(), "1");
         out.putAll(env);
@@ -165,6 +169,8 @@ public final class LocalApp {
         out.put(SinkConfig.DATA_DIR.env(), local.dataDir().toString());
         String tokens = env.getOrDefault(EdgeConfig.TOKENS.env(), "");
         out.put(EdgeConfig.TOKENS.env(), "dev=" + token + (tokens.isBlank() ? "" : "," + tokens));
+        String queryTokens = env.getOrDefault(QueryConfig.TOKENS.env(), "");
+        out.put(QueryConfig.TOKENS.env(), "dev=" + token + (queryTokens.isBlank() ? "" : "," + queryTokens));
         return out;
     }
 

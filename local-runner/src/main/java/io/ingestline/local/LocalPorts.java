@@ -1,6 +1,7 @@
 package io.ingestline.local;
 
 import io.ingestline.edge.EdgeConfig;
+import io.ingestline.query.QueryConfig;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.validator.ValidatorConfig;
 import java.io.IOException;
@@ -29,7 +30,8 @@ final class LocalPorts {
     }
 
     /** The ports the configuration fixes; ports left to the system (0) or turned off (-1) cannot clash. */
-    static LocalPorts of(LocalConfig local, EdgeConfig edge, ValidatorConfig validator, SinkConfig sink) {
+    static LocalPorts of(LocalConfig local, EdgeConfig edge, ValidatorConfig validator, SinkConfig sink,
+            QueryConfig query) {
         List<Port> all = new ArrayList<>();
         add(all, LocalConfig.KAFKA_PORT.env(), "127.0.0.1", local.kafkaPort());
         add(all, LocalConfig.CONTROLLER_PORT.env(), "127.0.0.1", local.controllerPort());
@@ -42,6 +44,7 @@ final class LocalPorts {
         }
         add(all, ValidatorConfig.HTTP_PORT.env(), validator.httpHost(), validator.httpPort());
         add(all, SinkConfig.HTTP_PORT.env(), sink.httpHost(), sink.httpPort());
+        add(all, QueryConfig.PORT.env(), query.host(), query.port());
         return new LocalPorts(all);
     }
 

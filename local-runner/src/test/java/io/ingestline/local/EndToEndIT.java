@@ -58,6 +58,7 @@ class EndToEndIT {
                 Map.entry("INGEST_HTTP_PORT", "0"),
                 Map.entry("INGEST_VALIDATOR_HTTP_PORT", "0"),
                 Map.entry("INGEST_SINK_HTTP_PORT", "0"),
+                Map.entry("INGEST_QUERY_PORT", "-1"),
                 Map.entry("INGEST_TOKENS", "e2e=" + TOKEN),
                 Map.entry("INGEST_DATA_DIR", dataDir.toString()),
                 Map.entry("INGEST_VALIDATOR_APP_ID", TestKafka.uniqueName("validator")),

@@ -43,9 +43,11 @@ class LocalModeIT {
     void events_acknowledged_before_a_stop_are_stored_once_after_a_restart() throws Exception {
         assertThat(JAR).as("the packaged local mode (mvn package builds it)").exists();
         int httpPort = freePort();
+        int queryPort = freePort();
         Map<String, String> env = Map.of(
                 "INGEST_DATA_DIR", dataDir.toString(),
                 "INGEST_HTTP_PORT", Integer.toString(httpPort),
+                "INGEST_QUERY_PORT", Integer.toString(queryPort),
                 "INGEST_VALIDATOR_HTTP_PORT", "0",
                 "INGEST_SINK_HTTP_PORT", "0",
                 "INGEST_KAFKA_PORT", Integer.toString(freePort()),
@@ -65,6 +67,12 @@ class LocalModeIT {
             List<JsonNode> stored = StoredEvents.read(dataDir, "local");
             assertThat(stored).extracting(e -> e.get("n").asInt()).containsExactlyInAnyOrder(1, 2, 3, 4);
             assertThat(stored).extracting(e -> e.get("_id").asText()).doesNotHaveDuplicates();
+            // The same development token searches what was stored, through the query service local mode started.
+            JsonNode page = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + queryPort + "/apiv2/events/iterate?dataset=local&q=json.run:2&from=-1h&order=asc"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(page.get("events")).extracting(e -> e.get("event").get("json").get("n").asInt())
+                    .containsExactly(3, 4);
         } finally {
             stop(second);
         }

@@ -3,6 +3,7 @@ package io.ingestline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ingestline.edge.EdgeConfig;
+import io.ingestline.query.QueryConfig;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.validator.ValidatorConfig;
 import java.net.BindException;
@@ -55,11 +56,12 @@ class LocalPortsTest {
     /** Every port free and distinct unless {@code overrides} says otherwise; no admin API, no HTTPS. */
     private static LocalPorts ports(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of("INGEST_KAFKA_PORT", "0", "INGEST_KAFKA_CONTROLLER_PORT", "0",
-                "INGEST_HTTP_PORT", "0", "INGEST_VALIDATOR_HTTP_PORT", "0", "INGEST_SINK_HTTP_PORT", "0"));
+                "INGEST_HTTP_PORT", "0", "INGEST_VALIDATOR_HTTP_PORT", "0", "INGEST_SINK_HTTP_PORT", "0",
+                "INGEST_QUERY_PORT", "0"));
         env.putAll(overrides);
         LocalConfig local = LocalConfig.fromEnv(env);
         Map<String, String> services = LocalApp.serviceEnv(env, local, "127.0.0.1:9092", "a-dev-token");
         return LocalPorts.of(local, EdgeConfig.fromEnv(services), ValidatorConfig.fromEnv(services),
-                SinkConfig.fromEnv(services));
+                SinkConfig.fromEnv(services), QueryConfig.fromEnv(services));
     }
 }

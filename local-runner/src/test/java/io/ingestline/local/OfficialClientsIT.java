@@ -84,6 +84,7 @@ class OfficialClientsIT {
                 Map.entry("INGEST_HTTP_PORT", "-1"),
                 Map.entry("INGEST_VALIDATOR_HTTP_PORT", "0"),
                 Map.entry("INGEST_SINK_HTTP_PORT", "0"),
+                Map.entry("INGEST_QUERY_PORT", "-1"),
                 Map.entry("INGEST_HTTPS_PORT", "0"),
                 Map.entry("INGEST_TLS_CERT", cert.certFile().toString()),
                 Map.entry("INGEST_TLS_KEY", cert.keyFile().toString()),

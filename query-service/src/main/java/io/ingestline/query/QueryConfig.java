@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  *
  * @param kafka          brokers and topics (tokens made through the admin API are read from the configuration topic)
  * @param host           interface of the API
- * @param port           port of the API (0: any free port)
+ * @param port           port of the API (0: any free port, -1: off, in local mode)
  * @param tokens         fixed query tokens from the settings
  * @param dataDir        the sink's data directory; files are read under {@code <dataDir>/datasets}
  * @param backend        the sink's default backend, {@code files} or {@code postgres}
@@ -48,7 +48,8 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
 
     public static final Setting HOST = new Setting("INGEST_QUERY_HOST", "0.0.0.0", "Interface of the query API");
     public static final Setting PORT = new Setting("INGEST_QUERY_PORT", "8083",
-            "Port of the query API (Loggly's /apiv2 retrieval API, /health, /ready, /metrics; 0: any free port)");
+            "Port of the query API (Loggly's /apiv2 retrieval API, /health, /ready, /metrics; 0: any free port; -1: "
+                    + "local mode does not start the query service)");
     public static final Setting TOKENS = new Setting("INGEST_QUERY_TOKENS", "",
             "Fixed query tokens as name=secret pairs, comma-separated: each may search every dataset (tokens made "
                     + "through the admin API with the query capability are accepted too)");
@@ -131,7 +132,7 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
             r.problem(DUCKDB_MEMORY.env() + "=" + memory + ": must be a size such as 512MB or 2GB");
         }
         long cacheBytes = r.longValue(CACHE_BYTES, 1L << 20, 1L << 40);
-        QueryConfig c = new QueryConfig(KafkaSettings.read(r), r.string(HOST), r.integer(PORT, 0, 65535), tokens,
+        QueryConfig c = new QueryConfig(KafkaSettings.read(r), r.string(HOST), r.integer(PORT, -1, 65535), tokens,
                 r.path(DATA_DIR), backend, routes,
                 new Postgres(r.string(PG_URL), r.string(PG_USER), env.getOrDefault(PG_PASSWORD.env(), ""),
                         r.string(PG_SCHEMA)),
