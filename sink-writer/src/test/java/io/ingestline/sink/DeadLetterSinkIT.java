@@ -190,6 +190,14 @@ class DeadLetterSinkIT {
             s.execute("CREATE TABLE \"" + schema + "\".\"_deadletter\" (time timestamptz NOT NULL, id text NOT NULL, "
                     + "event jsonb NOT NULL, CHECK (event->>'stage' <> 'poison')) PARTITION BY RANGE (time)");
         }
+        try {
+            postgres(kafka, topics, schema);
+        } finally {
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    private void postgres(TestKafka kafka, Topics topics, String schema) throws Exception {
         Map<String, String> env = env(kafka, topics);
         env.putAll(Map.of("INGEST_SINK_BACKEND", "postgres", "INGEST_PG_URL", TestPostgres.URL, "INGEST_PG_USER",
                 TestPostgres.USER, "INGEST_PG_PASSWORD", TestPostgres.PASSWORD, "INGEST_PG_SCHEMA", schema,
@@ -234,22 +242,21 @@ class DeadLetterSinkIT {
                 p.send(deadLetter(dlq, seq));
             }
         }
-        try (SinkService sink = SinkService.start(config)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> committed(kafka, config.groupId(), dlq) == 24);
-        }
+        SinkService restarted = SinkService.start(config);
         try {
-            Map<String, JsonNode> all = rows(schema);
-            assertThat(all).hasSize(23).containsAllEntriesOf(first);
-            try (Connection c = TestPostgres.connect(); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT id) FROM \"" + schema
-                            + "\".\"_deadletter\"")) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("no duplicates after the restart").isEqualTo(23).isEqualTo(rs.getLong(2));
-            }
-            assertThat(endOffset(kafka, dlq)).isEqualTo(24);
+            await().atMost(Duration.ofSeconds(60)).until(() -> committed(kafka, config.groupId(), dlq) == 24);
         } finally {
-            TestPostgres.dropSchema(schema);
+            restarted.close();
         }
+        Map<String, JsonNode> all = rows(schema);
+        assertThat(all).hasSize(23).containsAllEntriesOf(first);
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT id) FROM \"" + schema
+                        + "\".\"_deadletter\"")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("no duplicates after the restart").isEqualTo(23).isEqualTo(rs.getLong(2));
+        }
+        assertThat(endOffset(kafka, dlq)).isEqualTo(24);
     }
 
     private static Map<String, JsonNode> rows(String schema) throws Exception {
