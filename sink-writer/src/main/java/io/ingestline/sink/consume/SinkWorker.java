@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One consumer thread: reads every dataset topic (by pattern, so new datasets are picked up) and the dead-letter
- * topic ({@link SinkTopics}; each dead letter as a {@link DeadLetterEvent}), hands the events to its storage backend and commits (see {@link StorageWriter}) on age, on size, before giving partitions up in a
- * rebalance, and at shutdown. When partitions are assigned it resumes each where the backend's own record says its
+ * topic ({@link SinkTopics}; each dead letter as a {@link DeadLetterEvent}), hands the events to its storage backend
+ * and commits (see {@link StorageWriter}) on age, on size, before giving partitions up in a rebalance, and at
+ * shutdown. When partitions are assigned it resumes each where the backend's own record says its
  * stored data ends. On an error it drops what it has not committed, and starts again with a new consumer and backend
  * after a pause, so a bad moment (the database restarting, a lost group membership) never stops it for good. Stop it
  * with {@link #stop()}.
