@@ -14,6 +14,12 @@ public final class DatasetName {
      * a Baselime client could not reach a dataset so named, so no dialect may create one.
      */
     public static final java.util.Set<String> RESERVED = java.util.Set.of("drain", "ingest", "datasets");
+    /**
+     * The dataset the sink stores the dead-letter topic in (read straight from that topic: it has no dataset topic).
+     * Reserved, in any case, so that no client can write into it or hide its events there; readers (the query
+     * service) accept it.
+     */
+    public static final String DEAD_LETTERS = "_deadletter";
 
     private DatasetName() {
     }
@@ -26,8 +32,12 @@ public final class DatasetName {
         if (name.length() > MAX_LENGTH) {
             return Optional.of("dataset name is longer than " + MAX_LENGTH + " characters");
         }
-        if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (RESERVED.contains(lower)) {
             return Optional.of("dataset name '" + name + "' is reserved: /v1/" + name + " is a path of the ingest API");
+        }
+        if (lower.equals(DEAD_LETTERS)) {
+            return Optional.of("dataset name '" + name + "' is reserved: it holds the pipeline's dead letters");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

@@ -34,4 +34,14 @@ class TopicsTest {
         assertThat(DatasetName.isValid("wéb")).isFalse();
         assertThatThrownBy(() -> Topics.defaults().dataset("a/b")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void the_dead_letter_dataset_is_reserved_in_any_case_and_underscores_elsewhere_stay_valid() {
+        assertThat(DatasetName.problem("_deadletter")).hasValueSatisfying(p -> assertThat(p).contains("dead letters"));
+        assertThat(DatasetName.isValid("_DeadLetter")).isFalse();
+        assertThat(DatasetName.isValid("_deadletters")).isTrue();
+        assertThat(DatasetName.isValid("MyTable_CL")).isTrue();
+        assertThat(DatasetName.isValid("_internal")).isTrue();
+        assertThatThrownBy(() -> Topics.defaults().dataset("_deadletter")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -3,12 +3,14 @@ package io.ingestline.sink;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.sink.consume.SinkTopics;
 import io.ingestline.sink.storage.FileStorageWriter;
 import io.ingestline.sink.storage.PostgresStorageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -33,11 +35,12 @@ import java.util.stream.Stream;
  * @param httpHost       interface of {@code /metrics}, {@code /health}, {@code /ready}
  * @param httpPort       their port: 0 any free port, -1 none
  * @param consumer       Kafka consumer settings passed through ({@code KAFKA_CONSUMER_*})
+ * @param storeDeadLetters whether the dead-letter topic is stored too, as the dataset {@code _deadletter}
  */
 public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int workers, Duration commitInterval,
         String backend, List<Route> routes, long fileMaxBytes, long bufferBytes, Duration stallAfter,
         Duration shutdownTimeout, FileStorageWriter.Compression fileCompression, PostgresStorageWriter.Settings postgres,
-        String httpHost, int httpPort, Map<String, Object> consumer) {
+        String httpHost, int httpPort, Map<String, Object> consumer, boolean storeDeadLetters) {
     public static final String FILES = "files";
     public static final String POSTGRES = "postgres";
     static final Set<String> BACKENDS = Set.of(FILES, POSTGRES);
@@ -81,11 +84,14 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
             "Interface of the sink's /metrics, /health and /ready");
     public static final Setting HTTP_PORT = new Setting("INGEST_SINK_HTTP_PORT", "8092",
             "Port of the sink's /metrics, /health and /ready (0: any free port, -1: none)");
+    public static final Setting STORE_DEAD_LETTERS = new Setting("INGEST_SINK_STORE_DEAD_LETTERS", "true",
+            "Also store the dead-letter topic, as the dataset _deadletter (each dead letter once, its reason as fields): "
+                    + "true or false");
     public static final String CONSUMER_PREFIX = "KAFKA_CONSUMER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS, BACKEND, ROUTES, FILE_MAX_BYTES, BUFFER_BYTES, STALL_MS,
-                    SHUTDOWN_MS, FILE_COMPRESSION, PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, PG_LOAD, HTTP_HOST, HTTP_PORT)).toList();
+                    SHUTDOWN_MS, FILE_COMPRESSION, PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, PG_LOAD, HTTP_HOST, HTTP_PORT, STORE_DEAD_LETTERS)).toList();
 
     /** Datasets matching {@code pattern} go to {@code backend}. */
     public record Route(Pattern pattern, String backend) {
@@ -104,6 +110,10 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
         }
         if (!Set.of("copy", "insert").contains(r.string(PG_LOAD))) {
             r.problem(PG_LOAD.env() + "=" + r.string(PG_LOAD) + ": must be copy or insert");
+        }
+        String storeDeadLetters = r.string(STORE_DEAD_LETTERS).toLowerCase(Locale.ROOT);
+        if (!Set.of("true", "false").contains(storeDeadLetters)) {
+            r.problem(STORE_DEAD_LETTERS.env() + "=" + storeDeadLetters + ": must be true or false");
         }
         List<Route> routes = new ArrayList<>();
         String spec = r.string(ROUTES);
@@ -127,7 +137,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                         env.getOrDefault(PG_PASSWORD.env(), ""), r.string(PG_SCHEMA),
                         r.integer(PG_RETENTION_DAYS, 0, 36_500), r.longValue(PG_MAX_BUFFER_BYTES, 1024, 1L << 34),
                         !"insert".equals(r.string(PG_LOAD))),
-                r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535), r.passThrough(CONSUMER_PREFIX));
+                r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535), r.passThrough(CONSUMER_PREFIX),
+                !"false".equals(storeDeadLetters));
         r.finish("sink");
         return c;
     }
@@ -170,7 +181,12 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                 + commitInterval.toMillis() + "ms, backend=" + backend + ", routes=" + routes + ", fileMaxBytes="
                 + fileMaxBytes + ", bufferBytes=" + bufferBytes + ", stallAfter=" + stallAfter.toMillis()
                 + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, fileCompression=" + fileCompression + (usesPostgres() ? ", postgres=" + postgres : "") + ", http=" + httpHost + ":"
-                + httpPort + ", consumer=" + consumer.keySet() + "]";
+                + httpPort + ", storeDeadLetters=" + storeDeadLetters + ", consumer=" + consumer.keySet() + "]";
+    }
+
+    /** The topics the workers read, and the dataset each is stored as. */
+    public SinkTopics sinkTopics() {
+        return new SinkTopics(kafka.topics(), storeDeadLetters);
     }
 
     /** Where the file backend writes. */

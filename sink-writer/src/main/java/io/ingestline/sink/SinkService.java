@@ -79,7 +79,7 @@ public final class SinkService implements AutoCloseable {
             int n = i;
             SinkWorker w = new SinkWorker(() -> service.consumer(config, n), () -> backends.create(config,
                     new DeadLetterRejects(service.deadLetters, config.kafka().topics(), metrics)),
-                    config.kafka().topics(), config.commitInterval(), config.stallAfter(), metrics);
+                    config.sinkTopics(), config.commitInterval(), config.stallAfter(), metrics);
             metrics.worker(Integer.toString(i), w);
             Thread t = new Thread(w, "sink-" + config.groupId() + "-" + i);
             // a worker stuck in storage past the shutdown timeout must not keep the process alive

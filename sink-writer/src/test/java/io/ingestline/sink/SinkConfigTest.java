@@ -28,4 +28,15 @@ class SinkConfigTest {
                 "INGEST_SINK_SHUTDOWN_MS", "x"))).hasMessageContaining("INGEST_SINK_BUFFER_BYTES")
                 .hasMessageContaining("INGEST_SINK_SHUTDOWN_MS");
     }
+
+    @Test
+    void dead_letters_are_stored_unless_turned_off() {
+        assertThat(SinkConfig.fromEnv(Map.of()).storeDeadLetters()).isTrue();
+        assertThat(SinkConfig.fromEnv(Map.of()).sinkTopics().pattern().matcher("ingest.deadletter").matches()).isTrue();
+        SinkConfig off = SinkConfig.fromEnv(Map.of("INGEST_SINK_STORE_DEAD_LETTERS", "FALSE"));
+        assertThat(off.storeDeadLetters()).isFalse();
+        assertThat(off.sinkTopics().pattern().matcher("ingest.deadletter").matches()).isFalse();
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("INGEST_SINK_STORE_DEAD_LETTERS", "no")))
+                .hasMessageContaining("INGEST_SINK_STORE_DEAD_LETTERS");
+    }
 }

@@ -269,6 +269,9 @@ class ValidatorTopologyTest {
         assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_EVENT_INDEX)).isEqualTo("2");
         assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
                 .isEqualTo("transformation to dataset Ratio_CL failed: integer division by zero");
+        // an Azure request names no dataset: the dead letter names the one its event was meant for
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DATASET)).isEqualTo("Ratio_CL");
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DCR)).isNotBlank();
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 

@@ -9,6 +9,7 @@ import io.ingestline.kafka.embedded.EmbeddedKafkaBroker;
 import io.ingestline.local.traffic.Ledger.Fate;
 import io.ingestline.local.traffic.Requests.Planned;
 import io.ingestline.local.traffic.Requests.Sent;
+import io.ingestline.model.DatasetName;
 import io.ingestline.model.Json;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.sink.SinkService;
@@ -420,12 +421,14 @@ class RealTrafficIT {
         Map<Long, String> scan() throws IOException {
             if (Files.isDirectory(root)) {
                 List<Path> files = new ArrayList<>();
-                // the sink's own directories change while it runs: skip them, and files gone while walking
+                // the sink's own directories change while it runs: skip them, and files gone while walking; the
+                // stored dead letters (dataset _deadletter) hold the refused events' text, not stored events
                 Files.walkFileTree(root, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
-                        return d.getFileName().toString().equals("_sink") ? FileVisitResult.SKIP_SUBTREE
-                                : FileVisitResult.CONTINUE;
+                        String name = d.getFileName().toString();
+                        return name.equals("_sink") || name.equals("dataset=" + DatasetName.DEAD_LETTERS)
+                                ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                     }
 
                     @Override

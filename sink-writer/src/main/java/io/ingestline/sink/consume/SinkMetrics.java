@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The sink's own metrics (the consumers' {@code kafka_consumer_*} metrics, lag included, are bound beside them):
  * {@code sink_events_total{dataset}} events stored and committed, {@code sink_commit_seconds} (histogram) time to
- * commit, {@code sink_dead_letters_total{dataset}} events storage refused, and per worker
+ * commit, {@code sink_dead_letters_total{dataset}} events storage refused, {@code sink_dead_letters_unstored_total}
+ * dead letters storage refused as dataset {@code _deadletter} (left in the dead-letter topic only), and per worker
  * {@code sink_worker_stalled{worker}} (1 while it has work and has not committed within the stall threshold) and
  * {@code sink_worker_seconds_since_progress{worker}} (since it last committed or had nothing to do).
  */
@@ -20,11 +21,15 @@ public final class SinkMetrics {
     private final Map<String, Counter> stored = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Timer commits;
+    private final Counter unstored;
 
     public SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.commits = Timer.builder("sink.commit").description("Time to make a batch durable and commit its offsets")
                 .publishPercentileHistogram().register(registry);
+        this.unstored = Counter.builder("sink.dead.letters.unstored")
+                .description("Dead letters storage refused as dataset _deadletter; they stay in the dead-letter topic only")
+                .register(registry);
     }
 
     void stored(String dataset, int events) {
@@ -35,6 +40,10 @@ public final class SinkMetrics {
     public void rejected(String dataset) {
         rejected.computeIfAbsent(dataset, d -> Counter.builder("sink.dead.letters").tag("dataset", d)
                 .description("Events storage refused, sent to the dead-letter topic").register(registry)).increment();
+    }
+
+    void unstored() {
+        unstored.increment();
     }
 
     /** Gauges of a worker's progress. */

@@ -1,7 +1,6 @@
 package io.ingestline.sink.consume;
 
 import io.ingestline.model.IngestHeaders;
-import io.ingestline.model.Topics;
 import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.SinkRecord;
 import io.ingestline.sink.storage.StorageWriter;
@@ -25,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer thread: reads every dataset topic (by pattern, so new datasets are picked up), hands the events to its
- * storage backend and commits (see {@link StorageWriter}) on age, on size, before giving partitions up in a
- * rebalance, and at shutdown. When partitions are assigned it resumes each where the backend's own record says its
+ * One consumer thread: reads every dataset topic (by pattern, so new datasets are picked up) and the dead-letter
+ * topic ({@link SinkTopics}; each dead letter as a {@link DeadLetterEvent}), hands the events to its storage backend
+ * and commits (see {@link StorageWriter}) on age, on size, before giving partitions up in a rebalance, and at
+ * shutdown. When partitions are assigned it resumes each where the backend's own record says its
  * stored data ends. On an error it drops what it has not committed, and starts again with a new consumer and backend
  * after a pause, so a bad moment (the database restarting, a lost group membership) never stops it for good. Stop it
  * with {@link #stop()}.
@@ -43,7 +43,7 @@ public final class SinkWorker implements Runnable {
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Supplier<StorageWriter> storages;
-    private final Topics topics;
+    private final SinkTopics topics;
     private final Duration commitInterval;
     private final long stallNanos;
     private final SinkMetrics metrics;
@@ -59,7 +59,7 @@ public final class SinkWorker implements Runnable {
     /** When the worker last committed or had nothing to do. */
     private volatile long progressAt = System.nanoTime();
 
-    public SinkWorker(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<StorageWriter> storages, Topics topics,
+    public SinkWorker(Supplier<Consumer<byte[], byte[]>> consumers, Supplier<StorageWriter> storages, SinkTopics topics,
             Duration commitInterval, Duration stallAfter, SinkMetrics metrics) {
         this.consumers = consumers;
         this.storages = storages;
@@ -100,7 +100,7 @@ public final class SinkWorker implements Runnable {
             if (stopping) {
                 return;
             }
-            c.subscribe(topics.datasetPattern(), new Rebalance(c, s));
+            c.subscribe(topics.pattern(), new Rebalance(c, s));
             try {
                 while (!stopping) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
@@ -186,6 +186,9 @@ public final class SinkWorker implements Runnable {
     }
 
     private SinkRecord toSinkRecord(ConsumerRecord<byte[], byte[]> r) {
+        if (topics.isDeadLetters(r.topic())) {
+            return DeadLetterEvent.of(r);
+        }
         long time = eventTime(r);
         byte[] key = r.key() != null ? r.key()
                 : (r.topic() + "-" + r.partition() + "-" + r.offset()).getBytes(StandardCharsets.UTF_8);
@@ -245,7 +248,7 @@ public final class SinkWorker implements Runnable {
 
     private Map<TopicPartition, OffsetAndMetadata> kafkaOffsets(Map<DatasetPartition, Long> offsets) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        offsets.forEach((dp, n) -> out.put(new TopicPartition(topics.dataset(dp.dataset()), dp.partition()),
+        offsets.forEach((dp, n) -> out.put(new TopicPartition(topics.topicOf(dp.dataset()), dp.partition()),
                 new OffsetAndMetadata(n)));
         return out;
     }
@@ -273,7 +276,7 @@ public final class SinkWorker implements Runnable {
             }
             Map<DatasetPartition, Long> resume = s.open(datasetPartitions(partitions),
                     c.groupMetadata().generationId());
-            resume.forEach((dp, offset) -> c.seek(new TopicPartition(topics.dataset(dp.dataset()), dp.partition()),
+            resume.forEach((dp, offset) -> c.seek(new TopicPartition(topics.topicOf(dp.dataset()), dp.partition()),
                     offset));
             LOG.info("sink worker assigned {}; resuming from storage at {}", partitions, resume);
         }

@@ -267,6 +267,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             if (value != null) {
                 IngestHeaders.put(dead, IngestHeaders.DLQ_RECORD_BYTES, Integer.toString(size));
             }
+            IngestHeaders.put(dead, IngestHeaders.DATASET, envelope.dataset());
             deadLetter(record.key(), line.get(), dead, record.timestamp());
             metrics.deadLetter(envelope.dataset(), label(envelope.rule()), DeadLetters.STAGE_STORE);
             return;
@@ -276,11 +277,18 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         count(routedCounts, envelope.dataset());
     }
 
+    /**
+     * Dead-letters one event; {@code dataset}, when known, replaces the request's {@code ingest.dataset}: it is the
+     * dataset the event was meant for (a rule's output dataset; the only one an Azure request has), which is what an
+     * operator searches the stored dead letters by.
+     */
     private void deadLetter(Record<byte[], byte[]> record, byte[] value, String stage, String errorClass,
             String message, String dataset, RuleRef rule, RecordMetadata source, int eventIndex) {
-        deadLetter(record.key(), value,
-                DeadLetters.headers(record.headers(), stage, errorClass, message, rule, source, eventIndex),
-                record.timestamp());
+        Headers headers = DeadLetters.headers(record.headers(), stage, errorClass, message, rule, source, eventIndex);
+        if (dataset != null) {
+            IngestHeaders.put(headers, IngestHeaders.DATASET, dataset);
+        }
+        deadLetter(record.key(), value, headers, record.timestamp());
         metrics.deadLetter(dataset, label(rule), stage);
     }
 
