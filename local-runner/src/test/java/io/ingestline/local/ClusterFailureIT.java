@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The failure suite: a multi-process cluster on loopback ports ({@link LocalCluster}: three KRaft brokers, two edges,
- * two validators, two file sinks, each its own JVM) under a steady load through both edges, while in turn an edge, a
+ * two validators, two file sinks and a query service, each its own JVM) under a steady load through both edges, while in turn an edge, a
  * validator, a sink and a broker are killed with SIGKILL and started again. Every event that got a 2xx must be
  * stored exactly once at the end (each event carries the run id and a sequence number); requests during an outage
  * may fail (5xx or no connection) but never get a 2xx that is later lost. Prints, per fault, the events acknowledged,

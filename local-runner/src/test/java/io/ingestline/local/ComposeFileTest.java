@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ingestline.edge.EdgeConfig;
 import io.ingestline.model.env.Setting;
+import io.ingestline.query.QueryConfig;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.validator.ValidatorConfig;
 import java.nio.file.Files;
@@ -26,8 +27,9 @@ import org.yaml.snakeyaml.Yaml;
  * The compose cluster cannot be started on machines without Docker, so its file is checked against the code: every
  * image built from this repository runs the right main class, every variable a service is given is one it reads and
  * is accepted by its configuration (the same check the service makes at start), health checks, Prometheus targets
- * and the load balancer use the ports the services listen on, the Kafka cluster is wired as the pipeline expects, and
- * no secret has a built-in default. A wrong name anywhere fails here.
+ * and the load balancer use the ports the services listen on, the Kafka cluster is wired as the pipeline expects, the
+ * query service reads the store the sinks write, and no secret has a built-in default. A wrong name anywhere fails
+ * here.
  */
 class ComposeFileTest {
     private static final Path ROOT = Path.of("..");
@@ -39,24 +41,39 @@ class ComposeFileTest {
     /** What an operator sets for each variable compose requires, as the services would accept it. */
     private static final Map<String, String> OPERATOR_SET = Map.of(
             "INGEST_TOKENS", "ops=an-operator-chosen-token",
+            "INGEST_QUERY_TOKENS", "ops=an-operator-chosen-query-token",
             "INGEST_ADMIN_TOKEN", "an-operator-chosen-admin-token",
             "INGEST_PG_PASSWORD", "an-operator-chosen-password");
     private static Map<String, Map<String, Object>> services;
 
-    /** A service kind built from this repository: its main class, the settings it reads, its pass-through prefix. */
+    /** The sink's variables that say where events are stored: the query service must read the same store. */
+    private static final List<String> STORAGE = List.of("INGEST_SINK_BACKEND", "INGEST_SINK_ROUTES", "INGEST_PG_URL",
+            "INGEST_PG_USER", "INGEST_PG_PASSWORD", "INGEST_PG_SCHEMA");
+
+    /**
+     * A service kind built from this repository: its main class, the settings it reads, its pass-through prefix (none
+     * for the query service), and how many the cluster runs.
+     */
     private enum Kind {
-        EDGE("io.ingestline.edge.EdgeApp", EdgeConfig.SETTINGS, EdgeConfig.PRODUCER_PREFIX),
-        VALIDATOR("io.ingestline.validator.ValidatorApp", ValidatorConfig.SETTINGS, ValidatorConfig.STREAMS_PREFIX),
-        SINK("io.ingestline.sink.SinkApp", SinkConfig.SETTINGS, SinkConfig.CONSUMER_PREFIX);
+        EDGE("io.ingestline.edge.EdgeApp", EdgeConfig.SETTINGS, EdgeConfig.PRODUCER_PREFIX, 2),
+        VALIDATOR("io.ingestline.validator.ValidatorApp", ValidatorConfig.SETTINGS, ValidatorConfig.STREAMS_PREFIX, 2),
+        SINK("io.ingestline.sink.SinkApp", SinkConfig.SETTINGS, SinkConfig.CONSUMER_PREFIX, 2),
+        QUERY("io.ingestline.query.QueryApp", QueryConfig.ALL_SETTINGS, null, 1);
 
         final String main;
         final Set<String> settings;
         final String prefix;
+        final int count;
 
-        Kind(String main, List<Setting> settings, String prefix) {
+        Kind(String main, List<Setting> settings, String prefix, int count) {
             this.main = main;
             this.settings = settings.stream().map(Setting::env).collect(Collectors.toSet());
             this.prefix = prefix;
+            this.count = count;
+        }
+
+        boolean passesThrough(String name) {
+            return prefix != null && name.startsWith(prefix);
         }
     }
 
@@ -128,20 +145,22 @@ class ComposeFileTest {
         return edge.adminPort();
     }
 
-    /** The port a built service serves /health and /ready on (and the validator's and sink's /metrics). */
+    /** The port a built service serves /health and /ready on (and the other services' /metrics). */
     private static int statusPort(Kind kind, Map<String, String> env) {
         return switch (kind) {
             case EDGE -> EdgeConfig.fromEnv(env).httpPort();
             case VALIDATOR -> ValidatorConfig.fromEnv(env).httpPort();
             case SINK -> SinkConfig.fromEnv(env).httpPort();
+            case QUERY -> QueryConfig.fromEnv(env).port();
         };
     }
 
     @Test
-    void has_two_of_each_service_three_brokers_a_load_balancer_postgresql_and_prometheus() throws Exception {
+    void has_two_of_each_pipeline_service_a_query_service_three_brokers_a_load_balancer_postgresql_and_prometheus()
+            throws Exception {
         Map<String, Kind> built = built();
         for (Kind k : Kind.values()) {
-            assertThat(built.values().stream().filter(k::equals).count()).as(k.name()).isEqualTo(2);
+            assertThat(built.values().stream().filter(k::equals).count()).as(k.name()).isEqualTo(k.count);
         }
         assertThat(services.keySet()).contains("kafka-1", "kafka-2", "kafka-3", "lb", "postgres", "prometheus");
         for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
@@ -181,13 +200,14 @@ class ComposeFileTest {
             Map<String, String> env = env(services.get(s.getKey()));
             Kind k = s.getValue();
             List<String> unknown = env.keySet().stream().filter(n -> !k.settings.contains(n) && !LOGGING.contains(n)
-                    && !n.startsWith(k.prefix)).toList();
+                    && !k.passesThrough(n)).toList();
             assertThat(unknown).as("variables %s does not read", s.getKey()).isEmpty();
             // the service's own start-up check: every value must be accepted
             switch (k) {
                 case EDGE -> EdgeConfig.fromEnv(env);
                 case VALIDATOR -> ValidatorConfig.fromEnv(env);
                 case SINK -> SinkConfig.fromEnv(env);
+                case QUERY -> QueryConfig.fromEnv(env);
             }
         }
     }
@@ -254,7 +274,7 @@ class ComposeFileTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> dependsOn = (Map<String, Object>) service.get("depends_on");
             assertThat(dependsOn.keySet()).as("%s starts after the brokers", s.getKey()).containsAll(brokers);
-            if (s.getValue() == Kind.SINK) {
+            if (s.getValue() == Kind.SINK || s.getValue() == Kind.QUERY) {
                 Map<String, String> pg = env(services.get("postgres"));
                 assertThat(dependsOn).containsKey("postgres");
                 assertThat(env.get("INGEST_PG_URL")).isEqualTo("jdbc:postgresql://postgres:5432/" + pg.get("POSTGRES_DB"));
@@ -262,5 +282,27 @@ class ComposeFileTest {
                 assertThat(env.get("INGEST_PG_PASSWORD")).isEqualTo(pg.get("POSTGRES_PASSWORD"));
             }
         }
+    }
+
+    @Test
+    void the_query_service_reads_the_store_every_sink_writes_and_publishes_its_api_on_localhost() throws Exception {
+        Map<String, Kind> built = built();
+        String query = built.entrySet().stream().filter(e -> e.getValue() == Kind.QUERY).findFirst().orElseThrow()
+                .getKey();
+        Map<String, String> queryEnv = env(services.get(query));
+        for (Map.Entry<String, Kind> s : built.entrySet()) {
+            if (s.getValue() == Kind.SINK) {
+                Map<String, String> sinkEnv = env(services.get(s.getKey()));
+                for (String name : STORAGE) {
+                    assertThat(queryEnv.get(name)).as("%s of %s and of %s", name, query, s.getKey())
+                            .isEqualTo(sinkEnv.get(name));
+                }
+            }
+        }
+        assertThat(queryEnv).containsEntry("INGEST_SINK_BACKEND", QueryConfig.POSTGRES);
+        QueryConfig config = QueryConfig.fromEnv(queryEnv);
+        assertThat(config.host()).as("the API listens beyond the container's localhost").isEqualTo("0.0.0.0");
+        assertThat(services.get(query).get("ports")).as("published on this machine only")
+                .isEqualTo(List.of("127.0.0.1:" + config.port() + ":" + config.port()));
     }
 }

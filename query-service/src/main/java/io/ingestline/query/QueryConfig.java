@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Everything the query service reads from its environment. Where the events are stored it reads from the sink's own
@@ -89,6 +90,13 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
     /** The query service's own settings (the storage ones are the sink's and documented there). */
     public static final List<Setting> SETTINGS = List.of(HOST, PORT, TOKENS, TIMEOUT_MS, RATE, CONCURRENCY,
             CACHE_BYTES, RESULT_BYTES, CACHE_TTL_MS, DUCKDB_THREADS, DUCKDB_MEMORY, SUBDOMAIN, SHUTDOWN_MS);
+    /**
+     * Every variable {@link #fromEnv} reads: its own settings, the Kafka ones, the edge's Loggly dataset and the
+     * sink's storage variables, so that whoever starts it (compose, the local cluster) can give it all it reads.
+     */
+    public static final List<Setting> ALL_SETTINGS = Stream.of(SETTINGS, KafkaSettings.SETTINGS,
+            List.of(LOGGLY_DATASET, DATA_DIR, BACKEND, ROUTES, PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA))
+            .flatMap(List::stream).toList();
 
     /** Datasets matching {@code pattern} are stored in {@code backend}. */
     public record Route(Pattern pattern, String backend) {

@@ -2,6 +2,7 @@ package io.ingestline.local.cluster;
 
 import io.ingestline.edge.EdgeConfig;
 import io.ingestline.model.env.Setting;
+import io.ingestline.query.QueryConfig;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.validator.ValidatorConfig;
 import java.io.IOException;
@@ -30,12 +31,12 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A multi-process cluster on loopback ports, without Docker: three KRaft nodes ({@link ClusterNode}, replication 3,
- * {@code min.insync.replicas} 2), and {@code edges}, {@code validators} and {@code sinks} JVMs of each service (files
- * backend, one data directory). For demos ({@code scripts/local-cluster.sh}) and the failure tests, which kill and
- * restart any of its processes.
+ * {@code min.insync.replicas} 2), and {@code edges}, {@code validators}, {@code sinks} and {@code queries} JVMs of each
+ * service (files backend, one data directory the sinks write and the query services read). For demos
+ * ({@code scripts/local-cluster.sh}) and the failure tests, which kill and restart any of its processes.
  */
 public final class LocalCluster implements AutoCloseable {
-    /** Who the edges accept (id {@code dev}). */
+    /** Who the edges accept and the query services let search (id {@code dev}). */
     public static final String TOKEN = "local-cluster-dev-token";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
     private static final int TAIL_LINES = 20;
@@ -46,7 +47,9 @@ public final class LocalCluster implements AutoCloseable {
     private final List<Proc> edges = new ArrayList<>();
     private final List<Proc> validators = new ArrayList<>();
     private final List<Proc> sinks = new ArrayList<>();
+    private final List<Proc> queries = new ArrayList<>();
     private final List<Integer> edgePorts = new ArrayList<>();
+    private final List<Integer> queryPorts = new ArrayList<>();
     private final Map<Proc, URI> ready = new HashMap<>();
     private final String bootstrap;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -105,6 +108,19 @@ public final class LocalCluster implements AutoCloseable {
             add(sinks, "sink-" + i, "io.ingestline.sink.SinkApp", env,
                     URI.create("http://127.0.0.1:" + port + "/health"));
         }
+        for (int i = 1; i <= sizes.queries(); i++) {
+            int port = freePort();
+            queryPorts.add(port);
+            Map<String, String> env = own(userEnv, QueryConfig.ALL_SETTINGS, "");
+            env.putAll(common);
+            String userTokens = userEnv.getOrDefault(QueryConfig.TOKENS.env(), "");
+            env.putAll(Map.of("INGEST_DATA_DIR", dir.resolve("data").toString(), "INGEST_QUERY_HOST", "127.0.0.1",
+                    "INGEST_QUERY_PORT", Integer.toString(port),
+                    "INGEST_QUERY_TOKENS", "dev=" + TOKEN + (userTokens.isBlank() ? "" : "," + userTokens)));
+            // ready once it has read the tokens of the configuration topic
+            add(queries, "query-" + i, "io.ingestline.query.QueryApp", env,
+                    URI.create("http://127.0.0.1:" + port + "/ready"));
+        }
     }
 
     private void add(List<Proc> kind, String name, String mainClass, Map<String, String> env, URI readiness) {
@@ -136,7 +152,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** How many JVMs of each service. */
-    public record Sizes(int edges, int validators, int sinks) {
+    public record Sizes(int edges, int validators, int sinks, int queries) {
+        /** With one query service. */
+        public Sizes(int edges, int validators, int sinks) {
+            this(edges, validators, sinks, 1);
+        }
     }
 
     /**
@@ -161,7 +181,10 @@ public final class LocalCluster implements AutoCloseable {
         return "admin-" + HexFormat.of().formatHex(random);
     }
 
-    /** Starts a cluster that takes nothing from this process's environment; see {@link #start(Path, Sizes, Map)}. */
+    /**
+     * Starts a cluster, with one query service, that takes nothing from this process's environment; see
+     * {@link #start(Path, Sizes, Map)}.
+     */
     public static LocalCluster start(Path dir, int edges, int validators, int sinks) throws Exception {
         return start(dir, new Sizes(edges, validators, sinks), Map.of());
     }
@@ -190,7 +213,7 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until the process answers 200 on its readiness (edge) or health (validator, sink) endpoint. */
+    /** Waits until the process answers 200 on its readiness (edge, query) or health (validator, sink) endpoint. */
     public void awaitReady(Proc p, long seconds) throws Exception {
         awaitAll(List.of(p), this::answers, List.of(p), Duration.ofSeconds(seconds));
     }
@@ -256,8 +279,17 @@ public final class LocalCluster implements AutoCloseable {
         return sinks;
     }
 
+    public List<Proc> queries() {
+        return queries;
+    }
+
     public List<URI> edgeUris() {
         return edgePorts.stream().map(p -> URI.create("http://127.0.0.1:" + p)).toList();
+    }
+
+    /** The query services' APIs ({@code /apiv2/...}), which accept {@link #TOKEN} and the exported query tokens. */
+    public List<URI> queryUris() {
+        return queryPorts.stream().map(p -> URI.create("http://127.0.0.1:" + p)).toList();
     }
 
     public String bootstrapServers() {
@@ -283,6 +315,7 @@ public final class LocalCluster implements AutoCloseable {
         List<Proc> all = new ArrayList<>(edges);
         all.addAll(validators);
         all.addAll(sinks);
+        all.addAll(queries);
         return all;
     }
 
@@ -310,13 +343,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * {@code LocalCluster [dir] [edges validators sinks]}: runs until stopped (Ctrl-C). Exits with code 1 at once
-     * when a process ends during start-up; reports any that ends later.
+     * {@code LocalCluster [dir] [edges validators sinks [queries]]}: runs until stopped (Ctrl-C). Exits with code 1 at
+     * once when a process ends during start-up; reports any that ends later.
      */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "cluster-" + UUID.randomUUID().toString().substring(0, 8));
         Sizes sizes = args.length > 3 ? new Sizes(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3])) : new Sizes(2, 2, 2);
+                Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 1) : new Sizes(2, 2, 2, 1);
         LocalCluster c;
         try {
             c = start(dir, sizes, System.getenv());
@@ -326,7 +359,9 @@ public final class LocalCluster implements AutoCloseable {
             return;
         }
         System.out.println("ready: Kafka at " + c.bootstrapServers() + "; edges at " + c.edgeUris().stream()
-                .map(URI::toString).collect(Collectors.joining(", ")) + " (token " + TOKEN + "); admin API at "
+                .map(URI::toString).collect(Collectors.joining(", ")) + " (token " + TOKEN + "); query API at "
+                + (c.queryUris().isEmpty() ? "none" : c.queryUris().stream().map(u -> u + "/apiv2")
+                        .collect(Collectors.joining(", ")) + " (token " + TOKEN + ")") + "; admin API at "
                 + c.adminUri() + " on edge-1 (token " + c.adminToken() + "); data in "
                 + c.dataDir().toAbsolutePath() + "; logs in " + dir.resolve("logs").toAbsolutePath());
         System.out.flush();
