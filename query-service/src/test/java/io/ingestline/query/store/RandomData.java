@@ -145,6 +145,18 @@ final class RandomData {
         }
     }
 
+    /**
+     * The time of the {@code i}-th of {@code events} over {@code span}: mostly moving forward as a stream does, on
+     * whole seconds (many ties), a few late events, a quarter at 999 ms past their second.
+     */
+    Instant time(Instant start, Duration span, int i, int events) {
+        long seconds = span.toSeconds() * i / events;
+        if (random.nextInt(20) == 0) {
+            seconds = Math.max(0, seconds - random.nextInt(7200));
+        }
+        return start.plusSeconds(seconds - seconds % 30).plusMillis(random.nextInt(4) == 0 ? 999 : 0);
+    }
+
     /** A range inside [start, end): from a minute to the whole span, its ends on and off the hours. */
     Instant[] range(Instant start, Instant end) {
         long span = Duration.between(start, end).toSeconds();
