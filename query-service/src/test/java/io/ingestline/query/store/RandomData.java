@@ -20,7 +20,7 @@ import java.util.Random;
 final class RandomData {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> WORDS = List.of("error", "Error", "TIMEOUT", "disk", "full", "db-01", "x_y",
-            "café", "Naïve", "ØRE", "10.0.0.7", "refused", "connection", "404", "4.5");
+            "café", "Naïve", "NAÏVE", "ØRE", "øre", "10.0.0.7", "refused", "connection", "404", "4.5");
     private static final List<String> SEPARATORS = List.of(" ", ", ", ": ", " (", ") ", "\t", "/", "\"", "\\");
     private static final List<String> LEVELS = List.of("error", "Error", "warn", "INFO", "error: disk", "");
     private static final List<String> NAMES = List.of("ann", "Bob", "bo", "bob_2", "Émile", "zoë");
@@ -28,7 +28,7 @@ final class RandomData {
             Field.json("user", "name"), Field.json("user", "roles"), Field.json("items", "sku"), Field.json("ratio"),
             Field.json("ok"), Field.json("n"), Field.json("missing"), Field.json("user"), Field.tag());
     private static final List<String> VALUES = List.of("error", "ERROR", "warn", "404", "404.0", "500", "4.5", "0.5",
-            "true", "false", "ann", "bob", "admin", "A-1", "b-2", "web", "Émile", "db-01", "x_y", "disk full");
+            "true", "false", "ann", "bob", "admin", "A-1", "b-2", "web", "Émile", "émile", "ÉMILE", "db-01", "x_y", "disk full");
     private static final List<String> PATTERNS = List.of("err*", "*or", "e?ror", "b*", "?", "*-*", "4*", "*.5",
             "a\\*", "x\\_y", "*é*", "t*e");
 
