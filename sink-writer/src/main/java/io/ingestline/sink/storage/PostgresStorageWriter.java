@@ -534,7 +534,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         String cutoff = DAY.format(LocalDate.now(ZoneOffset.UTC).minusDays(settings.retentionDays()));
         try (PreparedStatement q = db.prepareStatement("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON "
                 + "c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
-                + "WHERE n.nspname = ?"); Statement drop = db.createStatement()) {
+                + "WHERE n.nspname = ? AND c.relkind = 'r'"); Statement drop = db.createStatement()) {
             q.setString(1, settings.schema());
             List<String> old = new ArrayList<>();
             try (ResultSet rs = q.executeQuery()) {
