@@ -153,6 +153,12 @@ public final class PostgresEventStore implements EventStore {
             connection = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET statement_timeout = " + settings.timeout().toMillis());
+                // A page is a top-N in the order index's order. With sorting allowed, the planner, which guesses a
+                // regex or JSON path condition to be rare, scans the whole range and sorts it (433 ms for a page of a
+                // common phrase over 200,000 rows, 6 ms by the index); without, it walks the index and stops at the
+                // page's end (its worst case, a term no row has, reads the range through the index: 954 ms against
+                // 427 ms for the parallel scan). A count sorts nothing either way.
+                statement.execute("SET enable_sort = off");
                 try (ResultSet rows = statement.executeQuery("SELECT current_setting('server_encoding'), EXISTS "
                         + "(SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu')")) {
                     rows.next();
