@@ -31,6 +31,7 @@ public final class PostgresEventStore implements EventStore {
     private static final int MAX_IDLE = 8;
     private static final String QUERY_CANCELED = "57014";
     private static final String UNDEFINED_TABLE = "42P01";
+    private static final String CONNECTION_EXCEPTION = "08";
 
     /**
      * @param url      JDBC URL ({@code jdbc:postgresql://...})
@@ -107,6 +108,10 @@ public final class PostgresEventStore implements EventStore {
             }
             if (UNDEFINED_TABLE.equals(e.getSQLState())) {
                 return noTable;
+            }
+            if (e.getSQLState() != null && e.getSQLState().startsWith(CONNECTION_EXCEPTION)) {
+                // the server went away (a restart): the kept connections are as dead as this one
+                closeIdle();
             }
             throw new StoreException("the search failed: " + e.getMessage(), e);
         } finally {
@@ -212,6 +217,10 @@ public final class PostgresEventStore implements EventStore {
     @Override
     public void close() {
         closed = true;
+        closeIdle();
+    }
+
+    private void closeIdle() {
         for (Connection connection = idle.pollFirst(); connection != null; connection = idle.pollFirst()) {
             close(connection);
         }

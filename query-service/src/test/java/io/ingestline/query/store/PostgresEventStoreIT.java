@@ -193,6 +193,21 @@ class PostgresEventStoreIT {
         }
     }
 
+    @Test
+    void after_the_server_ends_its_connections_one_call_fails_and_the_next_connects_again() {
+        String application = "query-it-" + SCHEMA;
+        String url = TestPostgres.URL + (TestPostgres.URL.contains("?") ? "&" : "?") + "ApplicationName=" + application;
+        Search search = search("web", "*", "2026-11-21T00:00:00Z", "2026-11-25T00:00:00Z", Order.ASC, 10);
+        try (PostgresEventStore restarted = new PostgresEventStore(new PostgresEventStore.Settings(url, TestPostgres.USER,
+                TestPostgres.PASSWORD, SCHEMA, Duration.ofSeconds(30)))) {
+            assertThat(restarted.count(search)).isEqualTo(EVENTS);
+            TestPostgres.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = '"
+                    + application + "'");
+            assertThatThrownBy(() -> restarted.count(search)).isInstanceOf(StoreException.class);
+            assertThat(restarted.count(search)).isEqualTo(EVENTS);
+        }
+    }
+
     private static Search search(String dataset, String query, String from, String until, Order order, int size) {
         return Search.of(dataset, QueryParser.parse(query), Instant.parse(from), Instant.parse(until), order, size);
     }
