@@ -75,7 +75,8 @@ final class PostgresEventSql {
      * dataset's name ({@code [A-Za-z0-9_-]}).
      */
     static String table(String schema, String dataset) {
-        String name = dataset.length() <= 50 ? dataset : dataset.substring(0, 40) + "_" + Integer.toHexString(dataset.hashCode());
+        String name = dataset.length() <= 50 ? dataset
+                : dataset.substring(0, 40) + "_" + Integer.toHexString(dataset.hashCode());
         return quote(schema) + "." + quote(name);
     }
 

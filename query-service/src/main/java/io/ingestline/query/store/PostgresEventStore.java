@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * PostgreSQL's {@code statement_timeout} stops a statement past the store's time limit and the call throws
  * {@link QueryTimeoutException}. A dataset without a table yet has no events.
  *
- * <p>A {@link StoredEvent} of this store: {@code timeMicros} is the row's {@code time} (the event's {@code _time} to the
- * millisecond, as the sink stores it), {@code file} the Kafka partition the sink read it from (in decimal),
+ * <p>A {@link StoredEvent} of this store: {@code timeMicros} is the row's {@code time} (the event's {@code _time} to
+ * the millisecond, as the sink stores it), {@code file} the Kafka partition the sink read it from (in decimal),
  * {@code line} its offset there, {@code json} the {@code jsonb}'s text.
  */
 public final class PostgresEventStore implements EventStore {

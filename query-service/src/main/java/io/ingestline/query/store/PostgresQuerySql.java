@@ -191,9 +191,10 @@ final class PostgresQuerySql {
         }
         // bound without its trailing zeros (1E+2, not 100 or 1.000...0), so that its text fits numeric too
         BigDecimal stripped = number.stripTrailingZeros();
-        if (stripped.scale() > MAX_FRACTION_DIGITS || (long) stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS) {
-            throw new IllegalArgumentException("the number " + abbreviate(text) + " is outside what PostgreSQL's numeric"
-                    + " holds (131,072 digits before the decimal point, 16,383 after)");
+        long integerDigits = (long) stripped.precision() - stripped.scale();
+        if (stripped.scale() > MAX_FRACTION_DIGITS || integerDigits > MAX_INTEGER_DIGITS) {
+            throw new IllegalArgumentException("the number " + abbreviate(text) + " is outside what PostgreSQL's "
+                    + "numeric holds (131,072 digits before the decimal point, 16,383 after)");
         }
         return stripped;
     }

@@ -9,9 +9,9 @@ import java.util.function.IntFunction;
 /**
  * A free-text term as a regex over the event's raw text, with {@code Matcher}'s meaning: the term's words,
  * case-insensitive, as consecutive whole words of the text. A word character is a letter, a decimal digit or
- * {@code _} (Java's {@code Character.isLetterOrDigit}). Only word characters reach the pattern as literals, each written
- * as itself (ASCII letters and digits) or as an escape of its code point, so no character of the user's text is ever
- * a regex operator. {@link Dialect} says how each engine writes the classes and escapes.
+ * {@code _} (Java's {@code Character.isLetterOrDigit}). Only word characters reach the pattern as literals, each
+ * written as itself (ASCII letters and digits) or as an escape of its code point, so no character of the user's text
+ * is ever a regex operator. {@link Dialect} says how each engine writes the classes and escapes.
  */
 final class WordRegex {
     private static final String ANY_RUN = "*";

@@ -113,7 +113,8 @@ class PostgresEventStoreIT {
     @Test
     void quotes_backslashes_percent_underscore_regex_and_path_characters_in_user_text_stay_literal() {
         String tricky = "it's \\\"quoted\\\" \\\\ 100% a_b (x+y)*[z]$^.|{2} ?";
-        PostgresStoredEvents.write(SCHEMA, "tricky", List.of(input(0, "2026-11-23T10:00:01Z", "{\"v\":\"" + tricky + "\"}"),
+        PostgresStoredEvents.write(SCHEMA, "tricky", List.of(
+                input(0, "2026-11-23T10:00:01Z", "{\"v\":\"" + tricky + "\"}"),
                 input(0, "2026-11-23T10:00:02Z", "{\"v\":\"100x\"}"),
                 input(0, "2026-11-23T10:00:03Z", "{\"v\":\"100%\"}"),
                 input(0, "2026-11-23T10:00:04Z", "{\"v\":\"abc\"}"),
@@ -198,11 +199,11 @@ class PostgresEventStoreIT {
         String application = "query-it-" + SCHEMA;
         String url = TestPostgres.URL + (TestPostgres.URL.contains("?") ? "&" : "?") + "ApplicationName=" + application;
         Search search = search("web", "*", "2026-11-21T00:00:00Z", "2026-11-25T00:00:00Z", Order.ASC, 10);
-        try (PostgresEventStore restarted = new PostgresEventStore(new PostgresEventStore.Settings(url, TestPostgres.USER,
-                TestPostgres.PASSWORD, SCHEMA, Duration.ofSeconds(30)))) {
+        try (PostgresEventStore restarted = new PostgresEventStore(new PostgresEventStore.Settings(url,
+                TestPostgres.USER, TestPostgres.PASSWORD, SCHEMA, Duration.ofSeconds(30)))) {
             assertThat(restarted.count(search)).isEqualTo(EVENTS);
-            TestPostgres.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE application_name = '"
-                    + application + "'");
+            TestPostgres.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                    + " WHERE application_name = '" + application + "'");
             assertThatThrownBy(() -> restarted.count(search)).isInstanceOf(StoreException.class);
             assertThat(restarted.count(search)).isEqualTo(EVENTS);
         }

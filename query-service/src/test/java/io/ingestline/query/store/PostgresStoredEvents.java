@@ -44,8 +44,8 @@ final class PostgresStoredEvents {
             public void flush() {
             }
         };
-        PostgresStorageWriter.Settings settings = new PostgresStorageWriter.Settings(TestPostgres.URL, TestPostgres.USER,
-                TestPostgres.PASSWORD, schema, 0, 64 << 20, true);
+        PostgresStorageWriter.Settings settings = new PostgresStorageWriter.Settings(TestPostgres.URL,
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 64 << 20, true);
         Map<DatasetPartition, Long> next = new HashMap<>();
         TestPostgres.connect();
         try (PostgresStorageWriter writer = new PostgresStorageWriter(settings, "query-tests", rejects)) {
@@ -85,8 +85,8 @@ final class PostgresStoredEvents {
                 assertThat(rs.getInt(1)).isBetween(0, 9);
                 String raw = rs.getString(3);
                 Instant time = Instant.parse(JSON.readTree(raw).get("_time").asText()).truncatedTo(ChronoUnit.MILLIS);
-                rows.add(StoredEvents.row(ChronoUnit.MICROS.between(Instant.EPOCH, time), Integer.toString(rs.getInt(1)),
-                        rs.getLong(2), raw));
+                long micros = ChronoUnit.MICROS.between(Instant.EPOCH, time);
+                rows.add(StoredEvents.row(micros, Integer.toString(rs.getInt(1)), rs.getLong(2), raw));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

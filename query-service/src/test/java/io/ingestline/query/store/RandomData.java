@@ -28,7 +28,8 @@ final class RandomData {
             Field.json("user", "name"), Field.json("user", "roles"), Field.json("items", "sku"), Field.json("ratio"),
             Field.json("ok"), Field.json("n"), Field.json("missing"), Field.json("user"), Field.tag());
     private static final List<String> VALUES = List.of("error", "ERROR", "warn", "404", "404.0", "500", "4.5", "0.5",
-            "true", "false", "ann", "bob", "admin", "A-1", "b-2", "web", "Émile", "émile", "ÉMILE", "db-01", "x_y", "disk full");
+            "true", "false", "ann", "bob", "admin", "A-1", "b-2", "web", "Émile", "émile", "ÉMILE", "db-01", "x_y",
+            "disk full");
     private static final List<String> PATTERNS = List.of("err*", "*or", "e?ror", "b*", "?", "*-*", "4*", "*.5",
             "a\\*", "x\\_y", "*é*", "t*e");
 
