@@ -12,6 +12,7 @@ import io.ingestline.query.search.ResultCache;
 import io.ingestline.query.search.Searches;
 import io.ingestline.query.store.EventStore;
 import io.ingestline.query.store.FileEventStore;
+import io.ingestline.query.store.PostgresEventStore;
 import io.ingestline.query.store.RoutedEventStore;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -88,6 +89,16 @@ public final class QueryServer implements AutoCloseable {
     private static EventStore stores(QueryConfig config) {
         Map<String, EventStore> stores = new HashMap<>();
         stores.put(QueryConfig.FILES, new FileEventStore(config.datasetsDir(), config.timeout()));
+        if (config.usesPostgres()) {
+            QueryConfig.Postgres pg = config.postgres();
+            try {
+                stores.put(QueryConfig.POSTGRES, new PostgresEventStore(new PostgresEventStore.Settings(pg.url(),
+                        pg.user(), pg.password(), pg.schema(), config.timeout())));
+            } catch (RuntimeException e) {
+                stores.values().forEach(EventStore::close);
+                throw e;
+            }
+        }
         return new RoutedEventStore(config::backendOf, stores);
     }
 

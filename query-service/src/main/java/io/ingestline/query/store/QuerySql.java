@@ -67,7 +67,7 @@ final class QuerySql {
     }
 
     private static void freeText(Term term, Sql sql) {
-        String regex = WordRegex.of(term);
+        String regex = WordRegex.of(term, WordRegex.Dialect.RE2);
         if (regex == null) {
             sql.append("true");
         } else {

@@ -13,7 +13,10 @@ final class Sql {
         return this;
     }
 
-    /** A {@code ?} bound to {@code value} (a String, Long or Double). */
+    /**
+     * A {@code ?} bound to {@code value}: a String, Long or Double, or for PostgreSQL an Integer, BigDecimal or
+     * OffsetDateTime.
+     */
     Sql param(Object value) {
         text.append('?');
         params.add(value);

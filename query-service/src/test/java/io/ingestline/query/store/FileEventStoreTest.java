@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -52,21 +51,12 @@ class FileEventStoreTest {
         RandomData data = new RandomData(random);
         List<StoredEvents.Input> inputs = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
-            inputs.add(new StoredEvents.Input(random.nextInt(3), data.event(time(random, i))));
+            inputs.add(new StoredEvents.Input(random.nextInt(3), data.event(data.time(START, SPAN, i, EVENTS))));
         }
         StoredEvents.write(datasets, "web", inputs, 100, FileStorageWriter.Compression.ZSTD);
         rows = StoredEvents.readBack(datasets.resolve("dataset=web"));
         assertThat(rows).hasSize(EVENTS);
         store = new FileEventStore(datasets, Duration.ofSeconds(60));
-    }
-
-    /** Mostly moving forward as a stream does, on whole seconds (many ties), a few late events. */
-    private static Instant time(Random random, int i) {
-        long seconds = SPAN.toSeconds() * i / EVENTS;
-        if (random.nextInt(20) == 0) {
-            seconds = Math.max(0, seconds - random.nextInt(7200));
-        }
-        return START.plusSeconds(seconds - seconds % 30).plusMillis(random.nextInt(4) == 0 ? 999 : 0);
     }
 
     @AfterAll
@@ -84,7 +74,7 @@ class FileEventStoreTest {
             Instant[] range = data.range(START, START.plus(SPAN));
             Order order = random.nextBoolean() ? Order.ASC : Order.DESC;
             Search search = Search.of("web", query, range[0], range[1], order, pageSize(random));
-            List<String> expected = expected(search);
+            List<String> expected = StoredEvents.expected(rows, search);
             if (search.size() < 100 && expected.size() > 20 * search.size()) {
                 search = Search.of("web", query, range[0], range[1], order, 1_000);
             }
@@ -98,32 +88,8 @@ class FileEventStoreTest {
     }
 
     /** Mostly large pages (each page reads every file of the range again), sometimes tiny ones. */
-    private static int pageSize(Random random) {
+    static int pageSize(Random random) {
         return random.nextInt(5) == 0 ? 1 + random.nextInt(20) : 100 + random.nextInt(1500);
-    }
-
-    private static List<String> expected(Search search) {
-        long from = EventSql.micros(search.from());
-        long until = EventSql.micros(search.until());
-        Comparator<StoredEvents.Row> order = search.order() == Order.ASC ? StoredEvents.Row.ORDER
-                : StoredEvents.Row.ORDER.reversed();
-        return rows.stream().filter(r -> r.micros() >= from && r.micros() < until)
-                .filter(r -> Matcher.matches(search.query(), r.event())).sorted(order)
-                .map(StoredEvents.Row::key).toList();
-    }
-
-    /** Every page of the search, following the cursors; each page but the last is full. */
-    static List<String> allPages(EventStore store, Search search) {
-        List<String> keys = new ArrayList<>();
-        Page page = store.search(search);
-        while (true) {
-            page.events().forEach(e -> keys.add(e.timeMicros() + " " + e.file() + ":" + e.line()));
-            if (page.next().isEmpty()) {
-                return keys;
-            }
-            assertThat(page.events()).hasSize(search.size());
-            page = store.search(search.after(Cursor.decode(page.next().get().encode())));
-        }
     }
 
     @Test
@@ -244,6 +210,10 @@ class FileEventStoreTest {
     }
 
     private static List<String> allPages(Search search) {
-        return allPages(store, search);
+        return StoredEvents.allPages(store, search);
+    }
+
+    private static List<String> allPages(EventStore files, Search search) {
+        return StoredEvents.allPages(files, search);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Random;
 final class RandomData {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> WORDS = List.of("error", "Error", "TIMEOUT", "disk", "full", "db-01", "x_y",
-            "café", "Naïve", "ØRE", "10.0.0.7", "refused", "connection", "404", "4.5");
+            "café", "Naïve", "NAÏVE", "ØRE", "øre", "10.0.0.7", "refused", "connection", "404", "4.5");
     private static final List<String> SEPARATORS = List.of(" ", ", ", ": ", " (", ") ", "\t", "/", "\"", "\\");
     private static final List<String> LEVELS = List.of("error", "Error", "warn", "INFO", "error: disk", "");
     private static final List<String> NAMES = List.of("ann", "Bob", "bo", "bob_2", "Émile", "zoë");
@@ -28,7 +28,8 @@ final class RandomData {
             Field.json("user", "name"), Field.json("user", "roles"), Field.json("items", "sku"), Field.json("ratio"),
             Field.json("ok"), Field.json("n"), Field.json("missing"), Field.json("user"), Field.tag());
     private static final List<String> VALUES = List.of("error", "ERROR", "warn", "404", "404.0", "500", "4.5", "0.5",
-            "true", "false", "ann", "bob", "admin", "A-1", "b-2", "web", "Émile", "db-01", "x_y", "disk full");
+            "true", "false", "ann", "bob", "admin", "A-1", "b-2", "web", "Émile", "émile", "ÉMILE", "db-01", "x_y",
+            "disk full");
     private static final List<String> PATTERNS = List.of("err*", "*or", "e?ror", "b*", "?", "*-*", "4*", "*.5",
             "a\\*", "x\\_y", "*é*", "t*e");
 
@@ -143,6 +144,18 @@ final class RandomData {
             default:
                 return new Query.Bound(pick(List.of("0", "1.5", "404", "300", "500", "-1")), inclusive);
         }
+    }
+
+    /**
+     * The time of the {@code i}-th of {@code events} over {@code span}: mostly moving forward as a stream does, on
+     * whole seconds (many ties), a few late events, a quarter at 999 ms past their second.
+     */
+    Instant time(Instant start, Duration span, int i, int events) {
+        long seconds = span.toSeconds() * i / events;
+        if (random.nextInt(20) == 0) {
+            seconds = Math.max(0, seconds - random.nextInt(7200));
+        }
+        return start.plusSeconds(seconds - seconds % 30).plusMillis(random.nextInt(4) == 0 ? 999 : 0);
     }
 
     /** A range inside [start, end): from a minute to the whole span, its ends on and off the hours. */

@@ -1,11 +1,13 @@
 package io.ingestline.query.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdInputStream;
 import io.ingestline.query.lang.Event;
+import io.ingestline.query.lang.Matcher;
 import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.FileStorageWriter;
 import io.ingestline.sink.storage.SinkRecord;
@@ -101,9 +103,13 @@ public final class StoredEvents {
     }
 
     private static Row row(String file, long line, String raw) throws IOException {
+        Instant time = Instant.parse(JSON.readTree(raw).get("_time").asText());
+        return row(time.getEpochSecond() * 1_000_000 + time.getNano() / 1_000, file, line, raw);
+    }
+
+    /** A stored event as {@code Matcher} sees it: its text, its JSON, the strings of its {@code tags} array. */
+    static Row row(long micros, String file, long line, String raw) throws IOException {
         JsonNode json = JSON.readTree(raw);
-        Instant time = Instant.parse(json.get("_time").asText());
-        long micros = time.getEpochSecond() * 1_000_000 + time.getNano() / 1_000;
         List<String> tags = new ArrayList<>();
         if (json.path("tags").isArray()) {
             json.get("tags").forEach(tag -> {
@@ -113,5 +119,28 @@ public final class StoredEvents {
             });
         }
         return new Row(micros, file, line, raw, new Event(raw, json, tags));
+    }
+
+    /** The keys of the rows in the search's range that {@code Matcher} finds, in the search's order. */
+    static List<String> expected(List<Row> rows, Search search) {
+        long from = EventSql.micros(search.from());
+        long until = EventSql.micros(search.until());
+        Comparator<Row> order = search.order() == Order.ASC ? Row.ORDER : Row.ORDER.reversed();
+        return rows.stream().filter(r -> r.micros() >= from && r.micros() < until)
+                .filter(r -> Matcher.matches(search.query(), r.event())).sorted(order).map(Row::key).toList();
+    }
+
+    /** Every page of the search, following the encoded cursors; each page but the last is full. */
+    static List<String> allPages(EventStore store, Search search) {
+        List<String> keys = new ArrayList<>();
+        Page page = store.search(search);
+        while (true) {
+            page.events().forEach(e -> keys.add(e.timeMicros() + " " + e.file() + ":" + e.line()));
+            if (page.next().isEmpty()) {
+                return keys;
+            }
+            assertThat(page.events()).hasSize(search.size());
+            page = store.search(search.after(Cursor.decode(page.next().get().encode())));
+        }
     }
 }

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL, exactly once: each dataset gets a table (created on first use) partitioned by day on its time column,
- * {@code (time timestamptz, id text, event jsonb)}; a commit loads the partition's buffered events with {@code COPY}
+ * {@code (time timestamptz, id text, event jsonb, kafka_partition integer, kafka_offset bigint)}, with the index
+ * {@code <table>$order} on {@code (time, kafka_partition, kafka_offset)}: the query service's order, a total one
+ * (the Kafka partition and offset name one stored event, exactly once), so a time-bounded page of searches is a range
+ * scan of that index. A commit loads the partition's buffered events with {@code COPY}
  * and moves its row in {@code <schema>.sink_offsets} in the same transaction, after checking that the row still says
  * where this worker started (a worker that lost its partition to another one finds it moved and rolls back, so no
  * event is stored twice). Opening a partition reads that row: reading resumes exactly after what is stored.
@@ -261,7 +264,9 @@ public final class PostgresStorageWriter implements StorageWriter {
                 for (SinkRecord r : e.getValue()) {
                     buf.ascii(Instant.ofEpochMilli(r.eventTimeMs()).toString()).put((byte) '\t');
                     buf.escaped(r.key()).put((byte) '\t');
-                    buf.escaped(r.value());
+                    buf.escaped(r.value()).put((byte) '\t');
+                    buf.ascii(Integer.toString(r.partition())).put((byte) '\t');
+                    buf.ascii(Long.toString(r.offset()));
                     if (!typed.isEmpty()) {
                         JsonNode event = TypedColumn.parse(r.value());
                         for (TypedColumn c : typed) {
@@ -355,7 +360,7 @@ public final class PostgresStorageWriter implements StorageWriter {
 
     private String insertSql(String dataset, List<TypedColumn> typed) {
         StringBuilder b = new StringBuilder("INSERT INTO ").append(table(dataset)).append(" (")
-                .append(columnList(typed)).append(") VALUES (?, ?, ?::jsonb");
+                .append(columnList(typed)).append(") VALUES (?, ?, ?::jsonb, ?, ?");
         typed.forEach(c -> b.append(", ?::").append(c.pgType()));
         return b.append(')').toString();
     }
@@ -364,16 +369,18 @@ public final class PostgresStorageWriter implements StorageWriter {
         s.setObject(1, Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC));
         s.setString(2, r.id());
         s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
+        s.setInt(4, r.partition());
+        s.setLong(5, r.offset());
         if (!typed.isEmpty()) {
             JsonNode event = TypedColumn.parse(r.value());
             for (int i = 0; i < typed.size(); i++) {
-                s.setString(4 + i, typed.get(i).text(event));
+                s.setString(6 + i, typed.get(i).text(event));
             }
         }
     }
 
     private static String columnList(List<TypedColumn> typed) {
-        StringBuilder b = new StringBuilder("time, id, event");
+        StringBuilder b = new StringBuilder("time, id, event, kafka_partition, kafka_offset");
         typed.forEach(c -> b.append(", ").append(quote(c.name())));
         return b.toString();
     }
@@ -419,7 +426,9 @@ public final class PostgresStorageWriter implements StorageWriter {
                 if (!plan.columns.containsKey(table)) {
                     if (!known.contains(table)) {
                         s.execute("CREATE TABLE IF NOT EXISTS " + table(r.dataset()) + " (time timestamptz NOT NULL, "
-                                + "id text NOT NULL, event jsonb NOT NULL) PARTITION BY RANGE (time)");
+                                + "id text NOT NULL, event jsonb NOT NULL, kafka_partition integer NOT NULL, "
+                                + "kafka_offset bigint NOT NULL) PARTITION BY RANGE (time)");
+                        addOrder(s, r.dataset(), table);
                         plan.created.add(table);
                         present.put(table, presentColumns(table));
                     }
@@ -432,6 +441,40 @@ public final class PostgresStorageWriter implements StorageWriter {
                             + " PARTITION OF " + table(r.dataset()) + " FOR VALUES FROM ('" + day + "') TO ('"
                             + day.plusDays(1) + "')");
                 }
+            }
+        }
+    }
+
+    /**
+     * The columns and index of the query service's order, when missing: a new table has the columns, and a table made
+     * before them gets them (-1 in its old rows, which then tie). Checked in the catalog first, so that a table that
+     * has them is not locked by DDL while another worker loads into it.
+     */
+    private void addOrder(Statement s, String dataset, String table) throws SQLException {
+        if (!exists("SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
+                + "n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND a.attname = 'kafka_offset' "
+                + "AND NOT a.attisdropped", table)) {
+            s.execute("ALTER TABLE " + table(dataset) + " ADD COLUMN IF NOT EXISTS kafka_partition integer NOT NULL "
+                    + "DEFAULT -1, ADD COLUMN IF NOT EXISTS kafka_offset bigint NOT NULL DEFAULT -1");
+        }
+        if (!exists("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? "
+                + "AND c.relname = ?", orderIndex(table))) {
+            s.execute("CREATE INDEX IF NOT EXISTS " + quote(orderIndex(table)) + " ON " + table(dataset)
+                    + " (time, kafka_partition, kafka_offset)");
+        }
+    }
+
+    /** The index of the query service's order: {@code $} is in no dataset's name, so no table can take its name. */
+    static String orderIndex(String table) {
+        return table + "$order";
+    }
+
+    private boolean exists(String sql, String name) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement(sql)) {
+            q.setString(1, settings.schema());
+            q.setString(2, name);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
             }
         }
     }
@@ -491,7 +534,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         String cutoff = DAY.format(LocalDate.now(ZoneOffset.UTC).minusDays(settings.retentionDays()));
         try (PreparedStatement q = db.prepareStatement("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON "
                 + "c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
-                + "WHERE n.nspname = ?"); Statement drop = db.createStatement()) {
+                + "WHERE n.nspname = ? AND c.relkind = 'r'"); Statement drop = db.createStatement()) {
             q.setString(1, settings.schema());
             List<String> old = new ArrayList<>();
             try (ResultSet rs = q.executeQuery()) {

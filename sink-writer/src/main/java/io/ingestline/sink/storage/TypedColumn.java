@@ -18,7 +18,7 @@ import java.util.Set;
  */
 record TypedColumn(String name, String kustoType, String pgType) {
     /** The columns every table has; typed columns of these names are not added. */
-    static final Set<String> BASE = Set.of("time", "id", "event");
+    static final Set<String> BASE = Set.of("time", "id", "event", "kafka_partition", "kafka_offset");
 
     /** The column for a Kusto type, or null for a name the base columns take. */
     static TypedColumn of(String name, String kustoType) {

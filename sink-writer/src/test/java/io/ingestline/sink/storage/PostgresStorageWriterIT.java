@@ -74,7 +74,7 @@ class PostgresStorageWriterIT {
         assertThat(rows("SELECT event->>'path' FROM \"" + schema + "\".\"web\" WHERE id = 'id-11'"))
                 .containsExactly("C:\\x");
         assertThat(rows("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n"
-                + " ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' ORDER BY 1"))
+                + " ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relkind = 'r' ORDER BY 1"))
                 .containsExactly("web_p20261123", "web_p20261124");
         try (PostgresStorageWriter w = writer("g", 0)) {
             assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 12L);
@@ -155,9 +155,45 @@ class PostgresStorageWriterIT {
         assertThat(rows("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON "
                 + "c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema
                 + "' AND c.relname = 'web' AND a.attnum > 0 ORDER BY a.attnum")).containsExactly(
-                "timestamp with time zone", "text", "jsonb", "bigint", "boolean", "timestamp with time zone", "jsonb",
-                "text");
+                "timestamp with time zone", "text", "jsonb", "integer", "bigint", "bigint", "boolean",
+                "timestamp with time zone", "jsonb", "text");
+        assertThat(rows("SELECT concat_ws(' ', id, kafka_partition, kafka_offset) FROM \"" + schema
+                + "\".\"web\" ORDER BY id")).containsExactly("id-0 0 0", "id-1 0 1", "id-2 0 2", "id-3 0 3");
         assertThat(rejected).isEmpty();
+    }
+
+    @Test
+    void the_search_order_index_is_made_with_the_table_and_added_to_a_table_from_before_it() throws Exception {
+        try (PostgresStorageWriter w = writer("g", 0)) {
+            w.open(List.of(WEB0, new DatasetPartition("api", 3)), 1);
+            w.write(record(7, "2026-11-23T10:00:00Z", "{\"n\":1}"));
+            w.write(new SinkRecord("api", 3, 42, Instant.parse("2026-11-24T10:00:00Z").toEpochMilli(), "id-42",
+                    "{\"n\":2}".getBytes(UTF_8)));
+            try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+                // the api table as the sink made it before the order columns
+                s.execute("CREATE TABLE \"" + schema + "\".\"api\" (time timestamptz NOT NULL, id text NOT NULL, "
+                        + "event jsonb NOT NULL) PARTITION BY RANGE (time)");
+                s.execute("CREATE TABLE \"" + schema + "\".\"api_p20261123\" PARTITION OF \"" + schema + "\".\"api\" "
+                        + "FOR VALUES FROM ('2026-11-23') TO ('2026-11-24')");
+                s.execute("INSERT INTO \"" + schema + "\".\"api\" VALUES ('2026-11-23T10:00:00Z', 'old', '{}')");
+            }
+            w.commit(Map.of(WEB0, 8L, new DatasetPartition("api", 3), 43L), next -> { });
+        }
+        assertThat(rows("SELECT concat_ws(' ', id, kafka_partition, kafka_offset) FROM \"" + schema + "\".\"web\""))
+                .containsExactly("id-7 0 7");
+        assertThat(rows("SELECT concat_ws(' ', id, kafka_partition, kafka_offset) FROM \"" + schema
+                + "\".\"api\" ORDER BY time")).containsExactly("old -1 -1", "id-42 3 42");
+        for (String table : List.of("web", "api")) {
+            assertThat(rows("SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = "
+                    + "i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema
+                    + "' AND c.relname = '" + table + "$order'")).singleElement().asString()
+                    .endsWith("USING btree (\"time\", kafka_partition, kafka_offset)");
+        }
+        // every daily partition has it, old and new
+        assertThat(rows("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n "
+                + "ON n.oid = c.relnamespace JOIN pg_class x ON x.oid = i.indexrelid WHERE n.nspname = '" + schema
+                + "' AND c.relkind = 'r' AND pg_get_indexdef(i.indexrelid) LIKE '%(\"time\", kafka_partition, "
+                + "kafka_offset)' ORDER BY 1")).containsExactly("api_p20261123", "api_p20261124", "web_p20261123");
     }
 
     @Test
