@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ingestline.edge.EdgeConfig;
 import io.ingestline.model.env.Setting;
+import io.ingestline.query.QueryConfig;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.validator.ValidatorConfig;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ class ReadmeTest {
         settings.addAll(EdgeConfig.SETTINGS);
         settings.addAll(ValidatorConfig.SETTINGS);
         settings.addAll(SinkConfig.SETTINGS);
+        settings.addAll(QueryConfig.ALL_SETTINGS);
         settings.addAll(LocalConfig.SETTINGS);
         List<String> missing = new ArrayList<>();
         for (Setting s : settings) {
