@@ -36,11 +36,13 @@ public final class QueryServer implements AutoCloseable {
     private final Javalin app;
     private final Searches searches;
     private final ConfigFollower follower;
+    private final Duration shutdownTimeout;
 
-    private QueryServer(Javalin app, Searches searches, ConfigFollower follower) {
+    private QueryServer(Javalin app, Searches searches, ConfigFollower follower, Duration shutdownTimeout) {
         this.app = app;
         this.searches = searches;
         this.follower = follower;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public static QueryServer start(QueryConfig config) {
@@ -71,7 +73,7 @@ public final class QueryServer implements AutoCloseable {
                     searches, metrics, () -> loaded.getNow(false), config.logglyDataset(), config.subdomain(),
                     config.timeout(), Clock.systemUTC());
             Javalin app = LogglyApi.create(parts, config.host(), config.port()).start();
-            QueryServer server = new QueryServer(app, searches, follower);
+            QueryServer server = new QueryServer(app, searches, follower, config.shutdownTimeout());
             LOG.info("query service listening on {}:{}", config.host(), server.port());
             return server;
         } catch (RuntimeException e) {
@@ -106,10 +108,11 @@ public final class QueryServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Stops taking requests, lets running searches finish within the shutdown timeout, then closes the stores. */
     @Override
     public void close() {
         app.stop();
-        searches.close();
+        searches.close(shutdownTimeout);
         searches.store().close();
         follower.close();
     }

@@ -20,13 +20,8 @@ public record SearchResult(List<StoredEvent> events, long total, boolean truncat
     public long bytes() {
         long b = 64;
         for (StoredEvent e : events) {
-            b += 96 + 2L * (e.json().length() + e.file().length());
+            b += e.bytes();
         }
         return b;
-    }
-
-    /** The bytes of one event as {@link #bytes()} counts them. */
-    public static long bytes(StoredEvent e) {
-        return 96 + 2L * (e.json().length() + e.file().length());
     }
 }

@@ -101,7 +101,7 @@ public final class Searches implements AutoCloseable {
         long bytes = 0;
         boolean truncated = false;
         for (StoredEvent e : page.events()) {
-            bytes += SearchResult.bytes(e);
+            bytes += e.bytes();
             if (bytes > resultBytes) {
                 truncated = true;
                 break;
@@ -111,8 +111,19 @@ public final class Searches implements AutoCloseable {
         return new SearchResult(kept, Math.max(total, kept.size()), truncated, (System.nanoTime() - started) / 1e9);
     }
 
+    /** Lets running searches finish for at most {@code wait}, then interrupts what is left. */
+    public void close(Duration wait) {
+        background.shutdown();
+        try {
+            background.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        background.shutdownNow();
+    }
+
     @Override
     public void close() {
-        background.shutdownNow();
+        close(Duration.ZERO);
     }
 }

@@ -31,6 +31,32 @@ final class PostgresEventSql {
                 .append(", kafka_offset").append(direction).append(" LIMIT ").param((long) search.size() + 1);
     }
 
+    /**
+     * The paths of the object keys the search's events hold ({@code json.a.b}; objects are walked, 16 levels at most,
+     * arrays are not), with how many events hold each, most frequent first.
+     */
+    static Sql fields(String schema, Search search, int limit) {
+        Sql sql = new Sql().append("WITH RECURSIVE m AS MATERIALIZED (SELECT event FROM ")
+                .append(table(schema, search.dataset()));
+        where(search, sql);
+        return sql.append("), w(path, value, depth) AS (SELECT e.key, e.value, 1 FROM m, jsonb_each(CASE WHEN "
+                + "jsonb_typeof(m.event) = 'object' THEN m.event ELSE '{}'::jsonb END) AS e UNION ALL SELECT w.path || '.' "
+                + "|| e.key, e.value, w.depth + 1 FROM w, jsonb_each(CASE WHEN jsonb_typeof(w.value) = 'object' THEN "
+                + "w.value ELSE '{}'::jsonb END) AS e WHERE w.depth < 16) SELECT 'json.' || path, count(*) AS n FROM w "
+                + "GROUP BY path ORDER BY n DESC, 1 LIMIT ").param((long) limit);
+    }
+
+    /** The values of a field in the search's events as text, with how many events hold each, most frequent first. */
+    static Sql facet(String schema, Search search, io.ingestline.query.lang.Field field, int limit) {
+        Sql sql = new Sql().append("SELECT t, count(*) AS n FROM (SELECT DISTINCT e.tableoid, e.ctid, x.t FROM ")
+                .append(table(schema, search.dataset())).append(" AS e, LATERAL (SELECT ").append(PostgresQuerySql.TEXT)
+                .append(" AS t FROM ");
+        PostgresQuerySql.values(field, sql);
+        sql.append(" AS f(v)) AS x");
+        where(search, sql);
+        return sql.append(" AND x.t IS NOT NULL) AS d GROUP BY t ORDER BY n DESC, t LIMIT ").param((long) limit);
+    }
+
     static Sql count(String schema, Search search) {
         Sql sql = new Sql().append("SELECT count(*) FROM ").append(table(schema, search.dataset()));
         where(search, sql);

@@ -77,14 +77,39 @@ public final class PostgresEventStore implements EventStore {
         return run(PostgresEventSql.count(settings.schema(), search), rows -> rows.next() ? rows.getLong(1) : 0L, 0L);
     }
 
+    @Override
+    public List<Count> fields(Search search, int limit) {
+        return run(PostgresEventSql.fields(settings.schema(), search, limit), PostgresEventStore::counts, List.of());
+    }
+
+    @Override
+    public List<Count> facet(Search search, String field, int limit) {
+        return run(PostgresEventSql.facet(settings.schema(), search, Search.field(field), limit),
+                PostgresEventStore::counts, List.of());
+    }
+
+    private static List<Count> counts(ResultSet rows) throws SQLException {
+        List<Count> counts = new ArrayList<>();
+        while (rows.next()) {
+            counts.add(new Count(rows.getString(1), rows.getLong(2)));
+        }
+        return counts;
+    }
+
     private static Page page(ResultSet rows, int size) throws SQLException {
         List<StoredEvent> events = new ArrayList<>();
+        long bytes = 0;
         while (rows.next()) {
             if (events.size() == size) {
                 return new Page(events, Optional.of(events.get(size - 1).cursor()));
             }
             long micros = PostgresEventSql.micros(rows.getObject(1, OffsetDateTime.class));
-            events.add(new StoredEvent(micros, Integer.toString(rows.getInt(2)), rows.getLong(3), rows.getString(4)));
+            StoredEvent e = new StoredEvent(micros, Integer.toString(rows.getInt(2)), rows.getLong(3), rows.getString(4));
+            bytes += e.bytes();
+            if (bytes > Page.MAX_BYTES && !events.isEmpty()) {
+                return new Page(events, Optional.of(events.get(events.size() - 1).cursor()));
+            }
+            events.add(e);
         }
         return new Page(events, Optional.empty());
     }
@@ -98,6 +123,9 @@ public final class PostgresEventStore implements EventStore {
     private <T> T run(Sql sql, Rows<T> reader, T noTable) {
         Connection connection = borrow();
         try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
+            // Rows arrive 256 at a time (the transaction is open), so a page is bounded by its byte limit, not by
+            // what the driver would buffer.
+            statement.setFetchSize(256);
             bind(statement, sql.params());
             try (ResultSet rows = statement.executeQuery()) {
                 return reader.read(rows);

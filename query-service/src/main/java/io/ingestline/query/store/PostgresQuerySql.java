@@ -24,7 +24,7 @@ final class PostgresQuerySql {
     private static final String TAGS = "jsonb_path_query(event, 'strict $.\"tags\"[*] ? (@.type() == \"string\")',"
             + " '{}', true)";
     /** A value's text: a string's value, a number's or boolean's JSON text; null for containers. */
-    private static final String TEXT = "(CASE WHEN jsonb_typeof(v) IN ('string', 'number', 'boolean') THEN v #>> '{}'"
+    static final String TEXT = "(CASE WHEN jsonb_typeof(v) IN ('string', 'number', 'boolean') THEN v #>> '{}'"
             + " END)";
     private static final String NUMBER = "(CASE WHEN jsonb_typeof(v) = 'number' THEN v::numeric END)";
     private static final String STRING = "(CASE WHEN jsonb_typeof(v) = 'string' THEN v #>> '{}' END)";
@@ -81,14 +81,19 @@ final class PostgresQuerySql {
      */
     private static void anyValue(Field field, Sql sql, Runnable predicate) {
         sql.append("EXISTS (SELECT 1 FROM ");
+        values(field, sql);
+        sql.append(" AS f(v) WHERE jsonb_typeof(v) <> 'null' AND ");
+        predicate.run();
+        sql.append(")");
+    }
+
+    /** The set-returning expression of a field's values in {@code event} (a value per row, as {@code jsonb}). */
+    static void values(Field field, Sql sql) {
         if (field.kind() == Field.Kind.TAG) {
             sql.append(TAGS);
         } else {
             sql.append("jsonb_path_query(event, ").param(path(field.path())).append("::jsonpath, '{}', true)");
         }
-        sql.append(" AS f(v) WHERE jsonb_typeof(v) <> 'null' AND ");
-        predicate.run();
-        sql.append(")");
     }
 
     /**

@@ -34,6 +34,23 @@ public record Search(String dataset, Query query, Instant from, Instant until, O
         return new Search(dataset, query, from, until, order, size, null);
     }
 
+    /**
+     * A field as a query names it ({@code json.<path>} or {@code tag}); throws {@link IllegalArgumentException} for
+     * anything else.
+     */
+    public static io.ingestline.query.lang.Field field(String name) {
+        Query q;
+        try {
+            q = io.ingestline.query.lang.QueryParser.parse(name + ":*");
+        } catch (io.ingestline.query.lang.QuerySyntaxException e) {
+            throw new IllegalArgumentException("not a field: " + name, e);
+        }
+        if (q instanceof Query.Exists exists) {
+            return exists.field();
+        }
+        throw new IllegalArgumentException("not a field: " + name + " (json.<path> or tag)");
+    }
+
     /** The same search from another cursor. */
     public Search after(Cursor cursor) {
         return new Search(dataset, query, from, until, order, size, cursor);

@@ -16,6 +16,11 @@ public record StoredEvent(long timeMicros, String file, long line, String json) 
         Objects.requireNonNull(json, "json");
     }
 
+    /** Roughly what it holds in memory: two bytes a character, plus the record. */
+    public long bytes() {
+        return 96 + 2L * (json.length() + file.length());
+    }
+
     /** Where the next page starts after this event. */
     public Cursor cursor() {
         return new Cursor(timeMicros, file, line);

@@ -88,6 +88,23 @@ class PostgresEventStoreIT {
     }
 
     @Test
+    void fields_and_facets_count_what_the_events_hold() {
+        Search all = Search.of("web", QueryParser.parse("*"), START, START.plus(SPAN), Order.ASC, 10);
+        assertThat(FieldCounts.asMap(store.fields(all, 1_000))).isEqualTo(FieldCounts.fields(rows));
+        for (List<String> keys : List.of(List.of("level"), List.of("status"), List.of("user", "name"),
+                List.of("items", "sku"), List.<String>of())) {
+            String field = keys.isEmpty() ? "tag" : "json." + String.join(".", keys);
+            assertThat(FieldCounts.asMap(store.facet(all, field, 1_000))).as(field)
+                    .isEqualTo(FieldCounts.facet(rows, keys));
+        }
+        List<EventStore.Count> top = store.facet(all, "json.level", 2);
+        assertThat(top).hasSize(2);
+        assertThat(top.get(0).count()).isGreaterThanOrEqualTo(top.get(1).count());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.facet(all, "nope(", 10))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void events_of_the_same_millisecond_come_by_partition_then_offset_and_desc_is_the_exact_reverse() {
         String same = "2026-11-23T10:00:00.000Z";
         PostgresStoredEvents.write(SCHEMA, "ties", List.of(input(1, same, "{\"n\":1}"), input(0, same, "{\"n\":2}"),
