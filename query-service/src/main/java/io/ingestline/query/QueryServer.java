@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -69,9 +71,13 @@ public final class QueryServer implements AutoCloseable {
             QueryMetrics metrics = new QueryMetrics(cache);
             CompletableFuture<Boolean> loaded = CompletableFuture.supplyAsync(
                     () -> follower.awaitCaughtUp(CONFIG_LOAD_TIMEOUT));
+            EventStore stores = store;
+            Supplier<Optional<String>> notReady = () -> !loaded.getNow(false)
+                    ? Optional.of("starting: the tokens of the configuration topic are not loaded yet")
+                    : stores.problem().map(p -> "the store cannot be read: " + p);
             LogglyApi.Parts parts = new LogglyApi.Parts(new Access(tokens, new RateLimiter(), config.rate()),
-                    searches, metrics, () -> loaded.getNow(false), config.logglyDataset(), config.subdomain(),
-                    config.timeout(), Clock.systemUTC());
+                    searches, metrics, notReady, config.logglyDataset(), config.subdomain(), config.timeout(),
+                    Clock.systemUTC());
             Javalin app = LogglyApi.create(parts, config.host(), config.port()).start();
             QueryServer server = new QueryServer(app, searches, follower, config.shutdownTimeout());
             LOG.info("query service listening on {}:{}", config.host(), server.port());

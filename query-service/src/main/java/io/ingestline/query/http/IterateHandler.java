@@ -52,7 +52,13 @@ final class IterateHandler {
         }
         access.admitSearch(token);
         SearchSpec spec = at.spec();
-        Page page = searches.run(() -> searches.store().search(spec.search(at.cursor())));
+        Page page;
+        try {
+            page = searches.run(() -> searches.store().search(spec.search(at.cursor())));
+        } catch (IllegalArgumentException e) {
+            // a position another store made (the dataset moved between backends since the last page)
+            throw new ApiException(400, "next: " + e.getMessage());
+        }
         String nextUrl = page.next().map(c -> base(ctx) + "/apiv2/events/iterate?next="
                 + URLEncoder.encode(spec.encode(c), StandardCharsets.UTF_8)).orElse(null);
         Answers.json(ctx, 200, g -> {

@@ -8,7 +8,8 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ public final class LogglyApi {
     private static final String ENDPOINT = "query.endpoint";
 
     /** What the routes need. */
-    public record Parts(Access access, Searches searches, QueryMetrics metrics, BooleanSupplier ready,
+    /** @param notReady why the service cannot answer searches now (tokens not loaded, store unreachable), or empty */
+    public record Parts(Access access, Searches searches, QueryMetrics metrics, Supplier<Optional<String>> notReady,
             String defaultDataset, String subdomain, Duration timeout, Clock clock) {
     }
 
@@ -58,10 +60,13 @@ public final class LogglyApi {
                 g.writeEndObject();
             }));
             config.routes.get("/ready", ctx -> {
-                boolean ready = p.ready().getAsBoolean();
-                Answers.json(ctx, ready ? 200 : 503, g -> {
+                Optional<String> problem = p.notReady().get();
+                if (problem.isPresent()) {
+                    ctx.header("Retry-After", "5");
+                }
+                Answers.json(ctx, problem.isEmpty() ? 200 : 503, g -> {
                     g.writeStartObject();
-                    g.writeStringField("status", ready ? "ready" : "starting: tokens not loaded yet");
+                    g.writeStringField("status", problem.orElse("ready"));
                     g.writeEndObject();
                 });
             });

@@ -29,6 +29,11 @@ public interface EventStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot count values");
     }
 
+    /** Why the store cannot serve now (its database unreachable, its directory unreadable), or empty when it can. */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

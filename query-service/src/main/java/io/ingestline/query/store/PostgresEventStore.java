@@ -88,6 +88,17 @@ public final class PostgresEventStore implements EventStore {
                 PostgresEventStore::counts, List.of());
     }
 
+    /** The database answers a trivial statement (a connection of the store's own, so a broken one is dropped). */
+    @Override
+    public Optional<String> problem() {
+        try {
+            run(new Sql().append("SELECT 1"), rows -> rows.next(), false);
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(String.valueOf(e.getMessage()));
+        }
+    }
+
     private static List<Count> counts(ResultSet rows) throws SQLException {
         List<Count> counts = new ArrayList<>();
         while (rows.next()) {

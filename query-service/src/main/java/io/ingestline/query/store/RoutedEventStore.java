@@ -44,6 +44,12 @@ public final class RoutedEventStore implements EventStore {
     }
 
     @Override
+    public java.util.Optional<String> problem() {
+        return stores.entrySet().stream().flatMap(e -> e.getValue().problem().map(p -> e.getKey() + ": " + p).stream())
+                .findFirst();
+    }
+
+    @Override
     public void close() {
         stores.values().forEach(EventStore::close);
     }

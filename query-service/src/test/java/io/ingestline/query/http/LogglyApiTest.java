@@ -86,6 +86,11 @@ class LogglyApiTest {
     }
 
     private Javalin start(FileEventStore events, int rate) {
+        return start(events, rate, java.util.Optional::empty);
+    }
+
+    private Javalin start(FileEventStore events, int rate,
+            java.util.function.Supplier<java.util.Optional<String>> notReady) {
         TokenAuthenticator tokens = new TokenAuthenticator(List.of(
                 ApiToken.ofSecret("all", ALL, List.of("*"), Set.of(ApiToken.Capability.QUERY)),
                 ApiToken.ofSecret("web", WEB_ONLY, List.of("web"), Set.of(ApiToken.Capability.QUERY)),
@@ -93,7 +98,7 @@ class LogglyApiTest {
         Searches searches = new Searches(events, 2, Duration.ofSeconds(30), 64 << 20,
                 new ResultCache(64 << 20, Duration.ofMinutes(10)));
         LogglyApi.Parts parts = new LogglyApi.Parts(new Access(tokens, new RateLimiter(), rate), searches,
-                new QueryMetrics(searches.cache()), () -> true, "loggly", "acme", Duration.ofSeconds(30),
+                new QueryMetrics(searches.cache()), notReady, "loggly", "acme", Duration.ofSeconds(30),
                 Clock.fixed(NOW, ZoneOffset.UTC));
         return LogglyApi.create(parts, "127.0.0.1", 0).start();
     }
@@ -276,6 +281,19 @@ class LogglyApiTest {
             assertThat(json(refused, 503).get("message").asText()).contains("rate limit");
         } finally {
             slow.stop();
+        }
+    }
+
+    @Test
+    void ready_says_503_and_why_while_the_store_cannot_be_read() throws Exception {
+        Javalin broken = start(store, 1_000, () -> java.util.Optional.of("the store cannot be read: connection refused"));
+        try {
+            HttpResponse<String> r = get(broken, "/ready", null);
+            assertThat(json(r, 503).get("status").asText()).contains("connection refused");
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            assertThat(get(broken, "/health", null).statusCode()).isEqualTo(200);
+        } finally {
+            broken.stop();
         }
     }
 

@@ -97,6 +97,7 @@ class PostgresEventStoreIT {
             assertThat(FieldCounts.asMap(store.facet(all, field, 1_000))).as(field)
                     .isEqualTo(FieldCounts.facet(rows, keys));
         }
+        assertThat(store.problem()).isEmpty();
         List<EventStore.Count> top = store.facet(all, "json.level", 2);
         assertThat(top).hasSize(2);
         assertThat(top.get(0).count()).isGreaterThanOrEqualTo(top.get(1).count());
