@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -20,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -29,16 +32,38 @@ import org.duckdb.DuckDBConnection;
  * {@code timeout} is interrupted and the call throws {@link QueryTimeoutException}.
  */
 public final class FileEventStore implements EventStore {
+    /** DuckDB's memory limit as its {@code memory_limit} setting reads it: a number and a unit. */
+    private static final Pattern MEMORY = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,3})? ?(B|[KMGT]i?B)",
+            Pattern.CASE_INSENSITIVE);
+    /** Files whose line counts are kept: a year of hours for a dozen partitions. */
+    private static final int COUNTED_FILES = 100_000;
+
     private final Path datasetsDir;
     private final Duration timeout;
     private final DuckDBConnection database;
     private final ScheduledExecutorService alarms;
+    private final LineCounts lineCounts = new LineCounts(COUNTED_FILES);
 
-    /** {@code datasetsDir} is the sink's {@code <data dir>/datasets}. */
+    /** With DuckDB's own limits: a thread per core, 80% of the machine's memory. */
     public FileEventStore(Path datasetsDir, Duration timeout) {
+        this(datasetsDir, timeout, Runtime.getRuntime().availableProcessors(), null);
+    }
+
+    /**
+     * {@code datasetsDir} is the sink's {@code <data dir>/datasets}; {@code threads} is how many threads DuckDB scans
+     * with (at least 1); {@code memoryLimit} is its {@code memory_limit} (e.g. {@code 1GB}, {@code 512MiB}), or null
+     * for its default: a statement that needs more fails with a {@link StoreException}.
+     */
+    public FileEventStore(Path datasetsDir, Duration timeout, int threads, String memoryLimit) {
         this.datasetsDir = Objects.requireNonNull(datasetsDir, "datasetsDir");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.database = open();
+        if (threads < 1) {
+            throw new IllegalArgumentException("DuckDB needs at least one thread: " + threads);
+        }
+        if (memoryLimit != null && !MEMORY.matcher(memoryLimit).matches()) {
+            throw new IllegalArgumentException("not a memory size (such as 1GB or 512MiB): " + memoryLimit);
+        }
+        this.database = open(threads, memoryLimit);
         this.alarms = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "query-timeouts");
             thread.setDaemon(true);
@@ -46,13 +71,17 @@ public final class FileEventStore implements EventStore {
         });
     }
 
-    private static DuckDBConnection open() {
+    private static DuckDBConnection open(int threads, String memoryLimit) {
         Properties properties = new Properties();
         properties.setProperty("jdbc_stream_results", "true");
         try {
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET TimeZone = 'UTC'");
+                statement.execute("SET threads = " + threads);
+                if (memoryLimit != null) {
+                    statement.execute("SET memory_limit = '" + memoryLimit + "'");
+                }
                 for (String macro : QuerySql.MACROS) {
                     statement.execute(macro);
                 }
@@ -69,7 +98,28 @@ public final class FileEventStore implements EventStore {
         if (files.isEmpty()) {
             return new Page(List.of(), Optional.empty());
         }
-        return run(EventSql.page(files, search), rows -> page(rows, search.size()));
+        Map<String, Long> starts = LineCounts.starts(files, lines(files));
+        return run(EventSql.page(files, search, starts), rows -> page(rows, search.size(), starts));
+    }
+
+    /** Every file's number of lines: those not yet known counted in one statement, on all DuckDB's threads. */
+    private Map<String, Long> lines(List<DataFile> files) {
+        Map<String, Long> lines = new HashMap<>(lineCounts.known(files));
+        List<DataFile> unknown = files.stream().filter(f -> !lines.containsKey(LineCounts.key(f))).toList();
+        if (unknown.isEmpty()) {
+            return lines;
+        }
+        Map<String, Long> counted = new HashMap<>();
+        unknown.forEach(f -> counted.put(LineCounts.key(f), 0L));
+        run(EventSql.lines(unknown), rows -> {
+            while (rows.next()) {
+                counted.put(rows.getString(1), rows.getLong(2));
+            }
+            return counted;
+        });
+        lineCounts.remember(counted);
+        lines.putAll(counted);
+        return lines;
     }
 
     @Override
@@ -105,13 +155,14 @@ public final class FileEventStore implements EventStore {
         return RangeFiles.of(datasetsDir.resolve("dataset=" + search.dataset()), from, until);
     }
 
-    private static Page page(ResultSet rows, int size) throws SQLException {
+    private static Page page(ResultSet rows, int size, Map<String, Long> starts) throws SQLException {
         List<StoredEvent> events = new ArrayList<>();
         while (rows.next()) {
             if (events.size() == size) {
                 return new Page(events, Optional.of(events.get(size - 1).cursor()));
             }
-            events.add(new StoredEvent(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4)));
+            String file = rows.getString(2);
+            events.add(new StoredEvent(rows.getLong(1), file, rows.getLong(3) - starts.get(file), rows.getString(4)));
         }
         return new Page(events, Optional.empty());
     }
@@ -126,7 +177,7 @@ public final class FileEventStore implements EventStore {
         AtomicBoolean expired = new AtomicBoolean();
         try (Connection connection = database.duplicate();
              PreparedStatement statement = connection.prepareStatement(sql.text())) {
-            bind(statement, sql.params());
+            bind(connection, statement, sql.params());
             ScheduledFuture<?> alarm = alarms.schedule(() -> cancel(statement, expired), timeout.toMillis(),
                     TimeUnit.MILLISECONDS);
             try (ResultSet rows = statement.executeQuery()) {
@@ -151,10 +202,13 @@ public final class FileEventStore implements EventStore {
         }
     }
 
-    private static void bind(PreparedStatement statement, List<Object> params) throws SQLException {
+    private static void bind(Connection connection, PreparedStatement statement, List<Object> params)
+            throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object value = params.get(i);
-            if (value instanceof Long number) {
+            if (value instanceof String[] texts) {
+                statement.setArray(i + 1, connection.createArrayOf("VARCHAR", texts));
+            } else if (value instanceof Long number) {
                 statement.setLong(i + 1, number);
             } else if (value instanceof Double number) {
                 statement.setDouble(i + 1, number);

@@ -13,7 +13,7 @@ final class Sql {
         return this;
     }
 
-    /** A {@code ?} bound to {@code value} (a String, Long or Double). */
+    /** A {@code ?} bound to {@code value} (a String, Long, Double, or String[] as a {@code VARCHAR[]}). */
     Sql param(Object value) {
         text.append('?');
         params.add(value);
