@@ -1,5 +1,9 @@
 package io.ingestline.query.store;
 
+import io.ingestline.query.lang.Field;
+import io.ingestline.query.lang.Query;
+import io.ingestline.query.lang.QueryParser;
+import io.ingestline.query.lang.QuerySyntaxException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -85,6 +89,9 @@ public final class FileEventStore implements EventStore {
                 for (String macro : QuerySql.MACROS) {
                     statement.execute(macro);
                 }
+                for (String macro : FacetSql.MACROS) {
+                    statement.execute(macro);
+                }
             }
             return connection;
         } catch (SQLException e) {
@@ -124,11 +131,59 @@ public final class FileEventStore implements EventStore {
 
     @Override
     public long count(Search search) {
-        List<DataFile> files = files(search);
+        List<DataFile> files = files(search.after(null));
         if (files.isEmpty()) {
             return 0;
         }
-        return run(EventSql.count(files, search), rows -> rows.next() ? rows.getLong(1) : 0L);
+        return run(EventSql.count(files, search.after(null)), rows -> rows.next() ? rows.getLong(1) : 0L);
+    }
+
+    @Override
+    public List<FieldCount> fields(Search search) {
+        List<DataFile> files = files(search.after(null));
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        return run(FacetSql.fields(files, search.after(null)), rows -> {
+            List<FieldCount> fields = new ArrayList<>();
+            while (rows.next()) {
+                fields.add(new FieldCount(rows.getString(1), rows.getLong(2)));
+            }
+            return fields;
+        });
+    }
+
+    @Override
+    public List<ValueCount> facet(Search search, String field, int size) {
+        Field parsed = field(field);
+        if (size < 1 || size > MAX_FACET_SIZE) {
+            throw new IllegalArgumentException("a facet's size must be 1 to " + MAX_FACET_SIZE + ": " + size);
+        }
+        List<DataFile> files = files(search.after(null));
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        return run(FacetSql.facet(files, search.after(null), parsed, size), rows -> {
+            List<ValueCount> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(new ValueCount(rows.getString(1), rows.getLong(2)));
+            }
+            return values;
+        });
+    }
+
+    /** A field as a query names it, read by the query's own parser. */
+    private static Field field(String name) {
+        Query query;
+        try {
+            query = QueryParser.parse(Objects.requireNonNull(name, "field") + ":*");
+        } catch (QuerySyntaxException e) {
+            throw new IllegalArgumentException("not a field: " + name, e);
+        }
+        if (query instanceof Query.Exists exists) {
+            return exists.field();
+        }
+        throw new IllegalArgumentException("not a field: " + name);
     }
 
     /**

@@ -84,7 +84,8 @@ final class QuerySql {
         sql.append(")) > 0, false)");
     }
 
-    private static void values(Field field, Sql sql) {
+    /** The field's values in an event ({@code json}), as a list of JSON values. */
+    static void values(Field field, Sql sql) {
         if (field.kind() == Field.Kind.TAG) {
             sql.append("q_tags(json)");
             return;

@@ -1,0 +1,55 @@
+package io.ingestline.query.store;
+
+import io.ingestline.query.lang.Field;
+import java.util.List;
+
+/**
+ * The aggregations over a search's events: the fields they have, the most frequent values of one field. DuckDB
+ * aggregates on all its threads; what it holds is a row per distinct name or value, within its memory limit.
+ */
+final class FacetSql {
+    /**
+     * A field name from its keys: the macros walk an event level by level as lists of {@code {p: name, v: value}},
+     * an array standing for its elements ({@code q_flat}, as a query's field does). {@code q_name} escapes what
+     * {@code QueryPrinter} escapes in a key (white space, {@code ()[]{}":\^~.*?}) and also the other Unicode
+     * separators (harmless: a backslash escapes any character), so the name reads back as the same keys.
+     */
+    static final List<String> MACROS = List.of(
+            "CREATE MACRO q_name(k) AS regexp_replace(k, '([\\s\\x{0B}\\x{1C}-\\x{1F}\\pZ()\\[\\]{}\":\\\\^~.*?])',"
+                    + " '\\\\\\1', 'g')",
+            "CREATE MACRO q_children(l) AS flatten(list_transform(l, x -> CASE WHEN json_type(x.v) = 'OBJECT'"
+                    + " THEN list_transform(list_filter(json_keys(x.v), k -> k <> ''), k -> {'p': x.p || '.' || q_name(k),"
+                    + " 'v': json_extract(x.v, '/' || replace(replace(k, '~', '~0'), '/', '~1'))}) END))",
+            "CREATE MACRO q_spread(l) AS flatten(list_transform(l, x -> list_transform(q_flat([x.v]),"
+                    + " e -> {'p': x.p, 'v': e})))",
+            "CREATE MACRO q_leaves(l) AS list_transform(list_filter(l,"
+                    + " x -> json_type(x.v) NOT IN ('OBJECT', 'ARRAY', 'NULL')), x -> x.p)");
+
+    private FacetSql() {
+    }
+
+    /**
+     * The names of the fields with a value, and how many events have each: one level of keys a subquery, each
+     * computed once, up to {@link EventStore#MAX_FIELD_DEPTH}.
+     */
+    static Sql fields(List<DataFile> files, Search search) {
+        Sql sql = new Sql().append("SELECT name, count(*) AS n FROM (SELECT unnest(list_distinct(acc)) AS name FROM (")
+                .append("SELECT list_concat(acc, q_leaves(e)) AS acc FROM (");
+        sql.append("SELECT list_concat(acc, q_leaves(e)) AS acc, q_spread(q_children(e)) AS e FROM (".repeat(
+                EventStore.MAX_FIELD_DEPTH - 1));
+        sql.append("SELECT CAST([] AS VARCHAR[]) AS acc, q_spread(q_children([{'p': 'json', 'v': json}])) AS e FROM ");
+        EventSql.matching(files, search, sql);
+        sql.append(")".repeat(EventStore.MAX_FIELD_DEPTH - 1)).append("))) GROUP BY name ORDER BY n DESC, name LIMIT ")
+                .param((long) EventStore.MAX_FIELDS);
+        return sql;
+    }
+
+    /** The field's most frequent values (as text), each counted once an event. */
+    static Sql facet(List<DataFile> files, Search search, Field field, int size) {
+        Sql sql = new Sql().append("SELECT value, count(*) AS n FROM (SELECT unnest(list_distinct(list_transform(");
+        QuerySql.values(field, sql);
+        sql.append(", v -> q_text(v)))) AS value FROM ");
+        EventSql.matching(files, search, sql);
+        return sql.append(") GROUP BY value ORDER BY n DESC, value LIMIT ").param((long) size);
+    }
+}
