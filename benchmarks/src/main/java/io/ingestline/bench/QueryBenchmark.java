@@ -5,6 +5,7 @@ import io.ingestline.query.store.FileEventStore;
 import io.ingestline.query.store.Order;
 import io.ingestline.query.store.Page;
 import io.ingestline.query.store.Search;
+import io.ingestline.query.store.ValueCount;
 import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.FileStorageWriter;
 import io.ingestline.sink.storage.SinkRecord;
@@ -36,6 +37,7 @@ import java.util.stream.Stream;
  *   <li>a selective search over the last hour, its first page of 100, newest first: {@code BENCH_QUERY_RUNS} (10)
  *       times, the first apart (it counts the hour's files' lines, which later pages remember);</li>
  *   <li>{@code count} of every event of the day, and of the selective query over the day: events scanned a second;</li>
+ *   <li>{@code fields} of the last hour's events, {@code facet} of {@code json.path} over the day;</li>
  *   <li>the reference: DuckDB's own {@code count(*)} over the same files with {@code read_ndjson_objects} (finds
  *       each line's object, parses nothing) and {@code read_ndjson} (parses every event into typed columns).</li>
  * </ol>
@@ -93,6 +95,7 @@ public final class QueryBenchmark {
             firstPages(store, runs);
             count(store, "*", events);
             count(store, SELECTIVE, events);
+            aggregations(store);
         }
         reference(files, events);
         report.save();
@@ -174,6 +177,21 @@ public final class QueryBenchmark {
         report.line("");
         report.line(String.format(Locale.ROOT, "count of %s over the day: %,d in %.2f s, %,.0f events scanned/s",
                 query, count, s, events / s));
+    }
+
+    /** The fields of the last hour's events, and the day's most frequent paths. */
+    private void aggregations(FileEventStore store) {
+        Search hour = Search.of(DATASET, QueryParser.parse("*"), END.minus(Duration.ofHours(1)), END, Order.DESC, 1);
+        long start = System.nanoTime();
+        int fields = store.fields(hour).size();
+        report.line("");
+        report.line(String.format(Locale.ROOT, "fields of the last hour's events: %d names in %.2f s", fields,
+                seconds(start)));
+        Search day = Search.of(DATASET, QueryParser.parse("*"), END.minus(Duration.ofDays(1)), END, Order.DESC, 1);
+        start = System.nanoTime();
+        List<ValueCount> paths = store.facet(day, "json.path", 5);
+        report.line(String.format(Locale.ROOT, "facet json.path over the day, top 5: %.2f s (top: %s %,d)",
+                seconds(start), paths.get(0).value(), paths.get(0).count()));
     }
 
     private void reference(List<Path> files, int events) throws Exception {

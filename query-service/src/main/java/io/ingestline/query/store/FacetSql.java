@@ -9,19 +9,21 @@ import java.util.List;
  */
 final class FacetSql {
     /**
-     * A field name from its keys: the macros walk an event level by level as lists of {@code {p: name, v: value}},
-     * an array standing for its elements ({@code q_flat}, as a query's field does). {@code q_name} escapes what
+     * The macros walk an event level by level as lists of {@code {p: keys, v: value}}: an object's keys and values in
+     * one parse each ({@code json_keys}, {@code $.*}), an array standing for its elements ({@code q_flat}, as a
+     * query's field does). {@code q_name} writes the keys as a query names the field, escaping what
      * {@code QueryPrinter} escapes in a key (white space, {@code ()[]{}":\^~.*?}) and also the other Unicode
-     * separators (harmless: a backslash escapes any character), so the name reads back as the same keys.
+     * separators (harmless: a backslash escapes any character), so the name reads back as the same keys; it runs once
+     * a distinct field, after the aggregation.
      */
     static final List<String> MACROS = List.of(
-            "CREATE MACRO q_name(k) AS regexp_replace(k, '([\\s\\x{0B}\\x{1C}-\\x{1F}\\pZ()\\[\\]{}\":\\\\^~.*?])',"
-                    + " '\\\\\\1', 'g')",
+            "CREATE MACRO q_name(keys) AS 'json' || array_to_string(list_transform(keys, k -> '.' || regexp_replace(k,"
+                    + " '([\\s\\x{0B}\\x{1C}-\\x{1F}\\pZ()\\[\\]{}\":\\\\^~.*?])', '\\\\\\1', 'g')), '')",
             "CREATE MACRO q_children(l) AS flatten(list_transform(l, x -> CASE WHEN json_type(x.v) = 'OBJECT'"
-                    + " THEN list_transform(list_filter(json_keys(x.v), k -> k <> ''), k -> {'p': x.p || '.' || q_name(k),"
-                    + " 'v': json_extract(x.v, '/' || replace(replace(k, '~', '~0'), '/', '~1'))}) END))",
-            "CREATE MACRO q_spread(l) AS flatten(list_transform(l, x -> list_transform(q_flat([x.v]),"
-                    + " e -> {'p': x.p, 'v': e})))",
+                    + " THEN list_transform(list_filter(list_zip(json_keys(x.v), json_extract(x.v, '$.*')),"
+                    + " z -> z[1] <> ''), z -> {'p': list_append(x.p, z[1]), 'v': z[2]}) END))",
+            "CREATE MACRO q_spread(l) AS flatten(list_transform(l, x -> CASE WHEN json_type(x.v) = 'ARRAY'"
+                    + " THEN list_transform(q_flat([x.v]), e -> {'p': x.p, 'v': e}) ELSE [x] END))",
             "CREATE MACRO q_leaves(l) AS list_transform(list_filter(l,"
                     + " x -> json_type(x.v) NOT IN ('OBJECT', 'ARRAY', 'NULL')), x -> x.p)");
 
@@ -33,13 +35,15 @@ final class FacetSql {
      * computed once, up to {@link EventStore#MAX_FIELD_DEPTH}.
      */
     static Sql fields(List<DataFile> files, Search search) {
-        Sql sql = new Sql().append("SELECT name, count(*) AS n FROM (SELECT unnest(list_distinct(acc)) AS name FROM (")
+        Sql sql = new Sql().append("SELECT q_name(keys) AS name, count(*) AS n FROM (SELECT unnest(list_distinct(acc))"
+                + " AS keys FROM (")
                 .append("SELECT list_concat(acc, q_leaves(e)) AS acc FROM (");
         sql.append("SELECT list_concat(acc, q_leaves(e)) AS acc, q_spread(q_children(e)) AS e FROM (".repeat(
                 EventStore.MAX_FIELD_DEPTH - 1));
-        sql.append("SELECT CAST([] AS VARCHAR[]) AS acc, q_spread(q_children([{'p': 'json', 'v': json}])) AS e FROM ");
+        sql.append("SELECT CAST([] AS VARCHAR[][]) AS acc, q_spread(q_children([{'p': CAST([] AS VARCHAR[]),"
+                + " 'v': json}])) AS e FROM ");
         EventSql.matching(files, search, sql);
-        sql.append(")".repeat(EventStore.MAX_FIELD_DEPTH - 1)).append("))) GROUP BY name ORDER BY n DESC, name LIMIT ")
+        sql.append(")".repeat(EventStore.MAX_FIELD_DEPTH - 1)).append("))) GROUP BY keys ORDER BY n DESC, name LIMIT ")
                 .param((long) EventStore.MAX_FIELDS);
         return sql;
     }

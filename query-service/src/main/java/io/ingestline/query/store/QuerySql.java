@@ -73,48 +73,39 @@ final class QuerySql {
         }
     }
 
-    /**
-     * True when some value {@code v} of the field satisfies the predicate the callback writes. Each JSON function
-     * parses the event's text again, and the general walk ({@code q_step}, {@code q_values}) takes about ten such
-     * parses a field; so when the path runs through objects only and ends on no array (most events, most fields), its
-     * one value is read directly by a JSON pointer: the same values, in two to four parses.
-     */
+    /** True when some value {@code v} of the field satisfies the predicate the callback writes. */
     private static void anyValue(Field field, Sql sql, Runnable predicate) {
-        if (field.kind() == Field.Kind.JSON) {
-            List<String> keys = field.path();
-            sql.append("CASE WHEN json_type(json) = 'OBJECT'");
-            for (int i = 1; i < keys.size(); i++) {
-                sql.append(" AND coalesce(json_type(json, ").param(pointer(keys.subList(0, i)))
-                        .append(") = 'OBJECT', false)");
-            }
-            sql.append(" AND coalesce(json_type(json, ").param(pointer(keys)).append(") <> 'ARRAY', true)")
-                    .append(" THEN coalesce(len(list_filter(list_filter([json_extract(json, ").param(pointer(keys))
-                    .append(")], v -> json_type(v) <> 'NULL'), v -> ");
-            predicate.run();
-            sql.append(")) > 0, false) ELSE ");
-        }
         sql.append("coalesce(len(list_filter(");
         values(field, sql);
         sql.append(", v -> ");
         predicate.run();
         sql.append(")) > 0, false)");
-        if (field.kind() == Field.Kind.JSON) {
-            sql.append(" END");
-        }
     }
 
-    /** The field's values in an event ({@code json}), as a list of JSON values. */
+    /**
+     * The field's values in an event ({@code json}), as a list of JSON values. Each JSON function parses the event
+     * again, and the general walk ({@code q_step}, {@code q_values}) takes about ten such parses a field; so when the
+     * path runs through objects only and ends on no array (most events, most fields), its one value is read directly
+     * by a JSON pointer: the same values, in two to four parses.
+     */
     static void values(Field field, Sql sql) {
         if (field.kind() == Field.Kind.TAG) {
             sql.append("q_tags(json)");
             return;
         }
-        sql.append("q_values(");
-        sql.append("q_step(".repeat(field.path().size())).append("[json]");
-        for (String key : field.path()) {
+        List<String> keys = field.path();
+        sql.append("CASE WHEN json_type(json) = 'OBJECT'");
+        for (int i = 1; i < keys.size(); i++) {
+            sql.append(" AND coalesce(json_type(json, ").param(pointer(keys.subList(0, i))).append(") = 'OBJECT', false)");
+        }
+        sql.append(" AND coalesce(json_type(json, ").param(pointer(keys)).append(") <> 'ARRAY', true)")
+                .append(" THEN list_filter([json_extract(json, ").param(pointer(keys))
+                .append(")], v -> json_type(v) <> 'NULL') ELSE q_values(");
+        sql.append("q_step(".repeat(keys.size())).append("[json]");
+        for (String key : keys) {
             sql.append(", ").param(pointer(key)).append(")");
         }
-        sql.append(")");
+        sql.append(") END");
     }
 
     /** A JSON pointer (RFC 6901) to one key: DuckDB reads paths starting with {@code /} as pointers. */
