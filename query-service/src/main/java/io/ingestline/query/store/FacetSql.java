@@ -11,17 +11,19 @@ final class FacetSql {
     /**
      * The macros walk an event level by level as lists of {@code {p: keys, v: value}}: an object's keys and values in
      * one parse each ({@code json_keys}, {@code $.*}), an array standing for its elements ({@code q_flat}, as a
-     * query's field does). {@code q_name} writes the keys as a query names the field, escaping what
+     * query's field does). The keys are one text, each after a NUL (cheaper to carry and group than a list; a key
+     * holding a NUL is left out). {@code q_name} writes them as a query names the field, escaping what
      * {@code QueryPrinter} escapes in a key (white space, {@code ()[]{}":\^~.*?}) and also the other Unicode
      * separators (harmless: a backslash escapes any character), so the name reads back as the same keys; it runs once
      * a distinct field, after the aggregation.
      */
     static final List<String> MACROS = List.of(
-            "CREATE MACRO q_name(keys) AS 'json' || array_to_string(list_transform(keys, k -> '.' || regexp_replace(k,"
+            "CREATE MACRO q_name(keys) AS 'json' || array_to_string(list_transform(string_split(substr(keys, 2), chr(0)),"
+                    + " k -> '.' || regexp_replace(k,"
                     + " '([\\s\\x{0B}\\x{1C}-\\x{1F}\\pZ()\\[\\]{}\":\\\\^~.*?])', '\\\\\\1', 'g')), '')",
             "CREATE MACRO q_children(l) AS flatten(list_transform(l, x -> CASE WHEN json_type(x.v) = 'OBJECT'"
                     + " THEN list_transform(list_filter(list_zip(json_keys(x.v), json_extract(x.v, '$.*')),"
-                    + " z -> z[1] <> ''), z -> {'p': list_append(x.p, z[1]), 'v': z[2]}) END))",
+                    + " z -> z[1] <> '' AND NOT contains(z[1], chr(0))), z -> {'p': x.p || chr(0) || z[1], 'v': z[2]}) END))",
             "CREATE MACRO q_spread(l) AS flatten(list_transform(l, x -> CASE WHEN json_type(x.v) = 'ARRAY'"
                     + " THEN list_transform(q_flat([x.v]), e -> {'p': x.p, 'v': e}) ELSE [x] END))",
             "CREATE MACRO q_leaves(l) AS list_transform(list_filter(l,"
@@ -40,8 +42,7 @@ final class FacetSql {
                 .append("SELECT list_concat(acc, q_leaves(e)) AS acc FROM (");
         sql.append("SELECT list_concat(acc, q_leaves(e)) AS acc, q_spread(q_children(e)) AS e FROM (".repeat(
                 EventStore.MAX_FIELD_DEPTH - 1));
-        sql.append("SELECT CAST([] AS VARCHAR[][]) AS acc, q_spread(q_children([{'p': CAST([] AS VARCHAR[]),"
-                + " 'v': json}])) AS e FROM ");
+        sql.append("SELECT CAST([] AS VARCHAR[]) AS acc, q_spread(q_children([{'p': '', 'v': json}])) AS e FROM ");
         EventSql.matching(files, search, sql);
         sql.append(")".repeat(EventStore.MAX_FIELD_DEPTH - 1)).append("))) GROUP BY keys ORDER BY n DESC, name LIMIT ")
                 .param((long) EventStore.MAX_FIELDS);

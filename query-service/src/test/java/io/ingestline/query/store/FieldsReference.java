@@ -38,7 +38,7 @@ final class FieldsReference {
             return;
         }
         object.fields().forEachRemaining(entry -> {
-            if (entry.getKey().isEmpty()) {
+            if (entry.getKey().isEmpty() || entry.getKey().indexOf('\0') >= 0) {
                 return;
             }
             List<String> keys = new ArrayList<>(path);

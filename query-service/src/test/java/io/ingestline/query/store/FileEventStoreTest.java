@@ -155,7 +155,7 @@ class FileEventStoreTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ODD_KEYS = List.of("a", "b", "a.b", "x y", "it's", "a/b~c", "ünï", "*", "q?",
-            "[1]", "c:d", "back\\slash", "tab\tkey", "nbsp\u00a0", "em\u2003space", "", "0", "AND");
+            "[1]", "c:d", "back\\slash", "tab\tkey", "nbsp\u00a0", "em\u2003space", "", "0", "AND", "nul\u0000key");
 
     /** Objects of odd keys nested up to ten deep, arrays of arrays, values of every type. */
     private static void nest(Random random, ObjectNode object, int depth) {
