@@ -341,6 +341,19 @@ class FileEventStoreTest {
         }
     }
 
+    @Test
+    void duckdb_takes_threads_and_memory_limits_and_refuses_anything_else(@TempDir Path dir) {
+        for (String memory : List.of("512MiB", "1GB", "1.5gb", "100 MB", "2TB")) {
+            new FileEventStore(dir, Duration.ofSeconds(5), 1, memory).close();
+        }
+        for (String memory : List.of("", "1", "GB", "1GB'; SET threads = 64; --", "-1GB", "1 PB")) {
+            assertThatThrownBy(() -> new FileEventStore(dir, Duration.ofSeconds(5), 1, memory))
+                    .as(memory).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new FileEventStore(dir, Duration.ofSeconds(5), 0, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static Search search(String dataset, String query, String from, String until, Order order, int size) {
         return Search.of(dataset, QueryParser.parse(query), Instant.parse(from), Instant.parse(until), order, size);
     }
