@@ -26,26 +26,33 @@ final class FacetSql {
                     + " z -> z[1] <> '' AND NOT contains(z[1], chr(0))), z -> {'p': x.p || chr(0) || z[1], 'v': z[2]}) END))",
             "CREATE MACRO q_spread(l) AS flatten(list_transform(l, x -> CASE WHEN json_type(x.v) = 'ARRAY'"
                     + " THEN list_transform(q_flat([x.v]), e -> {'p': x.p, 'v': e}) ELSE [x] END))",
-            "CREATE MACRO q_leaves(l) AS list_transform(list_filter(l,"
-                    + " x -> json_type(x.v) NOT IN ('OBJECT', 'ARRAY', 'NULL')), x -> x.p)");
+            "CREATE MACRO q_leaves(l, shape) AS list_transform(list_filter(l, x -> CASE WHEN shape"
+                    + " THEN json_type(x.v) = 'VARCHAR' AND (x.v ->> '$') <> 'NULL'"
+                    + " ELSE json_type(x.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') END), x -> x.p)");
 
     private FacetSql() {
     }
 
     /**
      * The names of the fields with a value, and how many events have each: one level of keys a subquery, each
-     * computed once, up to {@link EventStore#MAX_FIELD_DEPTH}.
+     * computed once, up to {@link EventStore#MAX_FIELD_DEPTH}. Most events of a dataset share a few shapes, so the
+     * walk runs once a shape ({@code json_structure}: the event with each value replaced by its type, an array's
+     * elements merged into one), weighted by its events; its leaves are the type names but {@code "NULL"}. A shape
+     * holding {@code "JSON"} (an array of objects and scalars, an empty object, a repeated key) does not tell the
+     * fields apart: its events are walked one by one (grouped by their text).
      */
     static Sql fields(List<DataFile> files, Search search) {
-        Sql sql = new Sql().append("SELECT q_name(keys) AS name, count(*) AS n FROM (SELECT unnest(list_distinct(acc))"
-                + " AS keys FROM (")
-                .append("SELECT list_concat(acc, q_leaves(e)) AS acc FROM (");
-        sql.append("SELECT list_concat(acc, q_leaves(e)) AS acc, q_spread(q_children(e)) AS e FROM (".repeat(
-                EventStore.MAX_FIELD_DEPTH - 1));
-        sql.append("SELECT CAST([] AS VARCHAR[]) AS acc, q_spread(q_children([{'p': '', 'v': json}])) AS e FROM ");
+        Sql sql = new Sql().append("SELECT q_name(keys) AS name, sum(w) AS n FROM (SELECT unnest(list_distinct(acc))"
+                + " AS keys, w FROM (SELECT list_concat(acc, q_leaves(e, shape)) AS acc, w FROM (");
+        sql.append("SELECT list_concat(acc, q_leaves(e, shape)) AS acc, q_spread(q_children(e)) AS e, shape, w FROM ("
+                .repeat(EventStore.MAX_FIELD_DEPTH - 1));
+        sql.append("SELECT CAST([] AS VARCHAR[]) AS acc, q_spread(q_children([{'p': '', 'v': root}])) AS e, shape, w"
+                + " FROM (SELECT root, shape, count(*) AS w FROM (SELECT CASE WHEN shape THEN s ELSE json END AS root,"
+                + " shape FROM (SELECT json, s, NOT contains(CAST(s AS VARCHAR), '\"JSON\"') AS shape FROM"
+                + " (SELECT json, json_structure(json) AS s FROM ");
         EventSql.matching(files, search, sql);
-        sql.append(")".repeat(EventStore.MAX_FIELD_DEPTH - 1)).append("))) GROUP BY keys ORDER BY n DESC, name LIMIT ")
-                .param((long) EventStore.MAX_FIELDS);
+        sql.append("))) GROUP BY root, shape)").append(")".repeat(EventStore.MAX_FIELD_DEPTH - 1))
+                .append("))) GROUP BY keys ORDER BY n DESC, name LIMIT ").param((long) EventStore.MAX_FIELDS);
         return sql;
     }
 
