@@ -37,7 +37,7 @@ final class FieldsReference {
         if (path.size() == EventStore.MAX_FIELD_DEPTH) {
             return;
         }
-        object.fields().forEachRemaining(entry -> {
+        object.properties().forEach(entry -> {
             if (entry.getKey().isEmpty() || entry.getKey().indexOf('\0') >= 0) {
                 return;
             }
