@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * {@code benchmarks/target/query-data}; reused when it already holds the same events, so they are written once).
  * Then, with DuckDB at {@code BENCH_QUERY_THREADS} threads (2) and {@code BENCH_QUERY_MEMORY} (its default):
  * <ol>
- *   <li>a selective search over the last hour, its first page of 100, newest first: {@code BENCH_QUERY_RUNS} (10)
- *       times, the first apart (it counts the hour's files' lines, which later pages remember);</li>
+ *   <li>first pages of 100, newest first, {@code BENCH_QUERY_RUNS} (10) times after a first run apart (it counts the
+ *       lines of the files it reads, which later pages remember): a selective search over the last hour, every event
+ *       of the day, the selective search over the day, and a rare one over the day (3 runs: it reads every hour);</li>
  *   <li>{@code count} of every event of the day, and of the selective query over the day: events scanned a second;</li>
  *   <li>{@code fields} of the last hour's events, {@code facet} of {@code json.path} over the day;</li>
  *   <li>the reference: DuckDB's own {@code count(*)} over the same files with {@code read_ndjson_objects} (finds
@@ -50,6 +51,8 @@ public final class QueryBenchmark {
     private static final String DATASET = "bench";
     private static final int PARTITIONS = 3;
     private static final String SELECTIVE = "json.status:503 AND json.path:\"/api/x\"";
+    /** About 28 events of the day: a page reads every hour. */
+    private static final String RARE = SELECTIVE + " AND json.method:DELETE AND json.level:error";
     private static final String[] PATHS = {"/api/x", "/api/orders", "/api/users", "/api/cart", "/api/search",
         "/login", "/logout", "/static/app.js", "/static/app.css", "/health"};
     private static final String[] LEVELS = {"info", "info", "info", "info", "warn", "error"};
@@ -147,11 +150,19 @@ public final class QueryBenchmark {
     }
 
     private void firstPages(FileEventStore store, int runs) {
-        Search search = Search.of(DATASET, QueryParser.parse(SELECTIVE), END.minus(Duration.ofHours(1)), END,
-                Order.DESC, 100);
         report.line("");
-        report.line("Selective search over the last hour, first page of 100, newest first: " + SELECTIVE);
+        report.line("First page of 100, newest first:");
+        firstPage(store, SELECTIVE, Duration.ofHours(1), runs);
+        firstPage(store, "*", Duration.ofDays(1), runs);
+        firstPage(store, SELECTIVE, Duration.ofDays(1), 3);
+        firstPage(store, RARE, Duration.ofDays(1), 3);
+    }
+
+    /** The first run apart: it counts the lines of the files it reads, which later runs remember. */
+    private void firstPage(FileEventStore store, String query, Duration last, int runs) {
+        Search search = Search.of(DATASET, QueryParser.parse(query), END.minus(last), END, Order.DESC, 100);
         List<Double> millis = new ArrayList<>();
+        double first = 0;
         int found = 0;
         for (int i = 0; i <= runs; i++) {
             long start = System.nanoTime();
@@ -159,14 +170,15 @@ public final class QueryBenchmark {
             double ms = (System.nanoTime() - start) / 1e6;
             found = page.events().size();
             if (i == 0) {
-                report.line(String.format(Locale.ROOT, "  first run (counts the hour's files' lines): %.0f ms", ms));
+                first = ms;
             } else {
                 millis.add(ms);
             }
         }
         Collections.sort(millis);
-        report.line(String.format(Locale.ROOT, "  %d more runs: median %.0f ms, max %.0f ms (%d events on the page)",
-                runs, millis.get(millis.size() / 2), millis.get(millis.size() - 1), found));
+        report.line(String.format(Locale.ROOT, "  %s over the last %s: first run %.0f ms, then median %.0f ms, max %.0f ms"
+                + " of %d runs (%d events)", query, last.toHours() + " h", first, millis.get(millis.size() / 2),
+                millis.get(millis.size() - 1), runs, found));
     }
 
     private void count(FileEventStore store, String query, int events) {

@@ -17,22 +17,27 @@ final class EventSql {
     }
 
     /**
-     * One page: {@code size + 1} rows (the extra one tells that a next page exists), in the search's order, as
-     * {@code t, file, ordinality, raw}. {@code WITH ORDINALITY} numbers the list's lines one after the other, files in
-     * the list's order: DuckDB plans it as a streaming window, which runs on one thread over the scan in its order, so
-     * the numbering is the same at every run; {@code starts} (from {@link LineCounts}) turns it into a line of the
-     * file, which no other file changes.
+     * Up to {@code limit} rows of a page (its {@code size + 1}: the extra one tells that a next page exists), in the
+     * search's order, as {@code t, file, ordinality, raw}. {@code WITH ORDINALITY} numbers a list's lines one after the
+     * other, files in the list's order: DuckDB plans it as a streaming window, which runs on one thread over the scan
+     * in its order, so the numbering is the same at every run; {@code starts} (from {@link LineCounts}, for each
+     * group) turns it into a line of the file, which no other file changes. Each group of files is a numbered scan of
+     * its own, joined by {@code UNION ALL}, so that the groups are read on several threads.
      */
-    static Sql page(List<DataFile> files, Search search, Map<String, Long> starts) {
+    static Sql page(List<List<DataFile>> groups, Search search, Map<String, Long> starts, int limit) {
         Sql sql = new Sql().append("SELECT t, file, ordinality, raw FROM (SELECT substr(filename, ")
-                .param(prefix(files) + 1L).append(") AS file, ordinality, json, CAST(json AS VARCHAR) AS raw, ")
-                .append(TIME).append(" AS t FROM read_ndjson_objects(").param(paths(files))
-                .append("::VARCHAR[], filename = true) WITH ORDINALITY)");
+                .param(prefix(groups.get(0)) + 1L).append(") AS file, ordinality, json, CAST(json AS VARCHAR) AS raw, ")
+                .append(TIME).append(" AS t FROM (");
+        for (int i = 0; i < groups.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT filename, ordinality, json FROM read_ndjson_objects(")
+                    .param(paths(groups.get(i))).append("::VARCHAR[], filename = true) WITH ORDINALITY");
+        }
+        sql.append("))");
         where(search, sql);
         cursor(search, starts, sql);
         String direction = search.order() == Order.ASC ? " ASC" : " DESC";
         sql.append(" ORDER BY t").append(direction).append(", file").append(direction).append(", ordinality")
-                .append(direction).append(" LIMIT ").param((long) search.size() + 1);
+                .append(direction).append(" LIMIT ").param((long) limit);
         return sql;
     }
 

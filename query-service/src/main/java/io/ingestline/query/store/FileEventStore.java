@@ -15,12 +15,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -44,6 +46,7 @@ public final class FileEventStore implements EventStore {
 
     private final Path datasetsDir;
     private final Duration timeout;
+    private final int threads;
     private final DuckDBConnection database;
     private final ScheduledExecutorService alarms;
     private final LineCounts lineCounts = new LineCounts(COUNTED_FILES);
@@ -67,6 +70,7 @@ public final class FileEventStore implements EventStore {
         if (memoryLimit != null && !MEMORY.matcher(memoryLimit).matches()) {
             throw new IllegalArgumentException("not a memory size (such as 1GB or 512MiB): " + memoryLimit);
         }
+        this.threads = threads;
         this.database = open(threads, memoryLimit);
         this.alarms = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "query-timeouts");
@@ -99,18 +103,50 @@ public final class FileEventStore implements EventStore {
         }
     }
 
+    /**
+     * Reads the range's hours in the search's order, an hour first, then twice as many hours each time, until the
+     * page is full: an event is stored in the hour of its {@code _time}, so every event of an hour read comes before
+     * every event of the hours after it, and a page of recent events reads the last hour, not the whole range. The
+     * statements share the time limit.
+     */
     @Override
     public Page search(Search search) {
-        List<DataFile> files = files(search);
-        if (files.isEmpty()) {
-            return new Page(List.of(), Optional.empty());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<List<DataFile>> hours = hours(files(search), search.order());
+        List<StoredEvent> events = new ArrayList<>();
+        for (int at = 0, step = 1; at < hours.size() && events.size() <= search.size(); at += step, step *= 2) {
+            List<DataFile> files = new ArrayList<>();
+            hours.subList(at, Math.min(hours.size(), at + step)).forEach(files::addAll);
+            Map<String, Long> lines = lines(files, deadline);
+            List<List<DataFile>> groups = LineCounts.groups(files, lines, threads);
+            Map<String, Long> starts = new HashMap<>();
+            groups.forEach(group -> starts.putAll(LineCounts.starts(group, lines)));
+            int wanted = search.size() + 1 - events.size();
+            events.addAll(run(EventSql.page(groups, search, starts, wanted), rows -> events(rows, starts), deadline));
         }
-        Map<String, Long> starts = LineCounts.starts(files, lines(files));
-        return run(EventSql.page(files, search, starts), rows -> page(rows, search.size(), starts));
+        if (events.size() > search.size()) {
+            List<StoredEvent> page = events.subList(0, search.size());
+            return new Page(page, Optional.of(page.get(page.size() - 1).cursor()));
+        }
+        return new Page(events, Optional.empty());
+    }
+
+    /** The files by hour directory, the hours in the order's direction. */
+    private static List<List<DataFile>> hours(List<DataFile> files, Order order) {
+        Map<String, List<DataFile>> byHour = new TreeMap<>();
+        for (DataFile file : files) {
+            byHour.computeIfAbsent(file.name().substring(0, file.name().lastIndexOf('/')), h -> new ArrayList<>())
+                    .add(file);
+        }
+        List<List<DataFile>> hours = new ArrayList<>(byHour.values());
+        if (order == Order.DESC) {
+            Collections.reverse(hours);
+        }
+        return hours;
     }
 
     /** Every file's number of lines: those not yet known counted in one statement, on all DuckDB's threads. */
-    private Map<String, Long> lines(List<DataFile> files) {
+    private Map<String, Long> lines(List<DataFile> files, long deadline) {
         Map<String, Long> lines = new HashMap<>(lineCounts.known(files));
         List<DataFile> unknown = files.stream().filter(f -> !lines.containsKey(LineCounts.key(f))).toList();
         if (unknown.isEmpty()) {
@@ -123,7 +159,7 @@ public final class FileEventStore implements EventStore {
                 counted.put(rows.getString(1), rows.getLong(2));
             }
             return counted;
-        });
+        }, deadline);
         lineCounts.remember(counted);
         lines.putAll(counted);
         return lines;
@@ -210,16 +246,13 @@ public final class FileEventStore implements EventStore {
         return RangeFiles.of(datasetsDir.resolve("dataset=" + search.dataset()), from, until);
     }
 
-    private static Page page(ResultSet rows, int size, Map<String, Long> starts) throws SQLException {
+    private static List<StoredEvent> events(ResultSet rows, Map<String, Long> starts) throws SQLException {
         List<StoredEvent> events = new ArrayList<>();
         while (rows.next()) {
-            if (events.size() == size) {
-                return new Page(events, Optional.of(events.get(size - 1).cursor()));
-            }
             String file = rows.getString(2);
             events.add(new StoredEvent(rows.getLong(1), file, rows.getLong(3) - starts.get(file), rows.getString(4)));
         }
-        return new Page(events, Optional.empty());
+        return events;
     }
 
     @FunctionalInterface
@@ -227,14 +260,24 @@ public final class FileEventStore implements EventStore {
         T read(ResultSet rows) throws SQLException;
     }
 
-    /** Runs a statement on a connection of its own, with an alarm that interrupts it past the time limit. */
     private <T> T run(Sql sql, Rows<T> reader) {
+        return run(sql, reader, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Runs a statement on a connection of its own, with an alarm that interrupts it at the deadline
+     * ({@link System#nanoTime()}).
+     */
+    private <T> T run(Sql sql, Rows<T> reader, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new QueryTimeoutException(timeout, null);
+        }
         AtomicBoolean expired = new AtomicBoolean();
         try (Connection connection = database.duplicate();
              PreparedStatement statement = connection.prepareStatement(sql.text())) {
             bind(connection, statement, sql.params());
-            ScheduledFuture<?> alarm = alarms.schedule(() -> cancel(statement, expired), timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> alarm = alarms.schedule(() -> cancel(statement, expired), left, TimeUnit.NANOSECONDS);
             try (ResultSet rows = statement.executeQuery()) {
                 return reader.read(rows);
             } finally {

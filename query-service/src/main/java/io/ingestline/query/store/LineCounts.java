@@ -1,5 +1,6 @@
 package io.ingestline.query.store;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,33 @@ final class LineCounts {
             before += lines.get(key(file));
         }
         return starts;
+    }
+
+    /**
+     * The files in at most {@code count} runs of the list, of about as many lines each: a page numbers each run on a
+     * thread of its own.
+     */
+    static List<List<DataFile>> groups(List<DataFile> files, Map<String, Long> lines, int count) {
+        long total = 0;
+        for (DataFile file : files) {
+            total += lines.get(key(file));
+        }
+        List<List<DataFile>> groups = new ArrayList<>();
+        List<DataFile> group = new ArrayList<>();
+        long inGroup = 0;
+        for (DataFile file : files) {
+            group.add(file);
+            inGroup += lines.get(key(file));
+            if (inGroup * count >= total && groups.size() < count - 1) {
+                groups.add(group);
+                group = new ArrayList<>();
+                inGroup = 0;
+            }
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        return groups;
     }
 
     static String key(DataFile file) {
