@@ -136,7 +136,8 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
         io.ingestline.model.DatasetName.problem(dataset)
                 .ifPresent(p -> r.problem(LOGGLY_DATASET.env() + ": " + p));
         String memory = r.string(DUCKDB_MEMORY);
-        if (!memory.isEmpty() && !memory.matches("[0-9]+(\\.[0-9]+)?\\s*[KMGT]?i?B")) {
+        if (!memory.isEmpty() && !Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,3})? ?(B|[KMGT]i?B)", Pattern.CASE_INSENSITIVE)
+                .matcher(memory).matches()) {
             r.problem(DUCKDB_MEMORY.env() + "=" + memory + ": must be a size such as 512MB or 2GB");
         }
         long cacheBytes = r.longValue(CACHE_BYTES, 1L << 20, 1L << 40);

@@ -96,7 +96,9 @@ public final class QueryServer implements AutoCloseable {
 
     private static EventStore stores(QueryConfig config) {
         Map<String, EventStore> stores = new HashMap<>();
-        stores.put(QueryConfig.FILES, new FileEventStore(config.datasetsDir(), config.timeout()));
+        stores.put(QueryConfig.FILES, new FileEventStore(config.datasetsDir(), config.timeout(),
+                config.duckdbThreads() > 0 ? config.duckdbThreads() : Runtime.getRuntime().availableProcessors(),
+                config.duckdbMemory().isEmpty() ? null : config.duckdbMemory()));
         if (config.usesPostgres()) {
             QueryConfig.Postgres pg = config.postgres();
             try {

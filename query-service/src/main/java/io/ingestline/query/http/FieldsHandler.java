@@ -4,6 +4,8 @@ import io.ingestline.model.auth.ApiToken;
 import io.ingestline.query.search.SearchSpec;
 import io.ingestline.query.search.Searches;
 import io.ingestline.query.store.EventStore;
+import io.ingestline.query.store.FieldCount;
+import io.ingestline.query.store.ValueCount;
 import io.ingestline.query.store.Search;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -16,8 +18,7 @@ import java.util.List;
  * "total_events":N}}, {@code facet_size} of them, default 100, at most 1,000).
  */
 final class FieldsHandler {
-    static final int MAX_FIELDS = 1_000;
-    static final int MAX_FACET = 1_000;
+    static final int MAX_FACET = EventStore.MAX_FACET_SIZE;
 
     private final Access access;
     private final SearchParams params;
@@ -33,15 +34,15 @@ final class FieldsHandler {
 
     void fields(Context ctx) {
         Search search = search(ctx);
-        List<EventStore.Count> fields = searches.run(() -> searches.store().fields(search, MAX_FIELDS));
+        List<FieldCount> fields = searches.run(() -> searches.store().fields(search));
         long total = searches.run(() -> searches.store().count(search));
         Answers.json(ctx, 200, g -> {
             g.writeStartObject();
             g.writeNumberField("total_events", total);
             g.writeArrayFieldStart("fields");
-            for (EventStore.Count c : fields) {
+            for (FieldCount c : fields) {
                 g.writeStartObject();
-                g.writeStringField("term", c.term());
+                g.writeStringField("term", c.name());
                 g.writeNumberField("count", c.count());
                 g.writeEndObject();
             }
@@ -54,7 +55,7 @@ final class FieldsHandler {
         String field = ctx.pathParam("field");
         int size = SearchParams.size(SearchParams.param(ctx, "facet_size", "100"), MAX_FACET);
         Search search = search(ctx);
-        List<EventStore.Count> values;
+        List<ValueCount> values;
         try {
             values = searches.run(() -> searches.store().facet(search, field, size));
         } catch (IllegalArgumentException e) {
@@ -64,9 +65,9 @@ final class FieldsHandler {
         Answers.json(ctx, 200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart(field);
-            for (EventStore.Count c : values) {
+            for (ValueCount c : values) {
                 g.writeStartObject();
-                g.writeStringField("term", c.term());
+                g.writeStringField("term", c.value());
                 g.writeNumberField("count", c.count());
                 g.writeEndObject();
             }

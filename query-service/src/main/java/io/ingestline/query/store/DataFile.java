@@ -5,9 +5,8 @@ import java.nio.file.Path;
 /**
  * One visible file of a dataset.
  *
- * @param name        its path relative to the dataset's directory, with {@code /}: the cursor's tie-breaker
- * @param path        where it is
- * @param compression DuckDB's name of its compression ({@code zstd} or {@code gzip})
+ * @param name its path relative to the dataset's directory, with {@code /}: the cursor's tie-breaker
+ * @param path where it is; DuckDB reads its compression ({@code .zst} or {@code .gz}) from the name
  */
-record DataFile(String name, Path path, String compression) {
+record DataFile(String name, Path path) {
 }

@@ -32,18 +32,24 @@ final class PostgresEventSql {
     }
 
     /**
-     * The paths of the object keys the search's events hold ({@code json.a.b}; objects are walked, 16 levels at most,
-     * arrays are not), with how many events hold each, most frequent first.
+     * The fields the search's events hold, as {@link EventStore#fields} defines them: key paths (a {@code text[]}) at
+     * most {@link EventStore#MAX_FIELD_DEPTH} keys deep that end on a string, number or boolean, an array on the way
+     * or at the end standing for its elements, empty keys left out; with how many events hold each, the
+     * {@link EventStore#MAX_FIELDS} most frequent. The walk is a recursive query over each matching event.
      */
-    static Sql fields(String schema, Search search, int limit) {
-        Sql sql = new Sql().append("WITH RECURSIVE m AS MATERIALIZED (SELECT event FROM ")
+    static Sql fields(String schema, Search search) {
+        Sql sql = new Sql().append("WITH RECURSIVE m AS MATERIALIZED (SELECT row_number() OVER () AS rid, event FROM ")
                 .append(table(schema, search.dataset()));
         where(search, sql);
-        return sql.append("), w(path, value, depth) AS (SELECT e.key, e.value, 1 FROM m, jsonb_each(CASE WHEN "
-                + "jsonb_typeof(m.event) = 'object' THEN m.event ELSE '{}'::jsonb END) AS e UNION ALL SELECT w.path || '.' "
-                + "|| e.key, e.value, w.depth + 1 FROM w, jsonb_each(CASE WHEN jsonb_typeof(w.value) = 'object' THEN "
-                + "w.value ELSE '{}'::jsonb END) AS e WHERE w.depth < 16) SELECT 'json.' || path, count(*) AS n FROM w "
-                + "GROUP BY path ORDER BY n DESC, 1 LIMIT ").param((long) limit);
+        return sql.append("), w(rid, keys, value, depth) AS (SELECT rid, CAST(ARRAY[] AS text[]), event, 0 FROM m"
+                + " UNION ALL SELECT w.rid, CASE WHEN c.k IS NULL THEN w.keys ELSE w.keys || c.k END, c.v,"
+                + " CASE WHEN c.k IS NULL THEN w.depth ELSE w.depth + 1 END FROM w, LATERAL (SELECT e.key AS k,"
+                + " e.value AS v FROM jsonb_each(CASE WHEN jsonb_typeof(w.value) = 'object' THEN w.value"
+                + " ELSE '{}'::jsonb END) AS e WHERE e.key <> '' AND w.depth < ").append(Integer.toString(
+                        EventStore.MAX_FIELD_DEPTH)).append(" UNION ALL SELECT NULL, a.value FROM jsonb_array_elements("
+                + "CASE WHEN jsonb_typeof(w.value) = 'array' THEN w.value ELSE '[]'::jsonb END) AS a) AS c)"
+                + " SELECT keys, count(DISTINCT rid) AS n FROM w WHERE depth > 0 AND jsonb_typeof(value) IN ('string',"
+                + " 'number', 'boolean') GROUP BY keys ORDER BY n DESC, keys LIMIT ").param((long) EventStore.MAX_FIELDS);
     }
 
     /** The values of a field in the search's events as text, with how many events hold each, most frequent first. */
@@ -54,7 +60,8 @@ final class PostgresEventSql {
         PostgresQuerySql.values(field, sql);
         sql.append(" AS f(v)) AS x");
         where(search, sql);
-        return sql.append(" AND x.t IS NOT NULL) AS d GROUP BY t ORDER BY n DESC, t LIMIT ").param((long) limit);
+        return sql.append(" AND x.t IS NOT NULL) AS d GROUP BY t ORDER BY n DESC, t COLLATE \"C\" LIMIT ")
+                .param((long) limit);
     }
 
     static Sql count(String schema, Search search) {

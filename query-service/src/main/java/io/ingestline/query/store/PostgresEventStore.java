@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,14 +79,31 @@ public final class PostgresEventStore implements EventStore {
     }
 
     @Override
-    public List<Count> fields(Search search, int limit) {
-        return run(PostgresEventSql.fields(settings.schema(), search, limit), PostgresEventStore::counts, List.of());
+    public List<FieldCount> fields(Search search) {
+        List<FieldCount> fields = run(PostgresEventSql.fields(settings.schema(), search), rows -> {
+            List<FieldCount> out = new ArrayList<>();
+            while (rows.next()) {
+                out.add(new FieldCount(FieldName.of((String[]) rows.getArray(1).getArray()), rows.getLong(2)));
+            }
+            return out;
+        }, List.of());
+        return fields.stream().sorted(Comparator.comparingLong(FieldCount::count).reversed()
+                .thenComparing(FieldCount::name)).toList();
     }
 
     @Override
-    public List<Count> facet(Search search, String field, int limit) {
-        return run(PostgresEventSql.facet(settings.schema(), search, Search.field(field), limit),
-                PostgresEventStore::counts, List.of());
+    public List<ValueCount> facet(Search search, String field, int size) {
+        io.ingestline.query.lang.Field parsed = Search.field(field);
+        if (size < 1 || size > MAX_FACET_SIZE) {
+            throw new IllegalArgumentException("a facet's size must be 1 to " + MAX_FACET_SIZE + ": " + size);
+        }
+        return run(PostgresEventSql.facet(settings.schema(), search, parsed, size), rows -> {
+            List<ValueCount> out = new ArrayList<>();
+            while (rows.next()) {
+                out.add(new ValueCount(rows.getString(1), rows.getLong(2)));
+            }
+            return out;
+        }, List.of());
     }
 
     /** The database answers a trivial statement (a connection of the store's own, so a broken one is dropped). */
@@ -97,14 +115,6 @@ public final class PostgresEventStore implements EventStore {
         } catch (RuntimeException e) {
             return Optional.of(String.valueOf(e.getMessage()));
         }
-    }
-
-    private static List<Count> counts(ResultSet rows) throws SQLException {
-        List<Count> counts = new ArrayList<>();
-        while (rows.next()) {
-            counts.add(new Count(rows.getString(1), rows.getLong(2)));
-        }
-        return counts;
     }
 
     private static Page page(ResultSet rows, int size) throws SQLException {

@@ -59,9 +59,7 @@ final class RangeFiles {
         if (!name.startsWith("part-") || !Files.isRegularFile(path)) {
             return null;
         }
-        if (name.endsWith(".ndjson.zst")) {
-            return new DataFile(hourDir + "/" + name, path, "zstd");
-        }
-        return name.endsWith(".ndjson.gz") ? new DataFile(hourDir + "/" + name, path, "gzip") : null;
+        return name.endsWith(".ndjson.zst") || name.endsWith(".ndjson.gz") ? new DataFile(hourDir + "/" + name, path)
+                : null;
     }
 }

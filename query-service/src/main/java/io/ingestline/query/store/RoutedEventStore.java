@@ -34,13 +34,13 @@ public final class RoutedEventStore implements EventStore {
     }
 
     @Override
-    public List<Count> fields(Search search, int limit) {
-        return of(search).fields(search, limit);
+    public List<FieldCount> fields(Search search) {
+        return of(search).fields(search);
     }
 
     @Override
-    public List<Count> facet(Search search, String field, int limit) {
-        return of(search).facet(search, field, limit);
+    public List<ValueCount> facet(Search search, String field, int size) {
+        return of(search).facet(search, field, size);
     }
 
     @Override

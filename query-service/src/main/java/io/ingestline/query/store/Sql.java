@@ -14,8 +14,8 @@ final class Sql {
     }
 
     /**
-     * A {@code ?} bound to {@code value}: a String, Long or Double, or for PostgreSQL an Integer, BigDecimal or
-     * OffsetDateTime.
+     * A {@code ?} bound to {@code value}: a String, Long, Double, or String[] as a {@code VARCHAR[]} (DuckDB), or an
+     * Integer, BigDecimal or OffsetDateTime (PostgreSQL).
      */
     Sql param(Object value) {
         text.append('?');

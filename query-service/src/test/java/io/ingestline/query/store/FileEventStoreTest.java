@@ -3,7 +3,11 @@ package io.ingestline.query.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.ingestline.query.lang.Field;
 import io.ingestline.query.lang.Matcher;
 import io.ingestline.query.lang.Query;
 import io.ingestline.query.lang.QueryParser;
@@ -17,7 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +92,113 @@ class FileEventStoreTest {
         }
         System.out.println("FileEventStoreTest: " + QUERIES + " searches found " + found + " events");
         assertThat(found).isPositive();
+    }
+
+    @Test
+    void fields_and_facets_of_random_searches_are_what_a_reference_computes() {
+        Random random = new Random(seed + 1);
+        RandomData data = new RandomData(random);
+        List<Field> facets = List.of(Field.json("level"), Field.json("status"), Field.json("user", "name"),
+                Field.json("user", "roles"), Field.json("items", "sku"), Field.json("ratio"), Field.json("ok"),
+                Field.json("n"), Field.json("user"), Field.tag());
+        for (int i = 0; i < QUERIES / 4; i++) {
+            Query query = data.query(random.nextInt(3));
+            Instant[] range = data.range(START, START.plus(SPAN));
+            Search search = Search.of("web", query, range[0], range[1], Order.ASC, 10);
+            List<JsonNode> events = matching(rows, search);
+            String as = "seed " + seed + ", search " + i + ": " + QueryPrinter.print(query) + " " + search;
+            assertFields(store, search, events, as);
+            Field field = facets.get(random.nextInt(facets.size()));
+            assertFacet(store, search, events, field, as);
+        }
+    }
+
+    @Test
+    void fields_name_nested_and_odd_keys_so_that_a_query_reads_them_back(@TempDir Path dir) {
+        Random random = new Random(seed + 2);
+        List<StoredEvents.Input> inputs = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            ObjectNode event = JSON.createObjectNode().put("_time", START.plusSeconds(30L * i).toString());
+            nest(random, event, 0);
+            inputs.add(new StoredEvents.Input(random.nextInt(2), event.toString()));
+        }
+        StoredEvents.write(dir, "odd", inputs, 50, FileStorageWriter.Compression.ZSTD);
+        List<StoredEvents.Row> all = StoredEvents.readBack(dir.resolve("dataset=odd"));
+        try (FileEventStore files = new FileEventStore(dir, Duration.ofSeconds(60), 1, "256MB")) {
+            for (String text : List.of("*", "json.a:*", "NOT json.b:*", "x")) {
+                Search search = Search.of("odd", QueryParser.parse(text), START, START.plus(Duration.ofHours(4)),
+                        Order.ASC, 10);
+                List<JsonNode> events = matching(all, search);
+                Map<String, List<String>> keys = assertFields(files, search, events, text);
+                keys.forEach((name, path) -> assertThat(((Query.Exists) QueryParser.parse(name + ":*")).field().path())
+                        .as(name).isEqualTo(path));
+                if (text.equals("*")) {
+                    assertThat(keys).as("fields of every event").hasSizeGreaterThan(50);
+                }
+                List<List<String>> paths = new ArrayList<>(keys.values());
+                Collections.shuffle(paths, random);
+                for (List<String> path : paths.subList(0, Math.min(8, paths.size()))) {
+                    assertFacet(files, search, events, new Field(Field.Kind.JSON, path), text);
+                }
+            }
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> ODD_KEYS = List.of("a", "b", "a.b", "x y", "it's", "a/b~c", "ünï", "*", "q?",
+            "[1]", "c:d", "back\\slash", "tab\tkey", "nbsp\u00a0", "em\u2003space", "", "0", "AND", "nul\u0000key");
+
+    /** Objects of odd keys nested up to ten deep, arrays of arrays, values of every type. */
+    private static void nest(Random random, ObjectNode object, int depth) {
+        for (int n = 1 + random.nextInt(3); n > 0; n--) {
+            String key = ODD_KEYS.get(random.nextInt(ODD_KEYS.size()));
+            if (key.equals("_time") || object.has(key)) {
+                continue;
+            }
+            switch (depth < 10 ? random.nextInt(6) : 5) {
+                case 0 -> nest(random, object.putObject(key), depth + 1);
+                case 1 -> {
+                    var array = object.putArray(key);
+                    array.add(random.nextInt(3)).addArray().add("deep").addArray().add(true).addArray().add("deeper")
+                            .addArray().add("deepest");
+                    nest(random, array.addObject(), depth + 1);
+                }
+                case 2 -> object.putNull(key);
+                case 3 -> object.put(key, random.nextInt(4) / 2.0);
+                case 4 -> object.put(key, random.nextBoolean());
+                default -> object.put(key, ODD_KEYS.get(random.nextInt(ODD_KEYS.size())));
+            }
+        }
+    }
+
+    static List<JsonNode> matching(List<StoredEvents.Row> all, Search search) {
+        long from = EventSql.micros(search.from());
+        long until = EventSql.micros(search.until());
+        return all.stream().filter(r -> r.micros() >= from && r.micros() < until)
+                .filter(r -> Matcher.matches(search.query(), r.event())).map(r -> r.event().json()).toList();
+    }
+
+    /** The store's fields are the reference's, in order; returns each name's keys. */
+    static Map<String, List<String>> assertFields(EventStore store, Search search, List<JsonNode> events,
+                                                          String as) {
+        Map<String, List<String>> keys = new HashMap<>();
+        Map<String, Long> expected = FieldsReference.fields(events, keys);
+        assertThat(expected.size()).as(as).isLessThan(EventStore.MAX_FIELDS);
+        List<FieldCount> fields = store.fields(search);
+        assertThat(fields).as(as).containsExactlyElementsOf(expected.entrySet().stream().sorted(FieldsReference.ORDER)
+                .map(e -> new FieldCount(e.getKey(), e.getValue())).toList());
+        return keys;
+    }
+
+    /** The store's facet is the reference's, whole and cut to its first three. */
+    static void assertFacet(EventStore store, Search search, List<JsonNode> events, Field field, String as) {
+        List<ValueCount> expected = FieldsReference.facet(events, field).entrySet().stream()
+                .sorted(FieldsReference.ORDER).map(e -> new ValueCount(e.getKey(), e.getValue())).toList();
+        String name = QueryPrinter.print(new Query.Exists(field, 0)).replaceFirst(":\\*$", "");
+        assertThat(store.facet(search, name, EventStore.MAX_FACET_SIZE)).as(as + " facet " + name)
+                .containsExactlyElementsOf(expected);
+        assertThat(store.facet(search, name, 3)).as(as + " facet " + name + " of 3")
+                .containsExactlyElementsOf(expected.subList(0, Math.min(3, expected.size())));
     }
 
     /** Mostly large pages (each page reads every file of the range again), sometimes tiny ones. */
@@ -192,6 +306,19 @@ class FileEventStoreTest {
             assertThatThrownBy(() -> slow.count(search)).isInstanceOf(QueryTimeoutException.class)
                     .hasMessageContaining("50 ms");
         }
+    }
+
+    @Test
+    void duckdb_takes_threads_and_memory_limits_and_refuses_anything_else(@TempDir Path dir) {
+        for (String memory : List.of("512MiB", "1GB", "1.5gb", "100 MB", "2TB")) {
+            new FileEventStore(dir, Duration.ofSeconds(5), 1, memory).close();
+        }
+        for (String memory : List.of("", "1", "GB", "1GB'; SET threads = 64; --", "-1GB", "1 PB")) {
+            assertThatThrownBy(() -> new FileEventStore(dir, Duration.ofSeconds(5), 1, memory))
+                    .as(memory).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> new FileEventStore(dir, Duration.ofSeconds(5), 0, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static Search search(String dataset, String query, String from, String until, Order order, int size) {

@@ -3,6 +3,7 @@ package io.ingestline.query.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ingestline.query.lang.Field;
 import io.ingestline.query.lang.Matcher;
 import io.ingestline.query.lang.Query;
 import io.ingestline.query.lang.QueryParser;
@@ -88,21 +89,24 @@ class PostgresEventStoreIT {
     }
 
     @Test
-    void fields_and_facets_count_what_the_events_hold() {
-        Search all = Search.of("web", QueryParser.parse("*"), START, START.plus(SPAN), Order.ASC, 10);
-        assertThat(FieldCounts.asMap(store.fields(all, 1_000))).isEqualTo(FieldCounts.fields(rows));
-        for (List<String> keys : List.of(List.of("level"), List.of("status"), List.of("user", "name"),
-                List.of("items", "sku"), List.<String>of())) {
-            String field = keys.isEmpty() ? "tag" : "json." + String.join(".", keys);
-            assertThat(FieldCounts.asMap(store.facet(all, field, 1_000))).as(field)
-                    .isEqualTo(FieldCounts.facet(rows, keys));
+    void fields_and_facets_of_random_searches_are_what_a_reference_computes() {
+        Random random = new Random(seed + 1);
+        RandomData data = new RandomData(random);
+        List<Field> facets = List.of(Field.json("level"), Field.json("status"), Field.json("user", "name"),
+                Field.json("user", "roles"), Field.json("items", "sku"), Field.json("ratio"), Field.json("ok"),
+                Field.json("n"), Field.json("user"), Field.tag());
+        for (int i = 0; i < QUERIES / 4; i++) {
+            Query query = data.query(random.nextInt(3));
+            Instant[] range = data.range(START, START.plus(SPAN));
+            Search search = Search.of("web", query, range[0], range[1], Order.ASC, 10);
+            List<com.fasterxml.jackson.databind.JsonNode> events = FileEventStoreTest.matching(rows, search);
+            String as = "seed " + seed + ", search " + i + ": " + QueryPrinter.print(query) + " " + search;
+            FileEventStoreTest.assertFields(store, search, events, as);
+            FileEventStoreTest.assertFacet(store, search, events, facets.get(random.nextInt(facets.size())), as);
         }
         assertThat(store.problem()).isEmpty();
-        List<EventStore.Count> top = store.facet(all, "json.level", 2);
-        assertThat(top).hasSize(2);
-        assertThat(top.get(0).count()).isGreaterThanOrEqualTo(top.get(1).count());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.facet(all, "nope(", 10))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.facet(Search.of("web", QueryParser.parse("*"), START, START.plus(SPAN),
+                Order.ASC, 10), "nope(", 10)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
