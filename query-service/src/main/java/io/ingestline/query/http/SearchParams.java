@@ -35,9 +35,12 @@ final class SearchParams {
             throw new ApiException(400, "q: " + e.getMessage(), e.column(), 0);
         }
         String dataset = param(ctx, "dataset", defaultDataset);
-        DatasetName.problem(dataset).ifPresent(p -> {
-            throw new ApiException(400, "dataset: " + p);
-        });
+        // _deadletter is reserved for writing, and searched like any dataset
+        if (!dataset.equals(DatasetName.DEAD_LETTERS)) {
+            DatasetName.problem(dataset).ifPresent(p -> {
+                throw new ApiException(400, "dataset: " + p);
+            });
+        }
         access.mayRead(token, dataset);
         Instant from = time("from", param(ctx, "from", "-24h"), now);
         Instant until = time("until", param(ctx, "until", "now"), now);
