@@ -207,7 +207,8 @@ class EdgeIT {
     @Test
     void rules_get_a_new_version_on_every_change_and_dry_runs_store_nothing() throws Exception {
         String rule = "{\"properties\":{\"streamDeclarations\":{\"Custom-In\":{\"columns\":[{\"name\":\"Msg\","
-                + "\"type\":\"string\"},{\"name\":\"Level\",\"type\":\"int\"}]}},\"dataFlows\":["
+                + "\"type\":\"string\"},{\"name\":\"Level\",\"type\":\"int\"}]}},"
+                + "\"destinations\":{\"logAnalytics\":[{\"workspaceResourceId\":\"w\",\"name\":\"d\"}]},\"dataFlows\":["
                 + "{\"streams\":[\"Custom-In\"],\"destinations\":[\"d\"],\"transformKql\":\"source\","
                 + "\"outputStream\":\"Custom-All_CL\"},"
                 + "{\"streams\":[\"Custom-In\"],\"destinations\":[\"d\"],\"outputStream\":\"Custom-Ratio_CL\","
@@ -217,6 +218,8 @@ class EdgeIT {
                 "{\"version\":99,\"properties\"")));
         assertThat(v2).as("a given version is ignored").isGreaterThan(v1).isNotEqualTo(99);
         assertThat(version(admin("GET", "/admin/v1/dcrs/versioned", null))).isEqualTo(v2);
+        assertThat(Json.mapper().readTree(admin("GET", "/admin/v1/dcrs/versioned", null).body())
+                .at("/properties/destinations/logAnalytics/0/name").asText()).as("the whole rule, as given").isEqualTo("d");
         assertThat(admin("DELETE", "/admin/v1/dcrs/versioned", null).statusCode()).isEqualTo(204);
         long v3 = version(admin("PUT", "/admin/v1/dcrs/versioned", rule));
         assertThat(v3).isGreaterThan(v2);
@@ -237,7 +240,10 @@ class EdgeIT {
         assertThat(results.at("/results/2/outcomes/1/dataset").asText()).isEqualTo("Ratio_CL");
         assertThat(results.at("/results/3/outcomes/0/error").asText())
                 .isEqualTo("column Level is declared int but the event has \"x\"");
+        assertThat(results.at("/results/3/outcomes/0/stream").asText()).isEqualTo("Custom-In");
+        assertThat(results.at("/results/2/outcomes/1/stream").asText()).isEqualTo("Custom-In");
         assertThat(results.at("/results/4/outcomes/0/stage").asText()).isEqualTo("parse");
+        assertThat(results.at("/results/4/outcomes/0/stream").asText()).isEqualTo("Custom-In");
 
         HttpResponse<String> badDataset = admin("PUT", "/admin/v1/datasets/web-rules",
                 "{\"columns\":[{\"name\":\"status\",\"type\":\"int\"}],\"transformKql\":\"source | where nope > 1\"}");
@@ -280,6 +286,7 @@ class EdgeIT {
         assertThat(dry.statusCode()).isEqualTo(200);
         JsonNode results = Json.mapper().readTree(dry.body()).get("results");
         assertThat(results.at("/0/outcomes/0/stage").asText()).isEqualTo("transform");
+        assertThat(results.at("/0/outcomes/0/dataset").asText()).isEqualTo("re2-rules");
         assertThat(results.at("/0/outcomes/0/error").asText())
                 .isEqualTo("the rule ran over its time budget of 50 ms per event");
         assertThat(results.at("/1/outcomes/0/event").toString()).isEqualTo("{\"msg\":\"a b\",\"words\":true}");

@@ -29,9 +29,11 @@ import java.util.regex.Pattern;
  *                    rule produces records it
  * @param streams     declared input streams by name ({@code Custom-...}), each with its columns in order
  * @param dataFlows   where each stream's rows go
+ * @param otherProperties the rest of the rule's {@code properties} as the operator gave them ({@code destinations},
+ *                    {@code description}, ...): kept and answered back, not used
  */
 public record DataCollectionRule(String immutableId, long version, Map<String, List<Column>> streams,
-        List<DataFlow> dataFlows) {
+        List<DataFlow> dataFlows, ObjectNode otherProperties) {
     /** Column types a stream may declare. */
     public static final Set<String> TYPES = Set.of("string", "int", "long", "real", "boolean", "dynamic", "datetime");
     /** Column names Azure reserves. */
@@ -72,6 +74,7 @@ public record DataCollectionRule(String immutableId, long version, Map<String, L
         streams.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         streams = java.util.Collections.unmodifiableMap(copy);
         dataFlows = List.copyOf(dataFlows);
+        otherProperties = otherProperties == null ? Json.mapper().createObjectNode() : otherProperties.deepCopy();
         if (version < 0) {
             throw new IllegalArgumentException("version must not be negative");
         }
@@ -174,9 +177,15 @@ public record DataCollectionRule(String immutableId, long version, Map<String, L
         return columns;
     }
 
+    /** A copy: the record's own node is never handed out to be changed. */
+    @Override
+    public ObjectNode otherProperties() {
+        return otherProperties.deepCopy();
+    }
+
     /** The same rule at another version. */
     public DataCollectionRule withVersion(long newVersion) {
-        return new DataCollectionRule(immutableId, newVersion, streams, dataFlows);
+        return new DataCollectionRule(immutableId, newVersion, streams, dataFlows, otherProperties);
     }
 
     /**
@@ -206,19 +215,25 @@ public record DataCollectionRule(String immutableId, long version, Map<String, L
                     f.path("transformKql").isTextual() ? f.get("transformKql").asText() : null, out));
         }
         long version = doc.path("version").canConvertToLong() ? doc.path("version").longValue() : 0;
-        return new DataCollectionRule(immutableId, version, streams, flows);
+        ObjectNode other = props.isObject() ? ((ObjectNode) props).deepCopy() : Json.mapper().createObjectNode();
+        other.remove(List.of("streamDeclarations", "dataFlows"));
+        return new DataCollectionRule(immutableId, version, streams, flows, other);
     }
 
     public static DataCollectionRule fromJson(String immutableId, byte[] json) throws IOException {
         return parse(immutableId, Json.mapper().readTree(json));
     }
 
-    /** The stored form: {@code {"immutableId", "version", "properties": {"streamDeclarations", "dataFlows"}}}. */
+    /**
+     * The stored form: {@code {"immutableId", "version", "properties": {"streamDeclarations", "dataFlows", and the
+     * other properties as given}}}.
+     */
     public byte[] toJson() {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("immutableId", immutableId);
         root.put("version", version);
         ObjectNode props = root.putObject("properties");
+        props.setAll(otherProperties.deepCopy());
         ObjectNode decl = props.putObject("streamDeclarations");
         streams.forEach((name, columns) -> {
             ArrayNode cols = decl.putObject(name).putArray("columns");

@@ -30,6 +30,17 @@ class DataCollectionRuleTest {
     }
 
     @Test
+    void keeps_the_other_properties_such_as_destinations_as_given() throws Exception {
+        DataCollectionRule r = DataCollectionRule.parse("dcr-1", Json.mapper().readTree(AZURE_STYLE));
+        var stored = Json.mapper().readTree(r.withVersion(7).toJson());
+        assertThat(stored.path("properties").path("destinations"))
+                .isEqualTo(Json.mapper().readTree("{\"logAnalytics\":[{\"workspaceResourceId\":\"/x\",\"name\":\"ws\"}]}"));
+        assertThat(stored.path("properties").has("streamDeclarations")).isTrue();
+        r.otherProperties().put("destinations", "changed");
+        assertThat(r.otherProperties().path("destinations").isObject()).isTrue();
+    }
+
+    @Test
     void names_every_problem() throws Exception {
         String bad = """
                 {"streamDeclarations":{"Raw":{"columns":[{"name":"1x","type":"string"},{"name":"id","type":"text"}]}},

@@ -31,7 +31,9 @@ import io.javalin.http.Context;
  *         "results": [{"index": 0, "outcomes": [
  *            {"outcome": "output", "dataset", "time" (null: the receive time applies), "event"},
  *            {"outcome": "dropped", "dataset"},
- *            {"outcome": "error", "stage": "parse|validate|transform", "dataset" (null before any route), "error"}]}]}
+ *            {"outcome": "error", "stage": "parse|validate|transform", "dataset", "stream", "error"}]}]}
+ *   (an error names the dataset its event was for: the route's, else the dry run's dataset, null for a DCR stream's
+ *   event that failed before any route; and, for a DCR dry run, the stream)
  * </pre>
  *
  * A rule that does not compile, a stream no flow takes, or a malformed request gets 400 with the reason.
@@ -56,6 +58,8 @@ public final class DryRunHandler {
             throw new AdminException(400, "a dry run takes at most " + MAX_EVENTS + " events");
         }
         CompiledTarget target = target(body);
+        boolean dcr = body.has("dcr");
+        Where where = new Where(dcr ? null : body.path("dataset").asText(""), dcr ? body.path("stream").asText("") : null);
         ObjectNode out = Json.mapper().createObjectNode();
         if (target.rule() == null) {
             out.putNull("rule");
@@ -69,12 +73,11 @@ public final class DryRunHandler {
             ArrayNode outcomes = result.putArray("outcomes");
             JsonNode event = events.get(i);
             if (!(event instanceof ObjectNode fields)) {
-                outcomes.addObject().put("outcome", "error").put("stage", "parse").putNull("dataset")
-                        .put("error", "event is not a JSON object");
+                outcomes.add(where.error("parse", null, "event is not a JSON object"));
                 continue;
             }
             for (Outcome o : target.apply(fields, size(fields), budget)) {
-                outcomes.add(describe(o));
+                outcomes.add(describe(o, where));
             }
         }
         AdminApi.json(ctx, 200, out);
@@ -108,7 +111,19 @@ public final class DryRunHandler {
         return CompiledTarget.dataset(dataset, rule, EventChecks.Limits.DEFAULT);
     }
 
-    private static ObjectNode describe(Outcome o) {
+    /** What a dry run is of: a dataset, or a DCR's stream. */
+    private record Where(String dataset, String stream) {
+        ObjectNode error(String stage, String routed, String reason) {
+            ObjectNode n = Json.mapper().createObjectNode().put("outcome", "error").put("stage", stage)
+                    .put("dataset", routed != null ? routed : dataset);
+            if (stream != null) {
+                n.put("stream", stream);
+            }
+            return n.put("error", reason);
+        }
+    }
+
+    private static ObjectNode describe(Outcome o, Where where) {
         ObjectNode n = Json.mapper().createObjectNode();
         if (o instanceof Outcome.Output out) {
             n.put("outcome", "output").put("dataset", out.dataset());
@@ -122,7 +137,7 @@ public final class DryRunHandler {
             n.put("outcome", "dropped").put("dataset", d.dataset());
         } else {
             Outcome.Failed f = (Outcome.Failed) o;
-            n.put("outcome", "error").put("stage", f.stage()).put("dataset", f.dataset()).put("error", f.reason());
+            return where.error(f.stage(), f.dataset(), f.reason());
         }
         return n;
     }

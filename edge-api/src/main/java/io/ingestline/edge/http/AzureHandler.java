@@ -100,7 +100,9 @@ public final class AzureHandler {
             if (outcome.storedNothing()) {
                 SHAPE.write(ctx, 400, "InvalidContent", Responses.refusal(outcome, "record", true));
             } else {
+                // 204 No Content: no body, and so no Content-Type (the framework's default would be text/plain)
                 ctx.status(204);
+                ctx.res().setContentType(null);
             }
         });
     }

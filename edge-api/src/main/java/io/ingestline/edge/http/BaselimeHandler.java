@@ -96,7 +96,13 @@ public final class BaselimeHandler {
 
     /** 405 in Baselime's shape for other methods on its routes. */
     public void methodNotAllowed(Context ctx) {
+        if (UnroutedAnswers.anotherDialects(ctx.path())) {
+            // GET /v1/drain matches /v1/{dataset} too; the path is AstraLog's (or Axiom's), and so is the answer
+            UnroutedAnswers.answer(ctx, 405);
+            return;
+        }
         IngestSupport.begin(ctx, DIALECT, SHAPE);
+        ctx.header("Allow", "POST");
         throw new ApiException(405, "method " + ctx.method() + " is not allowed");
     }
 

@@ -79,6 +79,18 @@ public final class EdgeApi {
                 config.routes.post(path, dialects.loggly()::bulk);
             }
 
+            // No route, or not this method: JSON in the dialect's shape, never the framework's plain text.
+            config.http.prefer405over404 = true;
+            config.routes.error(404, ctx -> UnroutedAnswers.answer(ctx, 404));
+            config.routes.error(405, ctx -> UnroutedAnswers.answer(ctx, 405));
+            config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+                // the framework's own refusals (a literal path taken by another method: 405)
+                if (e.getStatus() == 404 || e.getStatus() == 405) {
+                    UnroutedAnswers.answer(ctx, e.getStatus());
+                } else {
+                    ErrorShape.of(ctx).write(ctx, e.getStatus(), ErrorShape.code(e.getStatus()), e.getMessage());
+                }
+            });
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 metrics.rejected(e.reason());
                 ErrorShape.of(ctx).write(ctx, e.status(), e.code(), e.getMessage());

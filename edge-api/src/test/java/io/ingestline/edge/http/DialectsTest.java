@@ -138,6 +138,35 @@ class DialectsTest {
     }
 
     @Test
+    void an_unknown_path_or_method_is_answered_in_the_shape_of_the_dialect_its_prefix_belongs_to() throws Exception {
+        record Case(String method, String path, int status, String shapeKey) {
+        }
+        List<Case> cases = List.of(
+                new Case("GET", "/nothing/here", 404, "message"),
+                new Case("GET", "/v1/datasets/web/ingest", 405, "message"),
+                new Case("PUT", "/v1/ingest/web", 405, "message"),
+                new Case("GET", "/v1/drain", 405, "error"),
+                new Case("DELETE", "/inputs/" + TOKEN, 405, "response"),
+                new Case("GET", "/bulk/" + TOKEN, 405, "response"),
+                new Case("POST", "/bulk", 404, "response"),
+                new Case("GET", "/dataCollectionRules/dcr-1/streams/Custom-X", 405, "error"),
+                new Case("POST", "/dataCollectionRules/dcr-1", 404, "error"),
+                new Case("PUT", "/v1/web", 405, "message"),
+                new Case("POST", "/v1/a/b/c/d", 404, "message"));
+        for (Case c : cases) {
+            HttpResponse<String> r = http.send(request(c.path()).method(c.method(),
+                    HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(c.toString()).isEqualTo(c.status());
+            assertThat(r.headers().firstValue("Content-Type")).as(c.toString())
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(json(r).has(c.shapeKey())).as(c + ": " + r.body()).isTrue();
+            if (c.status() == 405) {
+                assertThat(r.headers().firstValue("Allow")).as(c.toString()).isPresent();
+            }
+        }
+    }
+
+    @Test
     void a_dataset_the_token_may_not_create_gets_403_and_one_not_ready_in_time_503_in_each_dialects_shape()
             throws Exception {
         gate.set((tokenId, targets) -> CompletableFuture.failedFuture(
@@ -548,6 +577,7 @@ class DialectsTest {
 
             assertThat(r.statusCode()).isEqualTo(204);
             assertThat(r.body()).isEmpty();
+            assertThat(r.headers().firstValue("Content-Type")).as("a 204 has no content, so no type").isEmpty();
             assertThat(events()).extracting(e -> e.get("Computer").asText()).containsExactly("c1", "c2");
             RawBatch b = batches().get(0);
             assertThat(b.context().target()).isEqualTo(new BatchTarget.Stream(DCR, STREAM));
