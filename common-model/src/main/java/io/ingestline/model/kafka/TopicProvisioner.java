@@ -72,10 +72,47 @@ public final class TopicProvisioner {
             }
             known.add(t.name());
         }
+        awaitLeaders(missing.stream().map(NewTopic::name).toList());
         for (TopicSpec s : specs) {
             String limit = s.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (limit != null && existed.contains(s.name())) {
                 raiseMessageLimit(admin, List.of(s.name()), Integer.parseInt(limit), timeout);
+            }
+        }
+    }
+
+    /**
+     * Waits, up to the timeout, until the broker answering metadata knows every partition of the topics with a
+     * leader: a topic is created by the controller first, and a client started at once (a Kafka Streams global store,
+     * a consumer) can otherwise find "no partitions available" and fail.
+     */
+    private void awaitLeaders(List<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .values().stream().allMatch(d -> !d.partitions().isEmpty()
+                                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not known yet: ask again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the leaders of " + topics, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the partitions of " + topics + " have no leader after " + timeout);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the leaders of " + topics, e);
             }
         }
     }
