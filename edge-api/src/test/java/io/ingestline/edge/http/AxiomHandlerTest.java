@@ -165,6 +165,21 @@ class AxiomHandlerTest {
     }
 
     @Test
+    void a_truncated_ndjson_line_is_refused_alone_and_named_by_its_line() throws Exception {
+        String body = "{\"a\":1}\n{\"uid\":\"X1\",\"broken\":\n{\"uid\":\"U2\",\"ok\":true}\n{\"uid\":\"U3\",\"ok\":true}\n";
+        HttpResponse<String> r = send(ingestWeb().header("Content-Type", "application/x-ndjson"), body);
+
+        JsonNode out = json(r);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(out.get("ingested").asInt()).as(r.body()).isEqualTo(3);
+        assertThat(out.get("failed").asInt()).as(r.body()).isEqualTo(1);
+        assertThat(out.get("failures")).hasSize(1);
+        assertThat(out.get("failures").get(0).get("error").asText()).startsWith("line 2: invalid JSON");
+        assertThat(published()).containsExactly("{\"a\":1}", "{\"uid\":\"U2\",\"ok\":true}",
+                "{\"uid\":\"U3\",\"ok\":true}");
+    }
+
+    @Test
     void reads_csv_with_a_header_line_given_fields_and_a_delimiter() throws Exception {
         HttpResponse<String> header = send(ingestWeb().header("Content-Type", "text/csv"),
                 "level,msg,_time\ninfo,\"hello, \"\"world\"\"\",2026-11-23T10:00:00Z\r\nwarn,\"two\nlines\",1700000000\n");
