@@ -24,6 +24,8 @@ final class LineSplitter {
     private final int maxLineBytes;
     private final boolean wholeBody;
     private byte[] buf;
+    /** The bytes read and not yet handed out are {@code buf[start, len)}. */
+    private int start;
     private int len;
     private boolean eof;
 
@@ -47,12 +49,15 @@ final class LineSplitter {
         int limit = maxLineBytes + 2; // a line at the limit, its \r\n
         int number = 0;
         while (true) {
-            fill(limit);
-            if (len == 0 && eof) {
+            int nl = wholeBody ? -1 : indexOf((byte) '\n', start, len);
+            if (nl < 0 && !eof) {
+                fill(limit);
+                nl = wholeBody ? -1 : indexOf((byte) '\n', start, len);
+            }
+            if (start == len && eof) {
                 return;
             }
             number++;
-            int nl = wholeBody ? -1 : indexOf((byte) '\n', 0, len);
             if (nl < 0 && !eof) {
                 // no line end yet and the buffer is full: the line is over the limit
                 lines.tooLong(number);
@@ -64,23 +69,27 @@ final class LineSplitter {
                 continue;
             }
             int end = nl < 0 ? len : nl;
-            if (end > 0 && buf[end - 1] == '\r') {
+            if (end > start && buf[end - 1] == '\r') {
                 end--;
             }
-            if (end > maxLineBytes) {
+            if (end - start > maxLineBytes) {
                 // measured as sent, blank or not: whether a longer line fits the buffer must not change the answer
                 lines.tooLong(number);
             } else {
-                lines.line(buf, 0, end, number);
+                lines.line(buf, start, end, number);
             }
-            int consumed = nl < 0 ? len : nl + 1;
-            System.arraycopy(buf, consumed, buf, 0, len - consumed);
-            len -= consumed;
+            start = nl < 0 ? len : nl + 1;
         }
     }
 
-    /** Reads until the buffer holds {@code limit} bytes, a line end (unless whole-body), or the end of the body. */
+    /**
+     * Moves what is left to the buffer's start, then reads until the buffer holds {@code limit} bytes, a line end
+     * (unless whole-body), or the end of the body.
+     */
     private void fill(int limit) throws IOException {
+        System.arraycopy(buf, start, buf, 0, len - start);
+        len -= start;
+        start = 0;
         int searched = 0;
         while (!eof && (wholeBody || indexOf((byte) '\n', searched, len) < 0)) {
             searched = len;
@@ -111,12 +120,12 @@ final class LineSplitter {
     /** Drops bytes up to and including the next line end. */
     private void skipLine() throws IOException {
         while (true) {
-            int nl = indexOf((byte) '\n', 0, len);
+            int nl = indexOf((byte) '\n', start, len);
             if (nl >= 0) {
-                System.arraycopy(buf, nl + 1, buf, 0, len - nl - 1);
-                len -= nl + 1;
+                start = nl + 1;
                 return;
             }
+            start = 0;
             len = 0;
             if (eof) {
                 return;
@@ -131,6 +140,7 @@ final class LineSplitter {
     }
 
     private void drain() throws IOException {
+        start = 0;
         len = 0;
         while (in.read(buf, 0, buf.length) >= 0) {
             // the rest of a line already refused
