@@ -136,6 +136,20 @@ class EdgeIT {
     }
 
     @Test
+    void a_truncated_ndjson_line_is_refused_alone_and_the_lines_after_it_are_stored() throws Exception {
+        String body = "{\"a\":1}\n{\"uid\":\"X1\",\"broken\":\n{\"uid\":\"U2\",\"ok\":true}\r\n{\"uid\":\"U3\",\"ok\":true}\n";
+        HttpResponse<String> r = post(second, "ndjson-lines", TOKEN, "application/x-ndjson", null, body.getBytes(UTF_8));
+
+        JsonNode answer = Json.mapper().readTree(r.body());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(answer.get("ingested").asInt()).isEqualTo(3);
+        assertThat(answer.get("failed").asInt()).isEqualTo(1);
+        assertThat(answer.get("failures").get(0).get("error").asText()).startsWith("line 2: invalid JSON");
+        assertThat(published("ndjson-lines")).containsExactly("{\"a\":1}", "{\"uid\":\"U2\",\"ok\":true}",
+                "{\"uid\":\"U3\",\"ok\":true}");
+    }
+
+    @Test
     void a_token_made_on_one_node_works_on_another_within_seconds_and_stops_when_revoked() throws Exception {
         HttpResponse<String> created = admin("POST", "/admin/v1/tokens",
                 "{\"name\":\"ci\",\"datasets\":[\"tok-*\"],\"capabilities\":[\"ingest\"]}");

@@ -151,6 +151,6 @@ public final class AxiomHandler {
     }
 
     private static String describe(EventFailure f) {
-        return "event " + f.index() + ": " + f.error();
+        return f.where("event") + ": " + f.error();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ingestline.model.Json;
 import io.javalin.http.Context;
 import io.ingestline.edge.ingest.IngestOutcome;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -39,9 +40,20 @@ final class Responses {
                 "the event store did not acknowledge the events in time; retry");
     }
 
-    /** The refused events of a request as {@code [{"index":i,"error":"..."}]}, for the dialects' partial answers. */
+    /**
+     * The refused events of a request as {@code [{"index":i,"error":"..."}]}, for the dialects' partial answers; with
+     * {@code "line":n} (from 1) too for a body of one event a line.
+     */
     static List<Map<String, Object>> failures(IngestOutcome outcome) {
-        return outcome.failures().stream().map(f -> Map.<String, Object>of("index", f.index(), "error", f.error())).toList();
+        return outcome.failures().stream().map(f -> {
+            Map<String, Object> failure = new LinkedHashMap<>();
+            failure.put("index", f.index());
+            if (f.line() > 0) {
+                failure.put("line", f.line());
+            }
+            failure.put("error", f.error());
+            return failure;
+        }).toList();
     }
 
     /**
@@ -56,8 +68,8 @@ final class Responses {
                 .append(' ').append(noun).append("(s) refused; nothing was stored");
         if (details) {
             m.append(':');
-            outcome.failures().stream().limit(MAX_LISTED).forEach(f -> m.append(' ').append(noun).append(' ')
-                    .append(f.index()).append(": ").append(f.error()).append(';'));
+            outcome.failures().stream().limit(MAX_LISTED).forEach(f -> m.append(' ').append(f.where(noun))
+                    .append(": ").append(f.error()).append(';'));
         }
         return m.toString();
     }

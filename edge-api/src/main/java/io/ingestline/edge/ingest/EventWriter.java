@@ -46,6 +46,8 @@ public final class EventWriter {
     private final Map<String, RawBatchBuilder> routed = new LinkedHashMap<>();
     private final Map<String, Boolean> mayWrite = new HashMap<>();
     private int index;
+    /** The body's line the next event is on, or 0 for a body not read a line at a time. */
+    private int line;
 
     public EventWriter(RawBatchBuilder builder, EventOptions options) {
         this.builder = builder;
@@ -142,7 +144,7 @@ public final class EventWriter {
     private void finishRouted(int at, String dataset) {
         EventRouting routing = options.routing();
         if (!mayWrite.computeIfAbsent(dataset, d -> routing.mayWrite().test(d))) {
-            failures.add(new EventFailure(at, "the token may not ingest into dataset " + dataset));
+            failures.add(new EventFailure(at, line, "the token may not ingest into dataset " + dataset));
             return;
         }
         RawBatchBuilder target = dataset.equals(routing.fallback()) ? builder
@@ -165,7 +167,7 @@ public final class EventWriter {
             text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                     .decode(java.nio.ByteBuffer.wrap(src, start, end - start)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            failures.add(new EventFailure(at, "event is not valid UTF-8 text"));
+            failures.add(new EventFailure(at, line, "event is not valid UTF-8 text"));
             return;
         }
         buf.reset();
@@ -200,7 +202,7 @@ public final class EventWriter {
                 // The scanner takes only what Jackson's byte parser reads (an unpaired surrogate escape in a field
                 // name is refused by both); should they ever differ, the event alone is refused.
                 index = at + 1;
-                failures.add(new EventFailure(at, "invalid JSON: " + e.getOriginalMessage()));
+                failures.add(new EventFailure(at, line, "invalid JSON: " + e.getOriginalMessage()));
             }
             return;
         }
@@ -209,7 +211,7 @@ public final class EventWriter {
             try {
                 scannedTime(src, scan.timeStart, scan.timeEnd);
             } catch (IllegalArgumentException e) {
-                failures.add(new EventFailure(at, "invalid time in field _time: " + e.getMessage()));
+                failures.add(new EventFailure(at, line, "invalid time in field _time: " + e.getMessage()));
                 return;
             }
         }
@@ -279,9 +281,14 @@ public final class EventWriter {
         finish(at, timeError);
     }
 
+    /** Tells that the next event is on the body's line {@code number} (from 1): its refusal names that line. */
+    void line(int number) {
+        line = number;
+    }
+
     /** Records an event the reader could not take at all. */
     public void fail(String error) {
-        failures.add(new EventFailure(index++, error));
+        failures.add(new EventFailure(index++, line, error));
     }
 
     public List<EventFailure> failures() {
@@ -303,7 +310,7 @@ public final class EventWriter {
 
     private void finish(int at, String timeError) {
         if (timeError != null) {
-            failures.add(new EventFailure(at, timeError));
+            failures.add(new EventFailure(at, line, timeError));
             return;
         }
         byte[] bytes = buf.toByteArray();
@@ -319,7 +326,7 @@ public final class EventWriter {
         if (length <= options.maxEventBytes()) {
             return false;
         }
-        failures.add(new EventFailure(index++, "event of " + length + " bytes is over the limit of "
+        failures.add(new EventFailure(index++, line, "event of " + length + " bytes is over the limit of "
                 + options.maxEventBytes() + " bytes"));
         return true;
     }
@@ -330,7 +337,7 @@ public final class EventWriter {
      */
     private void add(RawBatchBuilder builder, int at, byte[] src, int start, int len) {
         if (!builder.fits(len)) {
-            failures.add(new EventFailure(at, "event of " + len + " bytes as stored is over the record limit of "
+            failures.add(new EventFailure(at, line, "event of " + len + " bytes as stored is over the record limit of "
                     + (builder.maxPayloadBytes() - 1) + " bytes"));
             return;
         }

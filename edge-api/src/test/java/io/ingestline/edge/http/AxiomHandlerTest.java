@@ -144,9 +144,9 @@ class AxiomHandlerTest {
     }
 
     @Test
-    void reads_ndjson_refusing_a_bad_line_alone_and_resuming_on_the_next() throws Exception {
-        byte[] body = ("{\"n\":1}\n\n{\"n\":2}\r\n{broken\n[1]\n{\"n\":3} {\"n\":4}\n{\"bad\":\"X\"}\n{\"n\":5,\n \"m\":6}\n{\"n\":7}")
-                .getBytes(UTF_8);
+    void reads_ndjson_one_value_a_line_refusing_each_bad_line_alone_by_its_line_number() throws Exception {
+        byte[] body = ("{\"n\":1}\n\n{\"n\":2}\r\n{broken\n[1]\n{\"n\":3} {\"n\":4}\n{\"bad\":\"X\"}\n{\"n\":5,\n \"m\":6}\n"
+                + "{\"n\":7}").getBytes(UTF_8);
         for (int i = 0; i < body.length; i++) {
             if (body[i] == 'X') {
                 body[i] = (byte) 0xff; // invalid UTF-8 inside a string
@@ -156,12 +156,35 @@ class AxiomHandlerTest {
 
         JsonNode out = json(r);
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(out.get("failed").asInt()).isEqualTo(3);
-        assertThat(out.get("failures").get(0).get("error").asText()).contains("invalid JSON");
-        assertThat(out.get("failures").get(1).get("error").asText()).contains("JSON object");
-        assertThat(out.get("failures").get(2).get("error").asText()).contains("UTF-8");
-        assertThat(published()).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}",
-                "{\"n\":5,  \"m\":6}", "{\"n\":7}");
+        assertThat(out.get("ingested").asInt()).isEqualTo(3);
+        assertThat(out.get("failed").asInt()).isEqualTo(6);
+        List<String> errors = new ArrayList<>();
+        out.get("failures").forEach(f -> errors.add(f.get("error").asText()));
+        assertThat(errors).hasSize(6);
+        assertThat(errors.get(0)).startsWith("line 4: invalid JSON");
+        assertThat(errors.get(1)).isEqualTo("line 5: event must be a JSON object, not an array");
+        assertThat(errors.get(2)).isEqualTo("line 6: invalid JSON: unexpected character '{' after the value (one JSON "
+                + "value a line)");
+        assertThat(errors.get(3)).startsWith("line 7: invalid JSON").contains("UTF-8");
+        assertThat(errors.get(4)).as("an object spread over lines is not one value a line")
+                .startsWith("line 8: invalid JSON");
+        assertThat(errors.get(5)).startsWith("line 9: invalid JSON");
+        assertThat(published()).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":7}");
+    }
+
+    @Test
+    void a_truncated_ndjson_line_is_refused_alone_and_named_by_its_line() throws Exception {
+        String body = "{\"a\":1}\n{\"uid\":\"X1\",\"broken\":\n{\"uid\":\"U2\",\"ok\":true}\n{\"uid\":\"U3\",\"ok\":true}\n";
+        HttpResponse<String> r = send(ingestWeb().header("Content-Type", "application/x-ndjson"), body);
+
+        JsonNode out = json(r);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(out.get("ingested").asInt()).as(r.body()).isEqualTo(3);
+        assertThat(out.get("failed").asInt()).as(r.body()).isEqualTo(1);
+        assertThat(out.get("failures")).hasSize(1);
+        assertThat(out.get("failures").get(0).get("error").asText()).startsWith("line 2: invalid JSON");
+        assertThat(published()).containsExactly("{\"a\":1}", "{\"uid\":\"U2\",\"ok\":true}",
+                "{\"uid\":\"U3\",\"ok\":true}");
     }
 
     @Test

@@ -34,6 +34,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +74,10 @@ final class FuzzBodies {
      * @param refused  the body-level refusal (BadBodyException, BodyTooLargeException), or null
      * @param events   the events stored, in order, as parsed back from the payloads
      * @param failures the refused events, by index
+     * @param lines    the line each refused event was on (0 for none), by index
      */
-    record Outcome(RuntimeException refused, List<JsonNode> events, Map<Integer, String> failures) {
+    record Outcome(RuntimeException refused, List<JsonNode> events, Map<Integer, String> failures,
+            Map<Integer, Integer> lines) {
     }
 
     /**
@@ -88,7 +91,7 @@ final class FuzzBodies {
         try {
             reader.read(in, events);
         } catch (BadBodyException | BodyTooLargeException refused) {
-            return new Outcome(refused, List.of(), Map.of());
+            return new Outcome(refused, List.of(), Map.of(), Map.of());
         } catch (IOException e) {
             throw new AssertionError("a body's content gave an IOException (an error of the server's)", e);
         }
@@ -109,8 +112,12 @@ final class FuzzBodies {
             assertThat(start).as("payload ends with a line break").isEqualTo(batch.payload().length);
         }
         Map<Integer, String> failures = new LinkedHashMap<>();
-        events.failures().forEach(f -> failures.put(f.index(), f.error()));
-        return new Outcome(null, stored, failures);
+        Map<Integer, Integer> lines = new LinkedHashMap<>();
+        events.failures().forEach(f -> {
+            failures.put(f.index(), f.error());
+            lines.put(f.index(), f.line());
+        });
+        return new Outcome(null, stored, failures, lines);
     }
 
     /** A stored event: one JSON object Jackson reads. */
@@ -278,6 +285,40 @@ final class FuzzBodies {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** The body's lines, split at {@code \n}, a {@code \r} ending a line dropped, as NDJSON and Loggly bulk split them. */
+    static List<byte[]> lines(byte[] body) {
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                if (i == body.length && start == i && i > 0) {
+                    break; // a line end ends the body: no line after it
+                }
+                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
+                lines.add(Arrays.copyOfRange(body, start, end));
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
+    /** The line without JSON's white space around it. */
+    static byte[] trim(byte[] line) {
+        int s = 0;
+        int e = line.length;
+        while (s < e && isSpace(line[s])) {
+            s++;
+        }
+        while (e > s && isSpace(line[e - 1])) {
+            e--;
+        }
+        return Arrays.copyOfRange(line, s, e);
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     /** A body in an assertion's message: its first bytes, as Java would write them in a string. */

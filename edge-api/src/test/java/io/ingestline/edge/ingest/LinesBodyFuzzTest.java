@@ -9,14 +9,14 @@ import io.ingestline.edge.ingest.FuzzBodies.Outcome;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Fuzzes Loggly's bodies of lines and of one event ({@link LinesBodyReader}, a small first buffer): only the
  * documented client errors, a bounded buffer, and Jackson's verdict on what is JSON: a line Jackson reads as one object
- * is stored as that object, any other line as its text in {@code message} (or refused if it is not UTF-8). Seeds:
+ * is stored as that object, any other line as its text in {@code message} (or refused if it is not UTF-8); a refusal
+ * names its line, and a line over the limit is refused alone, the next lines read on. Seeds:
  * {@code LinesBodyFuzzTestInputs}.
  */
 class LinesBodyFuzzTest {
@@ -25,8 +25,9 @@ class LinesBodyFuzzTest {
 
     @FuzzTest
     void a_lines_body_is_read_as_jackson_reads_it(byte[] body) {
-        check(body, lines(body), false);
-        check(body, List.of(body), true);
+        check(body, FuzzBodies.lines(body), false);
+        boolean cr = body.length > 0 && body[body.length - 1] == '\r';
+        check(body, List.of(cr ? Arrays.copyOf(body, body.length - 1) : body), true); // a \r ending it is dropped
     }
 
     private static void check(byte[] body, List<byte[]> lines, boolean wholeBody) {
@@ -38,14 +39,20 @@ class LinesBodyFuzzTest {
         }
         int index = 0;
         int stored = 0;
-        for (byte[] line : lines) {
-            byte[] text = trim(line);
+        for (int n = 0; n < lines.size(); n++) {
+            byte[] line = lines.get(n);
+            byte[] text = FuzzBodies.trim(line);
             if (text.length == 0 && line.length <= FuzzBodies.MAX_EVENT_BYTES) {
                 continue;
             }
-            String failure = read.failures().get(index++);
-            if (failure != null && failure.startsWith("event is over")) {
-                return; // a line over the limit is skipped to its end: the indexes part here
+            String failure = read.failures().get(index);
+            if (failure != null) {
+                assertThat(read.lines().get(index)).as("the line a refusal names").isEqualTo(wholeBody ? 0 : n + 1);
+            }
+            index++;
+            if (line.length > FuzzBodies.MAX_EVENT_BYTES) {
+                assertThat(failure).as("a line over the limit").startsWith("event is over");
+                continue;
             }
             JsonNode json = FuzzBodies.jacksonValue(text, 0, text.length);
             String utf8 = utf8(text);
@@ -65,39 +72,6 @@ class LinesBodyFuzzTest {
             }
         }
         assertThat(read.events()).as("events stored").hasSize(stored);
-    }
-
-    /** The body's lines, split at {@code \n}, a trailing {@code \r} dropped. */
-    private static List<byte[]> lines(byte[] body) {
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= body.length; i++) {
-            if (i == body.length || body[i] == '\n') {
-                int end = i > start && body[i - 1] == '\r' ? i - 1 : i;
-                lines.add(Arrays.copyOfRange(body, start, end));
-                start = i + 1;
-            }
-        }
-        return lines;
-    }
-
-    private static byte[] trim(byte[] line) {
-        int s = 0;
-        int e = line.length;
-        if (e > 0 && line[e - 1] == '\r') {
-            e--;
-        }
-        while (s < e && isSpace(line[s])) {
-            s++;
-        }
-        while (e > s && isSpace(line[e - 1])) {
-            e--;
-        }
-        return Arrays.copyOfRange(line, s, e);
-    }
-
-    private static boolean isSpace(byte c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     private static String utf8(byte[] text) {

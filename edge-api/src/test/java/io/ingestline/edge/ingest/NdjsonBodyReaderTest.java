@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Bodies far larger than the reader's buffer: values across buffer ends, and lines longer than the buffer. */
+/**
+ * One JSON value a line, in bodies far larger than the reader's buffer: lines across buffer ends, lines longer than the
+ * buffer, refusals named by their line.
+ */
 class NdjsonBodyReaderTest {
     private static final int MAX_EVENT = 1000;
 
@@ -40,23 +43,41 @@ class NdjsonBodyReaderTest {
     }
 
     @Test
-    void keeps_every_event_of_a_body_many_buffers_long_including_values_spread_over_lines() throws Exception {
+    void keeps_every_event_of_a_body_many_buffers_long_and_refuses_each_line_of_an_object_spread_over_two() throws Exception {
         StringBuilder body = new StringBuilder();
         List<String> expected = new ArrayList<>();
+        List<Integer> refusedLines = new ArrayList<>();
+        int line = 0;
         for (int i = 0; i < 6000; i++) {
             String pad = "x".repeat(i % 50);
             if (i % 97 == 0) {
                 body.append("{\"i\":").append(i).append(",\n\"pad\":\"").append(pad).append("\"}\n");
-                expected.add("{\"i\":" + i + ", \"pad\":\"" + pad + "\"}");
+                refusedLines.add(++line);
+                refusedLines.add(++line);
             } else {
-                body.append("{\"i\":").append(i).append(",\"pad\":\"").append(pad).append("\"}\n");
+                body.append("{\"i\":").append(i).append(",\"pad\":\"").append(pad).append(i % 5 == 0 ? "\"}\r\n" : "\"}\n");
                 expected.add("{\"i\":" + i + ",\"pad\":\"" + pad + "\"}");
+                line++;
             }
         }
         assertThat(body.length()).isGreaterThan(3 * 64 * 1024);
 
         assertThat(read(body.toString().getBytes(UTF_8))).containsExactlyElementsOf(expected);
-        assertThat(events.failures()).isEmpty();
+        assertThat(events.failures()).extracting(EventFailure::line).containsExactlyElementsOf(refusedLines);
+        assertThat(events.failures()).allSatisfy(f -> assertThat(f.error()).startsWith("invalid JSON"));
+    }
+
+    @Test
+    void refuses_a_truncated_line_alone_and_names_it_by_its_line() throws Exception {
+        byte[] body = "{\"a\":1}\n{\"uid\":\"X1\",\"broken\":\n{\"uid\":\"U2\",\"ok\":true}\n{\"uid\":\"U3\",\"ok\":true}\n"
+                .getBytes(UTF_8);
+
+        assertThat(read(body)).containsExactly("{\"a\":1}", "{\"uid\":\"U2\",\"ok\":true}", "{\"uid\":\"U3\",\"ok\":true}");
+        assertThat(events.failures()).singleElement().satisfies(f -> {
+            assertThat(f.line()).isEqualTo(2);
+            assertThat(f.index()).isEqualTo(1);
+            assertThat(f.error()).isEqualTo("invalid JSON: unexpected end of input");
+        });
     }
 
     @Test
@@ -85,7 +106,7 @@ class NdjsonBodyReaderTest {
         byte[] body = ("{\"a\":1}\n{\"big\":\"" + "z".repeat(MAX_EVENT) + "\"}\n{\"a\":2}").getBytes(UTF_8);
 
         assertThat(read(body)).containsExactly("{\"a\":1}", "{\"a\":2}");
-        assertThat(events.failures()).singleElement().satisfies(f -> assertThat(f.index()).isEqualTo(1));
+        assertThat(events.failures()).singleElement().satisfies(f -> assertThat(f.line()).isEqualTo(2));
     }
 
     @Test
@@ -105,6 +126,6 @@ class NdjsonBodyReaderTest {
             RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> out.add(new String(buf, off, len, UTF_8)));
         }
         assertThat(out).containsExactly("{\"a\":1}", large, "{\"a\":2}");
-        assertThat(writer.failures()).singleElement().satisfies(f -> assertThat(f.index()).isEqualTo(2));
+        assertThat(writer.failures()).singleElement().satisfies(f -> assertThat(f.line()).isEqualTo(3));
     }
 }
