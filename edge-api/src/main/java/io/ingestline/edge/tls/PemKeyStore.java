@@ -24,9 +24,8 @@ import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
@@ -36,7 +35,8 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * ({@code BEGIN PRIVATE KEY}: RSA, EC, Ed25519), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}), SEC1 EC
  * ({@code BEGIN EC PRIVATE KEY}, with or without the {@code EC PARAMETERS} block before it), encrypted PKCS#8
  * ({@code BEGIN ENCRYPTED PRIVATE KEY}) and OpenSSL's legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}, what
- * {@code openssl genrsa -aes256} wrote before OpenSSL 3) with a password. Blocks of other kinds are skipped, so one
+ * {@code openssl genrsa -aes256} wrote before OpenSSL 3) with a password: PBES2 (PBKDF2 or scrypt; AES, 3DES) and
+ * PKCS#12 PBES1 schemes. Blocks of other kinds are skipped, so one
  * file may hold both the chain and the key. The key must be the leaf certificate's: a mismatch is refused here, at
  * start-up, rather than as failed handshakes later.
  */
@@ -142,19 +142,20 @@ public final class PemKeyStore {
     }
 
     /**
-     * BouncyCastle's provider decrypts: it knows every cipher and key derivation OpenSSL writes (scrypt among them). It
-     * is used here only, never installed for the whole JVM.
+     * BouncyCastle's provider decrypts: it knows every cipher and key derivation OpenSSL writes. It is used here only,
+     * never installed for the whole JVM. PKCS#8 goes through the PKCS builder rather than the OpenSSL one, which in
+     * 1.78 reads PBKDF2 only and fails on {@code openssl pkcs8 -scrypt} keys.
      */
     private static Object decrypt(Object key, Path file, String password) {
         char[] secret = password.toCharArray();
         try {
             if (key instanceof PKCS8EncryptedPrivateKeyInfo enc) {
-                return enc.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                return enc.decryptPrivateKeyInfo(new JcePKCSPBEInputDecryptorProviderBuilder()
                         .setProvider(new BouncyCastleProvider()).build(secret));
             }
             return ((PEMEncryptedKeyPair) key).decryptKeyPair(new JcePEMDecryptorProviderBuilder()
                     .setProvider(new BouncyCastleProvider()).build(secret));
-        } catch (PKCSException | IOException | OperatorCreationException e) {
+        } catch (PKCSException | IOException e) {
             throw new IllegalArgumentException("cannot decrypt the private key in " + file + ": wrong password in "
                     + PASSWORD_SETTING + ", or a cipher not known (" + e.getMessage() + ")", e);
         }

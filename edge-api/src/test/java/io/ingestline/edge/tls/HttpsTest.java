@@ -38,6 +38,7 @@ class HttpsTest {
         ED25519_PKCS8("Ed25519", null, p -> TestKeys.pkcs8(p.getPrivate())),
         RSA_ENCRYPTED_PKCS8("RSA", PASSWORD, p -> TestKeys.encryptedPkcs8(p.getPrivate(), PASSWORD)),
         EC_ENCRYPTED_PKCS8("EC", PASSWORD, p -> TestKeys.encryptedPkcs8(p.getPrivate(), PASSWORD)),
+        RSA_ENCRYPTED_PKCS8_SCRYPT("RSA", PASSWORD, p -> TestKeys.scryptEncryptedPkcs8(p.getPrivate(), PASSWORD)),
         RSA_LEGACY_ENCRYPTED("RSA", PASSWORD, p -> TestKeys.legacyEncrypted(p.getPrivate(), p.getPublic(), PASSWORD)),
         EC_LEGACY_ENCRYPTED("EC", PASSWORD, p -> TestKeys.legacyEncrypted(p.getPrivate(), p.getPublic(), PASSWORD));
 

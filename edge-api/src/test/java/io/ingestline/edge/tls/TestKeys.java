@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -24,6 +25,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.util.ScryptConfig;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -31,6 +33,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /** Keys and certificates for the HTTPS tests, written in the PEM forms OpenSSL and ACME clients write. */
@@ -131,6 +134,13 @@ final class TestKeys {
         var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
                 .setPRF(PKCS8Generator.PRF_HMACSHA256).setIterationCount(2048)
                 .setProvider(new BouncyCastleProvider()).setPassword(password.toCharArray()).build();
+        return write(new JcaPKCS8Generator(key, encryptor).generate());
+    }
+
+    /** {@code BEGIN ENCRYPTED PRIVATE KEY} as {@code openssl pkcs8 -topk8 -scrypt} writes it: scrypt, AES-256-CBC. */
+    static String scryptEncryptedPkcs8(PrivateKey key, String password) throws Exception {
+        var encryptor = new JcePKCSPBEOutputEncryptorBuilder(new ScryptConfig.Builder(16384, 8, 1).build(),
+                NISTObjectIdentifiers.id_aes256_CBC).setProvider(new BouncyCastleProvider()).build(password.toCharArray());
         return write(new JcaPKCS8Generator(key, encryptor).generate());
     }
 
