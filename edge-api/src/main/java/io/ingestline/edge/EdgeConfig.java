@@ -83,8 +83,8 @@ public record EdgeConfig(
     public static final Setting TLS_CERT = new Setting("INGEST_TLS_CERT", "",
             "PEM file with the HTTPS certificate chain, leaf first");
     public static final Setting TLS_KEY = new Setting("INGEST_TLS_KEY", "",
-            "PEM file with the HTTPS private key: RSA (PKCS#8 or PKCS#1), EC (PKCS#8 or SEC1) or Ed25519, encrypted or not; "
-                    + "it must be the key of the chain's first certificate");
+            "PEM file with the HTTPS private key: RSA (PKCS#8 or PKCS#1), EC (PKCS#8 or SEC1), Ed25519 or Ed448, "
+                    + "encrypted or not; it must be the key of the chain's first certificate");
     public static final Setting TLS_KEY_PASSWORD = new Setting("INGEST_TLS_KEY_PASSWORD", "",
             "Password of an encrypted INGEST_TLS_KEY (BEGIN ENCRYPTED PRIVATE KEY, or OpenSSL's legacy Proc-Type: "
                     + "4,ENCRYPTED); taken as given, spaces included");
@@ -228,7 +228,8 @@ public record EdgeConfig(
     /** The listeners these settings ask for. */
     public Listeners listeners() {
         return tlsCert == null ? new Listeners(httpHost, httpPort, -1, null, httpLimits)
-                : new Listeners(httpHost, httpPort, httpsPort, new TlsFiles(tlsCert, tlsKey, tlsKeyPassword), httpLimits);
+                : new Listeners(httpHost, httpPort, httpsPort, new TlsFiles(tlsCert, tlsKey, tlsKeyPassword),
+                        httpLimits);
     }
 
     private static String emptyToNull(String s) {
@@ -256,7 +257,8 @@ public record EdgeConfig(
     @Override
     public String toString() {
         return "EdgeConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
-                + ", http=" + httpHost + ":" + httpPort + ", https=" + (tlsCert == null ? "off" : httpsPort + " " + tlsCert + " " + tlsKey
+                + ", http=" + httpHost + ":" + httpPort
+                + ", https=" + (tlsCert == null ? "off" : httpsPort + " " + tlsCert + " " + tlsKey
                         + (tlsKeyPassword == null ? "" : " (key password ***)"))
                 + ", tokens=" + tokens.stream().map(ApiToken::id).collect(Collectors.joining(",", "[", "]"))
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes

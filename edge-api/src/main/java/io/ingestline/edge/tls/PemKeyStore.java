@@ -32,7 +32,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 /**
  * Builds an in-memory key store from PEM files, read with BouncyCastle's {@link PEMParser}: a certificate chain (leaf
  * first, then intermediates) and its private key in any form OpenSSL and ACME clients write: PKCS#8
- * ({@code BEGIN PRIVATE KEY}: RSA, EC, Ed25519), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}), SEC1 EC
+ * ({@code BEGIN PRIVATE KEY}: RSA, EC, Ed25519, Ed448), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}), SEC1 EC
  * ({@code BEGIN EC PRIVATE KEY}, with or without the {@code EC PARAMETERS} block before it), encrypted PKCS#8
  * ({@code BEGIN ENCRYPTED PRIVATE KEY}) and OpenSSL's legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}, what
  * {@code openssl genrsa -aes256} wrote before OpenSSL 3) with a password: PBES2 (PBKDF2 or scrypt; AES, 3DES) and
@@ -163,6 +163,10 @@ public final class PemKeyStore {
 
     /** The key must sign what the leaf certificate's public key verifies. */
     private static void checkPair(List<X509Certificate> chain, Path chainFile, PrivateKey key, Path keyFile) {
+        if (signatureAlgorithm(key.getAlgorithm()) == null) {
+            throw new IllegalArgumentException("the private key in " + keyFile + " is " + key.getAlgorithm()
+                    + ": HTTPS takes RSA, EC, Ed25519 and Ed448 keys");
+        }
         if (matches(key, chain.get(0).getPublicKey())) {
             return;
         }
@@ -179,10 +183,6 @@ public final class PemKeyStore {
 
     private static boolean matches(PrivateKey key, PublicKey certKey) {
         String algorithm = signatureAlgorithm(key.getAlgorithm());
-        if (algorithm == null) {
-            throw new IllegalArgumentException("unsupported private key algorithm " + key.getAlgorithm()
-                    + " (RSA, EC and Ed25519 are)");
-        }
         if (!algorithm.equals(signatureAlgorithm(certKey.getAlgorithm()))) {
             return false;
         }

@@ -23,6 +23,7 @@ public record TlsFiles(Path cert, Path key, String keyPassword) {
 
     @Override
     public String toString() {
-        return "TlsFiles[cert=" + cert + ", key=" + key + ", keyPassword=" + (keyPassword == null ? "none" : "***") + "]";
+        return "TlsFiles[cert=" + cert + ", key=" + key + ", keyPassword=" + (keyPassword == null ? "none" : "***")
+                + "]";
     }
 }

@@ -36,6 +36,7 @@ class HttpsTest {
         EC_SEC1_AFTER_EC_PARAMETERS("EC", null, p -> TestKeys.sec1(p.getPrivate(), p.getPublic(), true)),
         EC_PKCS8("EC", null, p -> TestKeys.pkcs8(p.getPrivate())),
         ED25519_PKCS8("Ed25519", null, p -> TestKeys.pkcs8(p.getPrivate())),
+        ED448_PKCS8("Ed448", null, p -> TestKeys.pkcs8(p.getPrivate())),
         RSA_ENCRYPTED_PKCS8("RSA", PASSWORD, p -> TestKeys.encryptedPkcs8(p.getPrivate(), PASSWORD)),
         EC_ENCRYPTED_PKCS8("EC", PASSWORD, p -> TestKeys.encryptedPkcs8(p.getPrivate(), PASSWORD)),
         RSA_ENCRYPTED_PKCS8_SCRYPT("RSA", PASSWORD, p -> TestKeys.scryptEncryptedPkcs8(p.getPrivate(), PASSWORD)),

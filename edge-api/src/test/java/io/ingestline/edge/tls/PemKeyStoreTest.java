@@ -61,7 +61,8 @@ class PemKeyStoreTest {
 
     @Test
     void a_key_that_is_not_the_certificates_is_refused_naming_both_files() throws Exception {
-        Path otherEc = Files.writeString(dir.resolve("other-ec.pem"), TestKeys.pkcs8(TestKeys.generate("EC").getPrivate()));
+        Path otherEc = Files.writeString(dir.resolve("other-ec.pem"),
+                TestKeys.pkcs8(TestKeys.generate("EC").getPrivate()));
         Path rsa = Files.writeString(dir.resolve("rsa.pem"), TestKeys.pkcs1(TestKeys.generate("RSA").getPrivate()));
         Path ed = Files.writeString(dir.resolve("ed.pem"), TestKeys.pkcs8(TestKeys.generate("Ed25519").getPrivate()));
 
@@ -114,6 +115,9 @@ class PemKeyStoreTest {
                 .hasMessageStartingWith("cannot read the certificate chain in " + dir.resolve("missing.pem"));
         assertThatThrownBy(() -> PemKeyStore.load(certFile, dir.resolve("missing.pem"), null))
                 .hasMessageStartingWith("cannot read the private key in " + dir.resolve("missing.pem"));
+        Path dsa = Files.writeString(dir.resolve("dsa.pem"), TestKeys.pkcs8(TestKeys.generate("DSA").getPrivate()));
+        assertThatThrownBy(() -> PemKeyStore.load(certFile, dsa, null))
+                .hasMessage("the private key in " + dsa + " is DSA: HTTPS takes RSA, EC, Ed25519 and Ed448 keys");
         assertThatThrownBy(() -> new Listeners("127.0.0.1", -1, -1, null)).hasMessageContaining("neither");
     }
 

@@ -8,6 +8,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,7 +44,7 @@ final class TestKeys {
     private TestKeys() {
     }
 
-    /** A fresh key pair: "RSA" (2048 bits), "EC" (P-256, what certbot issues) or "Ed25519". */
+    /** A fresh key pair: "RSA" (2048 bits), "EC" (P-256, what certbot issues), "Ed25519", "Ed448" or "DSA". */
     static KeyPair generate(String algorithm) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
         if (algorithm.equals("EC")) {
@@ -82,7 +83,7 @@ final class TestKeys {
         return switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
-            default -> "Ed25519";
+            default -> ((EdECPrivateKey) key).getParams().getName();
         };
     }
 
