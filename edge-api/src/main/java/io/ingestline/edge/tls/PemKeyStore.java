@@ -2,7 +2,9 @@ package io.ingestline.edge.tls;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -108,8 +110,11 @@ public final class PemKeyStore {
                 out.add(o);
             }
         } catch (IOException | RuntimeException e) {
-            // BouncyCastle reports bad base64 and bad ASN.1 with unchecked exceptions
-            throw new IllegalArgumentException("cannot read the " + what + " in " + file + ": " + e.getMessage(), e);
+            // BouncyCastle reports bad base64 and bad ASN.1 with unchecked exceptions; the JDK's file errors say only
+            // the file's name
+            String why = e instanceof NoSuchFileException ? "no such file"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IllegalArgumentException("cannot read the " + what + " in " + file + ": " + why, e);
         }
         return out;
     }

@@ -112,9 +112,9 @@ class PemKeyStoreTest {
         assertThatThrownBy(() -> PemKeyStore.load(key, key, null))
                 .hasMessage("no certificate (BEGIN CERTIFICATE) in " + key);
         assertThatThrownBy(() -> PemKeyStore.load(dir.resolve("missing.pem"), key, null))
-                .hasMessageStartingWith("cannot read the certificate chain in " + dir.resolve("missing.pem"));
+                .hasMessage("cannot read the certificate chain in " + dir.resolve("missing.pem") + ": no such file");
         assertThatThrownBy(() -> PemKeyStore.load(certFile, dir.resolve("missing.pem"), null))
-                .hasMessageStartingWith("cannot read the private key in " + dir.resolve("missing.pem"));
+                .hasMessage("cannot read the private key in " + dir.resolve("missing.pem") + ": no such file");
         Path dsa = Files.writeString(dir.resolve("dsa.pem"), TestKeys.pkcs8(TestKeys.generate("DSA").getPrivate()));
         assertThatThrownBy(() -> PemKeyStore.load(certFile, dsa, null))
                 .hasMessage("the private key in " + dsa + " is DSA: HTTPS takes RSA, EC, Ed25519 and Ed448 keys");
