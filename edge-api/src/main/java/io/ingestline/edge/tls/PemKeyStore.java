@@ -26,10 +26,10 @@ import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
-import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 
 /**
  * Builds an in-memory key store from PEM files, read with BouncyCastle's {@link PEMParser}: a certificate chain (leaf
@@ -38,9 +38,8 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * ({@code BEGIN EC PRIVATE KEY}, with or without the {@code EC PARAMETERS} block before it), encrypted PKCS#8
  * ({@code BEGIN ENCRYPTED PRIVATE KEY}) and OpenSSL's legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}, what
  * {@code openssl genrsa -aes256} wrote before OpenSSL 3) with a password: PBES2 (PBKDF2 or scrypt; AES, 3DES) and
- * PKCS#12 PBES1 schemes. Blocks of other kinds are skipped, so one
- * file may hold both the chain and the key. The key must be the leaf certificate's: a mismatch is refused here, at
- * start-up, rather than as failed handshakes later.
+ * PKCS#12 PBES1 schemes. Blocks of other kinds are skipped, so one file may hold both the chain and the key. The key
+ * must be the leaf certificate's: a mismatch is refused here, at start-up, rather than as failed handshakes later.
  */
 public final class PemKeyStore {
     public static final String ALIAS = "edge";
@@ -134,8 +133,8 @@ public final class PemKeyStore {
             throw new IllegalArgumentException("the private key in " + file + " is not encrypted, yet "
                     + PASSWORD_SETTING + " is set: unset it, or give the encrypted key");
         }
-        // Keys are made by the JDK's own providers, which TLS signs with.
         Object plain = encrypted ? decrypt(key, file, password) : key;
+        // the JDK's own providers make the key: TLS signs with them
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
             return plain instanceof PEMKeyPair pair ? converter.getKeyPair(pair).getPrivate()
@@ -172,7 +171,8 @@ public final class PemKeyStore {
             throw new IllegalArgumentException("the private key in " + keyFile + " is " + key.getAlgorithm()
                     + ": HTTPS takes RSA, EC, Ed25519 and Ed448 keys");
         }
-        if (matches(key, chain.get(0).getPublicKey())) {
+        X509Certificate leaf = chain.get(0);
+        if (matches(key, leaf.getPublicKey())) {
             return;
         }
         String hint = "the key and the certificate do not belong together";
@@ -182,8 +182,8 @@ public final class PemKeyStore {
             }
         }
         throw new IllegalArgumentException("the private key in " + keyFile + " (" + key.getAlgorithm()
-                + ") does not match the first certificate in " + chainFile + " (" + chain.get(0).getPublicKey()
-                .getAlgorithm() + ", " + chain.get(0).getSubjectX500Principal().getName() + "): " + hint);
+                + ") does not match the first certificate in " + chainFile + " (" + leaf.getPublicKey().getAlgorithm()
+                + ", " + leaf.getSubjectX500Principal().getName() + "): " + hint);
     }
 
     private static boolean matches(PrivateKey key, PublicKey certKey) {

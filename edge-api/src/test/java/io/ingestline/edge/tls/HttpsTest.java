@@ -13,15 +13,20 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** HTTPS from PEM files: every key form operators have, certificate chains, and real handshakes with the JDK client. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpsTest {
     private static final String PASSWORD = "correct horse battery staple";
 
@@ -161,10 +166,10 @@ class HttpsTest {
         }
     }
 
-    private static X509Certificate uncheckedPeer(javax.net.ssl.SSLSession s) {
+    private static X509Certificate uncheckedPeer(SSLSession s) {
         try {
             return (X509Certificate) s.getPeerCertificates()[0];
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             throw new AssertionError(e);
         }
     }

@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the edge refuses to start with, and that each refusal says what is wrong and with which file. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PemKeyStoreTest {
     @TempDir
     Path dir;
