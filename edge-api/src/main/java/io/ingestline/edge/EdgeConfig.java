@@ -6,6 +6,7 @@ import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.edge.tls.Listeners;
+import io.ingestline.edge.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
  * @param httpsPort       HTTPS port (0 picks a free one); used when a certificate is given
  * @param tlsCert         PEM certificate chain for HTTPS, or null
  * @param tlsKey          PEM private key for HTTPS, or null
+ * @param tlsKeyPassword  password of an encrypted {@code tlsKey}, or null
  * @param tokens          accepted API tokens (hashes only)
  * @param maxRequestBytes largest request body, after decompression
  * @param maxRecordBytes  largest raw batch payload; a bigger request is split into several records
@@ -51,6 +53,7 @@ public record EdgeConfig(
         int httpsPort,
         Path tlsCert,
         Path tlsKey,
+        String tlsKeyPassword,
         List<ApiToken> tokens,
         int maxRequestBytes,
         int maxRecordBytes,
@@ -80,7 +83,11 @@ public record EdgeConfig(
     public static final Setting TLS_CERT = new Setting("INGEST_TLS_CERT", "",
             "PEM file with the HTTPS certificate chain, leaf first");
     public static final Setting TLS_KEY = new Setting("INGEST_TLS_KEY", "",
-            "PEM file with the HTTPS private key (PKCS#8 or PKCS#1 RSA, unencrypted)");
+            "PEM file with the HTTPS private key: RSA (PKCS#8 or PKCS#1), EC (PKCS#8 or SEC1), Ed25519 or Ed448, "
+                    + "encrypted or not; it must be the key of the chain's first certificate");
+    public static final Setting TLS_KEY_PASSWORD = new Setting("INGEST_TLS_KEY_PASSWORD", "",
+            "Password of an encrypted INGEST_TLS_KEY (BEGIN ENCRYPTED PRIVATE KEY, or OpenSSL's legacy Proc-Type: "
+                    + "4,ENCRYPTED); taken as given, spaces included");
     public static final Setting TOKENS = new Setting("INGEST_TOKENS", "",
             "API tokens the edge accepts, as comma-separated name=secret pairs (kept in memory only as SHA-256 hashes)");
     public static final Setting MAX_REQUEST_BYTES = new Setting("INGEST_MAX_REQUEST_BYTES", "16777216",
@@ -134,7 +141,7 @@ public record EdgeConfig(
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
-            Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS, PRODUCERS,
+            Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TLS_KEY_PASSWORD, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS, PRODUCERS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
                     ASTRALOG_PROJECTS, LOGGLY_DATASET, MAX_DATASETS_PER_TOKEN, DATASET_CREATE_TIMEOUT_MS,
                     READY_SEND_STALL_MS, SHUTDOWN_TIMEOUT_MS, METRICS_TOKEN, HTTP_IDLE_TIMEOUT_MS,
@@ -161,6 +168,8 @@ public record EdgeConfig(
                 r.integer(HTTPS_PORT, 0, 65_535),
                 optionalPath(r, TLS_CERT),
                 optionalPath(r, TLS_KEY),
+                // not trimmed, unlike other settings: a password is exactly what was given
+                emptyToNull(env.get(TLS_KEY_PASSWORD.env())),
                 tokens(r),
                 r.integer(MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE - 8),
                 r.integer(MAX_RECORD_BYTES, 1024, 64 * 1024 * 1024),
@@ -195,6 +204,9 @@ public record EdgeConfig(
         if ((c.tlsCert() == null) != (c.tlsKey() == null)) {
             r.problem(TLS_CERT.env() + " and " + TLS_KEY.env() + " go together");
         }
+        if (c.tlsKeyPassword() != null && c.tlsKey() == null) {
+            r.problem(TLS_KEY_PASSWORD.env() + " is set without " + TLS_KEY.env());
+        }
         if (c.httpPort() < 0 && c.tlsCert() == null) {
             r.problem(HTTP_PORT.env() + "=-1 needs HTTPS (" + TLS_CERT.env() + ", " + TLS_KEY.env() + ")");
         }
@@ -215,8 +227,13 @@ public record EdgeConfig(
 
     /** The listeners these settings ask for. */
     public Listeners listeners() {
-        return tlsCert == null ? new Listeners(httpHost, httpPort, -1, null, null, httpLimits)
-                : new Listeners(httpHost, httpPort, httpsPort, tlsCert, tlsKey, httpLimits);
+        return tlsCert == null ? new Listeners(httpHost, httpPort, -1, null, httpLimits)
+                : new Listeners(httpHost, httpPort, httpsPort, new TlsFiles(tlsCert, tlsKey, tlsKeyPassword),
+                        httpLimits);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     private static String blankToNull(String s) {
@@ -240,7 +257,9 @@ public record EdgeConfig(
     @Override
     public String toString() {
         return "EdgeConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
-                + ", http=" + httpHost + ":" + httpPort + ", https=" + (tlsCert == null ? "off" : httpsPort + " " + tlsCert)
+                + ", http=" + httpHost + ":" + httpPort
+                + ", https=" + (tlsCert == null ? "off" : httpsPort + " " + tlsCert + " " + tlsKey
+                        + (tlsKeyPassword == null ? "" : " (key password ***)"))
                 + ", tokens=" + tokens.stream().map(ApiToken::id).collect(Collectors.joining(",", "[", "]"))
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes
                 + ", publishTimeout=" + publishTimeout.toMillis() + "ms, maxInFlightBytes=" + maxInFlightBytes

@@ -93,4 +93,18 @@ class EdgeConfigTest {
         assertThat(tls.listeners().httpPort()).isEqualTo(-1);
         assertThat(tls.listeners().httpsPort()).isEqualTo(8443);
     }
+
+    @Test
+    void the_key_password_is_taken_exactly_kept_out_of_logs_and_needs_a_key() {
+        EdgeConfig tls = EdgeConfig.fromEnv(Map.of("INGEST_TLS_CERT", "/c.pem", "INGEST_TLS_KEY", "/k.pem",
+                "INGEST_TLS_KEY_PASSWORD", " pass phrase "));
+        assertThat(tls.tlsKeyPassword()).isEqualTo(" pass phrase ");
+        assertThat(tls.listeners().tls().keyPassword()).isEqualTo(" pass phrase ");
+        assertThat(tls.toString()).doesNotContain("pass phrase").contains("key password ***");
+        assertThat(tls.listeners().toString()).doesNotContain("pass phrase");
+        assertThat(EdgeConfig.fromEnv(Map.of("INGEST_TLS_CERT", "/c.pem", "INGEST_TLS_KEY", "/k.pem"))
+                .tlsKeyPassword()).isNull();
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_TLS_KEY_PASSWORD", "secret")))
+                .hasMessageContaining("INGEST_TLS_KEY_PASSWORD is set without INGEST_TLS_KEY");
+    }
 }

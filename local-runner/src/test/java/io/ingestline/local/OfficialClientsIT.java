@@ -54,7 +54,8 @@ import reactor.core.publisher.Mono;
 /**
  * The dialects' official Java clients, from Maven Central and unmodified but for where they send, against the whole
  * pipeline over HTTPS: Azure's {@code azure-monitor-ingestion} and Loggly's Logback appenders. Every event they send
- * must be on its dataset topic exactly once.
+ * must be on its dataset topic exactly once. The edge's key is what certbot issues (EC P-256), stored encrypted with
+ * its password in {@code INGEST_TLS_KEY_PASSWORD}.
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -76,7 +77,8 @@ class OfficialClientsIT {
     void start(TestKafka kafka) throws Exception {
         this.kafka = kafka;
         Path dir = Files.createTempDirectory("ingest-clients");
-        cert = TestCertificate.create(dir);
+        cert = TestCertificate.create(dir, "EC", "official clients' key password");
+        assertThat(Files.readString(cert.keyFile())).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
         pipeline = Pipeline.start(Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                 Map.entry("INGEST_TOPIC_PREFIX", prefix),
@@ -88,6 +90,7 @@ class OfficialClientsIT {
                 Map.entry("INGEST_HTTPS_PORT", "0"),
                 Map.entry("INGEST_TLS_CERT", cert.certFile().toString()),
                 Map.entry("INGEST_TLS_KEY", cert.keyFile().toString()),
+                Map.entry("INGEST_TLS_KEY_PASSWORD", cert.keyPassword()),
                 Map.entry("INGEST_ADMIN_PORT", "0"),
                 Map.entry("INGEST_ADMIN_TOKEN", ADMIN),
                 Map.entry("INGEST_TOKENS", "clients=" + TOKEN),

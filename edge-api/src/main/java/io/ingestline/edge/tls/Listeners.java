@@ -2,7 +2,6 @@ package io.ingestline.edge.tls;
 
 import io.javalin.config.JavalinConfig;
 import jakarta.servlet.DispatcherType;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -24,11 +23,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * @param httpHost  interface of both listeners
  * @param httpPort  HTTP port; -1 for no plain HTTP
  * @param httpsPort HTTPS port; -1 for no HTTPS
- * @param cert      PEM certificate chain, when HTTPS is on
- * @param key       PEM private key, when HTTPS is on
+ * @param tls       certificate and key files, when HTTPS is on
  * @param limits    what one connection may take, on both listeners
  */
-public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert, Path key, Limits limits) {
+public record Listeners(String httpHost, int httpPort, int httpsPort, TlsFiles tls, Limits limits) {
     public static final String HTTP = "http";
     public static final String HTTPS = "https";
     /** Threads beyond one per connection: Jetty's selectors and acceptors, and tasks of its own. */
@@ -53,23 +51,23 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
         if (httpPort < 0 && httpsPort < 0) {
             throw new IllegalArgumentException("neither HTTP nor HTTPS is on");
         }
-        if (httpsPort >= 0 && (cert == null || key == null)) {
+        if (httpsPort >= 0 && tls == null) {
             throw new IllegalArgumentException("HTTPS needs a certificate and a key");
         }
     }
 
     /** Listeners with the default limits. */
-    public Listeners(String httpHost, int httpPort, int httpsPort, Path cert, Path key) {
-        this(httpHost, httpPort, httpsPort, cert, key, Limits.DEFAULT);
+    public Listeners(String httpHost, int httpPort, int httpsPort, TlsFiles tls) {
+        this(httpHost, httpPort, httpsPort, tls, Limits.DEFAULT);
     }
 
     public static Listeners httpOnly(String host, int port) {
-        return new Listeners(host, port, -1, null, null);
+        return new Listeners(host, port, -1, null);
     }
 
     /** Adds the connectors to a Javalin configuration; loading the key store here fails early on bad files. */
     public void apply(JavalinConfig config) {
-        KeyStore keyStore = httpsPort >= 0 ? PemKeyStore.load(cert, key, new char[0]) : null;
+        KeyStore keyStore = httpsPort >= 0 ? PemKeyStore.load(tls.cert(), tls.key(), tls.keyPassword()) : null;
         config.jetty.modifyHttpConfiguration(http -> {
             http.setIdleTimeout(limits.idleTimeout().toMillis());
             http.setRequestHeaderSize(limits.maxHeaderBytes());
@@ -96,7 +94,7 @@ public record Listeners(String httpHost, int httpPort, int httpsPort, Path cert,
             config.jetty.addConnector((server, http) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setKeyStore(keyStore);
-                ssl.setKeyStorePassword("");
+                ssl.setKeyStorePassword(PemKeyStore.STORE_PASSWORD);
                 HttpConfiguration https = new HttpConfiguration(http);
                 https.addCustomizer(new SecureRequestCustomizer(false));
                 return connector(server, HTTPS, httpsPort,

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.Javalin;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,66 +11,117 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.util.io.pem.PemObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** HTTPS from PEM files: every key form operators have, certificate chains, and real handshakes with the JDK client. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpsTest {
+    private static final String PASSWORD = "correct horse battery staple";
+
     @TempDir
     Path dir;
 
-    @Test
-    void serves_https_from_pem_files_with_pkcs8_and_pkcs1_keys() throws Exception {
-        KeyPair pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-        X509Certificate cert = selfSigned(pair);
-        Path certFile = pem(dir.resolve("cert.pem"), "CERTIFICATE", cert.getEncoded());
-        Path pkcs8 = pem(dir.resolve("key.pem"), "PRIVATE KEY", pair.getPrivate().getEncoded());
-        Path pkcs1 = pem(dir.resolve("rsa.pem"), "RSA PRIVATE KEY",
-                PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded());
+    /** A way to write a key pair's private key; the password it takes, if any. */
+    enum KeyForm {
+        RSA_PKCS1("RSA", null, p -> TestKeys.pkcs1(p.getPrivate())),
+        RSA_PKCS8("RSA", null, p -> TestKeys.pkcs8(p.getPrivate())),
+        EC_SEC1("EC", null, p -> TestKeys.sec1(p.getPrivate(), p.getPublic(), false)),
+        EC_SEC1_AFTER_EC_PARAMETERS("EC", null, p -> TestKeys.sec1(p.getPrivate(), p.getPublic(), true)),
+        EC_PKCS8("EC", null, p -> TestKeys.pkcs8(p.getPrivate())),
+        ED25519_PKCS8("Ed25519", null, p -> TestKeys.pkcs8(p.getPrivate())),
+        ED448_PKCS8("Ed448", null, p -> TestKeys.pkcs8(p.getPrivate())),
+        RSA_ENCRYPTED_PKCS8("RSA", PASSWORD, p -> TestKeys.encryptedPkcs8(p.getPrivate(), PASSWORD)),
+        EC_ENCRYPTED_PKCS8("EC", PASSWORD, p -> TestKeys.encryptedPkcs8(p.getPrivate(), PASSWORD)),
+        RSA_ENCRYPTED_PKCS8_SCRYPT("RSA", PASSWORD, p -> TestKeys.scryptEncryptedPkcs8(p.getPrivate(), PASSWORD)),
+        RSA_LEGACY_ENCRYPTED("RSA", PASSWORD, p -> TestKeys.legacyEncrypted(p.getPrivate(), p.getPublic(), PASSWORD)),
+        EC_LEGACY_ENCRYPTED("EC", PASSWORD, p -> TestKeys.legacyEncrypted(p.getPrivate(), p.getPublic(), PASSWORD));
 
-        for (Path key : new Path[] {pkcs8, pkcs1}) {
-            Javalin app = Javalin.create(config -> {
-                config.startup.showJavalinBanner = false;
-                new Listeners("127.0.0.1", -1, 0, certFile, key).apply(config);
-                config.routes.get("/health", ctx -> ctx.result("ok"));
-            }).start();
-            try {
-                int port = Listeners.port(app.jettyServer().server(), Listeners.HTTPS);
-                assertThat(Listeners.port(app.jettyServer().server(), Listeners.HTTP)).isEqualTo(-1);
-                HttpResponse<String> r = trusting(cert).send(HttpRequest.newBuilder(
-                        URI.create("https://localhost:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).isEqualTo("ok");
-            } finally {
-                app.stop();
-            }
+        final String algorithm;
+        final String password;
+        final Writer writer;
+
+        KeyForm(String algorithm, String password, Writer writer) {
+            this.algorithm = algorithm;
+            this.password = password;
+            this.writer = writer;
         }
+
+        interface Writer {
+            String write(KeyPair pair) throws Exception;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KeyForm.class)
+    void serves_https_with_every_form_of_key(KeyForm form) throws Exception {
+        KeyPair pair = TestKeys.generate(form.algorithm);
+        X509Certificate cert = TestKeys.selfSigned(pair);
+        Path certFile = Files.writeString(dir.resolve("cert.pem"), TestKeys.certificates(cert));
+        Path keyFile = Files.writeString(dir.resolve("key.pem"), form.writer.write(pair));
+
+        HttpResponse<String> r = get(new TlsFiles(certFile, keyFile, form.password), context(cert));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+        assertThat(r.sslSession()).hasValueSatisfying(s -> assertThat(uncheckedPeer(s)).isEqualTo(cert));
+    }
+
+    @Test
+    void serves_the_whole_chain_so_a_client_trusting_only_the_root_connects() throws Exception {
+        KeyPair root = TestKeys.generate("EC");
+        KeyPair intermediate = TestKeys.generate("RSA");
+        KeyPair leaf = TestKeys.generate("EC");
+        X509Certificate rootCert = TestKeys.certificate("CN=Test Root", root.getPublic(), "CN=Test Root",
+                root.getPrivate(), true);
+        X509Certificate intermediateCert = TestKeys.certificate("CN=Test Intermediate", intermediate.getPublic(),
+                "CN=Test Root", root.getPrivate(), true);
+        X509Certificate leafCert = TestKeys.certificate("CN=localhost", leaf.getPublic(), "CN=Test Intermediate",
+                intermediate.getPrivate(), false);
+        // certbot's fullchain.pem: the leaf, then the intermediate
+        Path chain = Files.writeString(dir.resolve("fullchain.pem"), TestKeys.certificates(leafCert, intermediateCert));
+        Path key = Files.writeString(dir.resolve("privkey.pem"), TestKeys.pkcs8(leaf.getPrivate()));
+
+        HttpResponse<String> r = get(new TlsFiles(chain, key), context(rootCert));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.sslSession()).hasValueSatisfying(s -> assertThat(uncheckedPeer(s)).isEqualTo(leafCert));
+
+        Path leafOnly = Files.writeString(dir.resolve("cert.pem"), TestKeys.certificates(leafCert));
+        assertThatThrownBy(() -> get(new TlsFiles(leafOnly, key), context(rootCert)))
+                .as("without the intermediate the root's client cannot build a path")
+                .isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @Test
+    void reads_the_certificate_and_the_key_from_one_file() throws Exception {
+        KeyPair pair = TestKeys.generate("EC");
+        X509Certificate cert = TestKeys.selfSigned(pair);
+        Path both = Files.writeString(dir.resolve("both.pem"), "Bag Attributes\n    friendlyName: edge\n"
+                + TestKeys.certificates(cert) + TestKeys.sec1(pair.getPrivate(), pair.getPublic(), true));
+
+        assertThat(get(new TlsFiles(both, both), context(cert)).statusCode()).isEqualTo(200);
     }
 
     @Test
     void the_limits_on_slow_clients_apply_over_https_too() throws Exception {
-        KeyPair pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-        X509Certificate cert = selfSigned(pair);
-        Path certFile = pem(dir.resolve("cert.pem"), "CERTIFICATE", cert.getEncoded());
-        Path key = pem(dir.resolve("key.pem"), "PRIVATE KEY", pair.getPrivate().getEncoded());
+        KeyPair pair = TestKeys.generate("RSA");
+        X509Certificate cert = TestKeys.selfSigned(pair);
+        Path certFile = Files.writeString(dir.resolve("cert.pem"), TestKeys.certificates(cert));
+        Path key = Files.writeString(dir.resolve("key.pem"), TestKeys.pkcs8(pair.getPrivate()));
         Listeners.Limits limits = new Listeners.Limits(java.time.Duration.ofSeconds(1), 1024, 64, 2048);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            new Listeners("127.0.0.1", -1, 0, certFile, key, limits).apply(config);
+            new Listeners("127.0.0.1", -1, 0, new TlsFiles(certFile, key), limits).apply(config);
             config.routes.get("/health", ctx -> ctx.result("ok"));
         }).start();
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context(cert).getSocketFactory().createSocket(
@@ -100,37 +149,29 @@ class HttpsTest {
         }
     }
 
-    @Test
-    void explains_what_is_wrong_with_the_files() throws Exception {
-        Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing here");
-        KeyPair pair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-        Path certFile = pem(dir.resolve("cert.pem"), "CERTIFICATE", selfSigned(pair).getEncoded());
-        assertThatThrownBy(() -> PemKeyStore.load(certFile, empty, new char[0])).hasMessageContaining("no PKCS#8");
-        Path encrypted = pem(dir.resolve("enc.pem"), "ENCRYPTED PRIVATE KEY", new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> PemKeyStore.load(certFile, encrypted, new char[0])).hasMessageContaining("encrypted");
-        assertThatThrownBy(() -> PemKeyStore.load(dir.resolve("missing.pem"), empty, new char[0]))
-                .hasMessageContaining("cannot read");
-        assertThatThrownBy(() -> new Listeners("127.0.0.1", -1, -1, null, null)).hasMessageContaining("neither");
-    }
-
-    private static X509Certificate selfSigned(KeyPair pair) throws Exception {
-        X500Name name = new X500Name("CN=localhost");
-        Instant now = Instant.now();
-        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(1, ChronoUnit.DAYS)), Date.from(now.plus(1, ChronoUnit.DAYS)), name, pair.getPublic());
-        builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
-                new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
-                        org.bouncycastle.asn1.x509.GeneralName.dNSName, "localhost")));
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
-    }
-
-    private static Path pem(Path file, String type, byte[] der) throws Exception {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-            w.writeObject(new PemObject(type, der));
+    /** Starts HTTPS only from the files, answers one GET /health with the client trusting what it is given. */
+    private static HttpResponse<String> get(TlsFiles tls, SSLContext trust) throws Exception {
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            new Listeners("127.0.0.1", -1, 0, tls).apply(config);
+            config.routes.get("/health", ctx -> ctx.result("ok"));
+        }).start();
+        try {
+            assertThat(Listeners.port(app.jettyServer().server(), Listeners.HTTP)).isEqualTo(-1);
+            int port = Listeners.port(app.jettyServer().server(), Listeners.HTTPS);
+            return HttpClient.newBuilder().sslContext(trust).build().send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        } finally {
+            app.stop();
         }
-        return Files.writeString(file, out.toString());
+    }
+
+    private static X509Certificate uncheckedPeer(SSLSession s) {
+        try {
+            return (X509Certificate) s.getPeerCertificates()[0];
+        } catch (SSLPeerUnverifiedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static HttpClient trusting(X509Certificate cert) throws Exception {
