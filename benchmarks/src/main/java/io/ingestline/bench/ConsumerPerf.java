@@ -9,8 +9,14 @@ final class ConsumerPerf {
     private ConsumerPerf() {
     }
 
-    /** Records per second while fetching (the group join left out), as the tool reports it. */
-    static double run(String bootstrap, String topic, long records, String group, Path log) throws Exception {
+    /**
+     * Records per second while fetching (the group join left out), as the tool reports it, and the CPU seconds its
+     * JVM used in all (start-up included).
+     */
+    record Result(double recordsPerSecond, double cpuSeconds) {
+    }
+
+    static Result run(String bootstrap, String topic, long records, String group, Path log) throws Exception {
         try (ChildProcess p = ChildProcess.start("org.apache.kafka.tools.ConsumerPerformance", List.of("-Xmx512m"),
                 List.of("--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records),
                         "--group", group, "--timeout", "120000"), Map.of(), log, line -> false)) {
@@ -20,7 +26,7 @@ final class ConsumerPerf {
             for (String l : p.lines()) {
                 String[] f = l.split(",\\s*");
                 if (f.length >= 10 && f[9].trim().matches("[\\d.]+")) {
-                    return Double.parseDouble(f[9].trim());
+                    return new Result(Double.parseDouble(f[9].trim()), p.cpuSecondsAtEnd());
                 }
             }
         }

@@ -90,6 +90,12 @@ public final class PipelineBenchmark {
     /** Kafka's producer, a record per event: the ceiling every events/s figure is divided by. */
     private double ceiling = Double.NaN;
     private double ceilingP99 = Double.NaN;
+    /** Kafka's tools' CPU per record, beside each run's cost budget. */
+    private CostBudget.Ceiling ceilingCpu = CostBudget.Ceiling.NONE;
+    /** The pipeline's steps time themselves ({@code -Dingestline.step-cpu=true}) unless BENCH_STEP_CPU is 0. */
+    private final boolean stepCpu = Report.env("BENCH_STEP_CPU", 1) == 1;
+    /** Each pipeline run's cost budget, printed after the table. */
+    private final List<String> budgets = new ArrayList<>();
     private ChildProcess broker;
     /** The JVM measured now besides the broker: the edge alone or the pipeline. */
     private ChildProcess measured;
@@ -166,15 +172,23 @@ public final class PipelineBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic("ceiling-events", 6, (short) 1))).all().get();
         }
+        double brokerBefore = broker.cpuSeconds();
         ProducerPerf.Result p = ProducerPerf.run(bootstrap, "ceiling-events", payloads, null, records, records / 4,
                 131_072, "lz4", report.dir.resolve("producer.log"));
+        double brokerProducing = broker.cpuSeconds() - brokerBefore;
         ceiling = p.recordsPerSecond();
         ceilingP99 = p.p99();
         row("ceiling: Kafka ProducerPerformance, a record per event (lz4, acks=all)", ceiling, p.mbPerSecond() * 1.048576,
                 String.format(Locale.ROOT, "%.0f / %.0f / %.0f (per record)", p.p50(), p.p99(), p.p999()), p.p99(), 0,
                 "", "", "", "");
-        double consumer = ConsumerPerf.run(bootstrap, "ceiling-events", records, "ceiling-consumer",
+        brokerBefore = broker.cpuSeconds();
+        ConsumerPerf.Result c = ConsumerPerf.run(bootstrap, "ceiling-events", records, "ceiling-consumer",
                 report.dir.resolve("consumer.log"));
+        double consumer = c.recordsPerSecond();
+        double brokerConsuming = broker.cpuSeconds() - brokerBefore;
+        // ProducerPerformance sends its warm-up records too: records in all
+        ceilingCpu = new CostBudget.Ceiling(p.cpuSeconds() * 1e9 / records, brokerProducing * 1e9 / records,
+                c.cpuSeconds() * 1e9 / records, brokerConsuming * 1e9 / records);
         row("Kafka ConsumerPerformance on those records (reads and counts)", consumer, consumer * avg / 1e6, "", Double.NaN,
                 0, "", "", "", "");
     }
@@ -251,6 +265,9 @@ public final class PipelineBenchmark {
             }
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+        if (stepCpu) {
+            jvm.add("-Dingestline.step-cpu=true");
+        }
         String extra = System.getenv("BENCH_PIPELINE_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
@@ -377,6 +394,7 @@ public final class PipelineBenchmark {
         long start = System.currentTimeMillis();
         try (Watcher watcher = watch(target, settings.dialect(), load)) {
             delays = watcher.delays();
+            CostBudget.Sample budgetFrom = name == null ? null : CostBudget.Sample.take(measured, broker);
             Cpu cpu = new Cpu();
             r = load.run(d);
             cpu.stop();
@@ -384,6 +402,10 @@ public final class PipelineBenchmark {
             long deadline = System.currentTimeMillis() + DRAIN_LIMIT_MS;
             while (System.currentTimeMillis() < deadline && delays.matched() < r.acked()) {
                 Thread.sleep(200);
+            }
+            if (name != null) {
+                budget(name, budgetFrom, CostBudget.Sample.take(measured, broker), delays.matched(),
+                        (System.currentTimeMillis() - start) / 1000.0);
             }
             Thread.sleep(300);
         }
@@ -412,6 +434,18 @@ public final class PipelineBenchmark {
                     delays.p99PerSecond(seconds)));
         }
         return new Measured(r, delay);
+    }
+
+    /** A run's cost budget: from its start until every acknowledged event was stored (or the drain gave up). */
+    private void budget(String name, CostBudget.Sample from, CostBudget.Sample to, long stored, double seconds) {
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add(String.format(Locale.ROOT, "Cost budget, %s: %,d events stored in %.0f s (the run and its drain)%s",
+                name, stored, seconds, stepCpu ? "; the validator and the sink timing their steps" : ""));
+        lines.add("");
+        lines.addAll(CostBudget.table(from, to, stored, ceilingCpu));
+        lines.forEach(System.out::println);
+        budgets.addAll(lines);
     }
 
     /**
@@ -514,6 +548,17 @@ public final class PipelineBenchmark {
         }
         for (String line : after) {
             report.line(line);
+        }
+        if (!budgets.isEmpty()) {
+            report.line("");
+            report.line("## Cost budget per run");
+            report.line("");
+            report.line("CPU per event stored, from thread CPU time in the pipeline's JVM (ThreadMXBean for Java "
+                    + "threads, /proc/self/task for GC, compilers and the VM thread, sampled every 500 ms and grouped "
+                    + "by thread name) and the broker's /proc/<pid>/stat, from a run's start until its events were "
+                    + "stored. Kafka's own: its tools' whole JVM (start-up included) and the broker while each ran, "
+                    + "per record sent or read.");
+            budgets.forEach(report::line);
         }
     }
 

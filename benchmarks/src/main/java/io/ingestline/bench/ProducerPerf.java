@@ -15,8 +15,12 @@ final class ProducerPerf {
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, "
                     + "([\\d.]+) ms max latency, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99.9th");
 
-    /** The steady-state summary. */
-    record Result(long records, double recordsPerSecond, double mbPerSecond, double p50, double p99, double p999) {
+    /**
+     * The steady-state summary, and the CPU seconds the tool's JVM used in all (start-up and warm-up records
+     * included).
+     */
+    record Result(long records, double recordsPerSecond, double mbPerSecond, double p50, double p99, double p999,
+            double cpuSeconds) {
     }
 
     private ProducerPerf() {
@@ -40,7 +44,7 @@ final class ProducerPerf {
                 if (m.find()) {
                     last = new Result(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)),
                             Double.parseDouble(m.group(3)), Double.parseDouble(m.group(6)),
-                            Double.parseDouble(m.group(8)), Double.parseDouble(m.group(9)));
+                            Double.parseDouble(m.group(8)), Double.parseDouble(m.group(9)), p.cpuSecondsAtEnd());
                 }
             }
             if (last == null) {
