@@ -49,7 +49,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * Every pipeline run reports events/s and MB/s acknowledged, request latency p50/p99/p99.9 (HdrHistogram, from
  * when each request was due: no coordinated omission), events stored of those acknowledged, events/s stored, and
  * the delay from acknowledgement to storage per event; each figure beside its ratio to the ceiling. Saves the table
- * ({@code results.md}) and PNGs of events/s, request p99, delay p99 (and heap) per second.
+ * ({@code results.md}) and PNGs of events/s, request p99, delay p99 (and heap) per second. After the table, each
+ * pipeline run's cost budget ({@link CostBudget}): CPU ns per event stored of each stage's threads, of the steps the
+ * validator and the sink time themselves, and of the broker, beside Kafka's tools per record.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PipelineBenchmark</pre>
  *
@@ -60,7 +62,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER} (postgres), {@code BENCH_PG_PASSWORD},
  * {@code BENCH_PEER_DIR}, {@code BENCH_RESULTS}, {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the
  * pipeline's JVM, e.g. a profiler), {@code BENCH_PIPELINE_ENV} (comma-separated {@code NAME=value} added to the
- * pipeline's environment).
+ * pipeline's environment), {@code BENCH_STEP_CPU} (1: the pipeline runs with {@code -Dingestline.step-cpu=true}).
  */
 public final class PipelineBenchmark {
     private static final String TOKEN = "pipeline-bench-token";

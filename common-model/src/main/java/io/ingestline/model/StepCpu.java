@@ -10,13 +10,15 @@ import java.util.concurrent.atomic.LongAdder;
  * CPU time spent in the validator's and the sink's steps, for the pipeline benchmark's cost budget. Off unless the
  * JVM runs with {@code -Dingestline.step-cpu=true}; callers test {@link #ENABLED} (a constant, so the JIT drops the
  * timing code when it is off). On, each step reads its thread's CPU clock ({@link #now()}, a system call of some
- * hundreds of nanoseconds): the sink once per poll, the validator per event but only in one batch of
- * {@link #SAMPLE_EVERY}, so that the clock's own cost stays small beside what it measures.
+ * hundreds of nanoseconds, more on a virtual machine): the sink a few times per poll, the validator five times
+ * per event but only in one batch of {@link #SAMPLE_EVERY}, so that the clock's own cost stays small beside what
+ * the stage's threads spend in all (each timed step of the validator holds about one read; the benchmark measures
+ * a read and takes it off).
  */
 public final class StepCpu {
     public static final boolean ENABLED = Boolean.getBoolean("ingestline.step-cpu");
     /** The validator times one batch in this many. */
-    public static final int SAMPLE_EVERY = 8;
+    public static final int SAMPLE_EVERY = 32;
 
     /** A step, named {@code <stage>.<step>}; {@link #count} counts the events each stage's timed steps saw. */
     public enum Step {
