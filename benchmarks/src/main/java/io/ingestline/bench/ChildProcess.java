@@ -27,6 +27,12 @@ final class ChildProcess implements AutoCloseable {
     private record Answer(String prefix, CompletableFuture<String> line) {
     }
 
+    /** What to do, once, at the first line that matches (see {@link #onFirst}). */
+    private record Hook(Predicate<String> line, Runnable action) {
+    }
+
+    private volatile Hook hook;
+
     /** CPU time (user + system) the process has used so far, in seconds; NaN where /proc cannot tell. */
     double cpuSeconds() {
         try {
@@ -70,6 +76,11 @@ final class ChildProcess implements AutoCloseable {
                     if (a != null && line.startsWith(a.prefix())) {
                         a.line().complete(line);
                     }
+                    Hook h = hook;
+                    if (h != null && h.line().test(line)) {
+                        hook = null;
+                        h.action().run();
+                    }
                 }
             } catch (IOException e) {
                 awaited.completeExceptionally(e);
@@ -97,6 +108,11 @@ final class ChildProcess implements AutoCloseable {
     /** The first line that matched, waiting at most {@code seconds}. */
     String await(long seconds) throws Exception {
         return awaited.get(seconds, TimeUnit.SECONDS);
+    }
+
+    /** Runs {@code action} (on the thread reading the output) when the first line matching {@code line} comes. */
+    void onFirst(Predicate<String> line, Runnable action) {
+        hook = new Hook(line, action);
     }
 
     /** Writes a line to the process's standard input and waits for its output's next line starting with prefix. */

@@ -174,23 +174,18 @@ public final class PipelineBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic("ceiling-events", 6, (short) 1))).all().get();
         }
-        double brokerBefore = broker.cpuSeconds();
         ProducerPerf.Result p = ProducerPerf.run(bootstrap, "ceiling-events", payloads, null, records, records / 4,
-                131_072, "lz4", report.dir.resolve("producer.log"));
-        double brokerProducing = broker.cpuSeconds() - brokerBefore;
+                131_072, "lz4", report.dir.resolve("producer.log"), broker);
         ceiling = p.recordsPerSecond();
         ceilingP99 = p.p99();
         row("ceiling: Kafka ProducerPerformance, a record per event (lz4, acks=all)", ceiling, p.mbPerSecond() * 1.048576,
                 String.format(Locale.ROOT, "%.0f / %.0f / %.0f (per record)", p.p50(), p.p99(), p.p999()), p.p99(), 0,
                 "", "", "", "");
-        brokerBefore = broker.cpuSeconds();
         ConsumerPerf.Result c = ConsumerPerf.run(bootstrap, "ceiling-events", records, "ceiling-consumer",
-                report.dir.resolve("consumer.log"));
+                report.dir.resolve("consumer.log"), broker);
         double consumer = c.recordsPerSecond();
-        double brokerConsuming = broker.cpuSeconds() - brokerBefore;
-        // ProducerPerformance sends its warm-up records too: records in all
-        ceilingCpu = new CostBudget.Ceiling(p.cpuSeconds() * 1e9 / records, brokerProducing * 1e9 / records,
-                c.cpuSeconds() * 1e9 / records, brokerConsuming * 1e9 / records);
+        ceilingCpu = new CostBudget.Ceiling(p.cpuNanosPerRecord(), p.brokerNanosPerRecord(), c.cpuNanosPerRecord(),
+                c.brokerNanosPerRecord());
         row("Kafka ConsumerPerformance on those records (reads and counts)", consumer, consumer * avg / 1e6, "", Double.NaN,
                 0, "", "", "", "");
     }
@@ -558,8 +553,8 @@ public final class PipelineBenchmark {
             report.line("CPU per event stored, from thread CPU time in the pipeline's JVM (ThreadMXBean for Java "
                     + "threads, /proc/self/task for GC, compilers and the VM thread, sampled every 500 ms and grouped "
                     + "by thread name) and the broker's /proc/<pid>/stat, from a run's start until its events were "
-                    + "stored. Kafka's own: its tools' whole JVM (start-up included) and the broker while each ran, "
-                    + "per record sent or read.");
+                    + "stored. Kafka's own: each tool's JVM and the broker, per record, from the producer's first "
+                    + "progress line (5 s in) and from the consumer's header (before it connects) to the end.");
             budgets.forEach(report::line);
         }
     }
