@@ -32,9 +32,9 @@ final class CostBudget {
     }
 
     /**
-     * Kafka's own tools in the ceiling phase, CPU ns per record: each tool's JVM (from the producer's first progress
-     * line, from the consumer's header: their JVMs' start-up left out) and the broker's process over the same time;
-     * NaN where the phase did not run.
+     * Kafka's own tools in the ceiling phase, CPU ns per record: each tool's JVM (from when it had read its
+     * arguments, before it made its producer or consumer: its JVM's start-up left out) and the broker's process over
+     * the same time; NaN where the phase did not run.
      */
     record Ceiling(double producer, double brokerProducing, double consumer, double brokerConsuming) {
         static final Ceiling NONE = new Ceiling(Double.NaN, Double.NaN, Double.NaN, Double.NaN);

@@ -553,8 +553,9 @@ public final class PipelineBenchmark {
             report.line("CPU per event stored, from thread CPU time in the pipeline's JVM (ThreadMXBean for Java "
                     + "threads, /proc/self/task for GC, compilers and the VM thread, sampled every 500 ms and grouped "
                     + "by thread name) and the broker's /proc/<pid>/stat, from a run's start until its events were "
-                    + "stored. Kafka's own: each tool's JVM and the broker, per record, from the producer's first "
-                    + "progress line (5 s in) and from the consumer's header (before it connects) to the end.");
+                    + "stored. Kafka's own: each tool's JVM and the broker, per record, from when the tool had read "
+                    + "its arguments (before it made its producer or consumer; its JVM's start-up left out) to its "
+                    + "end.");
             budgets.forEach(report::line);
         }
     }

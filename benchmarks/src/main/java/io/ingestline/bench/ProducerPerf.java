@@ -15,12 +15,10 @@ final class ProducerPerf {
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, "
                     + "([\\d.]+) ms max latency, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99.9th");
 
-    /** A progress line ({@code <n> records sent, ...}, every 5 s), not the summary (which has percentiles). */
-    private static final Pattern WINDOW = Pattern.compile("^(\\d+) records sent, .* max latency\\.$");
-
     /**
-     * The steady-state summary, and the CPU ns per record sent after the tool's first progress line (its JVM's
-     * start-up and first seconds left out): of its JVM, and of the broker when one was given (NaN otherwise).
+     * The steady-state summary, and the CPU ns per record sent (warm-up records too) from when the tool had read its
+     * payloads, before it made its producer (its JVM's start-up left out): of its JVM, and of the broker when one was
+     * given (NaN otherwise).
      */
     record Result(long records, double recordsPerSecond, double mbPerSecond, double p50, double p99, double p999,
             double cpuNanosPerRecord, double brokerNanosPerRecord) {
@@ -46,21 +44,13 @@ final class ProducerPerf {
                 "batch.size=" + batchSize, "compression.type=" + compression, "max.request.size=2097152"));
         try (ChildProcess p = ChildProcess.start("org.apache.kafka.tools.ProducerPerformance", List.of("-Xmx512m"),
                 args, Map.of(), log, line -> false)) {
-            double[] from = {Double.NaN, Double.NaN, 0}; // the tool's CPU, the broker's, records sent before
-            p.onFirst(line -> WINDOW.matcher(line).matches(), () -> {
+            double[] from = {Double.NaN, Double.NaN}; // the tool's CPU and the broker's once the payloads are read
+            p.onFirst(line -> line.startsWith("Number of records read"), () -> {
                 from[0] = p.cpuSeconds();
                 from[1] = broker == null ? Double.NaN : broker.cpuSeconds();
             });
             p.waitFor(300);
             double brokerEnd = broker == null ? Double.NaN : broker.cpuSeconds();
-            for (String line : p.lines()) {
-                Matcher w = WINDOW.matcher(line);
-                if (w.matches()) {
-                    from[2] = Long.parseLong(w.group(1));
-                    break;
-                }
-            }
-            double after = records - from[2];
             Result last = null;
             for (String line : p.lines()) {
                 Matcher m = SUMMARY.matcher(line);
@@ -68,7 +58,7 @@ final class ProducerPerf {
                     last = new Result(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)),
                             Double.parseDouble(m.group(3)), Double.parseDouble(m.group(6)),
                             Double.parseDouble(m.group(8)), Double.parseDouble(m.group(9)),
-                            (p.cpuSecondsAtEnd() - from[0]) * 1e9 / after, (brokerEnd - from[1]) * 1e9 / after);
+                            (p.cpuSecondsAtEnd() - from[0]) * 1e9 / records, (brokerEnd - from[1]) * 1e9 / records);
                 }
             }
             if (last == null) {

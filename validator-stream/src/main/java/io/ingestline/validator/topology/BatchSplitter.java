@@ -166,7 +166,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             routedCounts.clear();
             filteredCounts.clear();
         }
-        if (timed) {
+        if (StepCpu.ENABLED && timed) {
             // what the events' steps did not take: reading the batch, finding its lines, dead letters, metrics
             StepCpu.add(StepCpu.Step.VALIDATOR_SPLIT, start + eventSteps);
             StepCpu.count(StepCpu.Stage.VALIDATOR, batch.eventCount());
@@ -176,7 +176,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
 
     /** In a timed batch, adds the CPU time since the last step to {@code step}. */
     private void step(StepCpu.Step step) {
-        if (timed) {
+        if (StepCpu.ENABLED && timed) {
             long now = StepCpu.add(step, clock);
             eventSteps += now - clock;
             clock = now;
@@ -223,7 +223,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
 
     private void event(Record<byte[], byte[]> record, RawBatch batch, Routes.Resolution resolution,
             Map<String, String> unwritable, int index, byte[] buf, int off, int len, RecordMetadata source) {
-        if (timed) {
+        if (StepCpu.ENABLED && timed) {
             clock = StepCpu.now();
         }
         ObjectNode fields;
