@@ -19,6 +19,19 @@ final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final CompletableFuture<String> awaited = new CompletableFuture<>();
+    /** The answer {@link #ask} waits for: a line starting with its prefix. */
+    private volatile Answer answer;
+    /** The process's CPU seconds when last seen alive by {@link #waitFor}. */
+    private volatile double lastCpuSeconds = Double.NaN;
+
+    private record Answer(String prefix, CompletableFuture<String> line) {
+    }
+
+    /** What to do, once, at the first line that matches (see {@link #onFirst}). */
+    private record Hook(Predicate<String> line, Runnable action) {
+    }
+
+    private volatile Hook hook;
 
     /** CPU time (user + system) the process has used so far, in seconds; NaN where /proc cannot tell. */
     double cpuSeconds() {
@@ -59,6 +72,15 @@ final class ChildProcess implements AutoCloseable {
                     if (waitFor.test(line)) {
                         awaited.complete(line);
                     }
+                    Answer a = answer;
+                    if (a != null && line.startsWith(a.prefix())) {
+                        a.line().complete(line);
+                    }
+                    Hook h = hook;
+                    if (h != null && h.line().test(line)) {
+                        hook = null;
+                        h.action().run();
+                    }
                 }
             } catch (IOException e) {
                 awaited.completeExceptionally(e);
@@ -88,13 +110,43 @@ final class ChildProcess implements AutoCloseable {
         return awaited.get(seconds, TimeUnit.SECONDS);
     }
 
-    /** Waits for the process to end by itself. */
+    /** Runs {@code action} (on the thread reading the output) when the first line matching {@code line} comes. */
+    void onFirst(Predicate<String> line, Runnable action) {
+        hook = new Hook(line, action);
+    }
+
+    /** Writes a line to the process's standard input and waits for its output's next line starting with prefix. */
+    synchronized String ask(String command, String prefix, long seconds) throws Exception {
+        Answer a = new Answer(prefix, new CompletableFuture<>());
+        answer = a;
+        process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        try {
+            return a.line().get(seconds, TimeUnit.SECONDS);
+        } finally {
+            answer = null;
+        }
+    }
+
+    /** Waits for the process to end by itself, noting its CPU time until then ({@link #cpuSecondsAtEnd}). */
     int waitFor(long seconds) throws InterruptedException {
-        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+            double cpu = cpuSeconds();
+            if (!Double.isNaN(cpu)) {
+                lastCpuSeconds = cpu;
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                return -1;
+            }
         }
         return process.exitValue();
+    }
+
+    /** The CPU seconds {@link #waitFor} last saw the process use (up to 0.1 s before it ended); NaN if never. */
+    double cpuSecondsAtEnd() {
+        return lastCpuSeconds;
     }
 
     List<String> lines() {

@@ -49,7 +49,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * Every pipeline run reports events/s and MB/s acknowledged, request latency p50/p99/p99.9 (HdrHistogram, from
  * when each request was due: no coordinated omission), events stored of those acknowledged, events/s stored, and
  * the delay from acknowledgement to storage per event; each figure beside its ratio to the ceiling. Saves the table
- * ({@code results.md}) and PNGs of events/s, request p99, delay p99 (and heap) per second.
+ * ({@code results.md}) and PNGs of events/s, request p99, delay p99 (and heap) per second. After the table, each
+ * pipeline run's cost budget ({@link CostBudget}): CPU ns per event stored of each stage's threads, of the steps the
+ * validator and the sink time themselves, and of the broker, beside Kafka's tools per record.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PipelineBenchmark</pre>
  *
@@ -60,7 +62,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER} (postgres), {@code BENCH_PG_PASSWORD},
  * {@code BENCH_PEER_DIR}, {@code BENCH_RESULTS}, {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the
  * pipeline's JVM, e.g. a profiler), {@code BENCH_PIPELINE_ENV} (comma-separated {@code NAME=value} added to the
- * pipeline's environment).
+ * pipeline's environment), {@code BENCH_STEP_CPU} (1: the pipeline runs with {@code -Dingestline.step-cpu=true}).
  */
 public final class PipelineBenchmark {
     private static final String TOKEN = "pipeline-bench-token";
@@ -90,6 +92,12 @@ public final class PipelineBenchmark {
     /** Kafka's producer, a record per event: the ceiling every events/s figure is divided by. */
     private double ceiling = Double.NaN;
     private double ceilingP99 = Double.NaN;
+    /** Kafka's tools' CPU per record, beside each run's cost budget. */
+    private CostBudget.Ceiling ceilingCpu = CostBudget.Ceiling.NONE;
+    /** The pipeline's steps time themselves ({@code -Dingestline.step-cpu=true}) unless BENCH_STEP_CPU is 0. */
+    private final boolean stepCpu = Report.env("BENCH_STEP_CPU", 1) == 1;
+    /** Each pipeline run's cost budget, printed after the table. */
+    private final List<String> budgets = new ArrayList<>();
     private ChildProcess broker;
     /** The JVM measured now besides the broker: the edge alone or the pipeline. */
     private ChildProcess measured;
@@ -167,14 +175,17 @@ public final class PipelineBenchmark {
             admin.createTopics(List.of(new NewTopic("ceiling-events", 6, (short) 1))).all().get();
         }
         ProducerPerf.Result p = ProducerPerf.run(bootstrap, "ceiling-events", payloads, null, records, records / 4,
-                131_072, "lz4", report.dir.resolve("producer.log"));
+                131_072, "lz4", report.dir.resolve("producer.log"), broker);
         ceiling = p.recordsPerSecond();
         ceilingP99 = p.p99();
         row("ceiling: Kafka ProducerPerformance, a record per event (lz4, acks=all)", ceiling, p.mbPerSecond() * 1.048576,
                 String.format(Locale.ROOT, "%.0f / %.0f / %.0f (per record)", p.p50(), p.p99(), p.p999()), p.p99(), 0,
                 "", "", "", "");
-        double consumer = ConsumerPerf.run(bootstrap, "ceiling-events", records, "ceiling-consumer",
-                report.dir.resolve("consumer.log"));
+        ConsumerPerf.Result c = ConsumerPerf.run(bootstrap, "ceiling-events", records, "ceiling-consumer",
+                report.dir.resolve("consumer.log"), broker);
+        double consumer = c.recordsPerSecond();
+        ceilingCpu = new CostBudget.Ceiling(p.cpuNanosPerRecord(), p.brokerNanosPerRecord(), c.cpuNanosPerRecord(),
+                c.brokerNanosPerRecord());
         row("Kafka ConsumerPerformance on those records (reads and counts)", consumer, consumer * avg / 1e6, "", Double.NaN,
                 0, "", "", "", "");
     }
@@ -251,6 +262,9 @@ public final class PipelineBenchmark {
             }
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+        if (stepCpu) {
+            jvm.add("-Dingestline.step-cpu=true");
+        }
         String extra = System.getenv("BENCH_PIPELINE_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
@@ -377,6 +391,7 @@ public final class PipelineBenchmark {
         long start = System.currentTimeMillis();
         try (Watcher watcher = watch(target, settings.dialect(), load)) {
             delays = watcher.delays();
+            CostBudget.Sample budgetFrom = name == null ? null : CostBudget.Sample.take(measured, broker);
             Cpu cpu = new Cpu();
             r = load.run(d);
             cpu.stop();
@@ -384,6 +399,10 @@ public final class PipelineBenchmark {
             long deadline = System.currentTimeMillis() + DRAIN_LIMIT_MS;
             while (System.currentTimeMillis() < deadline && delays.matched() < r.acked()) {
                 Thread.sleep(200);
+            }
+            if (name != null) {
+                budget(name, budgetFrom, CostBudget.Sample.take(measured, broker), delays.matched(),
+                        (System.currentTimeMillis() - start) / 1000.0);
             }
             Thread.sleep(300);
         }
@@ -412,6 +431,18 @@ public final class PipelineBenchmark {
                     delays.p99PerSecond(seconds)));
         }
         return new Measured(r, delay);
+    }
+
+    /** A run's cost budget: from its start until every acknowledged event was stored (or the drain gave up). */
+    private void budget(String name, CostBudget.Sample from, CostBudget.Sample to, long stored, double seconds) {
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add(String.format(Locale.ROOT, "Cost budget, %s: %,d events stored in %.0f s (the run and its drain)%s",
+                name, stored, seconds, stepCpu ? "; the validator and the sink timing their steps" : ""));
+        lines.add("");
+        lines.addAll(CostBudget.table(from, to, stored, ceilingCpu));
+        lines.forEach(System.out::println);
+        budgets.addAll(lines);
     }
 
     /**
@@ -514,6 +545,18 @@ public final class PipelineBenchmark {
         }
         for (String line : after) {
             report.line(line);
+        }
+        if (!budgets.isEmpty()) {
+            report.line("");
+            report.line("## Cost budget per run");
+            report.line("");
+            report.line("CPU per event stored, from thread CPU time in the pipeline's JVM (ThreadMXBean for Java "
+                    + "threads, /proc/self/task for GC, compilers and the VM thread, sampled every 500 ms and grouped "
+                    + "by thread name) and the broker's /proc/<pid>/stat, from a run's start until its events were "
+                    + "stored. Kafka's own: each tool's JVM and the broker, per record, from when the tool had read "
+                    + "its arguments (before it made its producer or consumer; its JVM's start-up left out) to its "
+                    + "end.");
+            budgets.forEach(report::line);
         }
     }
 

@@ -142,7 +142,8 @@ public final class SinkBenchmark {
 
     private double consumerPerformance(String bootstrap, String topic, int total, String group, int round, double avg)
             throws Exception {
-        double perSec = ConsumerPerf.run(bootstrap, topic, total, group, results.resolve(group + ".log"));
+        double perSec = ConsumerPerf.run(bootstrap, topic, total, group, results.resolve(group + ".log"))
+                .recordsPerSecond();
         line(String.format(Locale.ROOT, "| %d | Kafka ConsumerPerformance (reads and counts) | %,.0f | %.1f | 1.00 |",
                 round, perSec, perSec * avg / (1 << 20)));
         return perSec;

@@ -1,6 +1,7 @@
 package io.ingestline.sink.consume;
 
 import io.ingestline.model.IngestHeaders;
+import io.ingestline.model.StepCpu;
 import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.SinkRecord;
 import io.ingestline.sink.storage.StorageWriter;
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -103,18 +105,31 @@ public final class SinkWorker implements Runnable {
             c.subscribe(topics.pattern(), new Rebalance(c, s));
             try {
                 while (!stopping) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
+                    // with StepCpu on: this thread's CPU in poll, write and commit, per poll
+                    long t = StepCpu.ENABLED ? StepCpu.now() : 0;
+                    ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+                    if (StepCpu.ENABLED) {
+                        t = StepCpu.add(StepCpu.Step.SINK_POLL, t);
+                        StepCpu.count(StepCpu.Stage.SINK, records.count());
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
                         SinkRecord record = toSinkRecord(r);
                         s.write(record);
                         DatasetPartition dp = record.datasetPartition();
                         next.put(dp, r.offset() + 1);
                         uncommitted.merge(dp, 1, Integer::sum);
                         if (s.commitDue()) {
+                            t = StepCpu.ENABLED ? StepCpu.add(StepCpu.Step.SINK_WRITE, t) : 0;
                             commit(c, s, new ArrayList<>(next.keySet())); // the storage's memory bound
+                            t = StepCpu.ENABLED ? StepCpu.add(StepCpu.Step.SINK_COMMIT, t) : 0;
                         }
                     }
+                    t = StepCpu.ENABLED ? StepCpu.add(StepCpu.Step.SINK_WRITE, t) : 0;
                     if (System.nanoTime() - lastCommit >= commitInterval.toNanos() || s.commitDue()) {
                         commit(c, s, new ArrayList<>(next.keySet()));
+                        if (StepCpu.ENABLED) {
+                            StepCpu.add(StepCpu.Step.SINK_COMMIT, t);
+                        }
                     }
                     if (next.isEmpty() && !lagging(c)) {
                         progressAt = System.nanoTime();

@@ -14,6 +14,7 @@ import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.Json;
 import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
+import io.ingestline.model.StepCpu;
 import io.ingestline.model.Topics;
 import io.ingestline.model.rules.RuleRef;
 import io.ingestline.rules.CompiledTarget;
@@ -78,6 +79,12 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private final Map<String, int[]> filteredCounts = new HashMap<>();
     /** The rules' time budget of the batch being split. */
     private Budget budget;
+    /** Batches split so far, and whether this one's steps are timed ({@link StepCpu}: one batch in a few). */
+    private long splits;
+    private boolean timed;
+    /** In a timed batch: this thread's CPU clock at the last step, and the CPU its events' steps took. */
+    private long clock;
+    private long eventSteps;
 
     BatchSplitter(ValidatorTopology.Settings settings, DatasetTopics datasetTopics, ValidatorMetrics metrics,
             BatchProgress progress) {
@@ -130,6 +137,9 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
      */
     private boolean split(Record<byte[], byte[]> record, RecordMetadata source, Duration wait,
             boolean waitedEnough) {
+        timed = StepCpu.ENABLED && ++splits % StepCpu.SAMPLE_EVERY == 0;
+        long start = timed ? StepCpu.now() : 0;
+        eventSteps = 0;
         RawBatch batch;
         try {
             batch = RawBatchCodec.read(record.headers(), record.value());
@@ -156,7 +166,21 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             routedCounts.clear();
             filteredCounts.clear();
         }
+        if (StepCpu.ENABLED && timed) {
+            // what the events' steps did not take: reading the batch, finding its lines, dead letters, metrics
+            StepCpu.add(StepCpu.Step.VALIDATOR_SPLIT, start + eventSteps);
+            StepCpu.count(StepCpu.Stage.VALIDATOR, batch.eventCount());
+        }
         return true;
+    }
+
+    /** In a timed batch, adds the CPU time since the last step to {@code step}. */
+    private void step(StepCpu.Step step) {
+        if (StepCpu.ENABLED && timed) {
+            long now = StepCpu.add(step, clock);
+            eventSteps += now - clock;
+            clock = now;
+        }
     }
 
     /**
@@ -199,6 +223,9 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
 
     private void event(Record<byte[], byte[]> record, RawBatch batch, Routes.Resolution resolution,
             Map<String, String> unwritable, int index, byte[] buf, int off, int len, RecordMetadata source) {
+        if (StepCpu.ENABLED && timed) {
+            clock = StepCpu.now();
+        }
         ObjectNode fields;
         try {
             JsonNode node = MAPPER.readTree(buf, off, len);
@@ -211,6 +238,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
                     targetDataset(batch), null, source, index);
             return;
         }
+        step(StepCpu.Step.VALIDATOR_PARSE);
         if (resolution.target() == null) {
             // a rule that does not compile has no usable version: -1, and no version header
             RuleRef at = resolution.rule() == null ? null : new RuleRef(resolution.rule(), -1);
@@ -221,7 +249,9 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         CompiledTarget target = resolution.target();
         RuleRef rule = target.rule();
         BatchContext c = batch.context();
-        for (Outcome o : target.apply(fields, len, budget)) {
+        List<Outcome> outcomes = target.apply(fields, len, budget);
+        step(StepCpu.Step.VALIDATOR_CHECKS_RULE);
+        for (Outcome o : outcomes) {
             if (o instanceof Outcome.Output out) {
                 String noTopic = unwritable.get(out.dataset());
                 if (noTopic != null) {
@@ -272,9 +302,11 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             metrics.deadLetter(envelope.dataset(), label(envelope.rule()), DeadLetters.STAGE_STORE);
             return;
         }
+        step(StepCpu.Step.VALIDATOR_ENVELOPE);
         context.forward(new Record<Object, Object>(envelope.id(), new Routed(topics.dataset(envelope.dataset()), value),
                 record.timestamp(), headers), ValidatorTopology.DATASET_SINK);
         count(routedCounts, envelope.dataset());
+        step(StepCpu.Step.VALIDATOR_SEND);
     }
 
     /**

@@ -1,0 +1,93 @@
+package io.ingestline.model;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * CPU time spent in the validator's and the sink's steps, for the pipeline benchmark's cost budget. Off unless the
+ * JVM runs with {@code -Dingestline.step-cpu=true}; callers test {@link #ENABLED} (a constant, so the JIT drops the
+ * timing code when it is off). On, each step reads its thread's CPU clock ({@link #now()}, a system call of some
+ * hundreds of nanoseconds, more on a virtual machine): the sink a few times per poll, the validator five times
+ * per event but only in one batch of {@link #SAMPLE_EVERY}, so that the clock's own cost stays small beside what
+ * the stage's threads spend in all (each timed step of the validator holds about one read; the benchmark measures
+ * a read and takes it off).
+ */
+public final class StepCpu {
+    public static final boolean ENABLED = Boolean.getBoolean("ingestline.step-cpu");
+    /** The validator times one batch in this many. */
+    public static final int SAMPLE_EVERY = 32;
+
+    /** A step, named {@code <stage>.<step>}; {@link #count} counts the events each stage's timed steps saw. */
+    public enum Step {
+        /** The batch's time less its events' steps below: reading the raw batch, finding lines, dead letters. */
+        VALIDATOR_SPLIT("validator.split"),
+        VALIDATOR_PARSE("validator.parse"),
+        /** The checks and the rule's transformation: one call ({@code CompiledTarget.apply}), timed as one. */
+        VALIDATOR_CHECKS_RULE("validator.checks+rule"),
+        VALIDATOR_ENVELOPE("validator.envelope"),
+        /** Handing the record to Kafka Streams' producer ({@code forward}, then {@code send}). */
+        VALIDATOR_SEND("validator.send"),
+        SINK_POLL("sink.poll"),
+        /** The records into the backend's buffers (the file backend compresses on threads of its own). */
+        SINK_WRITE("sink.write"),
+        SINK_COMMIT("sink.commit");
+
+        public final String label;
+
+        Step(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The stages whose events are counted. */
+    public enum Stage {
+        VALIDATOR, SINK
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final LongAdder[] NANOS = adders(Step.values().length);
+    private static final LongAdder[] EVENTS = adders(Stage.values().length);
+
+    private StepCpu() {
+    }
+
+    /** This thread's CPU time, in nanoseconds. */
+    public static long now() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    /** Adds the CPU time since {@code since} (a {@link #now()}) to a step; returns the time now. */
+    public static long add(Step step, long since) {
+        long now = now();
+        NANOS[step.ordinal()].add(now - since);
+        return now;
+    }
+
+    /** Counts the events a stage's timed steps saw. */
+    public static void count(Stage stage, long events) {
+        EVENTS[stage.ordinal()].add(events);
+    }
+
+    /** Each step's CPU nanoseconds so far, by label, then {@code events.validator} and {@code events.sink}. */
+    public static Map<String, Long> totals() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Step s : Step.values()) {
+            out.put(s.label, NANOS[s.ordinal()].sum());
+        }
+        for (Stage s : Stage.values()) {
+            out.put("events." + s.name().toLowerCase(java.util.Locale.ROOT), EVENTS[s.ordinal()].sum());
+        }
+        return out;
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+}
