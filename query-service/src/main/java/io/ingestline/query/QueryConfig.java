@@ -4,6 +4,7 @@ import io.ingestline.model.auth.ApiToken;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.storage.StorageRoutes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,7 @@ import java.util.stream.Stream;
  * @param port           port of the API (0: any free port, -1: off, in local mode)
  * @param tokens         fixed query tokens from the settings
  * @param dataDir        the sink's data directory; files are read under {@code <dataDir>/datasets}
- * @param backend        the sink's default backend, {@code files} or {@code postgres}
- * @param routes         the sink's dataset routes
+ * @param storage        which backend holds each dataset: the sink's rule, from its settings
  * @param postgres       where the PostgreSQL backend is
  * @param logglyDataset  the dataset searched when a request names none
  * @param timeout        longest time a search may run
@@ -40,12 +40,11 @@ import java.util.stream.Stream;
  * @param shutdownTimeout how long shutdown waits for running searches
  */
 public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiToken> tokens, Path dataDir,
-        String backend, List<Route> routes, Postgres postgres, String logglyDataset, Duration timeout, int rate,
+        StorageRoutes storage, Postgres postgres, String logglyDataset, Duration timeout, int rate,
         int concurrency, long cacheBytes, long resultBytes, Duration cacheTtl, int duckdbThreads, String duckdbMemory,
         String subdomain, Duration shutdownTimeout) {
-    public static final String FILES = "files";
-    public static final String POSTGRES = "postgres";
-    private static final Set<String> BACKENDS = Set.of(FILES, POSTGRES);
+    public static final String FILES = StorageRoutes.FILES;
+    public static final String POSTGRES = StorageRoutes.POSTGRES;
 
     public static final Setting HOST = new Setting("INGEST_QUERY_HOST", "0.0.0.0", "Interface of the query API");
     public static final Setting PORT = new Setting("INGEST_QUERY_PORT", "8083",
@@ -80,8 +79,6 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
             "Longest time (ms) shutdown waits for running searches");
     // The sink's variables: where the events are.
     static final Setting DATA_DIR = new Setting("INGEST_DATA_DIR", "./data", "");
-    static final Setting BACKEND = new Setting("INGEST_SINK_BACKEND", FILES, "");
-    static final Setting ROUTES = new Setting("INGEST_SINK_ROUTES", "", "");
     static final Setting PG_URL = new Setting("INGEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres", "");
     static final Setting PG_USER = new Setting("INGEST_PG_USER", "postgres", "");
     static final Setting PG_PASSWORD = new Setting("INGEST_PG_PASSWORD", "", "");
@@ -95,12 +92,8 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
      * sink's storage variables, so that whoever starts it (compose, the local cluster) can give it all it reads.
      */
     public static final List<Setting> ALL_SETTINGS = Stream.of(SETTINGS, KafkaSettings.SETTINGS,
-            List.of(LOGGLY_DATASET, DATA_DIR, BACKEND, ROUTES, PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA))
+            List.of(LOGGLY_DATASET, DATA_DIR, StorageRoutes.BACKEND, StorageRoutes.ROUTES, PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA))
             .flatMap(List::stream).toList();
-
-    /** Datasets matching {@code pattern} are stored in {@code backend}. */
-    public record Route(Pattern pattern, String backend) {
-    }
 
     /** The PostgreSQL backend's connection. */
     public record Postgres(String url, String user, String password, String schema) {
@@ -112,7 +105,6 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
 
     public QueryConfig {
         tokens = List.copyOf(tokens);
-        routes = List.copyOf(routes);
     }
 
     public static QueryConfig fromEnv(Map<String, String> env) {
@@ -120,18 +112,7 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
         List<ApiToken> tokens = new ArrayList<>();
         r.pairs(TOKENS, "name=secret").forEach((name, secret) -> tokens.add(
                 ApiToken.ofSecret(name, secret, List.of("*"), Set.of(ApiToken.Capability.QUERY))));
-        String backend = r.string(BACKEND);
-        if (!BACKENDS.contains(backend)) {
-            r.problem(BACKEND.env() + "=" + backend + ": must be one of " + BACKENDS);
-        }
-        List<Route> routes = new ArrayList<>();
-        r.pairs(ROUTES, "pattern=backend").forEach((pattern, to) -> {
-            if (!BACKENDS.contains(to) || !pattern.matches("[A-Za-z0-9_*-]+")) {
-                r.problem(ROUTES.env() + ": '" + pattern + "=" + to + "' is not pattern=" + BACKENDS);
-            } else {
-                routes.add(new Route(Pattern.compile(pattern.replace("*", "[A-Za-z0-9_-]*")), to));
-            }
-        });
+        StorageRoutes storage = StorageRoutes.read(r);
         String dataset = r.string(LOGGLY_DATASET);
         io.ingestline.model.DatasetName.problem(dataset)
                 .ifPresent(p -> r.problem(LOGGLY_DATASET.env() + ": " + p));
@@ -142,7 +123,7 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
         }
         long cacheBytes = r.longValue(CACHE_BYTES, 1L << 20, 1L << 40);
         QueryConfig c = new QueryConfig(KafkaSettings.read(r), r.string(HOST), r.integer(PORT, -1, 65535), tokens,
-                r.path(DATA_DIR), backend, routes,
+                r.path(DATA_DIR), storage,
                 new Postgres(r.string(PG_URL), r.string(PG_USER), env.getOrDefault(PG_PASSWORD.env(), ""),
                         r.string(PG_SCHEMA)),
                 dataset, r.millis(TIMEOUT_MS, 100, 3_600_000), r.integer(RATE, 0, 1_000_000),
@@ -156,17 +137,12 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
 
     /** The backend a dataset's events are stored in: the sink's rule. */
     public String backendOf(String dataset) {
-        for (Route route : routes) {
-            if (route.pattern().matcher(dataset).matches()) {
-                return route.backend();
-            }
-        }
-        return backend;
+        return storage.backendOf(dataset);
     }
 
     /** Whether any dataset can be in PostgreSQL (the connection is made only then). */
     public boolean usesPostgres() {
-        return POSTGRES.equals(backend) || routes.stream().anyMatch(x -> POSTGRES.equals(x.backend()));
+        return storage.usesPostgres();
     }
 
     public Path datasetsDir() {
@@ -178,7 +154,7 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
     public String toString() {
         return "QueryConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix() + ", http="
                 + host + ":" + port + ", tokens=" + tokens.stream().map(ApiToken::id).collect(Collectors.joining(",", "[", "]"))
-                + ", dataDir=" + dataDir + ", backend=" + backend + ", routes=" + routes
+                + ", dataDir=" + dataDir + ", backend=" + storage.backend() + ", routes=" + storage.routes()
                 + (usesPostgres() ? ", postgres=" + postgres : "") + ", logglyDataset=" + logglyDataset + ", timeout="
                 + timeout.toMillis() + "ms, rate=" + rate + "/s, concurrency=" + concurrency + ", cacheBytes="
                 + cacheBytes + ", resultBytes=" + resultBytes + ", cacheTtl=" + cacheTtl.toMillis() + "ms, duckdb="

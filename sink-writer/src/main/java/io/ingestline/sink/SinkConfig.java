@@ -3,17 +3,16 @@ package io.ingestline.sink;
 import io.ingestline.model.env.EnvReader;
 import io.ingestline.model.env.Setting;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.storage.StorageRoutes;
 import io.ingestline.sink.consume.SinkTopics;
 import io.ingestline.sink.storage.FileStorageWriter;
 import io.ingestline.sink.storage.PostgresStorageWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,8 +23,7 @@ import java.util.stream.Stream;
  * @param groupId        consumer group: workers with the same group share the dataset topics' partitions
  * @param workers        consumer threads in this process
  * @param commitInterval longest time an event waits before it is stored, visible and committed (files: a file's age)
- * @param backend        the default backend, {@code files} or {@code postgres}
- * @param routes         dataset patterns ({@code *} any characters) to backends, first match wins, else the default
+ * @param storage        which backend holds each dataset (the default and the routes)
  * @param fileMaxBytes   uncompressed size at which a file is closed
  * @param bufferBytes    memory a worker's file backend may hold for open files before it commits them
  * @param stallAfter     how long a worker with work may go without committing before {@code /ready} reports it
@@ -38,12 +36,11 @@ import java.util.stream.Stream;
  * @param storeDeadLetters whether the dead-letter topic is stored too, as the dataset {@code _deadletter}
  */
 public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int workers, Duration commitInterval,
-        String backend, List<Route> routes, long fileMaxBytes, long bufferBytes, Duration stallAfter,
+        StorageRoutes storage, long fileMaxBytes, long bufferBytes, Duration stallAfter,
         Duration shutdownTimeout, FileStorageWriter.Compression fileCompression, PostgresStorageWriter.Settings postgres,
         String httpHost, int httpPort, Map<String, Object> consumer, boolean storeDeadLetters) {
-    public static final String FILES = "files";
-    public static final String POSTGRES = "postgres";
-    static final Set<String> BACKENDS = Set.of(FILES, POSTGRES);
+    public static final String FILES = StorageRoutes.FILES;
+    public static final String POSTGRES = StorageRoutes.POSTGRES;
 
     public static final Setting DATA_DIR = new Setting("INGEST_DATA_DIR", "./data",
             "Data directory; the file sink writes under <dir>/datasets");
@@ -52,11 +49,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
     public static final Setting WORKERS = new Setting("INGEST_SINK_WORKERS", "1", "Consumer threads per sink process");
     public static final Setting FLUSH_MS = new Setting("INGEST_SINK_FLUSH_MS", "1000",
             "Longest time (ms) an event waits before it is stored, visible and committed; for files, a file's age");
-    public static final Setting BACKEND = new Setting("INGEST_SINK_BACKEND", FILES,
-            "Default storage backend: files or postgres");
-    public static final Setting ROUTES = new Setting("INGEST_SINK_ROUTES", "",
-            "Datasets sent to a backend other than the default: pattern=backend pairs, comma-separated, first match "
-                    + "wins (e.g. orders*=postgres)");
+    public static final Setting BACKEND = StorageRoutes.BACKEND;
+    public static final Setting ROUTES = StorageRoutes.ROUTES;
     public static final Setting FILE_MAX_BYTES = new Setting("INGEST_SINK_FILE_MAX_BYTES", "134217728",
             "Uncompressed size at which a file is closed (files are also closed on age)");
     public static final Setting BUFFER_BYTES = new Setting("INGEST_SINK_BUFFER_BYTES", "67108864",
@@ -93,21 +87,13 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
             Stream.of(DATA_DIR, GROUP_ID, WORKERS, FLUSH_MS, BACKEND, ROUTES, FILE_MAX_BYTES, BUFFER_BYTES, STALL_MS,
                     SHUTDOWN_MS, FILE_COMPRESSION, PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA, PG_RETENTION_DAYS, PG_MAX_BUFFER_BYTES, PG_LOAD, HTTP_HOST, HTTP_PORT, STORE_DEAD_LETTERS)).toList();
 
-    /** Datasets matching {@code pattern} go to {@code backend}. */
-    public record Route(Pattern pattern, String backend) {
-    }
-
     public SinkConfig {
-        routes = List.copyOf(routes);
         consumer = Map.copyOf(consumer);
     }
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
-        String backend = r.string(BACKEND);
-        if (!BACKENDS.contains(backend)) {
-            r.problem(BACKEND.env() + "=" + backend + ": must be one of " + BACKENDS);
-        }
+        StorageRoutes storage = StorageRoutes.read(r);
         if (!Set.of("copy", "insert").contains(r.string(PG_LOAD))) {
             r.problem(PG_LOAD.env() + "=" + r.string(PG_LOAD) + ": must be copy or insert");
         }
@@ -115,22 +101,10 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
         if (!Set.of("true", "false").contains(storeDeadLetters)) {
             r.problem(STORE_DEAD_LETTERS.env() + "=" + storeDeadLetters + ": must be true or false");
         }
-        List<Route> routes = new ArrayList<>();
-        String spec = r.string(ROUTES);
-        if (!spec.isBlank()) {
-            for (String pair : spec.split(",")) {
-                String[] kv = pair.trim().split("=", 2);
-                if (kv.length != 2 || !BACKENDS.contains(kv[1].trim()) || !kv[0].trim().matches("[A-Za-z0-9_*-]+")) {
-                    r.problem(ROUTES.env() + ": '" + pair.trim() + "' is not pattern=" + BACKENDS);
-                    continue;
-                }
-                routes.add(new Route(Pattern.compile(kv[0].trim().replace("*", "[A-Za-z0-9_-]*")), kv[1].trim()));
-            }
-        }
         Duration flush = r.millis(FLUSH_MS, 10, 600_000);
         Duration stall = r.millis(STALL_MS, 100, 3_600_000);
         SinkConfig c = new SinkConfig(KafkaSettings.read(r), r.path(DATA_DIR), r.string(GROUP_ID),
-                r.integer(WORKERS, 1, 256), flush, backend, routes, r.longValue(FILE_MAX_BYTES, 1024, 1L << 40),
+                r.integer(WORKERS, 1, 256), flush, storage, r.longValue(FILE_MAX_BYTES, 1024, 1L << 40),
                 r.longValue(BUFFER_BYTES, 1L << 20, 1L << 40), max(stall, flush.multipliedBy(3)),
                 r.millis(SHUTDOWN_MS, 100, 600_000), compression(r),
                 new PostgresStorageWriter.Settings(r.string(PG_URL), r.string(PG_USER),
@@ -160,17 +134,12 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
 
     /** The backend a dataset's events go to. */
     public String backendOf(String dataset) {
-        for (Route route : routes) {
-            if (route.pattern().matcher(dataset).matches()) {
-                return route.backend();
-            }
-        }
-        return backend;
+        return storage.backendOf(dataset);
     }
 
     /** Whether any dataset can go to PostgreSQL (the connection is made only then). */
     public boolean usesPostgres() {
-        return POSTGRES.equals(backend) || routes.stream().anyMatch(x -> POSTGRES.equals(x.backend()));
+        return storage.usesPostgres();
     }
 
     /** Settings as they apply; pass-through values and the password are left out. */
@@ -178,7 +147,7 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
     public String toString() {
         return "SinkConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
                 + ", dataDir=" + dataDir + ", group=" + groupId + ", workers=" + workers + ", commitInterval="
-                + commitInterval.toMillis() + "ms, backend=" + backend + ", routes=" + routes + ", fileMaxBytes="
+                + commitInterval.toMillis() + "ms, backend=" + storage.backend() + ", routes=" + storage.routes() + ", fileMaxBytes="
                 + fileMaxBytes + ", bufferBytes=" + bufferBytes + ", stallAfter=" + stallAfter.toMillis()
                 + "ms, shutdownTimeout=" + shutdownTimeout.toMillis() + "ms, fileCompression=" + fileCompression + (usesPostgres() ? ", postgres=" + postgres : "") + ", http=" + httpHost + ":"
                 + httpPort + ", storeDeadLetters=" + storeDeadLetters + ", consumer=" + consumer.keySet() + "]";
