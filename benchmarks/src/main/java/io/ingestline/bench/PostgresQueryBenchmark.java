@@ -139,8 +139,8 @@ public final class PostgresQueryBenchmark {
                 millis.get(millis.size() / 2), millis.get(millis.size() - 1), runs));
         count(db, range, "", events, "");
         count(db, range, selective, events, "");
-        // The store's field conditions are correlated subqueries, which PostgreSQL runs in the leader only: the same
-        // count on one process tells the cost of the store's SQL apart from the parallel workers it cannot use.
+        // The store's count of a field query runs on one process (its field tests are correlated subqueries: the
+        // plan has no Gather): the same count on one process tells the cost of its SQL apart from the workers.
         exec(db, "SET max_parallel_workers_per_gather = 0");
         count(db, range, selective, events, ", one process (max_parallel_workers_per_gather = 0)");
         exec(db, "RESET max_parallel_workers_per_gather");
