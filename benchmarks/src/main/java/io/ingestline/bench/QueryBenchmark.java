@@ -1,14 +1,10 @@
 package io.ingestline.bench;
 
-import io.ingestline.query.lang.QueryParser;
 import io.ingestline.query.store.FileEventStore;
-import io.ingestline.query.store.Order;
-import io.ingestline.query.store.Page;
-import io.ingestline.query.store.Search;
-import io.ingestline.query.store.ValueCount;
 import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.FileStorageWriter;
 import io.ingestline.sink.storage.SinkRecord;
+import io.ingestline.sink.storage.StorageWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,11 +43,11 @@ import java.util.stream.Stream;
 public final class QueryBenchmark {
     /** The day ends here, on the hour: "the last hour" is the hour before. */
     static final Instant END = Instant.parse("2026-12-01T00:00:00Z");
-    private static final String DATASET = "bench";
-    private static final int PARTITIONS = 3;
-    private static final String SELECTIVE = "json.status:503 AND json.path:\"/api/x\"";
+    static final String DATASET = "bench";
+    static final int PARTITIONS = 3;
+    static final String SELECTIVE = "json.status:503 AND json.path:\"/api/x\"";
     /** About 28 events of the day: a page reads every hour. */
-    private static final String RARE = SELECTIVE + " AND json.method:DELETE AND json.level:error";
+    static final String RARE = SELECTIVE + " AND json.method:DELETE AND json.level:error";
     private static final String[] PATHS = {"/api/x", "/api/orders", "/api/users", "/api/cart", "/api/search",
         "/login", "/logout", "/static/app.js", "/static/app.css", "/health"};
     private static final String[] LEVELS = {"info", "info", "info", "info", "warn", "error"};
@@ -95,43 +90,49 @@ public final class QueryBenchmark {
         report.line(String.format(Locale.ROOT, "%,d files, %,d MB compressed; DuckDB threads %d, memory_limit %s",
                 files.size(), bytes >> 20, threads, memory == null ? "default" : memory));
         try (FileEventStore store = new FileEventStore(datasets, Duration.ofMinutes(10), threads, memory)) {
-            firstPages(store, runs);
-            count(store, "*", events);
-            count(store, SELECTIVE, events);
-            aggregations(store);
+            new StoreQueries(report, store, events).run(runs);
         }
         reference(files, events);
         report.save();
     }
 
-    /** Events of ~330 bytes, in time order over the day, each partition taking every third. */
+    /** Writes the day's events with the file sink, committing every {@code commitEvery} events. */
     private static void generate(Path datasets, int events, int commitEvery) {
+        try (FileStorageWriter writer = new FileStorageWriter(datasets, 128L << 20, 64L << 20,
+                FileStorageWriter.Compression.ZSTD)) {
+            write(writer, events, commitEvery);
+        }
+    }
+
+    /**
+     * The day's events, in time order, through a sink's storage writer: ~330 bytes each, each partition taking every
+     * third, a commit every {@code commitEvery} events (or sooner when the writer says one is due). The same seed,
+     * so every store gets the same events.
+     */
+    static void write(StorageWriter writer, int events, int commitEvery) {
         Random random = new Random(42);
         Instant start = END.minus(Duration.ofDays(1));
         long spanMicros = Duration.ofDays(1).toNanos() / 1_000;
         Map<DatasetPartition, Long> next = new HashMap<>();
-        try (FileStorageWriter writer = new FileStorageWriter(datasets, 128L << 20, 64L << 20,
-                FileStorageWriter.Compression.ZSTD)) {
-            List<DatasetPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new DatasetPartition(DATASET, p));
-            }
-            writer.open(partitions, 1);
-            for (int i = 0; i < events; i++) {
-                Instant time = start.plusNanos(spanMicros * i / events * 1_000);
-                int partition = i % PARTITIONS;
-                DatasetPartition dp = partitions.get(partition);
-                long offset = next.getOrDefault(dp, 0L);
-                String id = "b" + (i / 500) + "-" + (i % 500);
-                writer.write(new SinkRecord(DATASET, partition, offset, time.toEpochMilli(), id,
-                        event(random, time, id).getBytes(StandardCharsets.UTF_8)));
-                next.put(dp, offset + 1);
-                if ((i + 1) % commitEvery == 0 || writer.commitDue()) {
-                    writer.commit(Map.copyOf(next), n -> { });
-                }
-            }
-            writer.commit(Map.copyOf(next), n -> { });
+        List<DatasetPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            partitions.add(new DatasetPartition(DATASET, p));
         }
+        writer.open(partitions, 1);
+        for (int i = 0; i < events; i++) {
+            Instant time = start.plusNanos(spanMicros * i / events * 1_000);
+            int partition = i % PARTITIONS;
+            DatasetPartition dp = partitions.get(partition);
+            long offset = next.getOrDefault(dp, 0L);
+            String id = "b" + (i / 500) + "-" + (i % 500);
+            writer.write(new SinkRecord(DATASET, partition, offset, time.toEpochMilli(), id,
+                    event(random, time, id).getBytes(StandardCharsets.UTF_8)));
+            next.put(dp, offset + 1);
+            if ((i + 1) % commitEvery == 0 || writer.commitDue()) {
+                writer.commit(Map.copyOf(next), n -> { });
+            }
+        }
+        writer.commit(Map.copyOf(next), n -> { });
     }
 
     /** One request log line; 1 in 100 has status 503, 1 in 10 the path {@code /api/x}. */
@@ -147,63 +148,6 @@ public final class QueryBenchmark {
                 + random.nextInt(1_000_000) + ",\"country\":\"" + (char) ('A' + random.nextInt(26))
                 + (char) ('A' + random.nextInt(26)) + "\"},\"msg\":\"" + method + " " + path + " " + status + " in "
                 + latency + " ms\"}";
-    }
-
-    private void firstPages(FileEventStore store, int runs) {
-        report.line("");
-        report.line("First page of 100, newest first:");
-        firstPage(store, SELECTIVE, Duration.ofHours(1), runs);
-        firstPage(store, "*", Duration.ofDays(1), runs);
-        firstPage(store, SELECTIVE, Duration.ofDays(1), 3);
-        firstPage(store, RARE, Duration.ofDays(1), 3);
-    }
-
-    /** The first run apart: it counts the lines of the files it reads, which later runs remember. */
-    private void firstPage(FileEventStore store, String query, Duration last, int runs) {
-        Search search = Search.of(DATASET, QueryParser.parse(query), END.minus(last), END, Order.DESC, 100);
-        List<Double> millis = new ArrayList<>();
-        double first = 0;
-        int found = 0;
-        for (int i = 0; i <= runs; i++) {
-            long start = System.nanoTime();
-            Page page = store.search(search);
-            double ms = (System.nanoTime() - start) / 1e6;
-            found = page.events().size();
-            if (i == 0) {
-                first = ms;
-            } else {
-                millis.add(ms);
-            }
-        }
-        Collections.sort(millis);
-        report.line(String.format(Locale.ROOT, "  %s over the last %s: first run %.0f ms, then median %.0f ms, max %.0f ms"
-                + " of %d runs (%d events)", query, last.toHours() + " h", first, millis.get(millis.size() / 2),
-                millis.get(millis.size() - 1), runs, found));
-    }
-
-    private void count(FileEventStore store, String query, int events) {
-        Search search = Search.of(DATASET, QueryParser.parse(query), END.minus(Duration.ofDays(1)), END, Order.DESC, 1);
-        long start = System.nanoTime();
-        long count = store.count(search);
-        double s = seconds(start);
-        report.line("");
-        report.line(String.format(Locale.ROOT, "count of %s over the day: %,d in %.2f s, %,.0f events scanned/s",
-                query, count, s, events / s));
-    }
-
-    /** The fields of the last hour's events, and the day's most frequent paths. */
-    private void aggregations(FileEventStore store) {
-        Search hour = Search.of(DATASET, QueryParser.parse("*"), END.minus(Duration.ofHours(1)), END, Order.DESC, 1);
-        long start = System.nanoTime();
-        int fields = store.fields(hour).size();
-        report.line("");
-        report.line(String.format(Locale.ROOT, "fields of the last hour's events: %d names in %.2f s", fields,
-                seconds(start)));
-        Search day = Search.of(DATASET, QueryParser.parse("*"), END.minus(Duration.ofDays(1)), END, Order.DESC, 1);
-        start = System.nanoTime();
-        List<ValueCount> paths = store.facet(day, "json.path", 5);
-        report.line(String.format(Locale.ROOT, "facet json.path over the day, top 5: %.2f s (top: %s %,d)",
-                seconds(start), paths.get(0).value(), paths.get(0).count()));
     }
 
     private void reference(List<Path> files, int events) throws Exception {
@@ -235,6 +179,6 @@ public final class QueryBenchmark {
     }
 
     private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
+        return StoreQueries.seconds(startNanos);
     }
 }
