@@ -70,7 +70,7 @@ public final class PostgresEventStore implements EventStore {
     @Override
     public Page search(Search search) {
         Page none = new Page(List.of(), Optional.empty());
-        return run(PostgresEventSql.page(settings.schema(), search), rows -> page(rows, search.size()), none);
+        return run(PostgresEventSql.page(settings.schema(), search), rows -> page(rows, search.size()), none, true);
     }
 
     @Override
@@ -142,11 +142,20 @@ public final class PostgresEventStore implements EventStore {
 
     /** Runs a statement in a read-only transaction; {@code noTable} is the answer when the dataset has no table. */
     private <T> T run(Sql sql, Rows<T> reader, T noTable) {
+        return run(sql, reader, noTable, false);
+    }
+
+    /**
+     * {@code streamed}: rows arrive 256 at a time (the transaction is open), so a page is bounded by its byte limit,
+     * not by what the driver would buffer. Only pages are: PostgreSQL runs a statement read through a cursor without
+     * parallel workers, and a count, the fields or a facet answer few rows.
+     */
+    private <T> T run(Sql sql, Rows<T> reader, T noTable, boolean streamed) {
         Connection connection = borrow();
         try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
-            // Rows arrive 256 at a time (the transaction is open), so a page is bounded by its byte limit, not by
-            // what the driver would buffer.
-            statement.setFetchSize(256);
+            if (streamed) {
+                statement.setFetchSize(256);
+            }
             bind(statement, sql.params());
             try (ResultSet rows = statement.executeQuery()) {
                 return reader.read(rows);
