@@ -89,11 +89,21 @@ public final class Validator implements AutoCloseable {
      */
     static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse responseTo(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RetriableException || t instanceof TransactionAbortableException) {
+            if (t instanceof RetriableException || t instanceof TransactionAbortableException || abortable(t)) {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             }
         }
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /**
+     * The producer's own abortable error when sends expired unanswered: a plain {@code KafkaException} that its
+     * transaction manager raises with these words ({@code maybeResolveSequences}); the transaction is abortable, not
+     * the producer fatal, so a new thread goes on from the last commit.
+     */
+    private static boolean abortable(Throwable t) {
+        return t instanceof org.apache.kafka.common.KafkaException && t.getMessage() != null
+                && t.getMessage().contains("It is safe to abort the transaction and continue");
     }
 
     private static String chain(Throwable e) {

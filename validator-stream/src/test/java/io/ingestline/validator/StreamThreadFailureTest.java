@@ -30,6 +30,18 @@ class StreamThreadFailureTest {
     }
 
     @Test
+    void a_commit_after_sends_expired_unanswered_replaces_the_thread() {
+        // The chain both validators stopped on in a CI run of ClusterFailureIT (2026-12-05), a broker killed under load:
+        // the abortable error is a plain KafkaException, not a TransactionAbortableException.
+        Throwable seen = new StreamsException("Error encountered trying to add offsets to a transaction",
+                new KafkaException("Cannot execute transactional method because we are in an error state",
+                        new KafkaException("The client hasn't received acknowledgment for some previously sent messages "
+                                + "and can no longer retry them. It is safe to abort the transaction and continue.")));
+
+        assertThat(Validator.responseTo(seen)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    }
+
+    @Test
     void anything_else_stops_the_validator() {
         assertThat(Validator.responseTo(new StreamsException(new TopicAuthorizationException("no"))))
                 .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
