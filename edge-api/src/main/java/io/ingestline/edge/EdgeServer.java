@@ -17,6 +17,7 @@ import io.ingestline.edge.http.AzureHandler;
 import io.ingestline.edge.http.BaselimeHandler;
 import io.ingestline.edge.http.IngestSupport;
 import io.ingestline.edge.http.LogglyHandler;
+import io.ingestline.edge.http.OtlpHandler;
 import io.ingestline.edge.http.AxiomHandler;
 import io.ingestline.edge.http.EdgeApi;
 import io.ingestline.edge.http.HealthHandler;
@@ -106,7 +107,8 @@ public final class EdgeServer implements AutoCloseable {
                             new AzureHandler(support, dcrs, config.maxRecordBytes()),
                             new AstraLogHandler(support, config.astralogDataset(), config.astralogProjects(),
                                     config.maxRecordBytes()),
-                            new LogglyHandler(support, config.logglyDataset(), config.maxRecordBytes())),
+                            new LogglyHandler(support, config.logglyDataset(), config.maxRecordBytes()),
+                            new OtlpHandler(support, config.otlpDataset(), config.maxRecordBytes())),
                     new HealthHandler(readiness::problem), config.listeners(), metrics, config.metricsToken());
             Javalin adminApp = null;
             if (config.adminToken() != null) {

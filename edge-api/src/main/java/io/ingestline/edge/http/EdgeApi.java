@@ -27,7 +27,7 @@ public final class EdgeApi {
 
     /** The dialects' handlers. */
     public record Dialects(AxiomHandler axiom, BaselimeHandler baselime, AzureHandler azure, AstraLogHandler astralog,
-            LogglyHandler loggly) {
+            LogglyHandler loggly, OtlpHandler otlp) {
     }
 
     /**
@@ -63,8 +63,18 @@ public final class EdgeApi {
             config.routes.post("/v1/drain", dialects.astralog()::drain);
             config.routes.post("/v1/datasets/{dataset}/ingest", axiom::ingest);
             config.routes.post("/v1/ingest/{dataset}", axiom::ingest);
+            OtlpHandler otlp = dialects.otlp();
+            BaselimeHandler baselime = dialects.baselime();
             for (String path : BaselimeHandler.paths()) {
-                config.routes.post(path, dialects.baselime()::ingest);
+                // OTLP's /v1/logs is also Baselime's /v1/{dataset} for the dataset "logs": told apart by what each
+                // sends (OtlpHandler.claims)
+                config.routes.post(path, ctx -> {
+                    if (OtlpHandler.claims(ctx)) {
+                        otlp.ingest(ctx);
+                    } else {
+                        baselime.ingest(ctx);
+                    }
+                });
                 config.routes.get(path, dialects.baselime()::methodNotAllowed);
                 config.routes.put(path, dialects.baselime()::methodNotAllowed);
                 config.routes.patch(path, dialects.baselime()::methodNotAllowed);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.model.EventTime;
 import io.ingestline.model.Json;
 import io.ingestline.model.RawBatchBuilder;
@@ -247,6 +248,21 @@ public final class EventWriter {
         try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
             p.nextToken();
             time(p);
+        }
+    }
+
+    /**
+     * Adds an event the edge built (an OTLP log record), as any other: its size as stored counts against the event
+     * limit, since it has no size as sent of its own.
+     */
+    void event(ObjectNode event) throws IOException {
+        byte[] bytes = Json.mapper().writeValueAsBytes(event);
+        if (overLimit(bytes.length)) {
+            return;
+        }
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            p.nextToken();
+            json(p);
         }
     }
 
