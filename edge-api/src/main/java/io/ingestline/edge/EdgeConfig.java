@@ -39,6 +39,7 @@ import java.util.stream.Stream;
  * @param astralogProjects AstraLog project_id to dataset
  * @param logglyDataset    dataset of Loggly events
  * @param otlpDataset      dataset of OTLP log records whose request names none
+ * @param otlpPort         port of the OTLP/HTTP listener (plain HTTP, on httpHost); -1 for none, 0 picks a free one
  * @param producer        Kafka producer settings passed through ({@code KAFKA_PRODUCER_*})
  * @param maxDatasetsPerToken new datasets one token may create, across all nodes
  * @param datasetTimeout  longest wait of a request for a new dataset's topic to be created and led
@@ -69,6 +70,7 @@ public record EdgeConfig(
         Map<String, String> astralogProjects,
         String logglyDataset,
         String otlpDataset,
+        int otlpPort,
         Map<String, Object> producer,
         int maxDatasetsPerToken,
         Duration datasetTimeout,
@@ -121,6 +123,9 @@ public record EdgeConfig(
             "Dataset that Loggly /inputs and /bulk events are stored in (each keeps its tags)");
     public static final Setting OTLP_DATASET = new Setting("INGEST_OTLP_DATASET", "otlp",
             "Dataset that OTLP /v1/logs records are stored in when the request has no X-Ingest-Dataset header");
+    public static final Setting OTLP_PORT = new Setting("INGEST_OTLP_PORT", "4318",
+            "Port of the OTLP/HTTP listener (plain HTTP on INGEST_HTTP_HOST), where POST /v1/logs is OTLP's alone; -1 "
+                    + "turns it off");
     public static final Setting MAX_DATASETS_PER_TOKEN = new Setting("INGEST_MAX_DATASETS_PER_TOKEN", "100",
             "New datasets one token may create (across all edge nodes); a request for one more gets 403. Datasets whose "
                     + "topic exists never count");
@@ -147,7 +152,8 @@ public record EdgeConfig(
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TLS_KEY_PASSWORD, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS, PRODUCERS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
-                    ASTRALOG_PROJECTS, LOGGLY_DATASET, OTLP_DATASET, MAX_DATASETS_PER_TOKEN, DATASET_CREATE_TIMEOUT_MS,
+                    ASTRALOG_PROJECTS, LOGGLY_DATASET, OTLP_DATASET, OTLP_PORT,
+                    MAX_DATASETS_PER_TOKEN, DATASET_CREATE_TIMEOUT_MS,
                     READY_SEND_STALL_MS, SHUTDOWN_TIMEOUT_MS, METRICS_TOKEN, HTTP_IDLE_TIMEOUT_MS,
                     HTTP_MIN_DATA_RATE_BYTES, HTTP_MAX_CONNECTIONS, HTTP_MAX_HEADER_BYTES)).toList();
 
@@ -188,6 +194,7 @@ public record EdgeConfig(
                 astralogProjects(r),
                 r.string(LOGGLY_DATASET),
                 r.string(OTLP_DATASET),
+                r.integer(OTLP_PORT, -1, 65_535),
                 r.passThrough(PRODUCER_PREFIX),
                 r.integer(MAX_DATASETS_PER_TOKEN, 0, 1_000_000),
                 r.millis(DATASET_CREATE_TIMEOUT_MS, 100, 600_000),
@@ -268,6 +275,7 @@ public record EdgeConfig(
                 + ", tokens=" + tokens.stream().map(ApiToken::id).collect(Collectors.joining(",", "[", "]"))
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes
                 + ", publishTimeout=" + publishTimeout.toMillis() + "ms, maxInFlightBytes=" + maxInFlightBytes
+                + ", otlp=" + (otlpPort < 0 ? "off" : httpHost + ":" + otlpPort) + " (dataset " + otlpDataset + ")"
                 + ", admin=" + (adminToken == null ? "off" : adminHost + ":" + adminPort)
                 + ", rateLimit=" + rateLimit + ", maxDatasetsPerToken=" + maxDatasetsPerToken
                 + ", datasetTimeout=" + datasetTimeout.toMillis() + "ms, sendStall=" + sendStall.toMillis()

@@ -73,6 +73,7 @@ class OtlpExporterIT {
                 "INGEST_TOPIC_PREFIX", prefix,
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "0",
                 "INGEST_ADMIN_PORT", "0",
                 "INGEST_TOKENS", "it=" + TOKEN))));
     }
@@ -102,8 +103,12 @@ class OtlpExporterIT {
 
     /** Emits {@link #RECORDS} records through the SDK and flushes them: the export's result. */
     private boolean export(String dataset, String compression) {
+        return export(edge.port(), dataset, compression);
+    }
+
+    private boolean export(int port, String dataset, String compression) {
         OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder()
-                .setEndpoint("http://127.0.0.1:" + edge.port() + "/v1/logs")
+                .setEndpoint("http://127.0.0.1:" + port + "/v1/logs")
                 .addHeader("Authorization", "Bearer " + TOKEN)
                 .addHeader("X-Ingest-Dataset", dataset)
                 .setCompression(compression)
@@ -166,6 +171,13 @@ class OtlpExporterIT {
     void the_java_sdk_exporter_sends_gzip_protobuf_and_every_record_is_stored_once() throws Exception {
         assertThat(export("otlp-java-gzip", "gzip")).isTrue();
         assertStoredOnce("otlp-java-gzip");
+    }
+
+    @Test
+    void the_java_sdk_exporter_sends_to_the_otlp_listener_and_every_record_is_stored_once() throws Exception {
+        assertThat(edge.otlpPort()).isPositive().isNotEqualTo(edge.port());
+        assertThat(export(edge.otlpPort(), "otlp-listener", "gzip")).isTrue();
+        assertStoredOnce("otlp-listener");
     }
 
     @Test

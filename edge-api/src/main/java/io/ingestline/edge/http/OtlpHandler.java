@@ -145,6 +145,21 @@ public final class OtlpHandler {
         return m.toString();
     }
 
+    /** 404 or 405 on the OTLP listener, where a handler did not answer: a Status, as OTLP's other errors. */
+    static void unrouted(Context ctx, int status) {
+        if (ctx.attribute(ErrorShape.ATTRIBUTE) != null) {
+            return;
+        }
+        ErrorShape.use(ctx, SHAPE);
+        if (status == 405) {
+            ctx.header("Allow", "POST");
+        }
+        SHAPE.write(ctx, status, ErrorShape.code(status), status == 405
+                ? "method " + ctx.method() + " is not allowed on " + RequestPaths.redact(ctx.path()) + " (allowed: POST)"
+                : "no such endpoint: " + ctx.method() + " " + RequestPaths.redact(ctx.path()) + " (OTLP/HTTP logs: "
+                        + "POST " + PATH + ")");
+    }
+
     private static boolean protobuf(Context ctx) {
         String type = ctx.header("Content-Type");
         return type != null && type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals(PROTOBUF);

@@ -77,6 +77,7 @@ class OtlpHandlerTest {
     private final AtomicReference<DatasetGate> gate = new AtomicReference<>(DatasetGate.OPEN);
     private MockProducer<byte[], byte[]> producer;
     private Javalin app;
+    private Javalin otlpApp;
 
     @BeforeEach
     void start() {
@@ -91,12 +92,16 @@ class OtlpHandlerTest {
         EdgeMetrics metrics = new EdgeMetrics();
         IngestSupport support = new IngestSupport(tokens, new RateLimits(new RateLimiter(), RateLimiter.Limit.NONE),
                 ingestor, metrics);
-        app = EdgeApi.create(DialectsTest.dialects(support, new DcrRegistry(), MAX_RECORD),
-                new HealthHandler(Optional::empty), Listeners.httpOnly("127.0.0.1", 0), metrics).start();
+        EdgeApi.Dialects dialects = DialectsTest.dialects(support, new DcrRegistry(), MAX_RECORD);
+        app = EdgeApi.create(dialects, new HealthHandler(Optional::empty), Listeners.httpOnly("127.0.0.1", 0),
+                metrics).start();
+        otlpApp = EdgeApi.createOtlp(dialects.otlp(), new HealthHandler(Optional::empty),
+                Listeners.httpOnly("127.0.0.1", 0), metrics).start();
     }
 
     @AfterEach
     void stop() {
+        otlpApp.stop();
         app.stop();
     }
 
@@ -401,5 +406,34 @@ class OtlpHandlerTest {
         JsonNode attributes = events().get(0).get("attributes");
         assertThat(attributes.toString()).isEqualTo("{\"http\":\"plain\",\"http.method\":\"GET\",\"a\":{\"b\":\"first\"},"
                 + "\".lead\":\"kept\",\"list\":[\"x\"],\"map\":{\"k.v\":\"whole\"}}");
+    }
+
+    @Test
+    void the_otlp_listener_takes_only_otlp_on_v1_logs_and_answers_other_paths_and_methods_with_a_status()
+            throws Exception {
+        String base = "http://127.0.0.1:" + otlpApp.port();
+        HttpResponse<byte[]> ok = post(HttpRequest.newBuilder(URI.create(base + "/v1/logs"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json"),
+                ("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"hi\"}}]}]}]}")
+                        .getBytes(UTF_8));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(batches()).singleElement().satisfies(b -> assertThat(b.context().dialect()).isEqualTo(Dialect.OTLP));
+
+        HttpResponse<byte[]> baselime = post(HttpRequest.newBuilder(URI.create(base + "/v1/logs"))
+                .header("x-api-key", TOKEN).header("Content-Type", "application/json"),
+                "[{\"message\":\"hi\"}]".getBytes(UTF_8));
+        assertThat(baselime.statusCode()).as("no Baselime here: OTLP's 401").isEqualTo(401);
+        assertThat(json(baselime).get("code").asInt()).isEqualTo(16);
+
+        HttpResponse<byte[]> other = post(HttpRequest.newBuilder(URI.create(base + "/v1/traces"))
+                .header("Content-Type", PROTOBUF), new byte[0]);
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(Status.of(other.body()).code()).isEqualTo(5);
+        HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/logs")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).contains("POST");
+        assertThat(json(get).get("code").asInt()).isEqualTo(12);
+        assertThat(batches()).hasSize(1);
     }
 }
