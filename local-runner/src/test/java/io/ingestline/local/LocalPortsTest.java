@@ -57,7 +57,7 @@ class LocalPortsTest {
     private static LocalPorts ports(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of("INGEST_KAFKA_PORT", "0", "INGEST_KAFKA_CONTROLLER_PORT", "0",
                 "INGEST_HTTP_PORT", "0", "INGEST_VALIDATOR_HTTP_PORT", "0", "INGEST_SINK_HTTP_PORT", "0",
-                "INGEST_QUERY_PORT", "0"));
+                "INGEST_QUERY_PORT", "0", "INGEST_OTLP_PORT", "0"));
         env.putAll(overrides);
         LocalConfig local = LocalConfig.fromEnv(env);
         Map<String, String> services = LocalApp.serviceEnv(env, local, "127.0.0.1:9092", "a-dev-token");
