@@ -103,7 +103,8 @@ public final class EdgeServer implements AutoCloseable {
                     publisher.watch()::oldestPendingNanos);
             RateLimits rateLimits = new RateLimits(new RateLimiter(), config.rateLimit());
             IngestSupport support = new IngestSupport(tokens, rateLimits, ingestor, metrics);
-            OtlpHandler otlp = new OtlpHandler(support, config.otlpDataset(), config.maxRecordBytes());
+            OtlpHandler otlp = new OtlpHandler(support, config.otlpDataset(), config.otlpServices(),
+                    config.maxRecordBytes());
             HealthHandler health = new HealthHandler(readiness::problem);
             Javalin app = EdgeApi.create(new EdgeApi.Dialects(
                             new AxiomHandler(support, config.maxRecordBytes() - 1),

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import io.ingestline.edge.ingest.BodyFormat;
 import io.ingestline.edge.ingest.EventFailure;
 import io.ingestline.edge.ingest.EventOptions;
+import io.ingestline.edge.ingest.EventRouting;
 import io.ingestline.edge.ingest.IngestOutcome;
 import io.ingestline.edge.ingest.IngestRequest;
 import io.ingestline.model.BatchContext;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -27,7 +29,8 @@ import java.util.Map;
  * OpenTelemetry's OTLP/HTTP logs: {@code POST /v1/logs}, {@code Authorization: Bearer <token>}, an
  * {@code ExportLogsServiceRequest} in protobuf ({@code application/x-protobuf}) or OTLP/JSON
  * ({@code application/json}), gzip or not. Each log record becomes one event (see {@code OtlpEvents}) in the dataset
- * the {@code X-Ingest-Dataset} header names, else the configured one. Answers 200 with an
+ * the {@code X-Ingest-Dataset} header names, else the one its resource's {@code service.name} maps to, else the
+ * configured one. Answers 200 with an
  * {@code ExportLogsServiceResponse} in the request's encoding, carrying {@code partial_success} when some records were
  * refused and the rest stored; errors are a {@code google.rpc.Status} in the request's encoding.
  */
@@ -53,15 +56,20 @@ public final class OtlpHandler {
 
     private final IngestSupport support;
     private final String defaultDataset;
+    private final Map<String, String> serviceDatasets;
     private final int maxEventBytes;
 
     /**
-     * @param defaultDataset the dataset of a request without {@code X-Ingest-Dataset}
-     * @param maxRecordBytes the node's record limit: an event must fit in a record
+     * @param defaultDataset  the dataset of a request without {@code X-Ingest-Dataset}, for a service not mapped
+     * @param serviceDatasets a resource's {@code service.name} to the dataset its records go to, when the request
+     *                        has no {@code X-Ingest-Dataset}
+     * @param maxRecordBytes  the node's record limit: an event must fit in a record
      */
-    public OtlpHandler(IngestSupport support, String defaultDataset, int maxRecordBytes) {
+    public OtlpHandler(IngestSupport support, String defaultDataset, Map<String, String> serviceDatasets,
+            int maxRecordBytes) {
         this.support = support;
         this.defaultDataset = defaultDataset;
+        this.serviceDatasets = Map.copyOf(serviceDatasets);
         this.maxEventBytes = maxRecordBytes - 1;
     }
 
@@ -84,7 +92,8 @@ public final class OtlpHandler {
         ApiToken token = support.authenticate(TokenAuthenticator.bearer(ctx.header("Authorization")),
                 "missing or invalid bearer token");
         String header = ctx.header(DATASET_HEADER);
-        String dataset = header == null || header.isBlank() ? defaultDataset : header.trim();
+        boolean named = header != null && !header.isBlank();
+        String dataset = named ? header.trim() : defaultDataset;
         DatasetName.problem(dataset).ifPresent(p -> {
             throw new ApiException(400, p);
         });
@@ -93,7 +102,7 @@ public final class OtlpHandler {
         BatchContext context = new BatchContext(Dialect.OTLP, new BatchTarget.Dataset(dataset), token.id(),
                 AxiomHandler.requestId(ctx), received);
         IngestRequest request = new IngestRequest(context, ctx.bodyInputStream(), ctx.contentLength(),
-                ctx.header("Content-Encoding"), format, EventOptions.defaults(maxEventBytes), null, ',');
+                ctx.header("Content-Encoding"), format, options(named, dataset, token), null, ',');
         support.ingest(ctx, token, request, outcome -> {
             if (outcome.storedNothing() && !outcome.failures().isEmpty()) {
                 SHAPE.write(ctx, 400, ErrorShape.code(400), refusal(outcome));
@@ -101,6 +110,13 @@ public final class OtlpHandler {
                 success(ctx, outcome);
             }
         });
+    }
+
+    /** A request that names no dataset sends each resource's records by its {@code service.name}, when mapped. */
+    private EventOptions options(boolean named, String dataset, ApiToken token) {
+        EventRouting routing = named || serviceDatasets.isEmpty() ? null
+                : new EventRouting("resource.service.name", serviceDatasets, dataset, token::mayIngest);
+        return new EventOptions(null, null, Map.of(), maxEventBytes, List.of(), routing, List.of());
     }
 
     private static BodyFormat format(String contentType) {

@@ -58,13 +58,18 @@ public final class EventWriter {
 
     /** Rewrites the object the parser is at ({@code START_OBJECT}) compactly, leaving the parser at its end. */
     void json(JsonParser p) throws IOException {
+        json(p, null);
+    }
+
+    /** @param given the routing value the reader found outside the event (OTLP's resource), or null */
+    private void json(JsonParser p, String given) throws IOException {
         int at = index++;
         buf.reset();
         seen.clear();
         String timeError = null;
         String fieldError = null;
         JsonNode fallbackTime = null;
-        String route = null;
+        String route = given;
         boolean hasTime = false;
         boolean timeSeen = false;
         EventRouting routing = options.routing();
@@ -253,16 +258,16 @@ public final class EventWriter {
 
     /**
      * Adds an event the edge built (an OTLP log record), as any other: its size as stored counts against the event
-     * limit, since it has no size as sent of its own.
+     * limit, since it has no size as sent of its own. {@code route} is its routing value (null: none).
      */
-    void event(ObjectNode event) throws IOException {
+    void event(ObjectNode event, String route) throws IOException {
         byte[] bytes = Json.mapper().writeValueAsBytes(event);
         if (overLimit(bytes.length)) {
             return;
         }
         try (JsonParser p = FACTORY.createParser(bytes)) {
             p.nextToken();
-            json(p);
+            json(p, route);
         }
     }
 

@@ -19,6 +19,9 @@ import java.time.Instant;
  * an invalid field is refused alone, and counted in the answer's {@code partial_success}.
  */
 final class OtlpBodyReader {
+    /** The resource attribute that names the service: its value routes the records (EventRouting). */
+    private static final String SERVICE_NAME = "service.name";
+
     private OtlpBodyReader() {
     }
 
@@ -75,10 +78,20 @@ final class OtlpBodyReader {
         }
     }
 
+    /** The resource's {@code service.name}, which may choose the dataset; null when it has none. */
+    private static String serviceName(Resource resource) {
+        for (var kv : resource.getAttributesList()) {
+            if (kv.getKey().equals(SERVICE_NAME) && kv.getValue().hasStringValue()) {
+                return kv.getValue().getStringValue();
+            }
+        }
+        return null;
+    }
+
     private static void add(Resource resource, InstrumentationScope scope, LogRecord record, Instant received,
             EventWriter events) throws IOException {
         try {
-            events.event(OtlpEvents.event(resource, scope, record, received));
+            events.event(OtlpEvents.event(resource, scope, record, received), serviceName(resource));
         } catch (IllegalArgumentException e) {
             events.fail(e.getMessage());
         }

@@ -436,4 +436,30 @@ class OtlpHandlerTest {
         assertThat(json(get).get("code").asInt()).isEqualTo(12);
         assertThat(batches()).hasSize(1);
     }
+
+    private static ResourceLogs service(String name, String body) {
+        return ResourceLogs.newBuilder().setResource(Resource.newBuilder().addAttributes(attr("service.name",
+                str(name)))).addScopeLogs(ScopeLogs.newBuilder().addLogRecords(LogRecord.newBuilder()
+                        .setBody(str(body)))).build();
+    }
+
+    @Test
+    void a_request_naming_no_dataset_sends_each_resources_records_by_its_mapped_service_name() throws Exception {
+        byte[] body = ExportLogsServiceRequest.newBuilder().addResourceLogs(service("billing", "b"))
+                .addResourceLogs(service("unmapped", "u")).addResourceLogs(service("shop-web", "w")).build()
+                .toByteArray();
+        assertThat(post(otlp(PROTOBUF), body).statusCode()).isEqualTo(200);
+        java.util.Map<String, String> datasetOf = new java.util.HashMap<>();
+        for (RawBatch b : batches()) {
+            RawBatch.forEachLine(b.payload(), (i, buf, off, len) -> datasetOf.put(
+                    new String(buf, off, len, UTF_8).replaceAll(".*\"body\":\"(\\w)\".*", "$1"),
+                    ((BatchTarget.Dataset) b.context().target()).name()));
+        }
+        assertThat(datasetOf).isEqualTo(java.util.Map.of("b", "billing", "u", "otlp", "w", "web"));
+
+        producer.clear();
+        assertThat(post(otlp(PROTOBUF).header("X-Ingest-Dataset", "chosen"), body).statusCode()).isEqualTo(200);
+        assertThat(batches()).extracting(b -> b.context().target()).as("the header wins over the mapping")
+                .containsOnly(new BatchTarget.Dataset("chosen"));
+    }
 }
