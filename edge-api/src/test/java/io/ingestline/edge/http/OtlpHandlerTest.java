@@ -462,4 +462,26 @@ class OtlpHandlerTest {
         assertThat(batches()).extracting(b -> b.context().target()).as("the header wins over the mapping")
                 .containsOnly(new BatchTarget.Dataset("chosen"));
     }
+
+    @Test
+    void the_readmes_curl_example_is_stored_as_the_readme_shows() throws Exception {
+        String body = """
+                {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
+                       "scopeLogs":[{"scope":{"name":"com.example.Checkout","version":"1.0"},
+                        "logRecords":[{"timeUnixNano":"1733356800123456789","severityNumber":13,"severityText":"WARN",
+                          "body":{"stringValue":"payment retried"},
+                          "attributes":[{"key":"http.request.method","value":{"stringValue":"POST"}},
+                                        {"key":"order.id","value":{"intValue":"4711"}}],
+                          "traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","flags":1}]}]}]}""";
+        HttpResponse<byte[]> r = post(otlp("application/json"), body.getBytes(UTF_8));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new String(r.body(), UTF_8)).isEqualTo("{}");
+        assertThat(events()).singleElement().hasToString("{\"_time\":\"2024-12-05T00:00:00.123456789Z\","
+                + "\"severity_number\":13,\"severity_text\":\"WARN\",\"body\":\"payment retried\","
+                + "\"attributes\":{\"http\":{\"request\":{\"method\":\"POST\"}},\"order\":{\"id\":4711}},"
+                + "\"trace_id\":\"5b8efff798038103d269b633813fc60c\",\"span_id\":\"eee19b7ec3c1b174\",\"flags\":1,"
+                + "\"resource\":{\"service\":{\"name\":\"checkout\"}},"
+                + "\"scope\":{\"name\":\"com.example.Checkout\",\"version\":\"1.0\"}}");
+    }
 }
