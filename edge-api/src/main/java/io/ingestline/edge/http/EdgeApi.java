@@ -36,7 +36,8 @@ public final class EdgeApi {
      * The app, not started, listening where {@code listeners} say. Routes overlap under {@code /v1}: the literal
      * paths ({@code /v1/drain}, {@code /v1/ingest/..}, {@code /v1/datasets/../ingest}) are declared first and win
      * over Baselime's {@code /v1/{dataset}[/{service}/{namespace}]}; dataset names that would collide are reserved
-     * ({@link io.ingestline.model.DatasetName#RESERVED}). {@code /metrics} is off on this port.
+     * ({@link io.ingestline.model.DatasetName#RESERVED}). OTLP's {@code POST /v1/logs} is Baselime's route too, told
+     * apart by what the request sends ({@link OtlpHandler#claims}). {@code /metrics} is off on this port.
      */
     public static Javalin create(Dialects dialects, HealthHandler health, Listeners listeners, EdgeMetrics metrics) {
         return create(dialects, health, listeners, metrics, null);
@@ -72,10 +73,10 @@ public final class EdgeApi {
                         baselime.ingest(ctx);
                     }
                 });
-                config.routes.get(path, dialects.baselime()::methodNotAllowed);
-                config.routes.put(path, dialects.baselime()::methodNotAllowed);
-                config.routes.patch(path, dialects.baselime()::methodNotAllowed);
-                config.routes.delete(path, dialects.baselime()::methodNotAllowed);
+                config.routes.get(path, baselime::methodNotAllowed);
+                config.routes.put(path, baselime::methodNotAllowed);
+                config.routes.patch(path, baselime::methodNotAllowed);
+                config.routes.delete(path, baselime::methodNotAllowed);
             }
             config.routes.post("/dataCollectionRules/{dcr}/streams/{stream}", dialects.azure()::upload);
             for (String path : LogglyHandler.paths("inputs")) {
