@@ -57,8 +57,10 @@ final class OtlpBodyReader {
         }
         try {
             for (JsonNode rl : OtlpJson.array(root, "resourceLogs")) {
+                OtlpJson.object(rl, "a resourceLogs element");
                 Resource resource = OtlpJson.resource(OtlpJson.member(rl, "resource"));
                 for (JsonNode sl : OtlpJson.array(rl, "scopeLogs")) {
+                    OtlpJson.object(sl, "a scopeLogs element");
                     InstrumentationScope scope = OtlpJson.scope(OtlpJson.member(sl, "scope"));
                     for (JsonNode r : OtlpJson.array(sl, "logRecords")) {
                         LogRecord record;

@@ -136,7 +136,7 @@ final class OtlpJson {
         return b.build();
     }
 
-    private static JsonNode object(JsonNode v, String name) {
+    static JsonNode object(JsonNode v, String name) {
         if (!v.isObject()) {
             throw new IllegalArgumentException(name + " must be an object");
         }

@@ -304,6 +304,10 @@ class OtlpHandlerTest {
         HttpResponse<byte[]> notOtlp = post(otlp("application/json"), "{\"resourceLogs\":{}}".getBytes(UTF_8));
         assertThat(notOtlp.statusCode()).isEqualTo(400);
         assertThat(json(notOtlp).get("message").asText()).contains("resourceLogs must be an array");
+        HttpResponse<byte[]> notObjects = post(otlp("application/json"), "{\"resourceLogs\":[1]}".getBytes(UTF_8));
+        assertThat(notObjects.statusCode()).isEqualTo(400);
+        assertThat(json(notObjects).get("message").asText()).contains("a resourceLogs element must be an object");
+        assertThat(post(otlp("application/json"), "[]".getBytes(UTF_8)).statusCode()).isEqualTo(400);
 
         HttpResponse<byte[]> allBad = post(otlp(PROTOBUF), export(record("bad").setSpanId(ByteString.copyFrom(
                 new byte[3])).build()).toByteArray());
