@@ -49,8 +49,10 @@ final class OtlpBodyReader {
         JsonNode root;
         try {
             root = Json.mapper().readTree(body);
-        } catch (JacksonException e) {
-            throw new BadBodyException("invalid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // no reading can fail on bytes in memory: Jackson's refusals, a character its encoding detection refuses
+            throw new BadBodyException("invalid JSON: "
+                    + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new BadBodyException("an OTLP/JSON body must be an ExportLogsServiceRequest object");
