@@ -30,9 +30,9 @@ import java.util.Map;
  * {@code ExportLogsServiceRequest} in protobuf ({@code application/x-protobuf}) or OTLP/JSON
  * ({@code application/json}), gzip or not. Each log record becomes one event (see {@code OtlpEvents}) in the dataset
  * the {@code X-Ingest-Dataset} header names, else the one its resource's {@code service.name} maps to, else the
- * configured one. Answers 200 with an
- * {@code ExportLogsServiceResponse} in the request's encoding, carrying {@code partial_success} when some records were
- * refused and the rest stored; errors are a {@code google.rpc.Status} in the request's encoding.
+ * configured one. Answers 200 with an {@code ExportLogsServiceResponse} in the request's encoding, carrying
+ * {@code partial_success} when some records were refused and the rest stored (400 when every one was); errors are a
+ * {@code google.rpc.Status} in the request's encoding.
  */
 public final class OtlpHandler {
     static final String DIALECT = Dialect.OTLP.wireName();
@@ -74,9 +74,9 @@ public final class OtlpHandler {
     }
 
     /**
-     * Whether a request to Baselime's {@code /v1/{dataset}} routes is OTLP's: it is to {@code /v1/logs}, carries no {@code x-api-key} (Baselime's only
-     * credential, which no OTLP exporter sends), and is protobuf or carries {@code Authorization}. Anything else stays
-     * Baselime's, so Baselime's clients see no change.
+     * Whether a request to Baselime's {@code /v1/{dataset}} routes is OTLP's: it is to {@code /v1/logs}, carries no
+     * {@code x-api-key} (Baselime's only credential, which no OTLP exporter sends), and is protobuf or carries
+     * {@code Authorization}. Anything else stays Baselime's, so Baselime's clients see no change.
      */
     static boolean claims(Context ctx) {
         if (!"logs".equals(ctx.pathParamMap().get("dataset")) || ctx.pathParamMap().size() != 1
