@@ -140,7 +140,8 @@ public final class EdgeBenchmark {
             edgeSettings.putAll(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
                     "INGEST_HTTP_PORT", Integer.toString(httpPort), "INGEST_TOKENS", "bench=" + TOKEN,
                     "INGEST_RAW_PARTITIONS", Integer.toString(PARTITIONS), "INGEST_ADMIN_PORT",
-                    Integer.toString(adminPort), "INGEST_ADMIN_TOKEN", "bench-admin-token-0123456789"));
+                    Integer.toString(adminPort), "INGEST_ADMIN_TOKEN", "bench-admin-token-0123456789",
+                    "INGEST_OTLP_PORT", "-1"));
             List<String> edgeJvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m"));
             for (String opt : env.getOrDefault("BENCH_EDGE_JAVA_OPTS", "").split(" ")) {
                 if (!opt.isBlank()) {

@@ -212,7 +212,7 @@ public final class PipelineBenchmark {
         try (ChildProcess edge = ChildProcess.start("io.ingestline.edge.EdgeApp", List.of("-Xms512m", "-Xmx512m"),
                 List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "INGEST_HTTP_HOST", "127.0.0.1",
                         "INGEST_HTTP_PORT", Integer.toString(port), "INGEST_TOKENS", "bench=" + TOKEN,
-                        "INGEST_TOPIC_PREFIX", EDGE_ALONE_PREFIX),
+                        "INGEST_TOPIC_PREFIX", EDGE_ALONE_PREFIX, "INGEST_OTLP_PORT", "-1"),
                 report.dir.resolve("edge.log"), l -> l.contains("edge listening"))) {
             edge.await(120);
             measured = edge;
@@ -242,6 +242,7 @@ public final class PipelineBenchmark {
         int adminPort = Report.freePort();
         Map<String, String> env = new LinkedHashMap<>(Map.ofEntries(Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
                 Map.entry("INGEST_HTTP_HOST", "127.0.0.1"), Map.entry("INGEST_HTTP_PORT", Integer.toString(port)),
+                Map.entry("INGEST_OTLP_PORT", "-1"),
                 Map.entry("INGEST_ADMIN_PORT", Integer.toString(adminPort)), Map.entry("INGEST_ADMIN_TOKEN", ADMIN),
                 Map.entry("INGEST_TOKENS", "bench=" + TOKEN), Map.entry("INGEST_DATA_DIR", data.toString()),
                 Map.entry("INGEST_VALIDATOR_STATE_DIR", data.resolve("validator").toString()),

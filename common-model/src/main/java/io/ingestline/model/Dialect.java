@@ -8,7 +8,9 @@ public enum Dialect {
     BASELIME,
     AZURE,
     ASTRALOG,
-    LOGGLY;
+    LOGGLY,
+    /** OpenTelemetry's OTLP/HTTP logs ({@code POST /v1/logs}). */
+    OTLP;
 
     /** The name used on the wire (headers, metrics): lower case. */
     public String wireName() {

@@ -38,6 +38,9 @@ import java.util.stream.Stream;
  * @param astralogDataset  dataset of AstraLog logs whose project is not in {@code astralogProjects}
  * @param astralogProjects AstraLog project_id to dataset
  * @param logglyDataset    dataset of Loggly events
+ * @param otlpDataset      dataset of OTLP log records whose request names none
+ * @param otlpServices     OTLP service.name to dataset
+ * @param otlpPort         port of the OTLP/HTTP listener (plain HTTP, on httpHost); -1 for none, 0 picks a free one
  * @param producer        Kafka producer settings passed through ({@code KAFKA_PRODUCER_*})
  * @param maxDatasetsPerToken new datasets one token may create, across all nodes
  * @param datasetTimeout  longest wait of a request for a new dataset's topic to be created and led
@@ -67,6 +70,9 @@ public record EdgeConfig(
         String astralogDataset,
         Map<String, String> astralogProjects,
         String logglyDataset,
+        String otlpDataset,
+        Map<String, String> otlpServices,
+        int otlpPort,
         Map<String, Object> producer,
         int maxDatasetsPerToken,
         Duration datasetTimeout,
@@ -117,6 +123,14 @@ public record EdgeConfig(
                     + "INGEST_ASTRALOG_DATASET");
     public static final Setting LOGGLY_DATASET = new Setting("INGEST_LOGGLY_DATASET", "loggly",
             "Dataset that Loggly /inputs and /bulk events are stored in (each keeps its tags)");
+    public static final Setting OTLP_DATASET = new Setting("INGEST_OTLP_DATASET", "otlp",
+            "Dataset that OTLP /v1/logs records are stored in when the request has no X-Ingest-Dataset header");
+    public static final Setting OTLP_SERVICES = new Setting("INGEST_OTLP_SERVICES", "",
+            "OTLP service.name=dataset pairs, comma-separated: a listed service's records go to its dataset when the "
+                    + "request has no X-Ingest-Dataset header, the others to INGEST_OTLP_DATASET");
+    public static final Setting OTLP_PORT = new Setting("INGEST_OTLP_PORT", "4318",
+            "Port of the OTLP/HTTP listener (plain HTTP on INGEST_HTTP_HOST), where POST /v1/logs is OTLP's alone; -1 "
+                    + "turns it off");
     public static final Setting MAX_DATASETS_PER_TOKEN = new Setting("INGEST_MAX_DATASETS_PER_TOKEN", "100",
             "New datasets one token may create (across all edge nodes); a request for one more gets 403. Datasets whose "
                     + "topic exists never count");
@@ -143,7 +157,8 @@ public record EdgeConfig(
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(HTTP_HOST, HTTP_PORT, HTTPS_PORT, TLS_CERT, TLS_KEY, TLS_KEY_PASSWORD, TOKENS, MAX_REQUEST_BYTES, MAX_RECORD_BYTES, PUBLISH_TIMEOUT_MS, PRODUCERS,
                     MAX_INFLIGHT_BYTES, ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, RATE_EVENTS, RATE_BYTES, ASTRALOG_DATASET,
-                    ASTRALOG_PROJECTS, LOGGLY_DATASET, MAX_DATASETS_PER_TOKEN, DATASET_CREATE_TIMEOUT_MS,
+                    ASTRALOG_PROJECTS, LOGGLY_DATASET, OTLP_DATASET, OTLP_SERVICES, OTLP_PORT,
+                    MAX_DATASETS_PER_TOKEN, DATASET_CREATE_TIMEOUT_MS,
                     READY_SEND_STALL_MS, SHUTDOWN_TIMEOUT_MS, METRICS_TOKEN, HTTP_IDLE_TIMEOUT_MS,
                     HTTP_MIN_DATA_RATE_BYTES, HTTP_MAX_CONNECTIONS, HTTP_MAX_HEADER_BYTES)).toList();
 
@@ -157,6 +172,7 @@ public record EdgeConfig(
         }
         producer = Map.copyOf(producer);
         astralogProjects = Map.copyOf(astralogProjects);
+        otlpServices = Map.copyOf(otlpServices);
     }
 
     public static EdgeConfig fromEnv(Map<String, String> env) {
@@ -183,6 +199,9 @@ public record EdgeConfig(
                 r.string(ASTRALOG_DATASET),
                 astralogProjects(r),
                 r.string(LOGGLY_DATASET),
+                r.string(OTLP_DATASET),
+                datasetPairs(r, OTLP_SERVICES, "service.name=dataset"),
+                r.integer(OTLP_PORT, -1, 65_535),
                 r.passThrough(PRODUCER_PREFIX),
                 r.integer(MAX_DATASETS_PER_TOKEN, 0, 1_000_000),
                 r.millis(DATASET_CREATE_TIMEOUT_MS, 100, 600_000),
@@ -193,7 +212,7 @@ public record EdgeConfig(
                         r.longValue(HTTP_MIN_DATA_RATE_BYTES, 0, 1L << 30),
                         r.integer(HTTP_MAX_CONNECTIONS, 16, 1_000_000),
                         r.integer(HTTP_MAX_HEADER_BYTES, 1024, 1024 * 1024)));
-        for (Setting s : List.of(ASTRALOG_DATASET, LOGGLY_DATASET)) {
+        for (Setting s : List.of(ASTRALOG_DATASET, LOGGLY_DATASET, OTLP_DATASET)) {
             io.ingestline.model.DatasetName.problem(r.string(s)).ifPresent(p -> r.problem(s.env() + ": " + p));
         }
         if (!c.kafka().fits((long) c.maxRecordBytes() + KafkaSettings.RECORD_OVERHEAD_BYTES)) {
@@ -241,10 +260,15 @@ public record EdgeConfig(
     }
 
     private static Map<String, String> astralogProjects(EnvReader r) {
-        Map<String, String> projects = r.pairs(ASTRALOG_PROJECTS, "project_id=dataset");
-        projects.values().forEach(dataset -> io.ingestline.model.DatasetName.problem(dataset)
-                .ifPresent(p -> r.problem(ASTRALOG_PROJECTS.env() + ": " + p + ": " + dataset)));
-        return projects;
+        return datasetPairs(r, ASTRALOG_PROJECTS, "project_id=dataset");
+    }
+
+    /** {@code key=dataset} pairs, each dataset name checked. */
+    private static Map<String, String> datasetPairs(EnvReader r, Setting s, String form) {
+        Map<String, String> pairs = r.pairs(s, form);
+        pairs.values().forEach(dataset -> io.ingestline.model.DatasetName.problem(dataset)
+                .ifPresent(p -> r.problem(s.env() + ": " + p + ": " + dataset)));
+        return pairs;
     }
 
     private static List<ApiToken> tokens(EnvReader r) {
@@ -263,6 +287,7 @@ public record EdgeConfig(
                 + ", tokens=" + tokens.stream().map(ApiToken::id).collect(Collectors.joining(",", "[", "]"))
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxRecordBytes=" + maxRecordBytes
                 + ", publishTimeout=" + publishTimeout.toMillis() + "ms, maxInFlightBytes=" + maxInFlightBytes
+                + ", otlp=" + (otlpPort < 0 ? "off" : httpHost + ":" + otlpPort) + " (dataset " + otlpDataset + ", services " + otlpServices + ")"
                 + ", admin=" + (adminToken == null ? "off" : adminHost + ":" + adminPort)
                 + ", rateLimit=" + rateLimit + ", maxDatasetsPerToken=" + maxDatasetsPerToken
                 + ", datasetTimeout=" + datasetTimeout.toMillis() + "ms, sendStall=" + sendStall.toMillis()

@@ -17,6 +17,7 @@ import io.ingestline.edge.http.AzureHandler;
 import io.ingestline.edge.http.BaselimeHandler;
 import io.ingestline.edge.http.IngestSupport;
 import io.ingestline.edge.http.LogglyHandler;
+import io.ingestline.edge.http.OtlpHandler;
 import io.ingestline.edge.http.AxiomHandler;
 import io.ingestline.edge.http.EdgeApi;
 import io.ingestline.edge.http.HealthHandler;
@@ -54,12 +55,14 @@ public final class EdgeServer implements AutoCloseable {
     private final List<Part> parts;
     private final Javalin app;
     private final Javalin admin;
+    private final Javalin otlp;
     private final Duration shutdownTimeout;
 
-    private EdgeServer(List<Part> parts, Javalin app, Javalin admin, Duration shutdownTimeout) {
+    private EdgeServer(List<Part> parts, Javalin app, Javalin admin, Javalin otlp, Duration shutdownTimeout) {
         this.parts = parts;
         this.app = app;
         this.admin = admin;
+        this.otlp = otlp;
         this.shutdownTimeout = shutdownTimeout;
     }
 
@@ -100,14 +103,27 @@ public final class EdgeServer implements AutoCloseable {
                     publisher.watch()::oldestPendingNanos);
             RateLimits rateLimits = new RateLimits(new RateLimiter(), config.rateLimit());
             IngestSupport support = new IngestSupport(tokens, rateLimits, ingestor, metrics);
+            OtlpHandler otlp = new OtlpHandler(support, config.otlpDataset(), config.otlpServices(),
+                    config.maxRecordBytes());
+            HealthHandler health = new HealthHandler(readiness::problem);
             Javalin app = EdgeApi.create(new EdgeApi.Dialects(
                             new AxiomHandler(support, config.maxRecordBytes() - 1),
                             new BaselimeHandler(support, config.maxRecordBytes()),
                             new AzureHandler(support, dcrs, config.maxRecordBytes()),
                             new AstraLogHandler(support, config.astralogDataset(), config.astralogProjects(),
                                     config.maxRecordBytes()),
-                            new LogglyHandler(support, config.logglyDataset(), config.maxRecordBytes())),
-                    new HealthHandler(readiness::problem), config.listeners(), metrics, config.metricsToken());
+                            new LogglyHandler(support, config.logglyDataset(), config.maxRecordBytes()),
+                            otlp),
+                    health, config.listeners(), metrics, config.metricsToken());
+            Javalin otlpApp = null;
+            if (config.otlpPort() >= 0) {
+                otlpApp = EdgeApi.createOtlp(otlp, health, new Listeners(config.httpHost(), config.otlpPort(), -1, null,
+                        config.httpLimits()), metrics);
+                otlpApp.start();
+                Javalin started = otlpApp;
+                parts.add(0, left -> started.stop());
+                LOG.info("OTLP/HTTP listening on {}:{}", config.httpHost(), otlpApp.port());
+            }
             Javalin adminApp = null;
             if (config.adminToken() != null) {
                 adminApp = AdminApi.create(config.adminToken(), new AdminApi.Handlers(
@@ -125,7 +141,7 @@ public final class EdgeServer implements AutoCloseable {
             LOG.info("edge listening on {}: http {}, https {}", config.httpHost(),
                     portOrOff(Listeners.port(app.jettyServer().server(), Listeners.HTTP)),
                     portOrOff(Listeners.port(app.jettyServer().server(), Listeners.HTTPS)));
-            return new EdgeServer(parts, app, adminApp, config.shutdownTimeout());
+            return new EdgeServer(parts, app, adminApp, otlpApp, config.shutdownTimeout());
         } catch (RuntimeException e) {
             closeAll(parts, config.shutdownTimeout());
             throw e;
@@ -169,6 +185,11 @@ public final class EdgeServer implements AutoCloseable {
 
     private static String portOrOff(int port) {
         return port < 0 ? "off" : Integer.toString(port);
+    }
+
+    /** The OTLP/HTTP listener's port, or -1 when it is off. */
+    public int otlpPort() {
+        return otlp == null ? -1 : otlp.port();
     }
 
     /** The admin API's port, or -1 when it is off. */

@@ -53,6 +53,7 @@ class DatasetLimitIT {
                 "INGEST_TOPIC_PREFIX", prefix,
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "-1",
                 "INGEST_ADMIN_PORT", "0",
                 "INGEST_ADMIN_TOKEN", ADMIN,
                 "INGEST_TOKENS", "fixed=" + FIXED,

@@ -23,6 +23,20 @@ class EdgeConfigTest {
         assertThat(c.datasetTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.sendStall()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.otlpPort()).isEqualTo(4318);
+        assertThat(c.otlpDataset()).isEqualTo("otlp");
+    }
+
+    @Test
+    void the_otlp_listener_may_be_turned_off_and_its_dataset_must_be_a_dataset_name() {
+        assertThat(EdgeConfig.fromEnv(Map.of("INGEST_OTLP_PORT", "-1")).otlpPort()).isEqualTo(-1);
+        assertThat(EdgeConfig.fromEnv(Map.of("INGEST_OTLP_PORT", "-1")).toString()).contains("otlp=off");
+        assertThat(EdgeConfig.fromEnv(Map.of("INGEST_OTLP_SERVICES", "checkout=shop, billing = money")).otlpServices())
+                .isEqualTo(Map.of("checkout", "shop", "billing", "money"));
+        assertThatThrownBy(() -> EdgeConfig.fromEnv(Map.of("INGEST_OTLP_PORT", "-2", "INGEST_OTLP_DATASET", "Bad Name",
+                "INGEST_OTLP_SERVICES", "checkout=Bad Name")))
+                .hasMessageContaining("INGEST_OTLP_PORT").hasMessageContaining("INGEST_OTLP_DATASET")
+                .hasMessageContaining("INGEST_OTLP_SERVICES");
     }
 
     @Test

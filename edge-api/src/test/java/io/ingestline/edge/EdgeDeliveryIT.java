@@ -37,17 +37,18 @@ class EdgeDeliveryIT {
             throws Exception {
         String prefix = TestKafka.uniqueName("deliv") + ".";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            EdgeServer edge = EdgeServer.start(EdgeConfig.fromEnv(Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "INGEST_TOPIC_PREFIX", prefix,
-                    "INGEST_HTTP_HOST", "127.0.0.1",
-                    "INGEST_HTTP_PORT", "0",
-                    "INGEST_TOKENS", "it=" + TOKEN,
-                    "INGEST_METRICS_TOKEN", METRICS_TOKEN,
-                    "INGEST_PUBLISH_TIMEOUT_MS", "1500",
-                    "INGEST_READY_SEND_STALL_MS", "1000",
-                    "KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "2000",
-                    "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS", "5000")));
+            EdgeServer edge = EdgeServer.start(EdgeConfig.fromEnv(Map.ofEntries(
+                    Map.entry("INGEST_OTLP_PORT", "-1"),
+                    Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                    Map.entry("INGEST_TOPIC_PREFIX", prefix),
+                    Map.entry("INGEST_HTTP_HOST", "127.0.0.1"),
+                    Map.entry("INGEST_HTTP_PORT", "0"),
+                    Map.entry("INGEST_TOKENS", "it=" + TOKEN),
+                    Map.entry("INGEST_METRICS_TOKEN", METRICS_TOKEN),
+                    Map.entry("INGEST_PUBLISH_TIMEOUT_MS", "1500"),
+                    Map.entry("INGEST_READY_SEND_STALL_MS", "1000"),
+                    Map.entry("KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "2000"),
+                    Map.entry("KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS", "5000"))));
             try (edge) {
                 assertThat(post(edge).statusCode()).isEqualTo(200);
                 assertThat(get(edge, "/ready").statusCode()).isEqualTo(200);
@@ -84,6 +85,7 @@ class EdgeDeliveryIT {
                     "INGEST_TOPIC_PREFIX", prefix,
                     "INGEST_HTTP_HOST", "127.0.0.1",
                     "INGEST_HTTP_PORT", "0",
+                    "INGEST_OTLP_PORT", "-1",
                     "INGEST_TOKENS", "it=" + TOKEN,
                     "INGEST_PRODUCERS", "1",
                     "INGEST_PUBLISH_TIMEOUT_MS", "1500",

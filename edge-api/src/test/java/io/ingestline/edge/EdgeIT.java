@@ -63,6 +63,7 @@ class EdgeIT {
                 "INGEST_TOPIC_PREFIX", prefix,
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "-1",
                 "INGEST_ADMIN_PORT", "0",
                 "INGEST_TOKENS", "it=" + TOKEN));
         if (admin) {

@@ -42,6 +42,7 @@ class EdgeOutageIT {
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "-1",
                 "INGEST_TOKENS", "it=" + TOKEN,
                 "INGEST_PUBLISH_TIMEOUT_MS", Long.toString(PUBLISH_TIMEOUT_MS),
                 "KAFKA_PRODUCER_RECONNECT_BACKOFF_MAX_MS", "500")))) {

@@ -48,6 +48,7 @@ class SlowClientsIT {
                 "INGEST_TOPIC_PREFIX", TestKafka.uniqueName("slow") + ".",
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "-1",
                 "INGEST_TOKENS", "it=" + TOKEN,
                 "INGEST_HTTP_IDLE_TIMEOUT_MS", Long.toString(IDLE_MS))));
         ExecutorService trickle = Executors.newFixedThreadPool(TRICKLING);
@@ -102,6 +103,7 @@ class SlowClientsIT {
                 "INGEST_TOPIC_PREFIX", TestKafka.uniqueName("rate") + ".",
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "-1",
                 "INGEST_TOKENS", "it=" + TOKEN,
                 "INGEST_HTTP_IDLE_TIMEOUT_MS", "1000",
                 "INGEST_HTTP_MIN_DATA_RATE_BYTES", "1024")));

@@ -39,6 +39,7 @@ final class LocalPorts {
         if (edge.tlsCert() != null) {
             add(all, EdgeConfig.HTTPS_PORT.env(), edge.httpHost(), edge.httpsPort());
         }
+        add(all, EdgeConfig.OTLP_PORT.env(), edge.httpHost(), edge.otlpPort());
         if (edge.adminToken() != null) {
             add(all, EdgeConfig.ADMIN_PORT.env(), edge.adminHost(), edge.adminPort());
         }

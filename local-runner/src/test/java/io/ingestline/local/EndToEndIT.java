@@ -56,6 +56,7 @@ class EndToEndIT {
                 Map.entry("INGEST_TOPIC_PREFIX", prefix),
                 Map.entry("INGEST_HTTP_HOST", "127.0.0.1"),
                 Map.entry("INGEST_HTTP_PORT", "0"),
+                Map.entry("INGEST_OTLP_PORT", "-1"),
                 Map.entry("INGEST_VALIDATOR_HTTP_PORT", "0"),
                 Map.entry("INGEST_SINK_HTTP_PORT", "0"),
                 Map.entry("INGEST_QUERY_PORT", "-1"),

@@ -50,6 +50,7 @@ class LocalModeIT {
                 "INGEST_QUERY_PORT", Integer.toString(queryPort),
                 "INGEST_VALIDATOR_HTTP_PORT", "0",
                 "INGEST_SINK_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "-1",
                 "INGEST_KAFKA_PORT", Integer.toString(freePort()),
                 "INGEST_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
 

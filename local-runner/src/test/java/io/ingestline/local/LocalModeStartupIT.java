@@ -60,7 +60,8 @@ class LocalModeStartupIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"INGEST_KAFKA_PORT", "INGEST_KAFKA_CONTROLLER_PORT", "INGEST_HTTP_PORT",
-            "INGEST_ADMIN_PORT", "INGEST_VALIDATOR_HTTP_PORT", "INGEST_SINK_HTTP_PORT", "INGEST_QUERY_PORT"})
+            "INGEST_ADMIN_PORT", "INGEST_OTLP_PORT", "INGEST_VALIDATOR_HTTP_PORT", "INGEST_SINK_HTTP_PORT",
+            "INGEST_QUERY_PORT"})
     void a_taken_port_ends_local_mode_at_once_naming_the_port_and_its_variable(String variable) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             Map<String, String> env = env(Map.of(variable, Integer.toString(taken.getLocalPort())));
@@ -97,6 +98,7 @@ class LocalModeStartupIT {
         env.put("INGEST_SINK_HTTP_PORT", Integer.toString(freePort()));
         env.put("INGEST_QUERY_PORT", Integer.toString(freePort()));
         env.put("INGEST_ADMIN_PORT", Integer.toString(freePort()));
+        env.put("INGEST_OTLP_PORT", Integer.toString(freePort()));
         env.put("INGEST_ADMIN_TOKEN", "an-admin-token-for-the-test");
         env.put("INGEST_KAFKA_PORT", Integer.toString(freePort()));
         env.put("INGEST_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));

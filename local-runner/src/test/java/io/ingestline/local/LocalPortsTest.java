@@ -36,6 +36,13 @@ class LocalPortsTest {
     }
 
     @Test
+    void the_otlp_listeners_port_is_checked_with_the_others() {
+        LocalPorts ports = ports(Map.of("INGEST_OTLP_PORT", "40998", "INGEST_SINK_HTTP_PORT", "40998"));
+        assertThat(ports.problems()).contains(
+                "port 40998 is set for both INGEST_OTLP_PORT and INGEST_SINK_HTTP_PORT: set one of them to another port");
+    }
+
+    @Test
     void ports_left_to_the_system_or_turned_off_are_not_checked() {
         LocalPorts ports = ports(Map.of("INGEST_KAFKA_PORT", "0", "INGEST_KAFKA_CONTROLLER_PORT", "0",
                 "INGEST_HTTP_PORT", "0", "INGEST_VALIDATOR_HTTP_PORT", "0", "INGEST_SINK_HTTP_PORT", "-1"));
@@ -57,7 +64,7 @@ class LocalPortsTest {
     private static LocalPorts ports(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of("INGEST_KAFKA_PORT", "0", "INGEST_KAFKA_CONTROLLER_PORT", "0",
                 "INGEST_HTTP_PORT", "0", "INGEST_VALIDATOR_HTTP_PORT", "0", "INGEST_SINK_HTTP_PORT", "0",
-                "INGEST_QUERY_PORT", "0"));
+                "INGEST_QUERY_PORT", "0", "INGEST_OTLP_PORT", "0"));
         env.putAll(overrides);
         LocalConfig local = LocalConfig.fromEnv(env);
         Map<String, String> services = LocalApp.serviceEnv(env, local, "127.0.0.1:9092", "a-dev-token");

@@ -82,6 +82,7 @@ class RulesAtRunTimeIT {
                 "INGEST_TOPIC_PREFIX", prefix,
                 "INGEST_HTTP_HOST", "127.0.0.1",
                 "INGEST_HTTP_PORT", "0",
+                "INGEST_OTLP_PORT", "-1",
                 "INGEST_ADMIN_PORT", "0",
                 "INGEST_ADMIN_TOKEN", ADMIN,
                 "INGEST_TOKENS", "it=" + TOKEN));

@@ -85,6 +85,7 @@ class SearchEndToEndIT {
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                 Map.entry("INGEST_TOPIC_PREFIX", TestKafka.uniqueName("search") + "."),
                 Map.entry("INGEST_HTTP_HOST", "127.0.0.1"), Map.entry("INGEST_HTTP_PORT", "0"),
+                Map.entry("INGEST_OTLP_PORT", "-1"),
                 Map.entry("INGEST_ADMIN_PORT", "0"), Map.entry("INGEST_ADMIN_TOKEN", ADMIN),
                 Map.entry("INGEST_VALIDATOR_HTTP_PORT", "0"), Map.entry("INGEST_SINK_HTTP_PORT", "0"),
                 Map.entry("INGEST_QUERY_HOST", "127.0.0.1"), Map.entry("INGEST_QUERY_PORT", "0"),

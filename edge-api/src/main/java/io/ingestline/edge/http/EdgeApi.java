@@ -9,8 +9,10 @@ import io.ingestline.edge.ingest.UnreadableBodyException;
 import io.ingestline.edge.metrics.EdgeMetrics;
 import io.ingestline.edge.tls.Listeners;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ObjIntConsumer;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +29,15 @@ public final class EdgeApi {
 
     /** The dialects' handlers. */
     public record Dialects(AxiomHandler axiom, BaselimeHandler baselime, AzureHandler azure, AstraLogHandler astralog,
-            LogglyHandler loggly) {
+            LogglyHandler loggly, OtlpHandler otlp) {
     }
 
     /**
      * The app, not started, listening where {@code listeners} say. Routes overlap under {@code /v1}: the literal
      * paths ({@code /v1/drain}, {@code /v1/ingest/..}, {@code /v1/datasets/../ingest}) are declared first and win
      * over Baselime's {@code /v1/{dataset}[/{service}/{namespace}]}; dataset names that would collide are reserved
-     * ({@link io.ingestline.model.DatasetName#RESERVED}). {@code /metrics} is off on this port.
+     * ({@link io.ingestline.model.DatasetName#RESERVED}). OTLP's {@code POST /v1/logs} is Baselime's route too, told
+     * apart by what the request sends ({@link OtlpHandler#claims}). {@code /metrics} is off on this port.
      */
     public static Javalin create(Dialects dialects, HealthHandler health, Listeners listeners, EdgeMetrics metrics) {
         return create(dialects, health, listeners, metrics, null);
@@ -50,12 +53,7 @@ public final class EdgeApi {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             listeners.apply(config);
-            config.requestLogger.http((ctx, ms) -> {
-                String dialect = ctx.attribute(DIALECT);
-                if (dialect != null) {
-                    metrics.request(dialect, ctx.statusCode(), ms.longValue());
-                }
-            });
+            requestMetrics(config, metrics);
             config.routes.get("/health", health::health);
             config.routes.get("/ready", health::ready);
             config.routes.get("/metrics", metricsEndpoint::scrape);
@@ -63,12 +61,22 @@ public final class EdgeApi {
             config.routes.post("/v1/drain", dialects.astralog()::drain);
             config.routes.post("/v1/datasets/{dataset}/ingest", axiom::ingest);
             config.routes.post("/v1/ingest/{dataset}", axiom::ingest);
+            OtlpHandler otlp = dialects.otlp();
+            BaselimeHandler baselime = dialects.baselime();
             for (String path : BaselimeHandler.paths()) {
-                config.routes.post(path, dialects.baselime()::ingest);
-                config.routes.get(path, dialects.baselime()::methodNotAllowed);
-                config.routes.put(path, dialects.baselime()::methodNotAllowed);
-                config.routes.patch(path, dialects.baselime()::methodNotAllowed);
-                config.routes.delete(path, dialects.baselime()::methodNotAllowed);
+                // OTLP's /v1/logs is also Baselime's /v1/{dataset} for the dataset "logs": told apart by what each
+                // sends (OtlpHandler.claims)
+                config.routes.post(path, ctx -> {
+                    if (OtlpHandler.claims(ctx)) {
+                        otlp.ingest(ctx);
+                    } else {
+                        baselime.ingest(ctx);
+                    }
+                });
+                config.routes.get(path, baselime::methodNotAllowed);
+                config.routes.put(path, baselime::methodNotAllowed);
+                config.routes.patch(path, baselime::methodNotAllowed);
+                config.routes.delete(path, baselime::methodNotAllowed);
             }
             config.routes.post("/dataCollectionRules/{dcr}/streams/{stream}", dialects.azure()::upload);
             for (String path : LogglyHandler.paths("inputs")) {
@@ -80,65 +88,97 @@ public final class EdgeApi {
             }
 
             // No route, or not this method: JSON in the dialect's shape, never the framework's plain text.
-            config.http.prefer405over404 = true;
-            config.routes.error(404, ctx -> UnroutedAnswers.answer(ctx, 404));
-            config.routes.error(405, ctx -> UnroutedAnswers.answer(ctx, 405));
-            config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
-                // the framework's own refusals (a literal path taken by another method: 405)
-                if (e.getStatus() == 404 || e.getStatus() == 405) {
-                    UnroutedAnswers.answer(ctx, e.getStatus());
-                } else {
-                    ErrorShape.of(ctx).write(ctx, e.getStatus(), ErrorShape.code(e.getStatus()), e.getMessage());
-                }
-            });
-            config.routes.exception(ApiException.class, (e, ctx) -> {
-                metrics.rejected(e.reason());
-                ErrorShape.of(ctx).write(ctx, e.status(), e.code(), e.getMessage());
-            });
-            config.routes.exception(BadBodyException.class, (e, ctx) -> {
-                metrics.rejected("bad_body");
-                ErrorShape.of(ctx).write(ctx, 400, ErrorShape.code(400), e.getMessage());
-            });
-            config.routes.exception(UnreadableBodyException.class, (e, ctx) -> {
-                int status = clientStatus(e.getCause());
-                if (status == 408) {
-                    refuseQuietly(ctx, metrics, "too_slow", status, "the request body arrived too slowly or stalled");
-                } else {
-                    refuseQuietly(ctx, metrics, e.kind().reason(), status, e.getMessage());
-                }
-            });
-            config.routes.exception(HttpException.RuntimeException.class, (e, ctx) -> {
-                if (e.getCode() >= 400 && e.getCode() < 500) {
-                    refuseQuietly(ctx, metrics, e.getCode() == 408 ? "too_slow" : "bad_framing", e.getCode(),
-                            e.getMessage());
-                } else {
-                    unexpected(ctx, e);
-                }
-            });
-            config.routes.exception(BodyTooLargeException.class, (e, ctx) -> {
-                metrics.rejected("too_large");
-                ErrorShape.of(ctx).write(ctx, 413, ErrorShape.code(413), e.getMessage());
-            });
-            config.routes.exception(BodyFormat.UnsupportedFormatException.class, (e, ctx) -> {
-                metrics.rejected("unsupported_type");
-                ErrorShape.of(ctx).write(ctx, 415, ErrorShape.code(415), e.getMessage());
-            });
-            config.routes.exception(BodyDecoder.UnsupportedCodingException.class, (e, ctx) -> {
-                metrics.rejected("unsupported_encoding");
-                ctx.header("Accept-Encoding", BodyDecoder.CODINGS);
-                ErrorShape.of(ctx).write(ctx, 415, ErrorShape.code(415), e.getMessage());
-            });
-            config.routes.exception(RateLimits.RateLimitedException.class, (e, ctx) -> {
-                metrics.rejected("rate_limited");
-                ErrorShape.of(ctx).write(ctx, 429, ErrorShape.code(429), e.getMessage());
-            });
-            config.routes.exception(InFlightBytes.NodeBusyException.class, (e, ctx) -> {
-                metrics.rejected("node_busy");
-                ctx.header("Retry-After", Responses.RETRY_AFTER_SECONDS);
-                ErrorShape.of(ctx).write(ctx, 503, ErrorShape.code(503), e.getMessage());
-            });
-            config.routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+            errors(config, metrics, UnroutedAnswers::answer);
         });
+    }
+
+    /**
+     * The OTLP listener's app ({@code INGEST_OTLP_PORT}, 4318 as the OpenTelemetry Collector): {@code /v1/logs} is
+     * OTLP's alone there, so an exporter needs nothing but {@code endpoint=http://host:4318}; the same limits, error
+     * mapping and metrics as the main app.
+     */
+    public static Javalin createOtlp(OtlpHandler otlp, HealthHandler health, Listeners listeners,
+            EdgeMetrics metrics) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            listeners.apply(config);
+            requestMetrics(config, metrics);
+            config.routes.get("/health", health::health);
+            config.routes.get("/ready", health::ready);
+            config.routes.post(OtlpHandler.PATH, otlp::ingest);
+            errors(config, metrics, OtlpHandler::unrouted);
+        });
+    }
+
+    private static void requestMetrics(JavalinConfig config, EdgeMetrics metrics) {
+        config.requestLogger.http((ctx, ms) -> {
+            String dialect = ctx.attribute(DIALECT);
+            if (dialect != null) {
+                metrics.request(dialect, ctx.statusCode(), ms.longValue());
+            }
+        });
+    }
+
+    /** Every refusal in the dialect's shape; {@code unrouted} answers 404 and 405 where no handler did. */
+    private static void errors(JavalinConfig config, EdgeMetrics metrics, ObjIntConsumer<Context> unrouted) {
+        config.http.prefer405over404 = true;
+        config.routes.error(404, ctx -> unrouted.accept(ctx, 404));
+        config.routes.error(405, ctx -> unrouted.accept(ctx, 405));
+        config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+            // the framework's own refusals (a literal path taken by another method: 405)
+            if (e.getStatus() == 404 || e.getStatus() == 405) {
+                unrouted.accept(ctx, e.getStatus());
+            } else {
+                ErrorShape.of(ctx).write(ctx, e.getStatus(), ErrorShape.code(e.getStatus()), e.getMessage());
+            }
+        });
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            metrics.rejected(e.reason());
+            ErrorShape.of(ctx).write(ctx, e.status(), e.code(), e.getMessage());
+        });
+        config.routes.exception(BadBodyException.class, (e, ctx) -> {
+            metrics.rejected("bad_body");
+            ErrorShape.of(ctx).write(ctx, 400, ErrorShape.code(400), e.getMessage());
+        });
+        config.routes.exception(UnreadableBodyException.class, (e, ctx) -> {
+            int status = clientStatus(e.getCause());
+            if (status == 408) {
+                refuseQuietly(ctx, metrics, "too_slow", status, "the request body arrived too slowly or stalled");
+            } else {
+                refuseQuietly(ctx, metrics, e.kind().reason(), status, e.getMessage());
+            }
+        });
+        config.routes.exception(HttpException.RuntimeException.class, (e, ctx) -> {
+            if (e.getCode() >= 400 && e.getCode() < 500) {
+                refuseQuietly(ctx, metrics, e.getCode() == 408 ? "too_slow" : "bad_framing", e.getCode(),
+                        e.getMessage());
+            } else {
+                unexpected(ctx, e);
+            }
+        });
+        config.routes.exception(BodyTooLargeException.class, (e, ctx) -> {
+            metrics.rejected("too_large");
+            ErrorShape.of(ctx).write(ctx, 413, ErrorShape.code(413), e.getMessage());
+        });
+        config.routes.exception(BodyFormat.UnsupportedFormatException.class, (e, ctx) -> {
+            metrics.rejected("unsupported_type");
+            ErrorShape.of(ctx).write(ctx, 415, ErrorShape.code(415), e.getMessage());
+        });
+        config.routes.exception(BodyDecoder.UnsupportedCodingException.class, (e, ctx) -> {
+            metrics.rejected("unsupported_encoding");
+            ctx.header("Accept-Encoding", BodyDecoder.CODINGS);
+            ErrorShape.of(ctx).write(ctx, 415, ErrorShape.code(415), e.getMessage());
+        });
+        config.routes.exception(RateLimits.RateLimitedException.class, (e, ctx) -> {
+            metrics.rejected("rate_limited");
+            ErrorShape.of(ctx).write(ctx, 429, ErrorShape.code(429), e.getMessage());
+        });
+        config.routes.exception(InFlightBytes.NodeBusyException.class, (e, ctx) -> {
+            metrics.rejected("node_busy");
+            ctx.header("Retry-After", Responses.RETRY_AFTER_SECONDS);
+            ErrorShape.of(ctx).write(ctx, 503, ErrorShape.code(503), e.getMessage());
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
     }
 
     /**

@@ -17,7 +17,11 @@ public enum BodyFormat {
     /** One event a line: a JSON object, or else text kept as {@code message} (Loggly bulk). */
     LINES,
     /** The whole body one event: a JSON object, or else text kept as {@code message} (Loggly single event). */
-    TEXT;
+    TEXT,
+    /** An OTLP {@code ExportLogsServiceRequest} in protobuf: one event a log record. */
+    OTLP_PROTOBUF,
+    /** An OTLP {@code ExportLogsServiceRequest} in OTLP/JSON: one event a log record. */
+    OTLP_JSON;
 
     /**
      * The format a content type names; no content type means JSON.

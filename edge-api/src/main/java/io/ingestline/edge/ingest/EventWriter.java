@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ingestline.model.EventTime;
 import io.ingestline.model.Json;
 import io.ingestline.model.RawBatchBuilder;
@@ -57,13 +58,18 @@ public final class EventWriter {
 
     /** Rewrites the object the parser is at ({@code START_OBJECT}) compactly, leaving the parser at its end. */
     void json(JsonParser p) throws IOException {
+        json(p, null);
+    }
+
+    /** @param given the routing value the reader found outside the event (OTLP's resource), or null */
+    private void json(JsonParser p, String given) throws IOException {
         int at = index++;
         buf.reset();
         seen.clear();
         String timeError = null;
         String fieldError = null;
         JsonNode fallbackTime = null;
-        String route = null;
+        String route = given;
         boolean hasTime = false;
         boolean timeSeen = false;
         EventRouting routing = options.routing();
@@ -247,6 +253,21 @@ public final class EventWriter {
         try (JsonParser p = FACTORY.createParser(src, start, end - start)) {
             p.nextToken();
             time(p);
+        }
+    }
+
+    /**
+     * Adds an event the edge built (an OTLP log record), as any other: its size as stored counts against the event
+     * limit, since it has no size as sent of its own. {@code route} is its routing value (null: none).
+     */
+    void event(ObjectNode event, String route) throws IOException {
+        byte[] bytes = Json.mapper().writeValueAsBytes(event);
+        if (overLimit(bytes.length)) {
+            return;
+        }
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            p.nextToken();
+            json(p, route);
         }
     }
 

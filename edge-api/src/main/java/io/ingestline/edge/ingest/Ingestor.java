@@ -123,6 +123,12 @@ public final class Ingestor {
                     default -> JsonBodyReader.read(whole, events);
                 }
             }
+            case OTLP_PROTOBUF, OTLP_JSON -> {
+                // the records are read from the whole message; the events made from them are built alongside it
+                byte[] whole = body.stream().readAllBytes();
+                body.holdExtra(whole.length);
+                OtlpBodyReader.read(whole, r.format() == BodyFormat.OTLP_JSON, r.context().receivedAt(), events);
+            }
             case LINES -> LinesBodyReader.read(body.stream(), events, r.events().maxEventBytes(), false);
             case TEXT -> LinesBodyReader.read(body.stream(), events, r.events().maxEventBytes(), true);
             case NDJSON -> NdjsonBodyReader.read(body.stream(), events, r.events().maxEventBytes());

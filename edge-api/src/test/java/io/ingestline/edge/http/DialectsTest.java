@@ -68,7 +68,8 @@ class DialectsTest {
         return new EdgeApi.Dialects(new AxiomHandler(support, maxRecordBytes - 1),
                 new BaselimeHandler(support, maxRecordBytes), new AzureHandler(support, dcrs, maxRecordBytes),
                 new AstraLogHandler(support, "astralog", Map.of("org-web", "web", "org-api", "api"), maxRecordBytes),
-                new LogglyHandler(support, "loggly", maxRecordBytes));
+                new LogglyHandler(support, "loggly", maxRecordBytes), new OtlpHandler(support, "otlp",
+                        Map.of("billing", "billing", "shop-web", "web"), maxRecordBytes));
     }
 
     @BeforeEach

@@ -139,7 +139,7 @@ public final class LocalCluster implements AutoCloseable {
         env.putAll(Map.of("INGEST_HTTP_HOST", "127.0.0.1", "INGEST_HTTP_PORT", Integer.toString(port),
                 "INGEST_HTTPS_PORT", Integer.toString(freePort()),
                 "INGEST_TOKENS", "dev=" + TOKEN + (userTokens.isBlank() ? "" : "," + userTokens),
-                "INGEST_PUBLISH_TIMEOUT_MS", "5000"));
+                "INGEST_PUBLISH_TIMEOUT_MS", "5000", "INGEST_OTLP_PORT", "-1"));
         env.remove(EdgeConfig.ADMIN_HOST.env());
         if (i == 1) {
             env.putAll(Map.of(EdgeConfig.ADMIN_TOKEN.env(), adminToken, EdgeConfig.ADMIN_PORT.env(),

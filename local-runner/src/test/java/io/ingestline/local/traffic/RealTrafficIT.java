@@ -198,6 +198,7 @@ class RealTrafficIT {
                 Map.entry("INGEST_TOPIC_REPLICATION", "1"),
                 Map.entry("INGEST_HTTP_HOST", "127.0.0.1"),
                 Map.entry("INGEST_HTTP_PORT", "0"),
+                Map.entry("INGEST_OTLP_PORT", "-1"),
                 Map.entry("INGEST_ADMIN_PORT", "0"),
                 Map.entry("INGEST_ADMIN_TOKEN", ADMIN),
                 Map.entry("INGEST_TOKENS", "rt=" + TOKEN),
