@@ -35,6 +35,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -178,6 +183,63 @@ class OtlpExporterIT {
         assertThat(edge.otlpPort()).isPositive().isNotEqualTo(edge.port());
         assertThat(export(edge.otlpPort(), "otlp-listener", "gzip")).isTrue();
         assertStoredOnce("otlp-listener");
+    }
+
+    /**
+     * OpenTelemetry's JavaScript logs SDK and its OTLP/HTTP exporter (JSON), unmodified but for endpoint and headers,
+     * from npm (versions locked in {@code src/test/node}); needs Node.js and npm, and fails without them.
+     */
+    @Test
+    void the_javascript_sdk_exporter_sends_json_and_every_record_is_stored_once() throws Exception {
+        Path dir = nodeClient();
+        ProcessBuilder pb = new ProcessBuilder("node", "otlp-logs.js").directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("OTLP_URL", "http://127.0.0.1:" + edge.otlpPort() + "/v1/logs");
+        pb.environment().put("OTLP_TOKEN", TOKEN);
+        pb.environment().put("OTLP_DATASET", "otlp-js");
+        pb.environment().put("RECORDS", Integer.toString(RECORDS));
+        String out = run(pb, Duration.ofSeconds(60));
+        assertThat(out).contains("exported " + RECORDS);
+        List<JsonNode> events = published("otlp-js");
+        assertThat(events).hasSize(RECORDS);
+        for (JsonNode e : events) {
+            int i = e.at("/attributes/order/id").asInt();
+            assertThat(e.get("body").asText()).isEqualTo("order " + i);
+            assertThat(e.get("_time").asText()).isEqualTo(Instant.ofEpochSecond(1_733_356_800L, i).toString());
+            assertThat(e.get("severity_number").asInt()).isEqualTo(13);
+            assertThat(e.at("/attributes/http/method").asText()).isEqualTo("POST");
+            assertThat(e.get("trace_id").asText()).isEqualTo(TRACE_ID);
+            assertThat(e.get("span_id").asText()).isEqualTo(SPAN_ID);
+            assertThat(e.at("/resource/service/name").asText()).isEqualTo("checkout-js");
+            assertThat(e.at("/scope/name").asText()).isEqualTo("com.example.checkout-js");
+        }
+        assertThat(events).extracting(e -> e.at("/attributes/order/id").asInt()).doesNotHaveDuplicates();
+    }
+
+    /** The npm packages, installed once per build under target/ from the committed lock file. */
+    private static Path nodeClient() throws Exception {
+        Path source = Path.of("src/test/node").toAbsolutePath();
+        Path dir = Path.of("target/node-otlp").toAbsolutePath();
+        Files.createDirectories(dir);
+        for (String f : List.of("package.json", "package-lock.json", "otlp-logs.js")) {
+            Files.copy(source.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(dir.resolve("node_modules/@opentelemetry/sdk-logs"))) {
+            run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(dir.toFile())
+                    .redirectErrorStream(true), Duration.ofSeconds(180));
+        }
+        return dir;
+    }
+
+    private static String run(ProcessBuilder pb, Duration limit) throws Exception {
+        File log = Files.createTempFile("node", ".log").toFile();
+        Process p = pb.redirectOutput(log).start();
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(pb.command() + " ran past " + limit + ":\n" + Files.readString(log.toPath()));
+        }
+        String out = Files.readString(log.toPath());
+        assertThat(p.exitValue()).as(pb.command() + ":\n" + out).isZero();
+        return out;
     }
 
     @Test
