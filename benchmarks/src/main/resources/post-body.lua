@@ -1,5 +1,5 @@
--- wrk script of the edge benchmark: POSTs the file $BODY_FILE on every request, with the edge's token and, when
--- $CONTENT_ENCODING is set, that Content-Encoding. Prints one WRK_RESULT line (latency in microseconds), the same
+-- wrk script of the edge benchmark: POSTs the file $BODY_FILE on every request, with the edge's token, the
+-- Content-Type $CONTENT_TYPE (default application/x-ndjson) and, when $CONTENT_ENCODING is set, that Content-Encoding. Prints one WRK_RESULT line (latency in microseconds), the same
 -- figures as ../shared/bench/peer-nginx-kafka/wrk/post-batch.lua prints for the peer.
 local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
 local body = f:read("*a")
@@ -7,7 +7,8 @@ f:close()
 
 wrk.method = "POST"
 wrk.body = body
-wrk.headers["Content-Type"] = "application/x-ndjson"
+local content_type = os.getenv("CONTENT_TYPE")
+wrk.headers["Content-Type"] = (content_type and content_type ~= "") and content_type or "application/x-ndjson"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 local encoding = os.getenv("CONTENT_ENCODING")
 if encoding and encoding ~= "" then

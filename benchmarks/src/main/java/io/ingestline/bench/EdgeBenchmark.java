@@ -184,6 +184,23 @@ public final class EdgeBenchmark {
                         }
                     }
                 }
+                if (WrkLoad.available() && setting("BENCH_OTLP", 1) == 1) {
+                    // OTLP/HTTP protobuf, 500 records a request, the same events: beside the NDJSON rows
+                    URI otlp = URI.create("http://127.0.0.1:" + httpPort + "/v1/logs");
+                    byte[] body = Payloads.otlpBody(events, 500);
+                    Path file = results.resolve("body-500.otlp.pb");
+                    Files.write(file, body);
+                    for (int c : connections) {
+                        Cpu cpu = new Cpu(edge, broker);
+                        WrkLoad.Result r = WrkLoad.runTyped(otlp.toString(), file, "application/x-protobuf", TOKEN, c,
+                                warmup, measured, results);
+                        double eps = r.okPerSecond() * 500;
+                        line(String.format(Locale.ROOT, "| edge, OTLP protobuf 500 records/request | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %s | %s | %s |",
+                                c, eps, r.okPerSecond() * body.length / (1024 * 1024), r.p50ms(), r.p99ms(),
+                                r.p999ms(), r.non2xx(), r.errors(), ratio(eps, perEventRate), ratio(eps, batchRate),
+                                cpu.cores()));
+                    }
+                }
                 if (peakBody != null && setting("BENCH_PACED", 1) == 1) {
                     URI metrics = URI.create("http://127.0.0.1:" + adminPort + "/metrics");
                     Histograms before = Histograms.read(metrics);

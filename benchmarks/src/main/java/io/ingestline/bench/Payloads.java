@@ -81,6 +81,60 @@ public final class Payloads {
         return out;
     }
 
+    /**
+     * One OTLP {@code ExportLogsServiceRequest} (protobuf) of {@code perBody} log records made from the events: each
+     * event's top-level fields become the record's attributes (strings, numbers, booleans; anything else its JSON
+     * text), its {@code message} (or {@code msg}) the body, with a time, a severity and a resource {@code service.name}.
+     */
+    public static byte[] otlpBody(List<byte[]> events, int perBody) {
+        var scope = io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder()
+                .setScope(io.opentelemetry.proto.common.v1.InstrumentationScope.newBuilder().setName("bench"));
+        long now = System.currentTimeMillis() * 1_000_000L;
+        try {
+            for (int i = 0; i < perBody; i++) {
+                com.fasterxml.jackson.databind.JsonNode event = io.ingestline.model.Json.mapper()
+                        .readTree(events.get(i % events.size()));
+                var record = io.opentelemetry.proto.logs.v1.LogRecord.newBuilder().setTimeUnixNano(now + i)
+                        .setSeverityNumber(io.opentelemetry.proto.logs.v1.SeverityNumber.SEVERITY_NUMBER_INFO)
+                        .setSeverityText("INFO");
+                var fields = event.fields();
+                while (fields.hasNext()) {
+                    var f = fields.next();
+                    var value = io.opentelemetry.proto.common.v1.AnyValue.newBuilder();
+                    com.fasterxml.jackson.databind.JsonNode v = f.getValue();
+                    if (v.isTextual()) {
+                        value.setStringValue(v.asText());
+                    } else if (v.isIntegralNumber()) {
+                        value.setIntValue(v.asLong());
+                    } else if (v.isNumber()) {
+                        value.setDoubleValue(v.asDouble());
+                    } else if (v.isBoolean()) {
+                        value.setBoolValue(v.asBoolean());
+                    } else {
+                        value.setStringValue(v.toString());
+                    }
+                    if (f.getKey().equals("message") || f.getKey().equals("msg")) {
+                        record.setBody(value);
+                    } else {
+                        record.addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                                .setKey(f.getKey()).setValue(value));
+                    }
+                }
+                scope.addLogRecords(record);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder()
+                        .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                                .addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                                        .setKey("service.name").setValue(io.opentelemetry.proto.common.v1.AnyValue
+                                                .newBuilder().setStringValue("bench"))))
+                        .addScopeLogs(scope))
+                .build().toByteArray();
+    }
+
     public static byte[] gzip(byte[] data) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4);

@@ -51,9 +51,20 @@ final class WrkLoad {
         return run(url, body, token, encoding, connections, 0, warmup, measured, work);
     }
 
+    /** The same with another Content-Type (an OTLP protobuf body), no Content-Encoding. */
+    static Result runTyped(String url, Path body, String contentType, String token, int connections, Duration warmup,
+            Duration measured, Path work) throws Exception {
+        return run(url, body, token, null, contentType, connections, 0, warmup, measured, work);
+    }
+
     /** @param delayMs pause of each connection before each request; 0 for none (closed loop at full speed) */
     static Result run(String url, Path body, String token, String encoding, int connections, long delayMs,
             Duration warmup, Duration measured, Path work) throws Exception {
+        return run(url, body, token, encoding, null, connections, delayMs, warmup, measured, work);
+    }
+
+    private static Result run(String url, Path body, String token, String encoding, String contentType,
+            int connections, long delayMs, Duration warmup, Duration measured, Path work) throws Exception {
         Path script = work.resolve("post-body.lua");
         if (!Files.exists(script)) {
             try (InputStream in = WrkLoad.class.getResourceAsStream("/post-body.lua")) {
@@ -61,7 +72,8 @@ final class WrkLoad {
             }
         }
         Map<String, String> env = new HashMap<>(Map.of("BODY_FILE", body.toString(), "TOKEN", token,
-                "CONTENT_ENCODING", encoding == null ? "" : encoding, "DELAY_MS", Long.toString(delayMs)));
+                "CONTENT_ENCODING", encoding == null ? "" : encoding, "DELAY_MS", Long.toString(delayMs),
+                "CONTENT_TYPE", contentType == null ? "" : contentType));
         once(url, script, env, connections, warmup);
         return once(url, script, env, connections, measured);
     }
