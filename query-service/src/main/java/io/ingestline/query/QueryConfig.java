@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -117,8 +116,7 @@ public record QueryConfig(KafkaSettings kafka, String host, int port, List<ApiTo
         io.ingestline.model.DatasetName.problem(dataset)
                 .ifPresent(p -> r.problem(LOGGLY_DATASET.env() + ": " + p));
         String memory = r.string(DUCKDB_MEMORY);
-        if (!memory.isEmpty() && !Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,3})? ?(B|[KMGT]i?B)", Pattern.CASE_INSENSITIVE)
-                .matcher(memory).matches()) {
+        if (!memory.isEmpty() && !io.ingestline.query.store.FileEventStore.MEMORY.matcher(memory).matches()) {
             r.problem(DUCKDB_MEMORY.env() + "=" + memory + ": must be a size such as 512MB or 2GB");
         }
         long cacheBytes = r.longValue(CACHE_BYTES, 1L << 20, 1L << 40);

@@ -40,6 +40,14 @@ public interface EventStore extends AutoCloseable {
         throw new UnsupportedOperationException("facets are not implemented by " + getClass().getSimpleName());
     }
 
+    /** The field a facet names, checked with its size: what every store's {@link #facet} starts with. */
+    static io.ingestline.query.lang.Field facetField(String field, int size) {
+        if (size < 1 || size > MAX_FACET_SIZE) {
+            throw new IllegalArgumentException("a facet's size must be 1 to " + MAX_FACET_SIZE + ": " + size);
+        }
+        return Search.field(field);
+    }
+
     /** Why the store cannot serve now (its database unreachable, its directory unreadable), or empty when it can. */
     default java.util.Optional<String> problem() {
         return java.util.Optional.empty();

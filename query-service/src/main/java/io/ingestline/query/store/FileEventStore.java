@@ -1,9 +1,6 @@
 package io.ingestline.query.store;
 
 import io.ingestline.query.lang.Field;
-import io.ingestline.query.lang.Query;
-import io.ingestline.query.lang.QueryParser;
-import io.ingestline.query.lang.QuerySyntaxException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,7 +36,8 @@ import org.duckdb.DuckDBConnection;
  */
 public final class FileEventStore implements EventStore {
     /** DuckDB's memory limit as its {@code memory_limit} setting reads it: a number and a unit. */
-    private static final Pattern MEMORY = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,3})? ?(B|[KMGT]i?B)",
+    /** A DuckDB {@code memory_limit} this store takes: a number and {@code B}, {@code KB}/{@code KiB} ... {@code TiB}. */
+    public static final Pattern MEMORY = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,3})? ?(B|[KMGT]i?B)",
             Pattern.CASE_INSENSITIVE);
     /** Files whose line counts are kept: a year of hours for a dozen partitions. */
     private static final int COUNTED_FILES = 100_000;
@@ -191,10 +189,7 @@ public final class FileEventStore implements EventStore {
 
     @Override
     public List<ValueCount> facet(Search search, String field, int size) {
-        Field parsed = field(field);
-        if (size < 1 || size > MAX_FACET_SIZE) {
-            throw new IllegalArgumentException("a facet's size must be 1 to " + MAX_FACET_SIZE + ": " + size);
-        }
+        Field parsed = EventStore.facetField(field, size);
         List<DataFile> files = files(search.after(null));
         if (files.isEmpty()) {
             return List.of();
@@ -215,20 +210,6 @@ public final class FileEventStore implements EventStore {
             return Optional.of(datasetsDir + " is not readable");
         }
         return Optional.empty();
-    }
-
-    /** A field as a query names it, read by the query's own parser. */
-    private static Field field(String name) {
-        Query query;
-        try {
-            query = QueryParser.parse(Objects.requireNonNull(name, "field") + ":*");
-        } catch (QuerySyntaxException e) {
-            throw new IllegalArgumentException("not a field: " + name, e);
-        }
-        if (query instanceof Query.Exists exists) {
-            return exists.field();
-        }
-        throw new IllegalArgumentException("not a field: " + name);
     }
 
     /**

@@ -93,10 +93,7 @@ public final class PostgresEventStore implements EventStore {
 
     @Override
     public List<ValueCount> facet(Search search, String field, int size) {
-        io.ingestline.query.lang.Field parsed = Search.field(field);
-        if (size < 1 || size > MAX_FACET_SIZE) {
-            throw new IllegalArgumentException("a facet's size must be 1 to " + MAX_FACET_SIZE + ": " + size);
-        }
+        io.ingestline.query.lang.Field parsed = EventStore.facetField(field, size);
         return run(PostgresEventSql.facet(settings.schema(), search, parsed, size), rows -> {
             List<ValueCount> out = new ArrayList<>();
             while (rows.next()) {

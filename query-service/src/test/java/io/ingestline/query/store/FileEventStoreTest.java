@@ -96,20 +96,27 @@ class FileEventStoreTest {
 
     @Test
     void fields_and_facets_of_random_searches_are_what_a_reference_computes() {
+        checkFieldsAndFacets(store, rows, seed, QUERIES / 4);
+    }
+
+    /**
+     * For random searches over {@code rows}' events, {@code fields} and {@code facet} (of a random field, whole and cut
+     * to 3) are what {@link FieldsReference} computes from the events {@code Matcher} finds: shared by both stores.
+     */
+    static void checkFieldsAndFacets(EventStore store, List<StoredEvents.Row> rows, long seed, int searches) {
         Random random = new Random(seed + 1);
         RandomData data = new RandomData(random);
         List<Field> facets = List.of(Field.json("level"), Field.json("status"), Field.json("user", "name"),
                 Field.json("user", "roles"), Field.json("items", "sku"), Field.json("ratio"), Field.json("ok"),
                 Field.json("n"), Field.json("user"), Field.tag());
-        for (int i = 0; i < QUERIES / 4; i++) {
+        for (int i = 0; i < searches; i++) {
             Query query = data.query(random.nextInt(3));
             Instant[] range = data.range(START, START.plus(SPAN));
             Search search = Search.of("web", query, range[0], range[1], Order.ASC, 10);
             List<JsonNode> events = matching(rows, search);
             String as = "seed " + seed + ", search " + i + ": " + QueryPrinter.print(query) + " " + search;
             assertFields(store, search, events, as);
-            Field field = facets.get(random.nextInt(facets.size()));
-            assertFacet(store, search, events, field, as);
+            assertFacet(store, search, events, facets.get(random.nextInt(facets.size())), as);
         }
     }
 

@@ -3,7 +3,6 @@ package io.ingestline.query.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ingestline.query.lang.Field;
 import io.ingestline.query.lang.Matcher;
 import io.ingestline.query.lang.Query;
 import io.ingestline.query.lang.QueryParser;
@@ -90,20 +89,7 @@ class PostgresEventStoreIT {
 
     @Test
     void fields_and_facets_of_random_searches_are_what_a_reference_computes() {
-        Random random = new Random(seed + 1);
-        RandomData data = new RandomData(random);
-        List<Field> facets = List.of(Field.json("level"), Field.json("status"), Field.json("user", "name"),
-                Field.json("user", "roles"), Field.json("items", "sku"), Field.json("ratio"), Field.json("ok"),
-                Field.json("n"), Field.json("user"), Field.tag());
-        for (int i = 0; i < QUERIES / 4; i++) {
-            Query query = data.query(random.nextInt(3));
-            Instant[] range = data.range(START, START.plus(SPAN));
-            Search search = Search.of("web", query, range[0], range[1], Order.ASC, 10);
-            List<com.fasterxml.jackson.databind.JsonNode> events = FileEventStoreTest.matching(rows, search);
-            String as = "seed " + seed + ", search " + i + ": " + QueryPrinter.print(query) + " " + search;
-            FileEventStoreTest.assertFields(store, search, events, as);
-            FileEventStoreTest.assertFacet(store, search, events, facets.get(random.nextInt(facets.size())), as);
-        }
+        FileEventStoreTest.checkFieldsAndFacets(store, rows, seed, QUERIES / 4);
         assertThat(store.problem()).isEmpty();
         assertThatThrownBy(() -> store.facet(Search.of("web", QueryParser.parse("*"), START, START.plus(SPAN),
                 Order.ASC, 10), "nope(", 10)).isInstanceOf(IllegalArgumentException.class);
