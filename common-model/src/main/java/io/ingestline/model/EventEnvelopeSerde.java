@@ -157,16 +157,21 @@ public final class EventEnvelopeSerde implements Serde<EventEnvelope> {
     }
 
     public static void writeHeaders(EventEnvelope e, Headers headers) {
-        put(headers, IngestHeaders.DATASET, e.dataset());
+        writeHeaders(e.dataset(), e.origin(), e.rule(), headers);
         put(headers, IngestHeaders.EVENT_TIME, Long.toString(e.time().toEpochMilli()));
-        put(headers, IngestHeaders.DIALECT, e.origin().dialect().wireName());
-        put(headers, IngestHeaders.TOKEN, e.origin().tokenId());
-        if (e.origin().requestId() != null) {
-            put(headers, IngestHeaders.REQUEST, e.origin().requestId());
+    }
+
+    /** The headers events share when they come from one request through one rule version ({@link DatasetRecord}). */
+    public static void writeHeaders(String dataset, EventOrigin origin, RuleRef rule, Headers headers) {
+        put(headers, IngestHeaders.DATASET, dataset);
+        put(headers, IngestHeaders.DIALECT, origin.dialect().wireName());
+        put(headers, IngestHeaders.TOKEN, origin.tokenId());
+        if (origin.requestId() != null) {
+            put(headers, IngestHeaders.REQUEST, origin.requestId());
         }
-        if (e.rule() != null) {
-            put(headers, IngestHeaders.RULE, e.rule().key());
-            put(headers, IngestHeaders.RULE_VERSION, Long.toString(e.rule().version()));
+        if (rule != null) {
+            put(headers, IngestHeaders.RULE, rule.key());
+            put(headers, IngestHeaders.RULE_VERSION, Long.toString(rule.version()));
         }
     }
 

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,8 +108,66 @@ class ValidatorOutputTopologyTest {
     }
 
     private List<TestRecord<String, byte[]>> dataset(String name) {
-        return driver.createOutputTopic(topics.dataset(name), new StringDeserializer(), new ByteArrayDeserializer())
-                .readRecordsToList();
+        return new DatasetEvents(driver.createOutputTopic(topics.dataset(name), new StringDeserializer(),
+                new ByteArrayDeserializer())).readRecordsToList();
+    }
+
+    @Test
+    void packs_a_batchs_events_into_records_within_the_record_limit_in_order_each_once() {
+        long seed = new java.util.Random().nextLong();
+        System.out.println("packs_a_batchs_events_into_records seed=" + seed);
+        java.util.Random random = new java.util.Random(seed);
+        for (int round = 0; round < 20; round++) {
+            int n = 1 + random.nextInt(random.nextBoolean() ? 5 : 300);
+            String[] lines = new String[n];
+            List<String> fitting = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // mostly small, some near or over the record limit alone
+                int size = random.nextInt(10) == 0 ? 2_600 + random.nextInt(600) : random.nextInt(400);
+                lines[i] = "{\"i\":" + i + ",\"msg\":\"" + "x".repeat(size) + "\"}";
+            }
+            String batch = "r" + round;
+            pipe(batch, "plain", lines);
+
+            List<TestRecord<String, byte[]>> records = driver.createOutputTopic(topics.dataset("plain"),
+                    new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+            List<String> ids = new ArrayList<>();
+            for (TestRecord<String, byte[]> r : records) {
+                // Kafka's own bound of the record alone in a batch, which the producer checks against the limit
+                int size = org.apache.kafka.common.record.internal.AbstractRecords.estimateSizeInBytesUpperBound(
+                        org.apache.kafka.common.record.internal.RecordBatch.CURRENT_MAGIC_VALUE,
+                        org.apache.kafka.common.record.internal.CompressionType.NONE, r.key().getBytes(UTF_8),
+                        r.value(), r.headers().toArray());
+                assertThat(size).as("seed %d: record size", seed).isLessThanOrEqualTo(MAX_RECORD_BYTES);
+                List<TestRecord<String, byte[]>> events = DatasetEvents.events(r);
+                assertThat(r.key()).isEqualTo(events.get(0).key());
+                events.forEach(e -> ids.add(e.key()));
+            }
+            List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+            for (TestRecord<byte[], byte[]> d : dead) {
+                assertThat(IngestHeaders.get(d.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("store");
+            }
+            List<String> deadIds = dead.stream().map(d -> batch + "-"
+                    + IngestHeaders.get(d.headers(), IngestHeaders.DLQ_EVENT_INDEX)).toList();
+            for (int i = 0; i < n; i++) {
+                fitting.add(batch + "-" + i);
+            }
+            fitting.removeAll(deadIds);
+            assertThat(ids).as("seed %d: events in order, each once, none of the dead letters", seed)
+                    .containsExactlyElementsOf(fitting);
+            // packed: two records in a row hold more than the limit, or the first would have taken the second's
+            // first event (an event of 400 bytes or less takes under 500 as a record's part)
+            for (int i = 0; i + 1 < records.size(); i++) {
+                assertThat(records.get(i).value().length + records.get(i + 1).value().length)
+                        .as("seed %d: records %d and %d could have been one", seed, i, i + 1)
+                        .isGreaterThan(MAX_RECORD_BYTES - 1_000);
+            }
+            // the dead letters are those that cannot fit alone: over the limit with any record overhead
+            for (String id : deadIds) {
+                int i = Integer.parseInt(id.substring(id.indexOf('-') + 1));
+                assertThat(lines[i].length()).as("seed %d: %s dead-lettered", seed, id).isGreaterThan(2_500);
+            }
+        }
     }
 
     @Test

@@ -91,8 +91,9 @@ class ValidatorTopologyTest {
         return new RawBatch("batch1", 0, 1, c, lines.length, payload.getBytes(UTF_8));
     }
 
-    private TestOutputTopic<String, byte[]> dataset(String name) {
-        return driver.createOutputTopic(topics.dataset(name), new StringDeserializer(), new ByteArrayDeserializer());
+    private DatasetEvents dataset(String name) {
+        return new DatasetEvents(driver.createOutputTopic(topics.dataset(name), new StringDeserializer(),
+                new ByteArrayDeserializer()));
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The sink's own metrics (the consumers' {@code kafka_consumer_*} metrics, lag included, are bound beside them):
  * {@code sink_events_total{dataset}} events stored and committed, {@code sink_commit_seconds} (histogram) time to
  * commit, {@code sink_dead_letters_total{dataset}} events storage refused, {@code sink_dead_letters_unstored_total}
- * dead letters storage refused as dataset {@code _deadletter} (left in the dead-letter topic only), and per worker
+ * dead letters storage refused as dataset {@code _deadletter} (left in the dead-letter topic only),
+ * {@code sink_malformed_records_total{dataset}} dataset records not in the validator's form (logged), and per worker
  * {@code sink_worker_stalled{worker}} (1 while it has work and has not committed within the stall threshold) and
  * {@code sink_worker_seconds_since_progress{worker}} (since it last committed or had nothing to do).
  */
@@ -20,6 +21,7 @@ public final class SinkMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> stored = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Map<String, Counter> malformed = new ConcurrentHashMap<>();
     private final Timer commits;
     private final Counter unstored;
 
@@ -40,6 +42,12 @@ public final class SinkMetrics {
     public void rejected(String dataset) {
         rejected.computeIfAbsent(dataset, d -> Counter.builder("sink.dead.letters").tag("dataset", d)
                 .description("Events storage refused, sent to the dead-letter topic").register(registry)).increment();
+    }
+
+    void malformed(String dataset) {
+        malformed.computeIfAbsent(dataset, d -> Counter.builder("sink.malformed.records").tag("dataset", d)
+                .description("Dataset records not in the validator's form; the events read from them are stored")
+                .register(registry)).increment();
     }
 
     void unstored() {

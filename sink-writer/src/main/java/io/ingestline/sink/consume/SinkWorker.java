@@ -1,6 +1,6 @@
 package io.ingestline.sink.consume;
 
-import io.ingestline.model.IngestHeaders;
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.StepCpu;
 import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.SinkRecord;
@@ -8,6 +8,7 @@ import io.ingestline.sink.storage.StorageWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,14 +110,10 @@ public final class SinkWorker implements Runnable {
                     ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
                     if (StepCpu.ENABLED) {
                         t = StepCpu.add(StepCpu.Step.SINK_POLL, t);
-                        StepCpu.count(StepCpu.Stage.SINK, records.count());
                     }
                     for (ConsumerRecord<byte[], byte[]> r : records) {
-                        SinkRecord record = toSinkRecord(r);
-                        s.write(record);
-                        DatasetPartition dp = record.datasetPartition();
+                        DatasetPartition dp = write(r, s);
                         next.put(dp, r.offset() + 1);
-                        uncommitted.merge(dp, 1, Integer::sum);
                         if (s.commitDue()) {
                             t = StepCpu.ENABLED ? StepCpu.add(StepCpu.Step.SINK_WRITE, t) : 0;
                             commit(c, s, new ArrayList<>(next.keySet())); // the storage's memory bound
@@ -200,38 +196,44 @@ public final class SinkWorker implements Runnable {
         return true;
     }
 
-    private SinkRecord toSinkRecord(ConsumerRecord<byte[], byte[]> r) {
+    /**
+     * Hands each event of a record to the storage ({@link DatasetRecord}: a dataset record holds the events of one
+     * batch; a dead letter is one event, {@link DeadLetterEvent}); the partition it came from.
+     */
+    private DatasetPartition write(ConsumerRecord<byte[], byte[]> r, StorageWriter s) {
         if (topics.isDeadLetters(r.topic())) {
-            return DeadLetterEvent.of(r);
+            SinkRecord dead = DeadLetterEvent.of(r);
+            s.write(dead);
+            count(dead.datasetPartition(), 1);
+            return dead.datasetPartition();
         }
-        long time = eventTime(r);
-        byte[] key = r.key() != null ? r.key()
-                : (r.topic() + "-" + r.partition() + "-" + r.offset()).getBytes(StandardCharsets.UTF_8);
-        byte[] value = r.value() == null ? new byte[0] : r.value();
         String dataset = datasets.computeIfAbsent(r.topic(), topics::datasetOf);
-        return new SinkRecord(dataset, r.partition(), r.offset(), time, key, value);
+        DatasetPartition dp = new DatasetPartition(dataset, r.partition());
+        int[] events = {0};
+        try {
+            DatasetRecord.read(r.key(), r.value(), r.headers(), r.timestamp(), (i, id, time, buf, off, len) -> {
+                byte[] key = (id != null ? id : r.topic() + "-" + r.partition() + "-" + r.offset())
+                        .getBytes(StandardCharsets.UTF_8);
+                byte[] value = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
+                s.write(new SinkRecord(dataset, r.partition(), r.offset(), i, time, key, value));
+                events[0]++;
+            });
+        } catch (IllegalArgumentException e) {
+            // only a writer that is not the validator makes such a record: stopping the partition for it would
+            // stop the dataset for good, so it is logged and counted, and the events it did hold are stored
+            LOG.error("{}-{}@{} is not a dataset record ({}); {} of its events stored", r.topic(), r.partition(),
+                    r.offset(), e.getMessage(), events[0]);
+            metrics.malformed(dataset);
+        }
+        count(dp, events[0]);
+        return dp;
     }
 
-    /** The {@code ingest.event-time} header (decimal epoch ms, read without making a string), else the record's time. */
-    private static long eventTime(ConsumerRecord<byte[], byte[]> r) {
-        Header h = r.headers().lastHeader(IngestHeaders.EVENT_TIME);
-        byte[] v = h == null ? null : h.value();
-        if (v == null || v.length == 0 || v.length > 19) {
-            return r.timestamp();
+    private void count(DatasetPartition dp, int events) {
+        uncommitted.merge(dp, events, Integer::sum);
+        if (StepCpu.ENABLED) {
+            StepCpu.count(StepCpu.Stage.SINK, events);
         }
-        long n = 0;
-        int i = v[0] == '-' ? 1 : 0;
-        if (i == v.length) {
-            return r.timestamp();
-        }
-        for (; i < v.length; i++) {
-            if (v[i] < '0' || v[i] > '9') {
-                LOG.debug("bad {} header on {}-{}@{}", IngestHeaders.EVENT_TIME, r.topic(), r.partition(), r.offset());
-                return r.timestamp();
-            }
-            n = n * 10 + (v[i] - '0');
-        }
-        return v[0] == '-' ? -n : n;
     }
 
     private void commit(Consumer<byte[], byte[]> c, StorageWriter s, Collection<DatasetPartition> partitions) {

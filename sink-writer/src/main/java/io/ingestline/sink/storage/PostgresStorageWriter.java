@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL, exactly once: each dataset gets a table (created on first use) partitioned by day on its time column,
  * {@code (time timestamptz, id text, event jsonb, kafka_partition integer, kafka_offset bigint)}, with the index
  * {@code <table>$order} on {@code (time, kafka_partition, kafka_offset)}: the query service's order, a total one
- * (the Kafka partition and offset name one stored event, exactly once), so a time-bounded page of searches is a range
+ * ({@code kafka_offset} is the event's position, {@link SinkRecord#position}: its record's offset and its index in
+ * that record, so the Kafka partition and position name one stored event, exactly once; rows stored before records
+ * held several events have the plain offset), so a time-bounded page of searches is a range
  * scan of that index. A commit loads the partition's buffered events with {@code COPY}
  * and moves its row in {@code <schema>.sink_offsets} in the same transaction, after checking that the row still says
  * where this worker started (a worker that lost its partition to another one finds it moved and rolls back, so no
@@ -266,7 +268,7 @@ public final class PostgresStorageWriter implements StorageWriter {
                     buf.escaped(r.key()).put((byte) '\t');
                     buf.escaped(r.value()).put((byte) '\t');
                     buf.ascii(Integer.toString(r.partition())).put((byte) '\t');
-                    buf.ascii(Long.toString(r.offset()));
+                    buf.ascii(Long.toString(r.position()));
                     if (!typed.isEmpty()) {
                         JsonNode event = TypedColumn.parse(r.value());
                         for (TypedColumn c : typed) {
@@ -370,7 +372,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         s.setString(2, r.id());
         s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
         s.setInt(4, r.partition());
-        s.setLong(5, r.offset());
+        s.setLong(5, r.position());
         if (!typed.isEmpty()) {
             JsonNode event = TypedColumn.parse(r.value());
             for (int i = 0; i < typed.size(); i++) {

@@ -7,6 +7,7 @@ import io.ingestline.kql.eval.Budget;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ContractException;
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.EventEnvelope;
 import io.ingestline.model.EventEnvelopeSerde;
 import io.ingestline.model.EventOrigin;
@@ -64,6 +65,11 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     static final Duration UNPARK_BUDGET = Duration.ofSeconds(1);
     /** How long a batch stays parked at most: then its events for a topic still missing go to the dead letters. */
     static final Duration MAX_PARKED = Duration.ofMinutes(10);
+    /**
+     * The size a dataset record aims at: large enough that a record's fixed cost (producer, broker, consumer) is
+     * spread over hundreds of events, small enough for the default broker limit and short pauses.
+     */
+    static final int RECORD_TARGET = 1 << 20;
 
     private final DatasetTopics datasetTopics;
     private final Topics topics;
@@ -76,6 +82,12 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private ProcessorContext<Object, Object> context;
     private Routes routes;
     private final Map<String, int[]> routedCounts = new HashMap<>();
+    /** The dataset records of the batch being split, one a dataset, each sent when full and at the batch's end. */
+    private final Map<String, Outgoing> outgoing = new HashMap<>();
+    /** Builders of records already sent, to be used again. */
+    private final List<DatasetRecord.Builder> spare = new ArrayList<>();
+    /** The bytes a dataset record aims at (it is sent when the next event would pass them), within the limit. */
+    private final int recordTarget;
     private final Map<String, int[]> filteredCounts = new HashMap<>();
     /** The rules' time budget of the batch being split. */
     private Budget budget;
@@ -95,6 +107,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         this.maxRecordBytes = settings.maxRecordBytes();
         this.topicWait = settings.topicWait();
         this.metrics = metrics;
+        this.recordTarget = Math.min(maxRecordBytes, RECORD_TARGET);
     }
 
     @Override
@@ -156,8 +169,18 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         routedCounts.clear(); // nothing left over from a batch that failed half-way
         filteredCounts.clear();
         budget = limits.ruleBudget().start();
+        outgoing.clear(); // nothing left over from a batch that failed half-way
         RawBatch.forEachLine(batch.payload(),
                 (index, buf, off, len) -> event(record, batch, resolution, unwritable, index, buf, off, len, source));
+        if (StepCpu.ENABLED && timed) {
+            clock = StepCpu.now();
+        }
+        for (Outgoing o : outgoing.values()) {
+            send(record, o);
+            spare.add(o.builder);
+        }
+        outgoing.clear();
+        step(StepCpu.Step.VALIDATOR_SEND);
         // counted per batch and dataset, not per event: one label and one counter lookup a batch
         if (!routedCounts.isEmpty() || !filteredCounts.isEmpty()) {
             String rule = resolution.target() == null ? null : label(resolution.target().rule());
@@ -263,7 +286,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
                 EventEnvelope envelope = new EventEnvelope(batch.eventId(index), out.dataset(),
                         out.time() == null ? c.receivedAt() : out.time(), out.event(),
                         new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
-                output(record, envelope, () -> line(buf, off, len), source, index);
+                output(record, batch, envelope, () -> line(buf, off, len), source, index);
             } else if (o instanceof Outcome.Dropped dropped) {
                 count(filteredCounts, dropped.dataset());
             } else {
@@ -278,24 +301,28 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         }
     }
 
-    /** Forwards an output event, or dead-letters it (its input line) when its record is over the limit. */
-    private void output(Record<byte[], byte[]> record, EventEnvelope envelope, Supplier<byte[]> line,
-            RecordMetadata source, int index) {
-        Headers headers = new RecordHeaders();
-        EventEnvelopeSerde.writeHeaders(envelope, headers);
+    /**
+     * Adds an output event to its dataset's record (sending the record first when the event would take it past
+     * {@link #recordTarget}), or dead-letters it (its input line) when a record holding it alone would be over the
+     * record limit.
+     */
+    private void output(Record<byte[], byte[]> record, RawBatch batch, EventEnvelope envelope,
+            Supplier<byte[]> line, RecordMetadata source, int index) {
+        Outgoing o = outgoing.computeIfAbsent(envelope.dataset(), d -> outgoing(batch, d, envelope));
         // written no further than four times the limit (its size told exactly up to there): a rule's output can
         // share one large value many times, small in memory and gigabytes as JSON
         int writeLimit = (int) Math.min(Integer.MAX_VALUE - 16, 4L * maxRecordBytes);
         byte[] value = EventEnvelopeSerde.value(envelope, writeLimit);
-        int size = value == null ? -1 : RecordSize.of(envelope.id().getBytes(StandardCharsets.UTF_8), value, headers);
-        if (value == null || size > maxRecordBytes) {
+        int idBytes = envelope.id().length(); // ids are ASCII (batch id, dash, index)
+        long alone = value == null ? -1 : o.size(idBytes, value.length + 1L, 1);
+        if (value == null || alone > maxRecordBytes) {
             Headers dead = DeadLetters.headers(record.headers(), DeadLetters.STAGE_STORE,
                     RecordTooLargeException.class.getName(), "the event for dataset " + envelope.dataset() + " is "
-                            + (value == null ? "more than " + writeLimit : size) + " bytes as a record, over the"
+                            + (value == null ? "more than " + writeLimit : alone) + " bytes as a record, over the"
                             + " record limit of " + maxRecordBytes + " bytes",
                     envelope.rule(), source, index);
             if (value != null) {
-                IngestHeaders.put(dead, IngestHeaders.DLQ_RECORD_BYTES, Integer.toString(size));
+                IngestHeaders.put(dead, IngestHeaders.DLQ_RECORD_BYTES, Long.toString(alone));
             }
             IngestHeaders.put(dead, IngestHeaders.DATASET, envelope.dataset());
             deadLetter(record.key(), line.get(), dead, record.timestamp());
@@ -303,10 +330,47 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             return;
         }
         step(StepCpu.Step.VALIDATOR_ENVELOPE);
-        context.forward(new Record<Object, Object>(envelope.id(), new Routed(topics.dataset(envelope.dataset()), value),
-                record.timestamp(), headers), ValidatorTopology.DATASET_SINK);
+        DatasetRecord.Builder b = o.builder;
+        if (b.count() > 0 && (b.count() == DatasetRecord.MAX_EVENTS || o.size(b.firstId().length(),
+                b.valueBytes() + value.length + 1L, b.count() + 1) > recordTarget)) {
+            send(record, o);
+            b.reset();
+        }
+        b.add(envelope.id(), index, envelope.time().toEpochMilli(), value, 0, value.length);
         count(routedCounts, envelope.dataset());
         step(StepCpu.Step.VALIDATOR_SEND);
+    }
+
+    private Outgoing outgoing(RawBatch batch, String dataset, EventEnvelope first) {
+        Headers headers = new RecordHeaders();
+        EventEnvelopeSerde.writeHeaders(dataset, first.origin(), first.rule(), headers);
+        DatasetRecord.Builder b = spare.isEmpty() ? new DatasetRecord.Builder() : spare.remove(spare.size() - 1);
+        b.reset();
+        return new Outgoing(topics.dataset(dataset), batch.batchId(), headers,
+                RecordSize.fixed(headers, batch.batchId()), b);
+    }
+
+    /** Forwards the events collected for a dataset as one record. */
+    private void send(Record<byte[], byte[]> record, Outgoing o) {
+        DatasetRecord.Builder b = o.builder;
+        if (b.count() == 0) {
+            return;
+        }
+        Headers headers = new RecordHeaders(o.headers.toArray());
+        b.putHeaders(headers, o.batchId);
+        context.forward(new Record<Object, Object>(b.firstId(), new Routed(o.topic, b.value()), record.timestamp(),
+                headers), ValidatorTopology.DATASET_SINK);
+    }
+
+    /**
+     * The record being filled for one dataset of a batch: its topic, shared headers, and its size without key, value
+     * and events header ({@link RecordSize#fixed}).
+     */
+    private record Outgoing(String topic, String batchId, Headers headers, long fixed, DatasetRecord.Builder builder) {
+        /** The record's size (an upper bound) with a key of {@code keyBytes}, that value and that many events. */
+        long size(int keyBytes, long valueBytes, int events) {
+            return fixed + keyBytes + valueBytes + (long) events * DatasetRecord.EVENT_BYTES;
+        }
     }
 
     /**

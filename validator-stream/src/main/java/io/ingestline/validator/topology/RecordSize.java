@@ -1,5 +1,7 @@
 package io.ingestline.validator.topology;
 
+import io.ingestline.model.DatasetRecord;
+import io.ingestline.model.IngestHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -26,6 +28,19 @@ final class RecordSize {
             size += VARINT + h.key().getBytes(StandardCharsets.UTF_8).length + VARINT + length(h.value());
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    /**
+     * The size of a {@link io.ingestline.model.DatasetRecord} with these shared headers, without its key, value and
+     * events header's value: what its own headers ({@code ingest.events}, {@code ingest.batch},
+     * {@code ingest.event-time} at its longest) add is counted here.
+     */
+    static long fixed(Headers shared, String batchId) {
+        long size = of(null, null, shared);
+        size += VARINT + DatasetRecord.EVENTS.length() + VARINT;
+        size += VARINT + IngestHeaders.BATCH.length() + VARINT + batchId.getBytes(StandardCharsets.UTF_8).length;
+        size += VARINT + IngestHeaders.EVENT_TIME.length() + VARINT + 20;
+        return size;
     }
 
     private static int length(byte[] bytes) {
