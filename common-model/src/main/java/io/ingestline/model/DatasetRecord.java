@@ -2,9 +2,13 @@ package io.ingestline.model;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The wire form of a dataset topic's record: the events of one raw batch that went to one dataset with one version of
@@ -92,6 +96,30 @@ public final class DatasetRecord {
             throw new IllegalArgumentException("record holds more than the " + n + " events of its " + EVENTS
                     + " header");
         }
+    }
+
+    /**
+     * The records with each dataset record opened into one record per event (key its id, value its envelope, the
+     * record's headers with the event's own {@code ingest.event-time}, same topic, partition and offset); other
+     * records as they are. For tools and tests that read dataset topics event by event.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> events(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.headers().lastHeader(EVENTS) == null) {
+                out.add(r);
+                continue;
+            }
+            read(r.key(), r.value(), r.headers(), r.timestamp(), (i, id, time, buf, off, len) -> {
+                Headers h = new RecordHeaders(r.headers().toArray());
+                h.remove(EVENTS);
+                IngestHeaders.put(h, IngestHeaders.EVENT_TIME, Long.toString(time));
+                byte[] key = id.getBytes(StandardCharsets.UTF_8);
+                out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+                        key.length, len, key, Arrays.copyOfRange(buf, off, off + len), h, r.leaderEpoch()));
+            });
+        }
+        return out;
     }
 
     /** The number of events of a record, old form or new. */

@@ -15,6 +15,7 @@ import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.kafka.testkit.TestKafka;
 import io.ingestline.kafka.testkit.WithKafka;
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.Json;
 import io.ingestline.model.Topics;
 import io.netty.handler.ssl.SslContext;
@@ -43,7 +44,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -249,17 +249,20 @@ class OfficialClientsIT {
      */
     private <K> Map<K, JsonNode> readOnce(String topic, int expected, Function<JsonNode, K> keyOf) throws Exception {
         Map<K, JsonNode> seen = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, TestKafka.uniqueName("reader"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             long settle = Long.MAX_VALUE;
             while (System.nanoTime() < Math.min(deadline, settle)) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+                c.poll(Duration.ofMillis(200)).forEach(polled::add);
+                for (ConsumerRecord<byte[], byte[]> r : DatasetRecord.events(polled)) {
                     JsonNode e = Json.mapper().readTree(r.value());
                     K key = keyOf.apply(e);
                     JsonNode before = seen.put(key, e);

@@ -10,6 +10,7 @@ import io.ingestline.edge.EdgeServer;
 import io.ingestline.kafka.testkit.TestKafka;
 import io.ingestline.kafka.testkit.WithKafka;
 import io.ingestline.model.IngestHeaders;
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.Json;
 import io.ingestline.model.Topics;
 import io.ingestline.validator.Validator;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -154,11 +154,13 @@ class RulesAtRunTimeIT {
         Map<Long, Integer> versionOf = new HashMap<>();
         Map<Long, Integer> versionOfRequest = new HashMap<>();
         Topics topics = new Topics(prefix);
-        try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
             consumer.subscribe(List.of(topics.dataset("Seq_CL")));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!versionOf.keySet().containsAll(acknowledged) && System.nanoTime() < until) {
-                for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
+                List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+                consumer.poll(Duration.ofMillis(500)).forEach(polled::add);
+                for (ConsumerRecord<byte[], byte[]> rec : DatasetRecord.events(polled)) {
                     JsonNode event = Json.mapper().readTree(rec.value());
                     long s = event.get("Seq").asLong();
                     int v = event.get("V").asInt();
@@ -199,13 +201,13 @@ class RulesAtRunTimeIT {
         return v;
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(TestKafka kafka) {
+    private static KafkaConsumer<byte[], byte[]> consumer(TestKafka kafka) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, TestKafka.uniqueName("check"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private HttpResponse<String> admin(EdgeServer edge, String method, String path, String body) throws Exception {

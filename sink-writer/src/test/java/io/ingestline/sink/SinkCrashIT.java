@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ingestline.kafka.testkit.TestKafka;
 import io.ingestline.kafka.testkit.WithKafka;
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.Topics;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +103,7 @@ class SinkCrashIT {
         // events flow until the second worker has its share and committed: a loaded machine slows the restarts, and a
         // stream that ended before the second worker joined would leave it nothing to commit
         AtomicBoolean enough = new AtomicBoolean();
-        CompletableFuture<Integer> producing = CompletableFuture.supplyAsync(() -> produce(kafka, topics, enough));
+        CompletableFuture<Integer> producing = CompletableFuture.supplyAsync(() -> produce(kafka, topics, enough, seed));
         SinkProcess first = SinkProcess.start(env, "first");
         for (int k = 0; k < KILLS; k++) {
             // kill it in the middle of its work: after a random number of commits, at a random moment
@@ -136,21 +139,44 @@ class SinkCrashIT {
         assertThat(ids).as("stored ids (seed %d)", seed).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    /** A steady stream, 150 events every 100 ms: at least 30,000 (about 20 s), and on until {@code enough}. */
-    private static int produce(TestKafka kafka, Topics topics, AtomicBoolean enough) {
+    /**
+     * A steady stream, 150 events every 100 ms: at least 30,000 (about 20 s), and on until {@code enough}. Most
+     * records hold several events, as the validator writes them ({@link DatasetRecord}: 1 to 40, ids {@code e-<i>});
+     * some are one event in the older form.
+     */
+    private static int produce(TestKafka kafka, Topics topics, AtomicBoolean enough, long seed) {
+        Random random = new Random(seed);
         int i = 0;
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (; i < EVENTS || !enough.get(); i++) {
-                Instant time = Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i % 7200);
-                String id = "e-" + i;
+            DatasetRecord.Builder record = new DatasetRecord.Builder();
+            int flushed = 0;
+            while (i < EVENTS || !enough.get()) {
+                int n = random.nextInt(4) == 0 ? 1 : 1 + random.nextInt(40);
+                boolean old = n == 1 && random.nextBoolean();
+                record.reset();
                 RecordHeaders h = new RecordHeaders();
-                IngestHeaders.put(h, IngestHeaders.EVENT_TIME, Long.toString(time.toEpochMilli()));
                 IngestHeaders.put(h, IngestHeaders.DATASET, "crash");
-                String value = "{\"_time\":\"" + time + "\",\"_id\":\"" + id + "\",\"seq\":" + i + "}";
-                p.send(new ProducerRecord<>(topics.dataset("crash"), null, id.getBytes(UTF_8), value.getBytes(UTF_8), h));
-                if (i % 150 == 149) {
+                for (int k = 0; k < n; k++, i++) {
+                    Instant time = Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i % 7200);
+                    String id = "e-" + i;
+                    byte[] value = ("{\"_time\":\"" + time + "\",\"_id\":\"" + id + "\",\"seq\":" + i + "}")
+                            .getBytes(UTF_8);
+                    if (old) {
+                        IngestHeaders.put(h, IngestHeaders.EVENT_TIME, Long.toString(time.toEpochMilli()));
+                        p.send(new ProducerRecord<>(topics.dataset("crash"), null, id.getBytes(UTF_8), value, h));
+                    } else {
+                        record.add(id, i, time.toEpochMilli(), value, 0, value.length);
+                    }
+                }
+                if (!old) {
+                    record.putHeaders(h, "e");
+                    p.send(new ProducerRecord<>(topics.dataset("crash"), null, record.firstId().getBytes(UTF_8),
+                            record.value(), h));
+                }
+                if (i - flushed >= 150) {
+                    flushed = i;
                     p.flush();
                     Thread.sleep(100);
                 }
@@ -195,9 +221,15 @@ class SinkCrashIT {
                     return ids;
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT id FROM \"" + schema + "\".\"crash\"")) {
+            Set<String> positions = new HashSet<>();
+            try (ResultSet rs = s.executeQuery("SELECT id, kafka_partition, kafka_offset FROM \"" + schema
+                    + "\".\"crash\"")) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
+                    // the search's order is (time, partition, position): a position names one event
+                    String position = rs.getInt(2) + "/" + rs.getLong(3);
+                    assertThat(positions.add(position)).as("position %s of %s held twice", position,
+                            rs.getString(1)).isTrue();
                 }
             }
         }

@@ -14,6 +14,7 @@ import io.ingestline.kafka.testkit.WithKafka;
 import io.ingestline.model.BatchContext;
 import io.ingestline.model.BatchTarget;
 import io.ingestline.model.ConfigKeys;
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.Dialect;
 import io.ingestline.model.IngestHeaders;
 import io.ingestline.model.RawBatch;
@@ -134,7 +135,9 @@ class ValidatorIT {
     /** Everything committed to the topics, until {@code done} holds or the wait ends. */
     private List<ConsumerRecord<byte[], byte[]>> readCommitted(List<String> from,
             java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        return kafka.read(from, done, Duration.ofSeconds(60));
+        // dataset records opened into their events: what the tests count and check
+        return DatasetRecord.events(kafka.read(from, got -> done.test(DatasetRecord.events(got)),
+                Duration.ofSeconds(60)));
     }
 
     /** Log lines (broker and clients share this JVM) of writes to partitions that were not ready. */
