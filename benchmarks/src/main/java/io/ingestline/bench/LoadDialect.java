@@ -20,7 +20,12 @@ enum LoadDialect {
     /** {@code {"logs":[...]}} to {@code /v1/drain}; lands in {@code INGEST_ASTRALOG_DATASET}. */
     ASTRALOG("bench-astralog"),
     /** One event a line to {@code /bulk/{token}/tag/bench/}; lands in {@code INGEST_LOGGLY_DATASET}. */
-    LOGGLY("bench-loggly");
+    LOGGLY("bench-loggly"),
+    /**
+     * OTLP/HTTP protobuf ({@link OtlpLogEvents}) to {@code /v1/logs}, {@code Authorization} and
+     * {@code X-Ingest-Dataset}.
+     */
+    OTLP("bench-otlp");
 
     static final String DCR_ID = "dcr-0000000000000000000000000000bench";
     static final String STREAM = "Custom-BenchLogsRaw";
@@ -49,11 +54,26 @@ enum LoadDialect {
                     .header("Authorization", token).header("Content-Type", "application/json");
             case LOGGLY -> HttpRequest.newBuilder(edge.resolve("/bulk/" + token + "/tag/bench/"))
                     .header("Content-Type", "text/plain");
+            case OTLP -> HttpRequest.newBuilder(edge.resolve("/v1/logs")).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/x-protobuf").header("X-Ingest-Dataset", dataset);
+        };
+    }
+
+    /** The dialect's name in the benchmark's rows. */
+    String label() {
+        return switch (this) {
+            case AZURE -> "Azure (DCR)";
+            case ASTRALOG -> "AstraLog";
+            case OTLP -> "OTLP protobuf";
+            default -> name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
         };
     }
 
     /** One request's body of {@code count} events numbered from {@code firstSeq}. */
     byte[] body(String run, long firstSeq, int count) {
+        if (this == OTLP) {
+            return OtlpLogEvents.request(run, firstSeq, count, Instant.now());
+        }
         StringBuilder b = new StringBuilder(count * 380 + 16);
         Instant now = Instant.now();
         boolean lines = this == AXIOM || this == LOGGLY;
@@ -81,6 +101,30 @@ enum LoadDialect {
             b.append(']');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The admin API's path of the dialect's rule. */
+    String rulePath() {
+        return this == AZURE ? "/admin/v1/dcrs/" + DCR_ID : "/admin/v1/datasets/" + dataset;
+    }
+
+    /** The dialect's rule: {@link #dcr()} for Azure's stream, {@link #otlpRule()}, else {@link #datasetRule()}. */
+    String rule() {
+        return switch (this) {
+            case AZURE -> dcr();
+            case OTLP -> otlpRule();
+            default -> datasetRule();
+        };
+    }
+
+    /**
+     * The OTLP dataset's rule: its records' fields are under {@code attributes}, so the rule declares that object and
+     * its transformation reads the same two values there as {@link #datasetRule()}'s.
+     */
+    static String otlpRule() {
+        return """
+                {"columns":[{"name":"attributes","type":"dynamic"},{"name":"severity_number","type":"int"}],
+                 "transformKql":"source | extend slow = todouble(attributes.latency_ms) > 500.0, failed = toint(attributes.http.response.status_code) >= 500"}""";
     }
 
     /**

@@ -139,7 +139,7 @@ public final class PipelineBenchmark {
                 ceiling(bootstrap);
             }
             deleteTopics(bootstrap); // tens of millions of records the pipeline phases need not share a disk with
-            if (phases.contains("files") || phases.contains("sustained")) {
+            if (phases.contains("files") || phases.contains("dialects") || phases.contains("sustained")) {
                 pipeline(bootstrap, false);
             }
             if (phases.contains("postgres")) {
@@ -304,7 +304,7 @@ public final class PipelineBenchmark {
                                 rate, gzip);
                         measure(null, s, Duration.ofSeconds(5), target, null);
                         measure(String.format(Locale.ROOT, "pipeline to %s, %s, paced at %,d events/s", backend,
-                                d.name().charAt(0) + d.name().substring(1).toLowerCase(Locale.ROOT), rate), s,
+                                d.label(), rate), s,
                                 Duration.ofSeconds(seconds), target, null);
                     }
                 }
@@ -324,12 +324,12 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** The dataset rule of every dataset reached by name, and the data collection rule of Azure's stream. */
+    /** Each dialect's rule: of its dataset, or Azure's stream's data collection rule. */
     private static void rules(URI admin) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (LoadDialect d : LoadDialect.values()) {
-            String path = d == LoadDialect.AZURE ? "/admin/v1/dcrs/" + LoadDialect.DCR_ID : "/admin/v1/datasets/" + d.dataset;
-            String body = d == LoadDialect.AZURE ? LoadDialect.dcr() : LoadDialect.datasetRule();
+            String path = d.rulePath();
+            String body = d.rule();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(admin.resolve(path))
                     .header("Authorization", "Bearer " + ADMIN).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 /**
  * Watches the file sink's visible files of one dataset and, for each event of the run, records the delay from its
  * request's acknowledgement to the moment its file was seen (polled every 100 ms, so the figure is at most 100 ms
- * high).
+ * high). It finds an event by the text {@code "run":"<run>","seq":} wherever it is: at the top level for the JSON
+ * dialects, under {@code metadata} for AstraLog and under {@code attributes} for OTLP ({@link OtlpLogEvents} makes
+ * them the first two attributes, and the edge keeps their order), so one scan serves every dialect.
  */
 final class StoredWatcher implements AutoCloseable {
     private final Path datasetDir;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import io.ingestline.kafka.testkit.NodeClients;
 import io.ingestline.kafka.testkit.TestKafka;
 import io.ingestline.kafka.testkit.WithKafka;
 import io.ingestline.model.Json;
@@ -35,10 +36,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -197,7 +195,7 @@ class OtlpExporterIT {
         pb.environment().put("OTLP_TOKEN", TOKEN);
         pb.environment().put("OTLP_DATASET", "otlp-js");
         pb.environment().put("RECORDS", Integer.toString(RECORDS));
-        String out = run(pb, Duration.ofSeconds(60));
+        String out = NodeClients.run(pb, Duration.ofSeconds(60));
         assertThat(out).contains("exported " + RECORDS);
         List<JsonNode> events = published("otlp-js");
         assertThat(events).hasSize(RECORDS);
@@ -217,29 +215,7 @@ class OtlpExporterIT {
 
     /** The npm packages, installed once per build under target/ from the committed lock file. */
     private static Path nodeClient() throws Exception {
-        Path source = Path.of("src/test/node").toAbsolutePath();
-        Path dir = Path.of("target/node-otlp").toAbsolutePath();
-        Files.createDirectories(dir);
-        for (String f : List.of("package.json", "package-lock.json", "otlp-logs.js")) {
-            Files.copy(source.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(dir.resolve("node_modules/@opentelemetry/sdk-logs"))) {
-            run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(dir.toFile())
-                    .redirectErrorStream(true), Duration.ofSeconds(180));
-        }
-        return dir;
-    }
-
-    private static String run(ProcessBuilder pb, Duration limit) throws Exception {
-        File log = Files.createTempFile("node", ".log").toFile();
-        Process p = pb.redirectOutput(log).start();
-        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(pb.command() + " ran past " + limit + ":\n" + Files.readString(log.toPath()));
-        }
-        String out = Files.readString(log.toPath());
-        assertThat(p.exitValue()).as(pb.command() + ":\n" + out).isZero();
-        return out;
+        return NodeClients.install(Path.of("src/test/node"), Path.of("target/node-otlp"), "@opentelemetry/sdk-logs");
     }
 
     @Test

@@ -67,6 +67,11 @@ public final class Pipeline implements AutoCloseable {
         return edge.httpsPort();
     }
 
+    /** The edge's OTLP/HTTP listener's port, or -1 when it is off. */
+    public int otlpPort() {
+        return edge.otlpPort();
+    }
+
     public int adminPort() {
         return edge.adminPort();
     }
