@@ -1,6 +1,5 @@
 package io.ingestline.model;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,42 +58,118 @@ public final class DatasetRecord {
      *
      * @param key             the record's key (the event id in the old form)
      * @param fallbackTimeMs  the time of an event in the old form whose {@code ingest.event-time} is missing or bad
-     * @throws IllegalArgumentException when the record is not of this form (its events header and value disagree)
+     * @throws IllegalArgumentException when the record is not of this form (its events header and value disagree);
+     *                                  then no event was read
      */
     public static void read(byte[] key, byte[] value, Headers headers, long fallbackTimeMs, EventConsumer events) {
-        Header h = headers.lastHeader(EVENTS);
-        byte[] v = value == null ? new byte[0] : value;
-        if (h == null || h.value() == null) {
-            long time = eventTime(headers, fallbackTimeMs);
-            String id = key == null ? null : new String(key, StandardCharsets.UTF_8);
-            events.accept(0, id, time, v, 0, v.length);
-            return;
+        Events e = Events.of(key, value, headers, fallbackTimeMs);
+        for (int i = 0; i < e.count(); i++) {
+            events.accept(i, e.id(i), e.time(i), e.value(), e.start(i), e.end(i) - e.start(i));
         }
-        byte[] meta = h.value();
-        if (meta.length % EVENT_BYTES != 0 || meta.length / EVENT_BYTES > MAX_EVENTS) {
-            throw new IllegalArgumentException(EVENTS + " header of " + meta.length + " bytes");
+    }
+
+    /**
+     * The events of one record, checked whole before any is read: where each one's envelope starts and ends in the
+     * value, its time and its id.
+     */
+    public static final class Events {
+        private final byte[] value;
+        private final byte[] meta;
+        private final String batch;
+        private final String oldId;
+        private final long oldTime;
+        /** Where each envelope ends (its line feed, or the value's end in the old form). */
+        private final int[] ends;
+
+        private Events(byte[] value, byte[] meta, String batch, String oldId, long oldTime, int[] ends) {
+            this.value = value;
+            this.meta = meta;
+            this.batch = batch;
+            this.oldId = oldId;
+            this.oldTime = oldTime;
+            this.ends = ends;
         }
-        String batch = IngestHeaders.get(headers, IngestHeaders.BATCH);
-        if (batch == null) {
-            throw new IllegalArgumentException("a record with " + EVENTS + " lacks " + IngestHeaders.BATCH);
-        }
-        ByteBuffer m = ByteBuffer.wrap(meta);
-        int n = meta.length / EVENT_BYTES;
-        int at = 0;
-        for (int i = 0; i < n; i++) {
-            int end = indexOf(v, (byte) '\n', at);
-            if (end < 0) {
-                throw new IllegalArgumentException("record holds fewer events than its " + EVENTS + " header ("
-                        + i + " of " + n + ")");
+
+        /** @throws IllegalArgumentException when the events header and the value disagree */
+        public static Events of(byte[] key, byte[] value, Headers headers, long fallbackTimeMs) {
+            Header h = headers.lastHeader(EVENTS);
+            byte[] v = value == null ? new byte[0] : value;
+            if (h == null || h.value() == null) {
+                return new Events(v, null, null, key == null ? null : new String(key, StandardCharsets.UTF_8),
+                        eventTime(headers, fallbackTimeMs), new int[] {v.length});
             }
-            long time = m.getLong();
-            int index = m.getInt();
-            events.accept(i, RawBatch.eventId(batch, index), time, v, at, end - at);
-            at = end + 1;
+            byte[] meta = h.value();
+            if (meta.length % EVENT_BYTES != 0 || meta.length / EVENT_BYTES > MAX_EVENTS) {
+                throw new IllegalArgumentException(EVENTS + " header of " + meta.length + " bytes");
+            }
+            String batch = IngestHeaders.get(headers, IngestHeaders.BATCH);
+            if (batch == null) {
+                throw new IllegalArgumentException("a record with " + EVENTS + " lacks " + IngestHeaders.BATCH);
+            }
+            int n = meta.length / EVENT_BYTES;
+            int[] ends = new int[n];
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                int end = indexOf(v, (byte) '\n', at);
+                if (end < 0) {
+                    throw new IllegalArgumentException("record holds fewer events than its " + EVENTS + " header ("
+                            + i + " of " + n + ")");
+                }
+                ends[i] = end;
+                at = end + 1;
+            }
+            if (at != v.length) {
+                throw new IllegalArgumentException("record holds more than the " + n + " events of its " + EVENTS
+                        + " header");
+            }
+            return new Events(v, meta, batch, null, 0, ends);
         }
-        if (at != v.length) {
-            throw new IllegalArgumentException("record holds more than the " + n + " events of its " + EVENTS
-                    + " header");
+
+        public int count() {
+            return ends.length;
+        }
+
+        /** The record's value: the envelopes, each followed by a line feed (but in the old form). */
+        public byte[] value() {
+            return value;
+        }
+
+        /** Where event {@code i}'s envelope starts in {@link #value()}. */
+        public int start(int i) {
+            return i == 0 ? 0 : ends[i - 1] + 1;
+        }
+
+        /** Where it ends (exclusive): its line feed, when it has one. */
+        public int end(int i) {
+            return ends[i];
+        }
+
+        /** Whether the envelopes are followed by line feeds (the new form): a run of them is NDJSON as it is. */
+        public boolean lines() {
+            return meta != null;
+        }
+
+        public long time(int i) {
+            if (meta == null) {
+                return oldTime;
+            }
+            int at = i * EVENT_BYTES;
+            long t = 0;
+            for (int k = 0; k < 8; k++) {
+                t = (t << 8) | (meta[at + k] & 0xff);
+            }
+            return t;
+        }
+
+        /** Its id; null for an old-form record without a key. */
+        public String id(int i) {
+            if (meta == null) {
+                return oldId;
+            }
+            int at = i * EVENT_BYTES + 8;
+            int index = ((meta[at] & 0xff) << 24) | ((meta[at + 1] & 0xff) << 16) | ((meta[at + 2] & 0xff) << 8)
+                    | (meta[at + 3] & 0xff);
+            return RawBatch.eventId(batch, index);
         }
     }
 

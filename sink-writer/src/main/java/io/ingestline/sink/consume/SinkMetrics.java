@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * {@code sink_events_total{dataset}} events stored and committed, {@code sink_commit_seconds} (histogram) time to
  * commit, {@code sink_dead_letters_total{dataset}} events storage refused, {@code sink_dead_letters_unstored_total}
  * dead letters storage refused as dataset {@code _deadletter} (left in the dead-letter topic only),
- * {@code sink_malformed_records_total{dataset}} dataset records not in the validator's form (logged), and per worker
+ * {@code sink_malformed_records_total{dataset}} dataset records not in the validator's form (skipped; logged), and per worker
  * {@code sink_worker_stalled{worker}} (1 while it has work and has not committed within the stall threshold) and
  * {@code sink_worker_seconds_since_progress{worker}} (since it last committed or had nothing to do).
  */
@@ -46,7 +46,7 @@ public final class SinkMetrics {
 
     void malformed(String dataset) {
         malformed.computeIfAbsent(dataset, d -> Counter.builder("sink.malformed.records").tag("dataset", d)
-                .description("Dataset records not in the validator's form; the events read from them are stored")
+                .description("Dataset records not in the validator's form, skipped (the log names each)")
                 .register(registry)).increment();
     }
 

@@ -8,7 +8,6 @@ import io.ingestline.sink.storage.StorageWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -209,23 +208,19 @@ public final class SinkWorker implements Runnable {
         }
         String dataset = datasets.computeIfAbsent(r.topic(), topics::datasetOf);
         DatasetPartition dp = new DatasetPartition(dataset, r.partition());
-        int[] events = {0};
+        DatasetRecord.Events events;
         try {
-            DatasetRecord.read(r.key(), r.value(), r.headers(), r.timestamp(), (i, id, time, buf, off, len) -> {
-                byte[] key = (id != null ? id : r.topic() + "-" + r.partition() + "-" + r.offset())
-                        .getBytes(StandardCharsets.UTF_8);
-                byte[] value = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
-                s.write(new SinkRecord(dataset, r.partition(), r.offset(), i, time, key, value));
-                events[0]++;
-            });
+            events = DatasetRecord.Events.of(r.key(), r.value(), r.headers(), r.timestamp());
         } catch (IllegalArgumentException e) {
-            // only a writer that is not the validator makes such a record: stopping the partition for it would
-            // stop the dataset for good, so it is logged and counted, and the events it did hold are stored
-            LOG.error("{}-{}@{} is not a dataset record ({}); {} of its events stored", r.topic(), r.partition(),
-                    r.offset(), e.getMessage(), events[0]);
+            // only a writer that is not the validator makes such a record: stopping the partition for it would stop
+            // the dataset for good, so it is logged (with where it is, to be read again by hand) and counted
+            LOG.error("{}-{}@{} is not a dataset record ({}); skipped", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
             metrics.malformed(dataset);
+            return dp;
         }
-        count(dp, events[0]);
+        s.write(dp, r.offset(), events);
+        count(dp, events.count());
         return dp;
     }
 

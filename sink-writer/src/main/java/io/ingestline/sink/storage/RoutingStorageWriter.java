@@ -49,6 +49,11 @@ public final class RoutingStorageWriter implements StorageWriter {
     }
 
     @Override
+    public void write(DatasetPartition dp, long offset, io.ingestline.model.DatasetRecord.Events events) {
+        of(dp.dataset()).write(dp, offset, events);
+    }
+
+    @Override
     public boolean commitDue() {
         for (StorageWriter w : backends.values()) { // asked after every record: no stream
             if (w.commitDue()) {

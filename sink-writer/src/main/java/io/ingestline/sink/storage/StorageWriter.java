@@ -1,5 +1,8 @@
 package io.ingestline.sink.storage;
 
+import io.ingestline.model.DatasetRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 
@@ -7,7 +10,7 @@ import java.util.Map;
  * A storage backend, driven by one consumer thread, that stores each event of the partitions it owns exactly once.
  *
  * <p>The life of a partition: {@link #open} when it is assigned (the backend finishes or discards what a crash left
- * and says where reading resumes), {@link #write} for each record, {@link #commit} to make everything written so far
+ * and says where reading resumes), {@link #write} for each event (or a record's events at once), {@link #commit} to make everything written so far
  * durable and visible at once together with the offsets that follow it, {@link #release} when it is revoked (after a
  * commit) or lost (without one: what was written since the last commit is discarded). The backend keeps its own
  * record of where each partition resumes, so a crash at any point neither loses nor repeats an event; Kafka's
@@ -26,6 +29,21 @@ public interface StorageWriter extends AutoCloseable {
 
     /** Accepts one record of an open partition; it stays invisible until {@link #commit}. */
     void write(SinkRecord record);
+
+    /**
+     * Accepts the events of one dataset record ({@link DatasetRecord}) of an open partition, in order: by default one
+     * {@link #write(SinkRecord)} each; a backend that stores the envelopes as they are may copy runs of them at once.
+     */
+    default void write(DatasetPartition dp, long offset, DatasetRecord.Events events) {
+        for (int i = 0; i < events.count(); i++) {
+            String id = events.id(i);
+            byte[] key = (id != null ? id : dp.dataset() + "-" + dp.partition() + "-" + offset)
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] value = events.count() == 1 && events.start(0) == 0 && events.end(0) == events.value().length
+                    ? events.value() : Arrays.copyOfRange(events.value(), events.start(i), events.end(i));
+            write(new SinkRecord(dp.dataset(), dp.partition(), offset, i, events.time(i), key, value));
+        }
+    }
 
     /** True when a partition's open data reached the size at which it should be committed now. */
     boolean commitDue();

@@ -48,6 +48,61 @@ class FileStorageWriterTest {
         return out;
     }
 
+    /**
+     * A record's events written at once (runs of one hour copied as they are) make the same files as the same events
+     * written one by one; seeded: records of 1 to 60 events, times spread over a few hours, in and out of order.
+     */
+    @Test
+    void a_records_events_written_at_once_make_the_same_files_as_written_one_by_one(@TempDir Path other) {
+        long seed = new java.util.Random().nextLong();
+        System.out.println("a_records_events_written_at_once seed=" + seed);
+        java.util.Random random = new java.util.Random(seed);
+        List<io.ingestline.model.DatasetRecord.Events> records = new ArrayList<>();
+        long base = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+        int next = 0;
+        for (int r = 0; r < 200; r++) {
+            io.ingestline.model.DatasetRecord.Builder b = new io.ingestline.model.DatasetRecord.Builder();
+            int n = 1 + random.nextInt(60);
+            for (int k = 0; k < n; k++, next++) {
+                long time = base + (long) (random.nextGaussian() * 3_600_000L * (random.nextBoolean() ? 0.2 : 3));
+                byte[] e = ("{\"_time\":" + time + ",\"_id\":\"b-" + next + "\",\"pad\":\""
+                        + "p".repeat(random.nextInt(random.nextInt(10) == 0 ? 5_000 : 100)) + "\"}").getBytes(UTF_8);
+                b.add("b-" + next, next, time, e, 0, e.length);
+            }
+            org.apache.kafka.common.header.internals.RecordHeaders h =
+                    new org.apache.kafka.common.header.internals.RecordHeaders();
+            b.putHeaders(h, "b");
+            records.add(io.ingestline.model.DatasetRecord.Events.of(null, b.value(), h, 0));
+        }
+        try (FileStorageWriter atOnce = new FileStorageWriter(root, 1 << 20, 64 << 20,
+                FileStorageWriter.Compression.GZIP);
+                FileStorageWriter oneByOne = new FileStorageWriter(other, 1 << 20, 64 << 20,
+                        FileStorageWriter.Compression.GZIP)) {
+            atOnce.open(List.of(WEB0), 1);
+            oneByOne.open(List.of(WEB0), 1);
+            for (int offset = 0; offset < records.size(); offset++) {
+                io.ingestline.model.DatasetRecord.Events events = records.get(offset);
+                atOnce.write(WEB0, offset, events);
+                for (int i = 0; i < events.count(); i++) {
+                    oneByOne.write(new SinkRecord("web", 0, offset, i, events.time(i), events.id(i).getBytes(UTF_8),
+                            java.util.Arrays.copyOfRange(events.value(), events.start(i), events.end(i))));
+                }
+                if (random.nextInt(20) == 0) {
+                    atOnce.commit(Map.of(WEB0, offset + 1L), OK);
+                    oneByOne.commit(Map.of(WEB0, offset + 1L), OK);
+                }
+            }
+            atOnce.commit(Map.of(WEB0, (long) records.size()), OK);
+            oneByOne.commit(Map.of(WEB0, (long) records.size()), OK);
+        }
+        List<String> written = visible();
+        Path saved = root;
+        root = other;
+        List<String> expected = visible();
+        root = saved;
+        assertThat(written).as("seed %d", seed).hasSize(next).isEqualTo(expected);
+    }
+
     @Test
     void commits_gzip_files_named_by_their_offsets_in_dataset_date_hour_directories() {
         try (FileStorageWriter w = new FileStorageWriter(root, 1 << 20, 64 << 20, FileStorageWriter.Compression.GZIP)) {
