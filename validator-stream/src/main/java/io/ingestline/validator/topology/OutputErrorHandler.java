@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * The splitter already dead-letters what is over the limit before it is sent ({@link RecordSize}): under
  * exactly-once a record the producer refuses puts its transaction in an abortable state (Kafka's
  * {@code TransactionManager.maybeTransitionToErrorState}), so whatever this handler answers the batch is
- * reprocessed. This handler is the last line (a broker whose {@code max.message.bytes} is below the record limit).
+ * reprocessed. This handler is the last line (a broker whose {@code max.message.bytes} is below the record limit); a
+ * dataset record it dead-letters is one dead letter holding its events' envelopes, one a line
+ * ({@link io.ingestline.model.DatasetRecord}).
  */
 public final class OutputErrorHandler implements ProductionExceptionHandler {
     /** Streams config key: the dead-letter topic. */
