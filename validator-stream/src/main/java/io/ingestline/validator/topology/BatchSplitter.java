@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Splits a raw batch into events: parses each line, resolves the batch's target once ({@link Routes}: one version
  * of its rule for the whole batch), runs each event through it ({@link CompiledTarget}: checks, then each route's
- * transformation), and forwards each output, with its stable id, its time (the receive time when it has none) and
- * the rule and version that made it, to its dataset's topic. A record that breaks the contract, a line that is not a
+ * transformation), and collects each output, with its stable id, its time (the receive time when it has none) and
+ * the rule and version that made it, into its dataset's record ({@link io.ingestline.model.DatasetRecord}: one record
+ * per batch and dataset, sent when the next event would take it past {@link #RECORD_TARGET} and at the batch's end). A record that breaks the contract, a line that is not a
  * JSON object, an event that fails its checks or a transformation (or runs over the rules' time budget, one per batch:
  * {@link io.ingestline.rules.RuleBudget}), and a batch whose target has no route go to the dead letters with the
  * reason; the rest go on.
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>Before it forwards anything, it checks that the topic of every dataset the batch can reach exists: if one is
  * still being created after a short wait, the batch is parked ({@link ParkedBatches}) and split later from a
  * punctuation, instead of waiting inside the transaction. An output event
- * whose record would be over the record limit (the producer's {@code max.request.size}) goes to the dead letters
+ * whose record would be over the record limit even alone (the producer's {@code max.request.size}) goes to the dead letters
  * (stage {@code store}, with its size) instead of failing the producer's transaction.
  */
 final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
