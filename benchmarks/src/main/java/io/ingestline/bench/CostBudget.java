@@ -111,23 +111,26 @@ final class CostBudget {
 
     /**
      * Each service JVM's own CPU per event stored, with what each JVM spends apart from the service (its GC, JIT
-     * compilers and VM threads): the price of separate JVMs, which the one JVM pays once.
+     * compilers and VM threads): the price of separate JVMs, which the one JVM pays once. With the steps timed, the
+     * events each validator timed and each sink polled show how the processes of a stage shared the work.
      */
     private static void processes(Sample from, Sample to, double events, double all, List<String> out) {
         out.add("");
         out.add("| service JVM | CPU ns per event | of which GC | of which JIT compilers | of which the JVM's own "
-                + "threads | share of the service JVMs' CPU |");
-        out.add("|---|---|---|---|---|---|");
+                + "threads | share of the service JVMs' CPU | events it timed (validator: 1 batch in "
+                + StepCpu.SAMPLE_EVERY + ") or polled (sink) |");
+        out.add("|---|---|---|---|---|---|---|");
         to.processes().forEach((name, now) -> {
             Map<String, Long> before = from.processes().getOrDefault(name, Map.of());
-            double[] d = new double[4];
+            double[] d = new double[6];
             String[] keys = {"process", key(StageThreads.Part.GC), key(StageThreads.Part.JIT),
-                    key(StageThreads.Part.JVM)};
+                    key(StageThreads.Part.JVM), "events.validator", "events.sink"};
             for (int i = 0; i < keys.length; i++) {
                 d[i] = now.getOrDefault(keys[i], 0L) - before.getOrDefault(keys[i], 0L);
             }
-            out.add(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.1f%% |", name, d[0] / events,
-                    d[1] / events, d[2] / events, d[3] / events, d[0] / all * 100));
+            out.add(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.1f%% | %s |", name,
+                    d[0] / events, d[1] / events, d[2] / events, d[3] / events, d[0] / all * 100,
+                    d[4] + d[5] == 0 ? "" : String.format(Locale.ROOT, "%,.0f", d[4] + d[5])));
         });
     }
 

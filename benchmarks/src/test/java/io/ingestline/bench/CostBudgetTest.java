@@ -41,7 +41,7 @@ class CostBudgetTest {
         to.put("edge", Map.of("process", 3_000_000L, "edge_http", 2_000_000L, "gc", 500_000L, "jit", 500_000L,
                 "clock", 400L));
         to.put("validator-1", Map.of("process", 7_000_000L, "validator_stream", 6_000_000L, "gc", 1_000_000L,
-                "clock", 500L));
+                "clock", 500L, "events.validator", 32L));
         List<String> table = CostBudget.table(sample(from, 1.0), sample(to, 1.5), 1_000, CostBudget.Ceiling.NONE);
         assertThat(table).contains(
                 "| **edge** | 2,000 | 20.0% |  |",
@@ -49,8 +49,8 @@ class CostBudgetTest {
                 "| **GC** | 1,500 | 15.0% |  |",
                 "| service JVMs, their processes' CPU (threads ended between samples included) | 10,000 | 100.0% |  |",
                 "| broker, its own process | 500,000 | (50.00 of the service JVMs') |  |",
-                "| edge | 3,000 | 500 | 500 | 0 | 30.0% |",
-                "| validator-1 | 7,000 | 1,000 | 0 | 0 | 70.0% |");
+                "| edge | 3,000 | 500 | 500 | 0 | 30.0% |  |",
+                "| validator-1 | 7,000 | 1,000 | 0 | 0 | 70.0% | 32 |");
     }
 
     /** A sample as {@link CostBudget.Sample#take} makes it of several JVMs: summed, and each one's kept. */
