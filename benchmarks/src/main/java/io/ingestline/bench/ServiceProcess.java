@@ -25,34 +25,30 @@ public final class ServiceProcess {
         StageCpu cpu = new StageCpu(new StageThreads(env.getOrDefault("INGEST_VALIDATOR_APP_ID", "ingest-validator"),
                 env.getOrDefault("INGEST_SINK_GROUP", "ingest-sink")));
         CountDownLatch stopped = new CountDownLatch(1);
-        AutoCloseable service;
+        Runnable stop;
         int port;
         Validator validator = null;
         switch (args.length == 1 ? args[0] : "") {
             case "edge" -> {
                 EdgeServer edge = EdgeServer.start(EdgeConfig.fromEnv(env));
-                service = edge::close;
+                stop = edge::close;
                 port = edge.port();
             }
             case "validator" -> {
                 validator = Validator.start(ValidatorConfig.fromEnv(env));
-                service = validator::close;
+                stop = validator::close;
                 port = validator.statusPort();
                 validator.failed().thenRun(stopped::countDown);
             }
             case "sink" -> {
                 SinkService sink = SinkService.start(SinkConfig.fromEnv(env));
-                service = sink::close;
+                stop = sink::close;
                 port = sink.statusPort();
             }
             default -> throw new IllegalArgumentException("usage: ServiceProcess edge|validator|sink");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
+            stop.run();
             stopped.countDown();
         }, "service-shutdown"));
         PipelineProcess.serveCpu(cpu);
