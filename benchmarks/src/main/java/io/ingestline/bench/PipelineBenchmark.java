@@ -70,8 +70,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>In the separate layouts each service JVM gets the pipeline JVM's options and the same environment (plus its own
  * status port and state directory), the rows' names say the layout, the "cores" column gives each JVM's share after
  * their sum, and each cost budget adds a table of every JVM's CPU per event with its GC, JIT and VM threads. To files,
- * every event of the run seen stored twice is counted apart ("stored twice"), and a run with an acknowledged event
- * not stored, or one stored twice, is named after the table.
+ * every event of the run seen stored twice is counted apart ("stored twice"); to PostgreSQL, the run's rows are
+ * counted once it is stored ({@link PgStoredCount}); a run with an acknowledged event not stored, or one stored twice,
+ * is named after the table.
  */
 public final class PipelineBenchmark {
     private static final String TOKEN = "pipeline-bench-token";
@@ -429,6 +430,21 @@ public final class PipelineBenchmark {
         }
         Histogram h = r.latencyMicros();
         long twice = delays.duplicates();
+        if (target.postgres()) {
+            // the dataset's table is named after it (the sink shortens only names over 50 characters)
+            PgStoredCount rows = PgStoredCount.of(pgUrl, pgUser, pgPassword, target.schema(), settings.dialect().dataset,
+                    run, batch, load.ackedAt.keySet());
+            twice = rows.rows() - rows.distinct();
+            System.out.printf(Locale.ROOT, "PostgreSQL rows of %s: %,d, distinct events %,d%n", name, rows.rows(),
+                    rows.distinct());
+            if (rows.distinct() != r.acked()) {
+                String missed = String.format(Locale.ROOT, "Not stored exactly once: %s: %,d of %,d acknowledged "
+                        + "events in the table.", name, rows.distinct(), r.acked());
+                System.out.println(missed);
+                after.add("");
+                after.add(missed);
+            }
+        }
         if (delay.getTotalCount() != r.acked() || twice > 0) {
             String missed = String.format(Locale.ROOT, "Not stored exactly once: %s: %,d of %,d acknowledged events "
                     + "stored, %,d stored twice.", name, delay.getTotalCount(), r.acked(), twice);
