@@ -3,6 +3,7 @@ package io.ingestline.bench;
 import io.ingestline.model.StepCpu;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,16 +15,35 @@ import java.util.Map;
  * own producer and consumer per record from the ceiling phase.
  */
 final class CostBudget {
-    /** The pipeline's counters ({@code name=value} of its {@code CPU} line) and the broker's CPU, at one moment. */
-    record Sample(Map<String, Long> pipeline, double brokerSeconds) {
-        static Sample take(ChildProcess pipeline, ChildProcess broker) throws Exception {
-            String line = pipeline.ask("cpu", "CPU ", 30);
+    /**
+     * The service JVMs' counters ({@code name=value} of their {@code CPU} lines, summed over the JVMs), each JVM's
+     * own (by its name, in order; empty when the one JVM is measured alone), and the broker's CPU, at one moment.
+     */
+    record Sample(Map<String, Long> pipeline, Map<String, Map<String, Long>> processes, double brokerSeconds) {
+        Sample(Map<String, Long> pipeline, double brokerSeconds) {
+            this(pipeline, Map.of(), brokerSeconds);
+        }
+
+        static Sample take(ServiceJvms services, ChildProcess broker) throws Exception {
             Map<String, Long> values = new HashMap<>();
-            for (String pair : line.substring("CPU ".length()).trim().split(" ")) {
-                String[] kv = pair.split("=", 2);
-                values.put(kv[0], Long.parseLong(kv[1]));
+            Map<String, Map<String, Long>> processes = new LinkedHashMap<>();
+            for (ServiceJvms.Jvm jvm : services.jvms()) {
+                String line = jvm.process().ask("cpu", "CPU ", 30);
+                Map<String, Long> own = new HashMap<>();
+                for (String pair : line.substring("CPU ".length()).trim().split(" ")) {
+                    String[] kv = pair.split("=", 2);
+                    own.put(kv[0], Long.parseLong(kv[1]));
+                }
+                own.forEach((k, v) -> values.merge(k, v, Long::sum));
+                processes.put(jvm.name(), own);
             }
-            return new Sample(values, broker.cpuSeconds());
+            // a clock read's cost is one JVM's figure, not a sum: the mean of the JVMs whose validator timed steps
+            // (the validator's steps are what it is taken off), else of them all
+            List<Map<String, Long>> timing = processes.values().stream()
+                    .filter(p -> p.getOrDefault("events.validator", 0L) > 0).toList();
+            values.put("clock", Math.round((timing.isEmpty() ? processes.values() : timing).stream()
+                    .mapToLong(p -> p.getOrDefault("clock", 0L)).average().orElse(0)));
+            return new Sample(values, processes.size() > 1 ? processes : Map.of(), broker.cpuSeconds());
         }
 
         long get(String name) {
@@ -49,8 +69,10 @@ final class CostBudget {
         to.pipeline().forEach((k, v) -> d.put(k, v - from.get(k)));
         double process = d.getOrDefault("process", 0L);
         double n = Math.max(1, events);
+        boolean separate = !to.processes().isEmpty();
+        String whole = separate ? "the service JVMs'" : "the pipeline JVM's";
         List<String> out = new ArrayList<>();
-        out.add("| stage: threads / steps | CPU ns per event | share of the pipeline JVM's CPU "
+        out.add("| stage: threads / steps | CPU ns per event | share of " + whole + " CPU "
                 + "| Kafka's own, same machine (ceiling phase), CPU ns per record |");
         out.add("|---|---|---|---|");
         double sum = 0;
@@ -74,13 +96,42 @@ final class CostBudget {
             }
         }
         out.add(row("sum of the groups above", sum / n, sum / process, ""));
-        out.add(row("pipeline JVM, its process's CPU (threads ended between samples included)", process / n, 1, ""));
+        out.add(row(separate ? "service JVMs, their processes' CPU (threads ended between samples included)"
+                : "pipeline JVM, its process's CPU (threads ended between samples included)", process / n, 1, ""));
         double broker = (to.brokerSeconds() - from.brokerSeconds()) * 1e9;
-        out.add(String.format(Locale.ROOT, "| broker, its own process | %,.0f | (%.2f of the pipeline JVM's) | %s |",
-                broker / n, broker / process, Double.isNaN(ceiling.brokerProducing()) ? ""
+        out.add(String.format(Locale.ROOT, "| broker, its own process | %,.0f | (%.2f of %s) | %s |",
+                broker / n, broker / process, whole, Double.isNaN(ceiling.brokerProducing()) ? ""
                         : String.format(Locale.ROOT, "broker while the producer ran: %,.0f; while the consumer ran: "
                                 + "%,.0f", ceiling.brokerProducing(), ceiling.brokerConsuming())));
+        if (separate) {
+            processes(from, to, n, process, out);
+        }
         return out;
+    }
+
+    /**
+     * Each service JVM's own CPU per event stored, with what each JVM spends apart from the service (its GC, JIT
+     * compilers and VM threads): the price of separate JVMs, which the one JVM pays once. With the steps timed, the
+     * events each validator timed and each sink polled show how the processes of a stage shared the work.
+     */
+    private static void processes(Sample from, Sample to, double events, double all, List<String> out) {
+        out.add("");
+        out.add("| service JVM | CPU ns per event | of which GC | of which JIT compilers | of which the JVM's own "
+                + "threads | share of the service JVMs' CPU | events it timed (validator: 1 batch in "
+                + StepCpu.SAMPLE_EVERY + ") or polled (sink) |");
+        out.add("|---|---|---|---|---|---|---|");
+        to.processes().forEach((name, now) -> {
+            Map<String, Long> before = from.processes().getOrDefault(name, Map.of());
+            double[] d = new double[6];
+            String[] keys = {"process", key(StageThreads.Part.GC), key(StageThreads.Part.JIT),
+                    key(StageThreads.Part.JVM), "events.validator", "events.sink"};
+            for (int i = 0; i < keys.length; i++) {
+                d[i] = now.getOrDefault(keys[i], 0L) - before.getOrDefault(keys[i], 0L);
+            }
+            out.add(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.1f%% | %s |", name,
+                    d[0] / events, d[1] / events, d[2] / events, d[3] / events, d[0] / all * 100,
+                    d[4] + d[5] == 0 ? "" : String.format(Locale.ROOT, "%,.0f", d[4] + d[5])));
+        });
     }
 
     /**

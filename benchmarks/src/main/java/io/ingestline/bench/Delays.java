@@ -1,12 +1,15 @@
 package io.ingestline.bench;
 
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
  * Delays from acknowledgement to storage, in milliseconds: all of them, and by the second (since this object was
- * made) in which the events were seen stored. Shared by the watchers of each storage backend.
+ * made) in which the events were seen stored. Shared by the watchers of each storage backend. A watcher that sees
+ * each stored copy of an event (the files' one) passes its sequence number: a second copy is counted as a duplicate
+ * and not as stored, so that "stored / acknowledged" shows an event lost beside another stored twice.
  */
 final class Delays {
     private final long originMs = System.currentTimeMillis();
@@ -14,6 +17,24 @@ final class Delays {
     private final Map<Integer, Histogram> bySecond = new HashMap<>();
     private long matched;
     private long lastStoredMs;
+    private final BitSet seen = new BitSet();
+    private long duplicates;
+
+    /** Event {@code seq} seen stored: recorded once, counted as a duplicate when seen again. */
+    synchronized void record(long seq, long storedAtMs, long ackedAtMs) {
+        int index = Math.toIntExact(seq);
+        if (seen.get(index)) {
+            duplicates++;
+            return;
+        }
+        seen.set(index);
+        record(storedAtMs, ackedAtMs);
+    }
+
+    /** Copies of events seen stored again (only counted when the watcher passes sequence numbers). */
+    synchronized long duplicates() {
+        return duplicates;
+    }
 
     synchronized void record(long storedAtMs, long ackedAtMs) {
         long delay = Math.max(0, storedAtMs - ackedAtMs);

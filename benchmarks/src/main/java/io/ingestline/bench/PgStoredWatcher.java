@@ -67,14 +67,15 @@ final class PgStoredWatcher implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // the pipeline creates the topic, with its partitions and settings, at its first event
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> tps = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> tps = partitions(consumer);
         consumer.assign(tps);
         consumer.seekToEnd(tps);
         tps.forEach(consumer::position);
-        this.consumerThread = new Thread(() -> consume(consumer), "pg-watcher-consumer");
+        this.consumerThread = new Thread(() -> consume(consumer, tps.isEmpty()), "pg-watcher-consumer");
         this.offsetsThread = new Thread(() -> followOffsets(jdbcUrl, user, password, schema, group, dataset),
                 "pg-watcher-offsets");
         consumerThread.setDaemon(true);
@@ -83,8 +84,26 @@ final class PgStoredWatcher implements AutoCloseable {
         offsetsThread.start();
     }
 
-    private void consume(KafkaConsumer<byte[], byte[]> consumer) {
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /**
+     * Notes the run's events as they come. A topic missing when the watcher started (a fresh topic prefix, before
+     * the edge's first event) is read from its beginning once it exists: all of it is this run's.
+     */
+    private void consume(KafkaConsumer<byte[], byte[]> consumer, boolean awaitTopic) {
         try (consumer) {
+            while (awaitTopic && !closing) {
+                List<TopicPartition> tps = partitions(consumer);
+                if (!tps.isEmpty()) {
+                    consumer.assign(tps);
+                    consumer.seekToBeginning(tps);
+                    break;
+                }
+                Thread.sleep(100);
+            }
             while (!closing) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long seq = seqOf(r.value());
@@ -100,6 +119,8 @@ final class PgStoredWatcher implements AutoCloseable {
             }
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

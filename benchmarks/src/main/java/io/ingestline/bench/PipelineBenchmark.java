@@ -62,7 +62,17 @@ import org.apache.kafka.clients.admin.NewTopic;
  * ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER} (postgres), {@code BENCH_PG_PASSWORD},
  * {@code BENCH_PEER_DIR}, {@code BENCH_RESULTS}, {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the
  * pipeline's JVM, e.g. a profiler), {@code BENCH_PIPELINE_ENV} (comma-separated {@code NAME=value} added to the
- * pipeline's environment), {@code BENCH_STEP_CPU} (1: the pipeline runs with {@code -Dingestline.step-cpu=true}).
+ * pipeline's environment), {@code BENCH_STEP_CPU} (1: the pipeline runs with {@code -Dingestline.step-cpu=true}),
+ * {@code BENCH_PROCESSES} ({@code one}; comma-separated {@link ProcessLayout}s, each running the pipeline phases in
+ * turn: {@code one} JVM for the whole pipeline, {@code separate}: the edge, the validator and the sink each in its own
+ * JVM as deployed ({@link ServiceProcess}), {@code scaled}: the edge, two validators and two sinks).
+ *
+ * <p>In the separate layouts each service JVM gets the pipeline JVM's options and the same environment (plus its own
+ * status port and state directory), the rows' names say the layout, the "cores" column gives each JVM's share after
+ * their sum, and each cost budget adds a table of every JVM's CPU per event with its GC, JIT and VM threads. To files,
+ * every event of the run seen stored twice is counted apart ("stored twice"); to PostgreSQL, the run's rows are
+ * counted once it is stored ({@link PgStoredCount}); a run with an acknowledged event not stored, or one stored twice,
+ * is named after the table.
  */
 public final class PipelineBenchmark {
     private static final String TOKEN = "pipeline-bench-token";
@@ -96,11 +106,14 @@ public final class PipelineBenchmark {
     private CostBudget.Ceiling ceilingCpu = CostBudget.Ceiling.NONE;
     /** The pipeline's steps time themselves ({@code -Dingestline.step-cpu=true}) unless BENCH_STEP_CPU is 0. */
     private final boolean stepCpu = Report.env("BENCH_STEP_CPU", 1) == 1;
+    /** How the pipeline's services run: one JVM, or each in its own; every layout runs the pipeline phases. */
+    private final List<ProcessLayout> layouts = ProcessLayout.parse(System.getenv().getOrDefault("BENCH_PROCESSES",
+            "one"));
     /** Each pipeline run's cost budget, printed after the table. */
     private final List<String> budgets = new ArrayList<>();
     private ChildProcess broker;
-    /** The JVM measured now besides the broker: the edge alone or the pipeline. */
-    private ChildProcess measured;
+    /** The JVMs measured now besides the broker: the edge alone or the pipeline's. */
+    private ServiceJvms measured;
 
     private PipelineBenchmark() throws IOException {
     }
@@ -139,11 +152,13 @@ public final class PipelineBenchmark {
                 ceiling(bootstrap);
             }
             deleteTopics(bootstrap); // tens of millions of records the pipeline phases need not share a disk with
-            if (phases.contains("files") || phases.contains("dialects") || phases.contains("sustained")) {
-                pipeline(bootstrap, false);
-            }
-            if (phases.contains("postgres")) {
-                pipeline(bootstrap, true);
+            for (ProcessLayout layout : layouts) {
+                if (phases.contains("files") || phases.contains("dialects") || phases.contains("sustained")) {
+                    pipeline(bootstrap, false, layout);
+                }
+                if (phases.contains("postgres")) {
+                    pipeline(bootstrap, true, layout);
+                }
             }
         }
         Report.deleteTree(report.dir.resolve("kafka"));
@@ -215,7 +230,7 @@ public final class PipelineBenchmark {
                         "INGEST_TOPIC_PREFIX", EDGE_ALONE_PREFIX, "INGEST_OTLP_PORT", "-1"),
                 report.dir.resolve("edge.log"), l -> l.contains("edge listening"))) {
             edge.await(120);
-            measured = edge;
+            measured = ServiceJvms.of("edge", edge);
             String url = "http://127.0.0.1:" + port + "/v1/ingest/edge-alone";
             // JIT warm-up, then measured as the peer is: 5 s warm-up, 20 s
             WrkLoad.run(url, body, TOKEN, null, 32, Duration.ofSeconds(30), Duration.ofSeconds(1), report.dir);
@@ -233,11 +248,11 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** The whole pipeline in a JVM of its own, to files or to PostgreSQL. */
-    private void pipeline(String bootstrap, boolean postgres) throws Exception {
+    /** The whole pipeline in a JVM of its own, or its services each in their own, to files or to PostgreSQL. */
+    private void pipeline(String bootstrap, boolean postgres, ProcessLayout layout) throws Exception {
         String backend = postgres ? "PostgreSQL" : "files";
-        Path data = report.dir.resolve(postgres ? "pipeline-pg" : "pipeline-files");
-        String schema = "bench_" + run;
+        Path data = report.dir.resolve((postgres ? "pipeline-pg" : "pipeline-files") + layout.suffix());
+        String schema = "bench_" + run + layout.suffix().replace('-', '_');
         int port = Report.freePort();
         int adminPort = Report.freePort();
         Map<String, String> env = new LinkedHashMap<>(Map.ofEntries(Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
@@ -256,6 +271,7 @@ public final class PipelineBenchmark {
             env.putAll(Map.of("INGEST_SINK_BACKEND", "postgres", "INGEST_PG_URL", pgUrl, "INGEST_PG_USER", pgUser,
                     "INGEST_PG_PASSWORD", pgPassword, "INGEST_PG_SCHEMA", schema));
         }
+        env = layout.env(env);
         for (String pair : System.getenv().getOrDefault("BENCH_PIPELINE_ENV", "").split(",")) {
             String[] kv = pair.split("=", 2);
             if (kv.length == 2) {
@@ -270,31 +286,32 @@ public final class PipelineBenchmark {
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
-        try (ChildProcess pipeline = ChildProcess.start(PipelineProcess.class.getName(), jvm, List.of(), env,
-                report.dir.resolve(postgres ? "pipeline-pg.log" : "pipeline-files.log"), l -> l.startsWith("READY"))) {
-            pipeline.await(180);
+        try (ServiceJvms pipeline = ServiceJvms.start(layout, env, jvm, report.dir,
+                (postgres ? "pipeline-pg" : "pipeline-files") + layout.suffix())) {
             measured = pipeline;
             URI edge = URI.create("http://127.0.0.1:" + port);
             rules(URI.create("http://127.0.0.1:" + adminPort));
-            Target target = new Target(backend, bootstrap, data, schema, postgres);
+            Target target = new Target(backend, bootstrap, data, schema, postgres,
+                    new Topics(env.getOrDefault("INGEST_TOPIC_PREFIX", Topics.DEFAULT_PREFIX)),
+                    env.get("INGEST_SINK_GROUP"));
             LoadGenerator.Settings paced = new LoadGenerator.Settings(edge, TOKEN, LoadDialect.AXIOM, connections,
                     batch, rate, gzip);
             List<Chart.Series> panels = new ArrayList<>();
             measure(null, paced, warmup, target, null);
             if (phases.contains(postgres ? "postgres" : "files")) {
-                measure(String.format(Locale.ROOT, "pipeline to %s, Axiom, paced at %,d events/s", backend, rate),
-                        paced, duration, target, panels);
+                measure(String.format(Locale.ROOT, "pipeline to %s, Axiom, paced at %,d events/s%s", backend, rate,
+                        layout.label), paced, duration, target, panels);
                 for (int step : ramp) {
-                    Measured m = measure(String.format(Locale.ROOT, "pipeline to %s, Axiom, paced at %,d events/s",
-                            backend, step), paced.paced(step), duration, target, null);
+                    Measured m = measure(String.format(Locale.ROOT, "pipeline to %s, Axiom, paced at %,d events/s%s",
+                            backend, step, layout.label), paced.paced(step), duration, target, null);
                     if (m.delays().getValueAtPercentile(99) > 10_000) {
                         break; // beyond what it sustains: the next steps would only lengthen the run
                     }
                 }
-                measure("pipeline to " + backend + ", Axiom, as fast as acknowledged", paced.paced(0), duration,
-                        target, panels);
-                Chart.write(report.dir.resolve(postgres ? "pipeline-postgres.png" : "pipeline-files.png"),
-                        "Whole pipeline to " + backend + ": per second", panels);
+                measure("pipeline to " + backend + ", Axiom, as fast as acknowledged" + layout.label, paced.paced(0),
+                        duration, target, panels);
+                Chart.write(report.dir.resolve((postgres ? "pipeline-postgres" : "pipeline-files") + layout.suffix()
+                        + ".png"), "Whole pipeline to " + backend + layout.label + ": per second", panels);
             }
             if (phases.contains("dialects") && !postgres) {
                 int seconds = Report.env("BENCH_DIALECT_S", 20);
@@ -303,15 +320,13 @@ public final class PipelineBenchmark {
                         LoadGenerator.Settings s = new LoadGenerator.Settings(edge, TOKEN, d, connections, batch,
                                 rate, gzip);
                         measure(null, s, Duration.ofSeconds(5), target, null);
-                        measure(String.format(Locale.ROOT, "pipeline to %s, %s, paced at %,d events/s", backend,
-                                d.label(), rate), s,
-                                Duration.ofSeconds(seconds), target, null);
+                        measure(String.format(Locale.ROOT, "pipeline to %s, %s, paced at %,d events/s%s", backend,
+                                d.label(), rate, layout.label), s, Duration.ofSeconds(seconds), target, null);
                     }
                 }
             }
             if (phases.contains("sustained") && !postgres) {
-                sustained(paced.paced(Report.env("BENCH_SUSTAINED_RATE", rate)), target, pipeline,
-                        URI.create("http://127.0.0.1:" + adminPort + "/metrics"));
+                sustained(paced.paced(Report.env("BENCH_SUSTAINED_RATE", rate)), target, pipeline, layout);
             }
         } finally {
             Report.deleteTree(data);
@@ -341,7 +356,8 @@ public final class PipelineBenchmark {
     }
 
     /** Where a run's events are stored, and how to watch them arrive. */
-    private record Target(String backend, String bootstrap, Path data, String schema, boolean postgres) {
+    private record Target(String backend, String bootstrap, Path data, String schema, boolean postgres, Topics topics,
+            String sinkGroup) {
     }
 
     private interface Watcher extends AutoCloseable {
@@ -350,8 +366,8 @@ public final class PipelineBenchmark {
 
     private Watcher watch(Target t, LoadDialect dialect, LoadGenerator load) {
         if (t.postgres()) {
-            PgStoredWatcher w = new PgStoredWatcher(t.bootstrap(), Topics.defaults().dataset(dialect.dataset), pgUrl,
-                    pgUser, pgPassword, t.schema(), SINK_GROUP, dialect.dataset, run, batch, load.ackedAt);
+            PgStoredWatcher w = new PgStoredWatcher(t.bootstrap(), t.topics().dataset(dialect.dataset), pgUrl,
+                    pgUser, pgPassword, t.schema(), t.sinkGroup(), dialect.dataset, run, batch, load.ackedAt);
             return new Watcher() {
                 public Delays delays() {
                     return w.delays();
@@ -412,11 +428,35 @@ public final class PipelineBenchmark {
             return new Measured(r, delay);
         }
         Histogram h = r.latencyMicros();
+        long twice = delays.duplicates();
+        if (target.postgres()) {
+            // the dataset's table is named after it (the sink shortens only names over 50 characters)
+            PgStoredCount rows = PgStoredCount.of(pgUrl, pgUser, pgPassword, target.schema(), settings.dialect().dataset,
+                    run, batch, load.ackedAt.keySet());
+            twice = rows.rows() - rows.distinct();
+            System.out.printf(Locale.ROOT, "PostgreSQL rows of %s: %,d, distinct events %,d%n", name, rows.rows(),
+                    rows.distinct());
+            if (rows.distinct() != r.acked()) {
+                String missed = String.format(Locale.ROOT, "Not stored exactly once: %s: %,d of %,d acknowledged "
+                        + "events in the table.", name, rows.distinct(), r.acked());
+                System.out.println(missed);
+                after.add("");
+                after.add(missed);
+            }
+        }
+        if (delay.getTotalCount() != r.acked() || twice > 0) {
+            String missed = String.format(Locale.ROOT, "Not stored exactly once: %s: %,d of %,d acknowledged events "
+                    + "stored, %,d stored twice.", name, delay.getTotalCount(), r.acked(), twice);
+            System.out.println(missed);
+            after.add("");
+            after.add(missed);
+        }
         double storedSeconds = Math.max(d.toSeconds(), (delays.lastStoredMs() - start) / 1000.0);
         row(name, r.acked() / r.seconds(), r.ackedBytes() / r.seconds() / 1e6, String.format(Locale.ROOT,
                 "%.1f / %.1f / %.1f", h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0), h.getValueAtPercentile(99) / 1000.0, r.failed(),
-                String.format(Locale.ROOT, "%,d / %,d", delay.getTotalCount(), r.acked()),
+                String.format(Locale.ROOT, "%,d / %,d%s", delay.getTotalCount(), r.acked(), twice == 0 ? ""
+                        : String.format(Locale.ROOT, " (%,d stored twice)", twice)),
                 String.format(Locale.ROOT, "%,.0f", delay.getTotalCount() / storedSeconds),
                 String.format(Locale.ROOT, "%,d / %,d", delay.getValueAtPercentile(50), delay.getValueAtPercentile(99)),
                 cores);
@@ -447,10 +487,10 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Several minutes at the fixed rate, the pipeline's heap in use (its {@code /metrics}) and resident memory
-     * sampled each second; prints a row per minute and saves a plot.
+     * Several minutes at the fixed rate, the pipeline's heap in use (its {@code /metrics}; summed over the service
+     * JVMs when they are separate) and resident memory sampled each second; prints a row per minute and saves a plot.
      */
-    private void sustained(LoadGenerator.Settings paced, Target target, ChildProcess pipeline, URI metrics)
+    private void sustained(LoadGenerator.Settings paced, Target target, ServiceJvms pipeline, ProcessLayout layout)
             throws Exception {
         int seconds = Report.env("BENCH_SUSTAINED_S", 300);
         double[] heapMb = new double[seconds];
@@ -462,11 +502,13 @@ public final class PipelineBenchmark {
             for (int i = 0; i < seconds; i++) {
                 try {
                     Thread.sleep(Math.max(0, (start + (i + 1) * 1_000_000_000L - System.nanoTime()) / 1_000_000));
-                    Matcher m = heap.matcher(http.send(HttpRequest.newBuilder(metrics).build(),
-                            HttpResponse.BodyHandlers.ofString()).body());
                     double used = 0;
-                    while (m.find()) {
-                        used += Double.parseDouble(m.group(1));
+                    for (URI metrics : pipeline.metrics()) {
+                        Matcher m = heap.matcher(http.send(HttpRequest.newBuilder(metrics).build(),
+                                HttpResponse.BodyHandlers.ofString()).body());
+                        while (m.find()) {
+                            used += Double.parseDouble(m.group(1));
+                        }
                     }
                     heapMb[i] = used / (1 << 20);
                     rssMb[i] = pipeline.rssBytes() / (double) (1 << 20);
@@ -480,13 +522,14 @@ public final class PipelineBenchmark {
         sampler.setDaemon(true);
         sampler.start();
         List<Chart.Series> panels = new ArrayList<>();
-        String name = String.format(Locale.ROOT, "sustained: pipeline to files, Axiom, %,d events/s for %d s",
-                paced.eventsPerSecond(), seconds);
+        String name = String.format(Locale.ROOT, "sustained: pipeline to files, Axiom, %,d events/s for %d s%s",
+                paced.eventsPerSecond(), seconds, layout.label);
         LoadGenerator.Result r = measure(name, paced, Duration.ofSeconds(seconds), target, panels).load();
         sampler.join(10_000);
-        panels.add(new Chart.Series("sustained: pipeline JVM heap in use", "MiB", heapMb));
-        panels.add(new Chart.Series("sustained: pipeline JVM resident memory", "MiB", rssMb));
-        Chart.write(report.dir.resolve("sustained.png"), "Sustained load: per second", panels);
+        panels.add(new Chart.Series("sustained: service JVMs' heap in use", "MiB", heapMb));
+        panels.add(new Chart.Series("sustained: service JVMs' resident memory", "MiB", rssMb));
+        Chart.write(report.dir.resolve("sustained" + layout.suffix() + ".png"), "Sustained load" + layout.label
+                + ": per second", panels);
         after.add("");
         after.add("Sustained run by minute: events/s acknowledged, request p99 (max of the seconds), ack-to-stored "
                 + "p99 (max of the seconds), heap in use (max of the samples), resident memory (last sample):");
@@ -511,7 +554,7 @@ public final class PipelineBenchmark {
                     events / (double) (to - from), p99, d99, heapMax, rssMb[to - 1]));
         }
         after.add("");
-        after.add("Plot: sustained.png");
+        after.add("Plot: sustained" + layout.suffix() + ".png");
     }
 
     /** A row of the table, printed at the end when the ceiling is known. */
@@ -561,9 +604,13 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** CPU used by the measured JVM, the broker and this JVM (the load generator) from now until {@link #stop}. */
+    /**
+     * CPU used by the measured JVMs (their sum, then each one's when there are several), the broker and this JVM (the
+     * load generator) from now until {@link #stop}.
+     */
     private final class Cpu {
         private final long startNanos = System.nanoTime();
+        private final double[] each = measured.jvms().stream().mapToDouble(j -> j.process().cpuSeconds()).toArray();
         private final double service = measured.cpuSeconds();
         private final double brokerStart = broker.cpuSeconds();
         private final double self = selfCpuSeconds();
@@ -571,8 +618,15 @@ public final class PipelineBenchmark {
 
         void stop() {
             double wall = (System.nanoTime() - startNanos) / 1e9;
-            cores = String.format(Locale.ROOT, "%.2f / %.2f / %.2f", (measured.cpuSeconds() - service) / wall,
-                    (broker.cpuSeconds() - brokerStart) / wall, (selfCpuSeconds() - self) / wall);
+            List<ServiceJvms.Jvm> jvms = measured.jvms();
+            StringBuilder split = new StringBuilder();
+            for (int i = 0; jvms.size() > 1 && i < jvms.size(); i++) {
+                split.append(i == 0 ? " (" : ", ").append(jvms.get(i).name()).append(String.format(Locale.ROOT,
+                        " %.2f", (jvms.get(i).process().cpuSeconds() - each[i]) / wall));
+            }
+            cores = String.format(Locale.ROOT, "%.2f%s / %.2f / %.2f", (measured.cpuSeconds() - service) / wall,
+                    split.length() == 0 ? "" : split + ")", (broker.cpuSeconds() - brokerStart) / wall,
+                    (selfCpuSeconds() - self) / wall);
         }
 
         String cores() {

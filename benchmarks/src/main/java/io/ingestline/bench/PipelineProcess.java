@@ -34,6 +34,17 @@ public final class PipelineProcess {
             pipeline.close();
             stopped.countDown();
         }));
+        serveCpu(cpu);
+        System.out.println("READY " + pipeline.httpPort());
+        System.out.flush();
+        stopped.await();
+    }
+
+    /**
+     * Samples the threads' CPU every half second and answers each {@code cpu} line of standard input with
+     * {@link #cpuLine}: the protocol every JVM the benchmark measures by stage speaks ({@link ServiceProcess} too).
+     */
+    static void serveCpu(StageCpu cpu) {
         daemon("stage-cpu-sampler", () -> {
             while (true) {
                 cpu.sample();
@@ -50,9 +61,6 @@ public final class PipelineProcess {
             }
             return null;
         });
-        System.out.println("READY " + pipeline.httpPort());
-        System.out.flush();
-        stopped.await();
     }
 
     /** {@code CPU edge=<ns> validator=<ns> ... process=<ns> validator.parse=<ns> ... events.sink=<n>}. */

@@ -91,7 +91,7 @@ final class StoredWatcher implements AutoCloseable {
                 long seq = Long.parseLong(text, from, to, 10);
                 Long acked = ackedAt.get(seq - seq % batch);
                 if (acked != null) {
-                    delays.record(now, acked);
+                    delays.record(seq, now, acked);
                 }
                 at = to;
             }
