@@ -84,7 +84,6 @@ public final class PassThrough {
      */
     public Result write(byte[] buf, int off, int len, String id, Instant receivedAt, int maxBytes) {
         try (JsonParser p = FACTORY.createParser(buf, off, len)) {
-            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return TreePath.INSTANCE;
             }
@@ -94,8 +93,9 @@ public final class PassThrough {
             JsonNode time = null;
             try (JsonGenerator g = FACTORY.createGenerator(body)) {
                 g.writeStartObject();
+                Names names = new Names();
                 for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                    String name = p.currentName();
+                    String name = names.add(p.currentName());
                     fields++;
                     if (badName == null) {
                         badName = EventChecks.fieldName(name);
@@ -152,9 +152,11 @@ public final class PassThrough {
                 if (g != null) {
                     g.writeStartObject();
                 }
+                Names names = new Names();
                 for (JsonToken n = p.nextToken(); n == JsonToken.FIELD_NAME; n = p.nextToken()) {
+                    String name = names.add(p.currentName());
                     if (g != null) {
-                        g.writeFieldName(p.currentName());
+                        g.writeFieldName(name);
                     }
                     copy(p, g, p.nextToken());
                 }
@@ -263,6 +265,58 @@ public final class PassThrough {
             out[at++] = (byte) s.charAt(i);
         }
         return at;
+    }
+
+    /**
+     * The names of one object so far, to find a name given twice (the tree path keeps its last value at the first
+     * one's place: left to it). Open addressing on the names' hash codes, which Jackson's canonical names have
+     * computed already; cheaper than the parser's own duplicate detection, a set per object.
+     */
+    private static final class Names {
+        private String[] table = new String[16];
+        private int size;
+
+        /** {@code name}; throws {@link Duplicate} when the object has it already. */
+        String add(String name) throws Duplicate {
+            if (2 * (size + 1) > table.length) {
+                String[] old = table;
+                table = new String[old.length * 2];
+                size = 0;
+                for (String s : old) {
+                    if (s != null) {
+                        add(s);
+                    }
+                }
+            }
+            int mask = table.length - 1;
+            int h = name.hashCode();
+            for (int i = (h ^ h >>> 16) & mask;; i = (i + 1) & mask) {
+                String s = table[i];
+                if (s == null) {
+                    table[i] = name;
+                    size++;
+                    return name;
+                }
+                if (s.equals(name)) {
+                    throw Duplicate.INSTANCE;
+                }
+            }
+        }
+    }
+
+    /** A name given twice in one object: thrown to leave the event to the tree path (one instance, no stack). */
+    private static final class Duplicate extends IOException {
+        private static final long serialVersionUID = 1L;
+        static final Duplicate INSTANCE = new Duplicate();
+
+        private Duplicate() {
+            super("duplicate name", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** The body's bytes; past {@code max} it drops the rest and says so ({@code full}), the parse going on. */
