@@ -28,9 +28,11 @@ import java.util.Arrays;
  * {@link Outcome.Failed} for an event that fails the checks.
  *
  * <p>What it cannot give as the tree path would, it leaves to the tree path ({@link TreePath}): text that is not
- * one JSON object (the tree path's parse error is the message to keep), a duplicate name at any depth (Jackson's tree
- * keeps the last value at the first one's place, its count of fields counts it once), a value over the write limit,
- * and anything else that throws. These are rare, so the tree path's second parse costs little overall.
+ * one JSON object (the tree path's parse error is the message to keep), a name given twice in one object at any depth
+ * (Jackson's tree keeps the last value at the first one's place, its count of fields counts it once; within a
+ * {@code _time}, which is read as a tree, it changes nothing: such a {@code _time} is no time either way), a value
+ * over the write limit, and anything else that throws. These are rare, so the tree path's second parse costs little
+ * overall.
  */
 public final class PassThrough {
     private static final JsonFactory FACTORY = Json.mapper().getFactory();

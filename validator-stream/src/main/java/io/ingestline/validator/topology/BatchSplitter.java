@@ -47,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * transformation), and forwards each output, with its stable id, its time (the receive time when it has none) and
  * the rule and version that made it, to its dataset's topic. The events of a target that passes them through as
  * they came (a dataset without a rule) take one streaming pass instead ({@link PassThrough}: no tree, the same
- * value byte for byte), and the tree path only where that pass cannot decide (a parse error, a duplicate name). A record that breaks the contract, a line that is not a
- * JSON object, an event that fails its checks or a transformation (or runs over the rules' time budget, one per batch:
- * {@link io.ingestline.rules.RuleBudget}), and a batch whose target has no route go to the dead letters with the
- * reason; the rest go on.
+ * value byte for byte), and the tree path only where that pass cannot decide (a parse error, a duplicate name). A
+ * record that breaks the contract, a line that is not a JSON object, an event that fails its checks or a
+ * transformation (or runs over the rules' time budget, one per batch: {@link io.ingestline.rules.RuleBudget}), and a
+ * batch whose target has no route go to the dead letters with the reason; the rest go on.
  *
  * <p>Before it forwards anything, it checks that the topic of every dataset the batch can reach exists: if one is
  * still being created after a short wait, the batch is parked ({@link ParkedBatches}) and split later from a
@@ -284,9 +284,9 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
 
     /**
      * An event of a target that passes events through as they came, in one streaming pass ({@link PassThrough}):
-     * false, and nothing done, when the event needs the tree path. Timed as one step, {@code validator.parse}
-     * (parsing, checks and writing the value are one pass); {@code validator.envelope} is left with the headers and
-     * the record's size.
+     * false, and nothing done, when the event needs the tree path (whose parse step then counts the pass too).
+     * Timed as one step, {@code validator.parse} (parsing, checks and writing the value are one pass);
+     * {@code validator.envelope} is left with the headers and the record's size.
      */
     private boolean passThrough(PassThrough passThrough, Record<byte[], byte[]> record, RawBatch batch, RuleRef rule,
             Map<String, String> unwritable, int index, byte[] buf, int off, int len, RecordMetadata source) {
