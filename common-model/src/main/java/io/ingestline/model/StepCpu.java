@@ -24,6 +24,10 @@ public final class StepCpu {
     public enum Step {
         /** The batch's time less its events' steps below: reading the raw batch, finding lines, dead letters. */
         VALIDATOR_SPLIT("validator.split"),
+        /**
+         * Parsing an event into a tree; for a dataset without a rule, the one streaming pass that parses, checks and
+         * writes the value ({@code PassThrough}), so its checks+rule step is empty and its envelope step is the headers.
+         */
         VALIDATOR_PARSE("validator.parse"),
         /** The checks and the rule's transformation: one call ({@code CompiledTarget.apply}), timed as one. */
         VALIDATOR_CHECKS_RULE("validator.checks+rule"),

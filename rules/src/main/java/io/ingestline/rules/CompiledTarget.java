@@ -50,6 +50,7 @@ public final class CompiledTarget {
     private final Set<String> declared;
     private final List<Route> routes;
     private final EventChecks.Limits limits;
+    private final PassThrough passThrough;
 
     private CompiledTarget(RuleRef rule, boolean datasetMode, Map<String, String> columns, List<Route> routes,
             EventChecks.Limits limits) {
@@ -60,6 +61,8 @@ public final class CompiledTarget {
         this.declared = Set.copyOf(columns.keySet());
         this.routes = List.copyOf(routes);
         this.limits = limits;
+        this.passThrough = datasetMode && routes.get(0).transform == null && columns.isEmpty()
+                ? new PassThrough(routes.get(0).dataset, limits) : null;
     }
 
     /**
@@ -129,6 +132,15 @@ public final class CompiledTarget {
             }
         }
         return out;
+    }
+
+    /**
+     * The streaming path for this target's events when they pass through as they came (a dataset without a rule, or
+     * whose rule declares no columns and transforms nothing): it gives what {@link #apply} and the envelope's JSON
+     * give, without a tree. Null for any other target.
+     */
+    public PassThrough passThrough() {
+        return passThrough;
     }
 
     /** The datasets this target's events can reach. */

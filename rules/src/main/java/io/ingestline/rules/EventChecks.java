@@ -57,21 +57,30 @@ public final class EventChecks {
     }
 
     public static String fieldNames(ObjectNode event, Limits limits) {
-        if (event.size() > limits.maxFields()) {
-            return "event has " + event.size() + " fields, over the limit of " + limits.maxFields();
+        String problem = fieldCount(event.size(), limits);
+        for (Iterator<String> it = event.fieldNames(); problem == null && it.hasNext();) {
+            problem = fieldName(it.next());
         }
-        for (Iterator<String> it = event.fieldNames(); it.hasNext();) {
-            String name = it.next();
-            if (name.isEmpty()) {
-                return "a field name is empty";
-            }
-            if (name.length() > MAX_NAME_LENGTH) {
-                return "field name " + shorten(name) + " is longer than " + MAX_NAME_LENGTH + " characters";
-            }
-            for (int i = 0; i < name.length(); i++) {
-                if (Character.isISOControl(name.charAt(i))) {
-                    return "field name " + shorten(name) + " holds a control character";
-                }
+        return problem;
+    }
+
+    /** The count part of {@link #fieldNames}: {@code fields} top-level fields. */
+    public static String fieldCount(int fields, Limits limits) {
+        return fields > limits.maxFields()
+                ? "event has " + fields + " fields, over the limit of " + limits.maxFields() : null;
+    }
+
+    /** The part of {@link #fieldNames} about one name. */
+    public static String fieldName(String name) {
+        if (name.isEmpty()) {
+            return "a field name is empty";
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            return "field name " + shorten(name) + " is longer than " + MAX_NAME_LENGTH + " characters";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                return "field name " + shorten(name) + " holds a control character";
             }
         }
         return null;
@@ -98,7 +107,11 @@ public final class EventChecks {
      * ({@link EventTime}: also epoch numbers).
      */
     public static Instant time(ObjectNode event, String field) {
-        JsonNode t = event.get(field);
+        return time(event.get(field), field);
+    }
+
+    /** {@link #time(ObjectNode, String)} for the value {@code t} of {@code field} (null when absent). */
+    public static Instant time(JsonNode t, String field) {
         if (t == null || t.isNull()) {
             return null;
         }

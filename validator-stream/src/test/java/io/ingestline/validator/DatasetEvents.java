@@ -31,6 +31,11 @@ final class DatasetEvents {
         return out;
     }
 
+    /** The values of the events not read yet. */
+    List<byte[]> readValuesToList() {
+        return readRecordsToList().stream().map(TestRecord::value).toList();
+    }
+
     TestRecord<String, byte[]> readRecord() {
         fill();
         if (read.isEmpty()) {

@@ -152,6 +152,31 @@ class ValidatorTopologyTest {
     }
 
     /**
+     * A dataset without a rule takes the one-pass path ({@code PassThrough}): numbers written as the tree path writes
+     * them, the event's own {@code _id} replaced; an event with a duplicate name, or trailing text, takes the tree
+     * path (the last value kept at the first one's place; the parser's own message).
+     */
+    @Test
+    void passes_a_datasets_events_through_in_one_pass_as_the_tree_path_would() {
+        pipe(batch("web", "{\"b\":1e3,\"_id\":\"theirs\",\"a\":[-0,-0.0,2.50,123456789012345678901],"
+                + "\"_time\":1700000000123}", "{\"a\":1,\"b\":{\"c\":1,\"c\":2},\"a\":3}", "{\"a\":1} 2",
+                "{\"\":1}"));
+
+        assertThat(dataset("web").readValuesToList()).extracting(v -> new String(v, UTF_8)).containsExactly(
+                "{\"_time\":\"2023-11-14T22:13:20.123Z\",\"_id\":\"batch1-0\",\"b\":1E+3,"
+                        + "\"a\":[0,0.0,2.50,123456789012345678901]}",
+                "{\"_time\":\"2026-11-23T12:00:00.250Z\",\"_id\":\"batch1-1\",\"a\":3,\"b\":{\"c\":2}}");
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(d -> IngestHeaders.get(d.headers(), IngestHeaders.DLQ_STAGE))
+                .containsExactly("parse", "validate");
+        assertThat(IngestHeaders.get(dead.get(0).headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .startsWith("Trailing token");
+        assertThat(IngestHeaders.get(dead.get(1).headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("a field name is empty");
+        assertThat(IngestHeaders.get(dead.get(1).headers(), IngestHeaders.DLQ_EVENT_INDEX)).isEqualTo("3");
+    }
+
+    /**
      * Issue 18: a time number with an absurd exponent took seconds of the stream thread and was stored as 1970; now
      * it is a bad time. A line beyond one of the JSON limits is dead-lettered at parse, never a thread's exception.
      */

@@ -21,8 +21,8 @@ import io.ingestline.model.rules.RuleRef;
 import io.ingestline.rules.CompiledTarget;
 import io.ingestline.rules.EventChecks;
 import io.ingestline.rules.Outcome;
+import io.ingestline.rules.PassThrough;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * of its rule for the whole batch), runs each event through it ({@link CompiledTarget}: checks, then each route's
  * transformation), and collects each output, with its stable id, its time (the receive time when it has none) and
  * the rule and version that made it, into its dataset's record ({@link io.ingestline.model.DatasetRecord}: one record
- * per batch and dataset, sent when the next event would take it past {@link #RECORD_TARGET} and at the batch's end). A record that breaks the contract, a line that is not a
- * JSON object, an event that fails its checks or a transformation (or runs over the rules' time budget, one per batch:
+ * per batch and dataset, sent when the next event would take it past {@link #RECORD_TARGET} and at the batch's end).
+ * The events of a target that passes them through as they came (a dataset without a rule) take one streaming pass
+ * instead ({@link PassThrough}: no tree, the same value byte for byte), and the tree path only where that pass cannot
+ * decide (a parse error, a duplicate name). A record that breaks the contract, a line that is not a JSON object, an
+ * event that fails its checks or a transformation (or runs over the rules' time budget, one per batch:
  * {@link io.ingestline.rules.RuleBudget}), and a batch whose target has no route go to the dead letters with the
  * reason; the rest go on.
  *
@@ -76,6 +79,11 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     private final Topics topics;
     private final EventChecks.Limits limits;
     private final int maxRecordBytes;
+    /**
+     * Most bytes an event's value is written to (its size told exactly up to there): four times the record limit.
+     * A rule's output can share one large value many times, small in memory and gigabytes as JSON.
+     */
+    private final int writeLimit;
     private final ValidatorMetrics metrics;
     private final BatchProgress progress;
     private final Duration topicWait;
@@ -106,6 +114,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         this.topics = settings.topics();
         this.limits = settings.limits();
         this.maxRecordBytes = settings.maxRecordBytes();
+        this.writeLimit = (int) Math.min(Integer.MAX_VALUE - 16, 4L * maxRecordBytes);
         this.topicWait = settings.topicWait();
         this.metrics = metrics;
         this.recordTarget = Math.min(maxRecordBytes, RECORD_TARGET);
@@ -250,6 +259,11 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         if (StepCpu.ENABLED && timed) {
             clock = StepCpu.now();
         }
+        PassThrough passThrough = resolution.target() == null ? null : resolution.target().passThrough();
+        if (passThrough != null && passThrough(passThrough, record, batch, resolution.target().rule(), unwritable,
+                index, buf, off, len, source)) {
+            return;
+        }
         ObjectNode fields;
         try {
             JsonNode node = MAPPER.readTree(buf, off, len);
@@ -277,11 +291,7 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         step(StepCpu.Step.VALIDATOR_CHECKS_RULE);
         for (Outcome o : outcomes) {
             if (o instanceof Outcome.Output out) {
-                String noTopic = unwritable.get(out.dataset());
-                if (noTopic != null) {
-                    deadLetter(record, line(buf, off, len), DeadLetters.STAGE_ROUTE,
-                            IllegalStateException.class.getName(), "the topic of dataset " + out.dataset()
-                                    + " cannot be created: " + noTopic, out.dataset(), rule, source, index);
+                if (noTopic(record, unwritable, out.dataset(), rule, buf, off, len, source, index)) {
                     continue;
                 }
                 EventEnvelope envelope = new EventEnvelope(batch.eventId(index), out.dataset(),
@@ -291,29 +301,73 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
             } else if (o instanceof Outcome.Dropped dropped) {
                 count(filteredCounts, dropped.dataset());
             } else {
-                Outcome.Failed f = (Outcome.Failed) o;
-                String dataset = f.dataset() != null ? f.dataset() : targetDataset(batch);
-                deadLetter(record, line(buf, off, len), f.stage(), "io.ingestline.rules.Outcome.Failed",
-                        f.dataset() == null ? f.reason() : (f.stage().equals(Outcome.STAGE_TRANSFORM)
-                                ? "transformation to dataset " + f.dataset() + " failed: " : "to dataset "
-                                + f.dataset() + ": ") + f.reason(), dataset,
-                        rule, source, index);
+                failed(record, batch, (Outcome.Failed) o, rule, line(buf, off, len), source, index);
             }
         }
     }
 
     /**
-     * Adds an output event to its dataset's record (sending the record first when the event would take it past
-     * {@link #recordTarget}), or dead-letters it (its input line) when a record holding it alone would be over the
-     * record limit.
+     * An event of a target that passes events through as they came, in one streaming pass ({@link PassThrough}):
+     * false, and nothing done, when the event needs the tree path (whose parse step then counts the pass too).
+     * Timed as one step, {@code validator.parse} (parsing, checks and writing the value are one pass);
+     * {@code validator.envelope} is left with the headers and the record's size.
      */
+    private boolean passThrough(PassThrough passThrough, Record<byte[], byte[]> record, RawBatch batch, RuleRef rule,
+            Map<String, String> unwritable, int index, byte[] buf, int off, int len, RecordMetadata source) {
+        BatchContext c = batch.context();
+        String id = batch.eventId(index);
+        PassThrough.Result result = passThrough.write(buf, off, len, id, c.receivedAt(), writeLimit);
+        if (result instanceof PassThrough.TreePath) {
+            return false;
+        }
+        step(StepCpu.Step.VALIDATOR_PARSE);
+        if (result instanceof PassThrough.Refused refused) {
+            failed(record, batch, refused.failure(), rule, line(buf, off, len), source, index);
+        } else if (!noTopic(record, unwritable, passThrough.dataset(), rule, buf, off, len, source, index)) {
+            PassThrough.Written written = (PassThrough.Written) result;
+            // the fields are in the value already: the envelope gives the headers
+            EventEnvelope envelope = new EventEnvelope(id, passThrough.dataset(), written.time(),
+                    MAPPER.createObjectNode(), new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
+            output(record, batch, envelope, written.value(), () -> line(buf, off, len), source, index);
+        }
+        return true;
+    }
+
+    /** Dead-letters the event when the topic of {@code dataset} cannot be created; false when it can. */
+    private boolean noTopic(Record<byte[], byte[]> record, Map<String, String> unwritable, String dataset,
+            RuleRef rule, byte[] buf, int off, int len, RecordMetadata source, int index) {
+        String noTopic = unwritable.get(dataset);
+        if (noTopic != null) {
+            deadLetter(record, line(buf, off, len), DeadLetters.STAGE_ROUTE, IllegalStateException.class.getName(),
+                    "the topic of dataset " + dataset + " cannot be created: " + noTopic, dataset, rule, source, index);
+        }
+        return noTopic != null;
+    }
+
+    private void failed(Record<byte[], byte[]> record, RawBatch batch, Outcome.Failed f, RuleRef rule, byte[] line,
+            RecordMetadata source, int index) {
+        String dataset = f.dataset() != null ? f.dataset() : targetDataset(batch);
+        deadLetter(record, line, f.stage(), "io.ingestline.rules.Outcome.Failed",
+                f.dataset() == null ? f.reason() : (f.stage().equals(Outcome.STAGE_TRANSFORM)
+                        ? "transformation to dataset " + f.dataset() + " failed: " : "to dataset "
+                        + f.dataset() + ": ") + f.reason(), dataset,
+                rule, source, index);
+    }
+
+    /** {@link #output(Record, RawBatch, EventEnvelope, byte[], Supplier, RecordMetadata, int)}, its value written. */
     private void output(Record<byte[], byte[]> record, RawBatch batch, EventEnvelope envelope,
             Supplier<byte[]> line, RecordMetadata source, int index) {
+        output(record, batch, envelope, EventEnvelopeSerde.value(envelope, writeLimit), line, source, index);
+    }
+
+    /**
+     * Adds an output event (its envelope's value, null when over {@link #writeLimit}) to its dataset's record (sending
+     * the record first when the event would take it past {@link #recordTarget}), or dead-letters it (its input line)
+     * when a record holding it alone would be over the record limit.
+     */
+    private void output(Record<byte[], byte[]> record, RawBatch batch, EventEnvelope envelope, byte[] value,
+            Supplier<byte[]> line, RecordMetadata source, int index) {
         Outgoing o = outgoing.computeIfAbsent(envelope.dataset(), d -> outgoing(batch, d, envelope));
-        // written no further than four times the limit (its size told exactly up to there): a rule's output can
-        // share one large value many times, small in memory and gigabytes as JSON
-        int writeLimit = (int) Math.min(Integer.MAX_VALUE - 16, 4L * maxRecordBytes);
-        byte[] value = EventEnvelopeSerde.value(envelope, writeLimit);
         int idBytes = envelope.id().length(); // ids are ASCII (batch id, dash, index)
         long alone = value == null ? -1 : o.size(idBytes, value.length + 1L, 1);
         if (value == null || alone > maxRecordBytes) {
