@@ -147,10 +147,22 @@ class PostgresStorageWriterIT {
             w.commit(Map.of(WEB0, 3L), next -> { });
             rules.get("web").put("level", "string");
             w.write(record(3, "2026-11-23T10:00:00Z", "{\"level\":\"warn\",\"status\":1}"));
-            w.commit(Map.of(WEB0, 4L), next -> { });
+            // a dataset record of two events (a batch's, as the validator writes them)
+            io.ingestline.model.DatasetRecord.Builder b = new io.ingestline.model.DatasetRecord.Builder();
+            long t = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+            for (int i = 0; i < 2; i++) {
+                byte[] e = ("{\"_time\":\"2026-11-23T10:00:00Z\",\"_id\":\"b-" + i + "\",\"status\":" + (5 + i) + "}")
+                        .getBytes(UTF_8);
+                b.add("b-" + i, i, t, e, 0, e.length);
+            }
+            org.apache.kafka.common.header.internals.RecordHeaders h =
+                    new org.apache.kafka.common.header.internals.RecordHeaders();
+            b.putHeaders(h, "b");
+            w.write(WEB0, 4, io.ingestline.model.DatasetRecord.Events.of(null, b.value(), h, 0));
+            w.commit(Map.of(WEB0, 5L), next -> { });
         }
         assertThat(rows("SELECT concat_ws('|', id, status, ok, at, ctx, level) FROM \"" + schema
-                + "\".\"web\" ORDER BY id")).containsExactly(
+                + "\".\"web\" ORDER BY id")).containsExactly("b-0|5", "b-1|6",
                 "id-0|503|f|2026-11-23 10:00:01+00|{\"a\": [1]}", "id-1", "id-2|42", "id-3|1|warn");
         assertThat(rows("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON "
                 + "c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema
@@ -158,7 +170,9 @@ class PostgresStorageWriterIT {
                 "timestamp with time zone", "text", "jsonb", "integer", "bigint", "bigint", "boolean",
                 "timestamp with time zone", "jsonb", "text");
         assertThat(rows("SELECT concat_ws(' ', id, kafka_partition, kafka_offset) FROM \"" + schema
-                + "\".\"web\" ORDER BY id")).containsExactly("id-0 0 0", "id-1 0 1", "id-2 0 2", "id-3 0 3");
+                + "\".\"web\" ORDER BY id")).as("each event's position: its record's offset x 65,536 + its index")
+                .containsExactly("b-0 0 262144", "b-1 0 262145", "id-0 0 0", "id-1 0 65536", "id-2 0 131072",
+                        "id-3 0 196608");
         assertThat(rejected).isEmpty();
     }
 
@@ -180,9 +194,9 @@ class PostgresStorageWriterIT {
             w.commit(Map.of(WEB0, 8L, new DatasetPartition("api", 3), 43L), next -> { });
         }
         assertThat(rows("SELECT concat_ws(' ', id, kafka_partition, kafka_offset) FROM \"" + schema + "\".\"web\""))
-                .containsExactly("id-7 0 7");
+                .containsExactly("id-7 0 458752");
         assertThat(rows("SELECT concat_ws(' ', id, kafka_partition, kafka_offset) FROM \"" + schema
-                + "\".\"api\" ORDER BY time")).containsExactly("old -1 -1", "id-42 3 42");
+                + "\".\"api\" ORDER BY time")).containsExactly("old -1 -1", "id-42 3 2752512");
         for (String table : List.of("web", "api")) {
             assertThat(rows("SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = "
                     + "i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema
