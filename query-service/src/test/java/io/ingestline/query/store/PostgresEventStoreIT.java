@@ -103,12 +103,13 @@ class PostgresEventStoreIT {
                 input(1, "2026-11-23T10:00:00.0005Z", "{\"n\":4}")), 2);
         Search asc = search("ties", "*", "2026-11-23T09:00:00Z", "2026-11-23T11:00:00Z", Order.ASC, 1);
         List<String> ascending = StoredEvents.allPages(store, asc);
+        // partition, then position (each event here is a record of its own: offset x 65,536)
         assertThat(ascending).containsExactly(
-                "1795427999999000 0:2",
+                "1795427999999000 0:131072",
                 "1795428000000000 0:0",
-                "1795428000000000 0:1",
+                "1795428000000000 0:65536",
                 "1795428000000000 1:0",
-                "1795428000000000 1:1");
+                "1795428000000000 1:65536");
         List<String> descending = StoredEvents.allPages(store, search("ties", "*", "2026-11-23T09:00:00Z",
                 "2026-11-23T11:00:00Z", Order.DESC, 2));
         List<String> reversed = new ArrayList<>(ascending);
