@@ -1,5 +1,6 @@
 package io.ingestline.bench;
 
+import io.ingestline.model.DatasetRecord;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -106,13 +107,22 @@ final class PgStoredWatcher implements AutoCloseable {
             }
             while (!closing) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    long seq = seqOf(r.value());
-                    Long acked = seq < 0 ? null : ackedAt.get(seq - seq % batch);
-                    if (acked != null) {
-                        synchronized (this) {
-                            Partition p = partitions.computeIfAbsent(r.partition(), x -> new Partition());
-                            p.offsets.add(r.offset());
-                            p.acked.add(acked);
+                    // a dataset record holds a batch's events: each one is stored with its record's offset
+                    DatasetRecord.Events events;
+                    try {
+                        events = DatasetRecord.Events.of(r.key(), r.value(), r.headers(), r.timestamp());
+                    } catch (IllegalArgumentException e) {
+                        continue; // not the validator's: no event of the run
+                    }
+                    for (int i = 0; i < events.count(); i++) {
+                        long seq = seqOf(events.value(), events.start(i), events.end(i));
+                        Long acked = seq < 0 ? null : ackedAt.get(seq - seq % batch);
+                        if (acked != null) {
+                            synchronized (this) {
+                                Partition p = partitions.computeIfAbsent(r.partition(), x -> new Partition());
+                                p.offsets.add(r.offset());
+                                p.acked.add(acked);
+                            }
                         }
                     }
                 }
@@ -124,16 +134,16 @@ final class PgStoredWatcher implements AutoCloseable {
         }
     }
 
-    private long seqOf(byte[] value) {
+    private long seqOf(byte[] value, int from, int to) {
         outer:
-        for (int i = 0; i + runField.length < value.length; i++) {
+        for (int i = from; i + runField.length < to; i++) {
             for (int j = 0; j < runField.length; j++) {
                 if (value[i + j] != runField[j]) {
                     continue outer;
                 }
             }
             long seq = 0;
-            for (int k = i + runField.length; k < value.length && value[k] >= '0' && value[k] <= '9'; k++) {
+            for (int k = i + runField.length; k < to && value[k] >= '0' && value[k] <= '9'; k++) {
                 seq = seq * 10 + (value[k] - '0');
             }
             return seq;
