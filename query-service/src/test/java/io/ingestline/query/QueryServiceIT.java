@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestline.kafka.testkit.NodeClients;
 import io.ingestline.kafka.testkit.TestKafka;
 import io.ingestline.kafka.testkit.WithKafka;
 import io.ingestline.model.ConfigKeys;
@@ -12,7 +13,6 @@ import io.ingestline.model.auth.ApiToken;
 import io.ingestline.model.auth.RateLimiter;
 import io.ingestline.query.store.StoredEvents;
 import io.ingestline.sink.storage.FileStorageWriter;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,13 +108,14 @@ class QueryServiceIT {
         publish(issued.token().id(), issued.token().toJson());
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> get("/apiv2/customer", issued.secret()).statusCode() == 200);
-        Path dir = nodeClient();
+        // the client from npm, installed once per build under target/ from the committed lock file
+        Path dir = NodeClients.install(Path.of("src/test/node"), Path.of("target/node-clients"), "loggly");
         String search = "{\"query\":\"json.level:error AND checkout\",\"from\":\"-6h\",\"until\":\"now\",\"size\":100}";
         ProcessBuilder pb = new ProcessBuilder("node", "loggly-client.js").directory(dir.toFile());
         pb.environment().put("QUERY_API", "http://127.0.0.1:" + server.port() + "/apiv2");
         pb.environment().put("QUERY_TOKEN", issued.secret());
         pb.environment().put("SEARCH", search);
-        String out = run(pb, Duration.ofSeconds(60));
+        String out = NodeClients.run(pb, Duration.ofSeconds(60));
         JsonNode answer = JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}"));
         JsonNode results = answer.get("search");
         assertThat(results.has("error")).as(out).isFalse();
@@ -134,33 +134,6 @@ class QueryServiceIT {
         assertThat(customer.get("subdomain").asText()).isEqualTo("acme");
         assertThat(customer.get("token").get("name").asText()).isEqualTo("node");
         assertThat(out).doesNotContain(issued.secret());
-    }
-
-    /** The client from npm, installed once per build under target/ from the committed lock file. */
-    private static Path nodeClient() throws Exception {
-        Path source = Path.of("src/test/node").toAbsolutePath();
-        Path dir = Path.of("target/node-clients").toAbsolutePath();
-        Files.createDirectories(dir);
-        for (String f : List.of("package.json", "package-lock.json", "loggly-client.js")) {
-            Files.copy(source.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(dir.resolve("node_modules/loggly"))) {
-            run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(dir.toFile()),
-                    Duration.ofSeconds(180));
-        }
-        return dir;
-    }
-
-    private static String run(ProcessBuilder pb, Duration limit) throws Exception {
-        File log = Files.createTempFile("node", ".log").toFile();
-        Process p = pb.redirectErrorStream(true).redirectOutput(log).start();
-        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(pb.command() + " ran past " + limit + ":\n" + Files.readString(log.toPath()));
-        }
-        String out = Files.readString(log.toPath());
-        assertThat(p.exitValue()).as(pb.command() + ":\n" + out).isZero();
-        return out;
     }
 
     private void publish(String id, byte[] value) throws Exception {
