@@ -5,7 +5,6 @@ import io.ingestline.model.StepCpu;
 import io.ingestline.sink.storage.DatasetPartition;
 import io.ingestline.sink.storage.SinkRecord;
 import io.ingestline.sink.storage.StorageWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

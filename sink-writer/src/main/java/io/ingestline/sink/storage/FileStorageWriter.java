@@ -249,7 +249,7 @@ public final class FileStorageWriter implements StorageWriter {
             seg.first = r.offset(); // no commit record: the segment starts at the first offset read
         }
         try {
-            Staged f = staged(dp, seg, hourDir(r.eventTimeMs()));
+            Staged f = staged(seg, hourDir(r.eventTimeMs()));
             append(f, r.value());
             append(f, NEWLINE);
             f.bytes += r.value().length + 1;
@@ -286,7 +286,7 @@ public final class FileStorageWriter implements StorageWriter {
                 while (j < n && Math.floorDiv(events.time(j), 3_600_000L) == hour) {
                     j++;
                 }
-                Staged f = staged(dp, seg, hourDir(events.time(i)));
+                Staged f = staged(seg, hourDir(events.time(i)));
                 int from = events.start(i);
                 int to = events.end(j - 1) + 1; // with its line feed
                 append(f, events.value(), from, to - from);
@@ -301,7 +301,7 @@ public final class FileStorageWriter implements StorageWriter {
     }
 
     /** The segment's staged file of an hour, made when it is the hour's first event. */
-    private Staged staged(DatasetPartition dp, Segment seg, String hour) throws IOException {
+    private Staged staged(Segment seg, String hour) throws IOException {
         Staged f = seg.files.get(hour);
         if (f == null) {
             durableDir(seg.staging);
