@@ -186,15 +186,21 @@ public final class DatasetRecord {
                 continue;
             }
             read(r.key(), r.value(), r.headers(), r.timestamp(), (i, id, time, buf, off, len) -> {
-                Headers h = new RecordHeaders(r.headers().toArray());
-                h.remove(EVENTS);
-                IngestHeaders.put(h, IngestHeaders.EVENT_TIME, Long.toString(time));
+                Headers h = eventHeaders(r.headers(), time);
                 byte[] key = id.getBytes(StandardCharsets.UTF_8);
                 out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
                         key.length, len, key, Arrays.copyOfRange(buf, off, off + len), h, r.leaderEpoch()));
             });
         }
         return out;
+    }
+
+    /** An event's headers as a one-event record would have them: the record's, with the event's own time. */
+    public static Headers eventHeaders(Headers record, long timeMs) {
+        Headers h = new RecordHeaders(record.toArray());
+        h.remove(EVENTS);
+        IngestHeaders.put(h, IngestHeaders.EVENT_TIME, Long.toString(timeMs));
+        return h;
     }
 
     /** The number of events of a record, old form or new. */

@@ -1,12 +1,9 @@
 package io.ingestline.validator;
 
 import io.ingestline.model.DatasetRecord;
-import io.ingestline.model.IngestHeaders;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -63,10 +60,8 @@ final class DatasetEvents {
         List<TestRecord<String, byte[]>> out = new ArrayList<>();
         byte[] key = r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         DatasetRecord.read(key, r.value(), r.headers(), r.timestamp(), (i, id, time, buf, off, len) -> {
-            Headers h = new RecordHeaders(r.headers().toArray());
-            h.remove(DatasetRecord.EVENTS);
-            IngestHeaders.put(h, IngestHeaders.EVENT_TIME, Long.toString(time));
-            out.add(new TestRecord<>(id, Arrays.copyOfRange(buf, off, off + len), h, r.timestamp()));
+            out.add(new TestRecord<>(id, Arrays.copyOfRange(buf, off, off + len),
+                    DatasetRecord.eventHeaders(r.headers(), time), r.timestamp()));
         });
         return out;
     }
