@@ -138,6 +138,103 @@ class SinkServiceIT {
                 .isLessThanOrEqualTo(256 * 1024 + size + 100);
     }
 
+    /**
+     * A dataset record not of the validator's form (its events header and its value disagree; only a foreign writer
+     * makes one) between good ones: the good records' events are all stored, the bad one is skipped and counted,
+     * and the partition goes on past it (the worker commits beyond it and does not stall). Seeded: where the bad
+     * records sit, how many events each good record holds, and which way each bad one is broken.
+     */
+    @Test
+    void a_record_not_of_the_validators_form_is_skipped_counted_and_the_partition_goes_on(TestKafka kafka)
+            throws Exception {
+        long seed = Long.getLong("test.seed", System.nanoTime());
+        System.out.println("a_record_not_of_the_validators_form...: seed " + seed + " (-Dtest.seed=" + seed + ")");
+        java.util.Random random = new java.util.Random(seed);
+        Topics topics = topics(kafka, "mixed");
+        Map<String, String> env = env(kafka, topics);
+        env.put("INGEST_SINK_FLUSH_MS", "200");
+        env.put("INGEST_SINK_STALL_MS", "5000");
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        int bad = 0;
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            int records = 20 + random.nextInt(20);
+            for (int r = 0; r < records; r++) {
+                io.ingestline.model.DatasetRecord.Builder b = new io.ingestline.model.DatasetRecord.Builder();
+                int n = 1 + random.nextInt(40);
+                List<String> ids = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    String id = "batch-" + r + "-" + i; // the validator's ids: the batch's and the index in it
+                    byte[] envelope = ("{\"_time\":\"2026-12-05T06:00:00Z\",\"_id\":\"" + id + "\",\"n\":" + i + "}")
+                            .getBytes(UTF_8);
+                    b.add(id, i, 1_796_450_400_000L + random.nextInt(3_600_000), envelope, 0, envelope.length);
+                    ids.add(id);
+                }
+                RecordHeaders h = new RecordHeaders();
+                b.putHeaders(h, "batch-" + r);
+                byte[] value = b.value();
+                boolean broken = r > 0 && (random.nextInt(4) == 0 || r == records - 1 && bad == 0);
+                if (broken) {
+                    switch (random.nextInt(3)) {
+                        case 0 -> value = java.util.Arrays.copyOf(value, value.length - 1); // last line feed cut
+                        case 1 -> value = (new String(value, UTF_8) + "{\"extra\":1}\n").getBytes(UTF_8);
+                        default -> {
+                            h.remove(io.ingestline.model.DatasetRecord.EVENTS);
+                            h.add(io.ingestline.model.DatasetRecord.EVENTS, new byte[n * 12 + 5]);
+                        }
+                    }
+                    bad++;
+                } else {
+                    expected.addAll(ids);
+                }
+                p.send(new ProducerRecord<>(topics.dataset("mixed"), null, ids.get(0).getBytes(UTF_8), value, h));
+            }
+            p.flush();
+        }
+        java.util.Set<String> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicLong duplicates = new AtomicLong();
+        AtomicLong committedTo = new AtomicLong(-1);
+        SinkConfig config = SinkConfig.fromEnv(env);
+        SinkService sink = SinkService.start(config, (c, rejects) -> new Delegating(new FileStorageWriter(
+                c.datasetsDir(), c.fileMaxBytes(), c.bufferBytes(), c.fileCompression())) {
+            @Override
+            public void write(SinkRecord r) {
+                super.write(r);
+                if (!stored.add(r.id())) {
+                    duplicates.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void commit(Map<DatasetPartition, Long> next, Fence fence) {
+                super.commit(next, fence);
+                next.values().forEach(n -> committedTo.accumulateAndGet(n, Math::max));
+            }
+        });
+        try {
+            int records = expectedRecords(kafka, topics.dataset("mixed"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTo.get() >= records);
+            assertThat(stored).as("every event of the good records, none of the bad ones (seed %d)", seed)
+                    .isEqualTo(expected);
+            assertThat(duplicates.get()).isZero();
+            String metrics = get(sink, "/metrics");
+            assertThat(metrics).contains("sink_malformed_records_total{dataset=\"mixed\"} " + bad + ".0");
+            assertThat(status(sink, "/ready")).as("skipping is not a stall").isEqualTo(200);
+        } finally {
+            sink.close();
+        }
+    }
+
+    /** The end offset of a one-partition topic: the offset a worker commits to once it has read it all. */
+    private static int expectedRecords(TestKafka kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            return (int) admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all()
+                    .get(30, TimeUnit.SECONDS).get(tp).offset();
+        }
+    }
+
     private static Topics topics(TestKafka kafka, String dataset) throws Exception {
         Topics topics = new Topics(TestKafka.uniqueName("svc") + ".");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
