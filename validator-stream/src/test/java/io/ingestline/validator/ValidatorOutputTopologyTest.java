@@ -170,6 +170,104 @@ class ValidatorOutputTopologyTest {
         }
     }
 
+    /**
+     * A data collection rule's stream fanned out by four data flows to four datasets, one filtering, one doubling
+     * the event (so some outputs pass the record limit), one projecting: each dataset gets its own records, each
+     * within the limit, holding exactly the events its flow gives, in order, each once; an output over the limit is
+     * a dead letter of that dataset alone. Seeded: events' sizes (tiny to past the limit) and levels, batches' sizes.
+     */
+    @Test
+    void fans_a_stream_out_to_many_datasets_each_packed_within_the_limit_in_order_each_once() {
+        long seed = new java.util.Random().nextLong();
+        System.out.println("fans_a_stream_out_to_many_datasets seed=" + seed);
+        java.util.Random random = new java.util.Random(seed);
+        driver.createInputTopic(topics.config(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(ConfigKeys.dcr("fan"), """
+                        {"properties":{"streamDeclarations":{"Custom-App":{"columns":[
+                          {"name":"Msg","type":"string"},{"name":"Level","type":"int"},{"name":"N","type":"long"}]}},
+                         "dataFlows":[
+                          {"streams":["Custom-App"],"destinations":["la"],"transformKql":"source | extend TimeGenerated = now()",
+                           "outputStream":"Custom-A_CL"},
+                          {"streams":["Custom-App"],"destinations":["la"],
+                           "transformKql":"source | where Level % 2 == 0 | extend TimeGenerated = now()",
+                           "outputStream":"Custom-B_CL"},
+                          {"streams":["Custom-App"],"destinations":["la"],
+                           "transformKql":"source | extend Twice = strcat(Msg, Msg), TimeGenerated = now()",
+                           "outputStream":"Custom-C_CL"},
+                          {"streams":["Custom-App"],"destinations":["la"],
+                           "transformKql":"source | where Level > 5 | project N, Msg, TimeGenerated = now()",
+                           "outputStream":"Custom-D_CL"}]}}""".getBytes(UTF_8));
+        Map<String, java.util.function.IntPredicate> flows = new java.util.LinkedHashMap<>();
+        for (int round = 0; round < 12; round++) {
+            int n = 1 + random.nextInt(random.nextBoolean() ? 8 : 250);
+            String[] lines = new String[n];
+            int[] levels = new int[n];
+            for (int i = 0; i < n; i++) {
+                int size = switch (random.nextInt(12)) {
+                    case 0 -> 2_700 + random.nextInt(400); // past the limit even alone
+                    case 1, 2 -> 1_200 + random.nextInt(400); // past it only when doubled
+                    default -> random.nextInt(300);
+                };
+                levels[i] = random.nextInt(10);
+                lines[i] = "{\"Msg\":\"" + "x".repeat(size) + "\",\"Level\":" + levels[i] + ",\"N\":" + i + "}";
+            }
+            flows.put("A_CL", i -> true);
+            flows.put("B_CL", i -> levels[i] % 2 == 0);
+            flows.put("C_CL", i -> true);
+            flows.put("D_CL", i -> levels[i] > 5);
+            String batch = "f" + round;
+            BatchContext c = new BatchContext(Dialect.AZURE, new BatchTarget.Stream("fan", "Custom-App"), "tok",
+                    "req-" + round, RECEIVED);
+            byte[] payload = (String.join("\n", lines) + "\n").getBytes(UTF_8);
+            RawBatch b = new RawBatch(batch, 0, 1, c, n, payload);
+            RecordHeaders headers = new RecordHeaders();
+            RawBatchCodec.writeHeaders(b, headers);
+            raw.pipeInput(new TestRecord<>(b.key().getBytes(UTF_8), payload, headers));
+
+            Map<String, List<Integer>> dead = new java.util.HashMap<>();
+            for (TestRecord<byte[], byte[]> d : deadLetters.readRecordsToList()) {
+                assertThat(IngestHeaders.get(d.headers(), IngestHeaders.DLQ_STAGE)).as("seed %d", seed)
+                        .isEqualTo("store");
+                String message = IngestHeaders.get(d.headers(), IngestHeaders.DLQ_ERROR_MESSAGE);
+                String dataset = message.replaceAll("^the event for dataset (\\S+) .*$", "$1");
+                dead.computeIfAbsent(dataset, k -> new ArrayList<>())
+                        .add(Integer.parseInt(IngestHeaders.get(d.headers(), IngestHeaders.DLQ_EVENT_INDEX)));
+            }
+            for (Map.Entry<String, java.util.function.IntPredicate> flow : flows.entrySet()) {
+                String dataset = flow.getKey();
+                List<TestRecord<String, byte[]>> records = driver.createOutputTopic(topics.dataset(dataset),
+                        new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+                List<Integer> got = new ArrayList<>();
+                for (TestRecord<String, byte[]> r : records) {
+                    int size = org.apache.kafka.common.record.internal.AbstractRecords.estimateSizeInBytesUpperBound(
+                            org.apache.kafka.common.record.internal.RecordBatch.CURRENT_MAGIC_VALUE,
+                            org.apache.kafka.common.record.internal.CompressionType.NONE, r.key().getBytes(UTF_8),
+                            r.value(), r.headers().toArray());
+                    assertThat(size).as("seed %d: %s record size", seed, dataset).isLessThanOrEqualTo(MAX_RECORD_BYTES);
+                    assertThat(IngestHeaders.get(r.headers(), IngestHeaders.DATASET)).isEqualTo(dataset);
+                    for (TestRecord<String, byte[]> e : DatasetEvents.events(r)) {
+                        assertThat(e.key()).startsWith(batch + "-");
+                        got.add(Integer.parseInt(e.key().substring(batch.length() + 1)));
+                    }
+                }
+                List<Integer> expected = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (flow.getValue().test(i) && !dead.getOrDefault(dataset, List.of()).contains(i)) {
+                        expected.add(i);
+                    }
+                }
+                assertThat(got).as("seed %d: %s holds its flow's events in order, each once", seed, dataset)
+                        .containsExactlyElementsOf(expected);
+                for (int i : dead.getOrDefault(dataset, List.of())) {
+                    assertThat(flow.getValue().test(i)).as("seed %d: %s dead-lettered %d", seed, dataset, i).isTrue();
+                    int outputBytes = dataset.equals("C_CL") ? 2 * lines[i].length() : lines[i].length();
+                    assertThat(outputBytes).as("seed %d: %s dead-lettered %d", seed, dataset, i).isGreaterThan(2_000);
+                }
+            }
+            assertThat(dead.keySet()).as("seed %d", seed).isSubsetOf(flows.keySet());
+        }
+    }
+
     @Test
     void dead_letters_an_output_event_over_the_record_limit_with_its_size_and_keeps_the_rest() {
         String small = "{\"msg\":\"" + "s".repeat(100) + "\"}";
