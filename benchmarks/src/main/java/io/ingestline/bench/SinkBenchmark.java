@@ -1,6 +1,8 @@
 package io.ingestline.bench;
 
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.IngestHeaders;
+import io.ingestline.model.RawBatch;
 import io.ingestline.model.Topics;
 import io.ingestline.sink.SinkConfig;
 import io.ingestline.sink.SinkService;
@@ -30,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The sink's backends beside Kafka's own consumer benchmark on the same topic, in one run on one machine: a broker in
  * its own JVM holds a dataset topic of events of ~300 bytes (the peer benchmark's, as the validator writes them:
- * {@code _time}, {@code _id} first, with their headers); then, alternately, Kafka's {@code ConsumerPerformance} (the
+ * {@code _time}, {@code _id} first, packed into dataset records with their headers); then, alternately, Kafka's {@code ConsumerPerformance} (the
  * ceiling: it reads and counts), the file backend (zstd, then gzip), and the PostgreSQL backend loading with {@code COPY} and with
  * batched {@code INSERT}s, each a fresh consumer group with one worker over the whole topic. Throughput is taken from
  * the group's committed offsets, first commit to last (so start-up is left out; the consumer benchmark reports its own
@@ -40,11 +42,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * Environment: {@code BENCH_SINK_EVENTS} (1000000), {@code BENCH_ROUNDS} (2), {@code BENCH_PG_URL}
  * ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER} (postgres), {@code BENCH_PG_PASSWORD},
- * {@code BENCH_RESULTS} (benchmarks/target/results).
+ * {@code BENCH_SINK_RECORD_EVENTS} (500: events per dataset record, as the validator packs a 500-event request's
+ * events for one dataset; 1 gives a record per event), {@code BENCH_RESULTS} (benchmarks/target/results).
  */
 public final class SinkBenchmark {
     private final Report report;
     private final Path results;
+    /** Events per dataset record ({@code BENCH_SINK_RECORD_EVENTS}). */
+    private int perRecord;
 
     private SinkBenchmark(Report report) {
         this.report = report;
@@ -59,6 +64,8 @@ public final class SinkBenchmark {
     private void run() throws Exception {
         int total = Report.env("BENCH_SINK_EVENTS", 1_000_000);
         int rounds = Report.env("BENCH_ROUNDS", 2);
+        perRecord = Math.max(1, Report.env("BENCH_SINK_RECORD_EVENTS", 500));
+        total = Math.max(perRecord, total / perRecord * perRecord); // whole records: events = records x perRecord
         String pgUrl = System.getenv().getOrDefault("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
         String pgUser = System.getenv().getOrDefault("BENCH_PG_USER", "postgres");
         String pgPassword = System.getenv().getOrDefault("BENCH_PG_PASSWORD", "");
@@ -75,11 +82,11 @@ public final class SinkBenchmark {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1), new NewTopic(topics.deadLetters(), 1,
                         (short) 1))).all().get(60, TimeUnit.SECONDS);
-                double avg = preload(bootstrap, topic, events, total);
+                double avg = preload(bootstrap, topic, events, total, perRecord);
                 line(String.format(Locale.ROOT, "%,d events of %.0f bytes on average (%s, as the validator writes "
-                                + "them), 3 partitions; one consumer / one sink worker; %d cores, Java %s. Broker in "
-                                + "its own JVM, PostgreSQL %s, all on this machine.", total, avg,
-                        Files.isRegularFile(shared) ? shared.toString() : "generated",
+                                + "them: dataset records of %d events), 3 partitions; one consumer / one sink worker; %d "
+                                + "cores, Java %s. Broker in its own JVM, PostgreSQL %s, all on this machine.", total, avg,
+                        Files.isRegularFile(shared) ? shared.toString() : "generated", perRecord,
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), pgUrl));
                 line("");
                 line("| run | what | events/s | MiB/s | vs consumer |");
@@ -87,7 +94,8 @@ public final class SinkBenchmark {
                 List<TopicPartition> input = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
                         new TopicPartition(topic, 2));
                 for (int round = 1; round <= rounds; round++) {
-                    double ceiling = consumerPerformance(bootstrap, topic, total, "consumer-" + round, round, avg);
+                    double ceiling = consumerPerformance(bootstrap, topic, total / perRecord, perRecord,
+                            "consumer-" + round, round, avg);
                     Map<String, String> base = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                             "INGEST_TOPIC_PREFIX", topics.prefix(), "INGEST_SINK_HTTP_PORT", "-1",
                             "INGEST_PG_URL", pgUrl, "INGEST_PG_USER", pgUser, "INGEST_PG_PASSWORD", pgPassword));
@@ -115,35 +123,52 @@ public final class SinkBenchmark {
         report.save();
     }
 
-    private static double preload(String bootstrap, String topic, List<byte[]> events, int total) throws Exception {
+    /**
+     * The topic filled as the validator fills it: dataset records of {@code perRecord} events each (the events of one
+     * batch for one dataset), each event's envelope {@code _time}, {@code _id} first.
+     */
+    private static double preload(String bootstrap, String topic, List<byte[]> events, int total, int perRecord)
+            throws Exception {
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 262144), new ByteArraySerializer(), new ByteArraySerializer())) {
+                ProducerConfig.BATCH_SIZE_CONFIG, 262144, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
             Instant base = Instant.parse("2026-12-02T10:00:00Z");
+            DatasetRecord.Builder record = new DatasetRecord.Builder();
+            String batch = null;
             for (int i = 0; i < total; i++) {
+                if (i % perRecord == 0) {
+                    batch = "bench-" + i / perRecord;
+                }
                 Instant time = base.plusMillis(i * 7L % 7_200_000L);
-                String id = "bench-" + i;
+                String id = RawBatch.eventId(batch, i % perRecord);
                 byte[] e = events.get(i % events.size());
                 String head = "{\"_time\":\"" + time + "\",\"_id\":\"" + id + "\",";
                 byte[] value = new byte[head.length() + e.length - 1];
                 System.arraycopy(head.getBytes(StandardCharsets.UTF_8), 0, value, 0, head.length());
                 System.arraycopy(e, 1, value, head.length(), e.length - 1);
-                RecordHeaders h = new RecordHeaders();
-                IngestHeaders.put(h, IngestHeaders.EVENT_TIME, Long.toString(time.toEpochMilli()));
-                IngestHeaders.put(h, IngestHeaders.DATASET, "sinkbench");
-                p.send(new ProducerRecord<>(topic, null, id.getBytes(StandardCharsets.UTF_8), value, h));
+                record.add(id, i % perRecord, time.toEpochMilli(), value, 0, value.length);
                 bytes += value.length;
+                if (record.count() == perRecord || i == total - 1) {
+                    RecordHeaders h = new RecordHeaders();
+                    record.putHeaders(h, batch);
+                    IngestHeaders.put(h, IngestHeaders.DATASET, "sinkbench");
+                    p.send(new ProducerRecord<>(topic, null, record.firstId().getBytes(StandardCharsets.UTF_8),
+                            record.value(), h));
+                    record.reset();
+                }
             }
             p.flush();
         }
         return bytes / (double) total;
     }
 
-    private double consumerPerformance(String bootstrap, String topic, int total, String group, int round, double avg)
-            throws Exception {
-        double perSec = ConsumerPerf.run(bootstrap, topic, total, group, results.resolve(group + ".log"))
-                .recordsPerSecond();
+    /** Kafka's consumer over the {@code records} records: its records/s times the events a record holds. */
+    private double consumerPerformance(String bootstrap, String topic, int records, int perRecord, String group,
+            int round, double avg) throws Exception {
+        double perSec = ConsumerPerf.run(bootstrap, topic, records, group, results.resolve(group + ".log"))
+                .recordsPerSecond() * perRecord;
         line(String.format(Locale.ROOT, "| %d | Kafka ConsumerPerformance (reads and counts) | %,.0f | %.1f | 1.00 |",
                 round, perSec, perSec * avg / (1 << 20)));
         return perSec;
@@ -155,9 +180,10 @@ public final class SinkBenchmark {
         env.putAll(own);
         env.put("INGEST_SINK_GROUP", group);
         try (SinkService sink = SinkService.start(SinkConfig.fromEnv(env))) {
-            GroupProgress.Rate rate = GroupProgress.measure(admin, group, input, 900);
-            line(String.format(Locale.ROOT, "| %d | %s | %,.0f | %.1f | %.2f |", round, what, rate.recordsPerSecond(),
-                    rate.recordsPerSecond() * avg / (1 << 20), rate.recordsPerSecond() / ceiling));
+            // offsets count records: each holds perRecord events
+            double perSec = GroupProgress.measure(admin, group, input, 900).recordsPerSecond() * perRecord;
+            line(String.format(Locale.ROOT, "| %d | %s | %,.0f | %.1f | %.2f |", round, what, perSec,
+                    perSec * avg / (1 << 20), perSec / ceiling));
         }
     }
 
