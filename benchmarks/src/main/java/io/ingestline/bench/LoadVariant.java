@@ -18,9 +18,10 @@ enum LoadVariant {
     NO_INDEX("b", "without the order index"),
     NO_TYPED("c", "without the typed columns"),
     TEXT_EVENT("d", "event as text instead of jsonb"),
-    INTO_PARTITION("e", "COPY straight into the day's partition (no tuple routing)"),
+    INTO_PARTITION("e", "COPY straight into the day's partition (no routing; each row checked against its bounds)"),
     ASYNC_COMMIT("f", "as a, each transaction with SET LOCAL synchronous_commit = off"),
-    BINARY("g", "as a, loaded with COPY BINARY");
+    BINARY("g", "as a, loaded with COPY BINARY"),
+    JSON_EVENT("h", "event as json (checked, kept as its text) instead of jsonb");
 
     /** The dataset table's name, as the sink names the dataset {@link LoadDialect#AXIOM} reaches. */
     static final String TABLE = LoadDialect.AXIOM.dataset;
@@ -43,7 +44,7 @@ enum LoadVariant {
                 return v;
             }
         }
-        throw new IllegalArgumentException("no variant " + letter + " (a to g)");
+        throw new IllegalArgumentException("no variant " + letter + " (a to h)");
     }
 
     boolean index() {
@@ -66,9 +67,9 @@ enum LoadVariant {
     void create(Statement s, String schema, LocalDate day, int kafkaPartitions) throws SQLException {
         String q = quote(schema);
         s.execute("CREATE SCHEMA " + q);
-        StringBuilder cols = new StringBuilder("time timestamptz NOT NULL, id text NOT NULL, event "
-                + (this == TEXT_EVENT ? "text" : "jsonb") + " NOT NULL, kafka_partition integer NOT NULL, "
-                + "kafka_offset bigint NOT NULL");
+        String event = this == TEXT_EVENT ? "text" : this == JSON_EVENT ? "json" : "jsonb";
+        StringBuilder cols = new StringBuilder("time timestamptz NOT NULL, id text NOT NULL, event " + event
+                + " NOT NULL, kafka_partition integer NOT NULL, kafka_offset bigint NOT NULL");
         if (typed()) {
             TYPED.forEach(c -> cols.append(", ").append(quote(c[0])).append(' ').append(c[1]));
         }

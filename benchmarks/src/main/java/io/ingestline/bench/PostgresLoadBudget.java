@@ -22,29 +22,28 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * What PostgreSQL spends to store the sink's events, and on what: the same {@code BENCH_PG_EVENTS} events (300,000;
- * {@link CopyChunks}: realistic {@link LogEvents} shaped as the sink stores them, encoded before anything is
- * measured) loaded as the sink loads them ({@code COPY} text through the driver's {@code CopyManager} in 64 KB
- * writes, a transaction per commit of {@code BENCH_PG_COMMIT_BYTES} of COPY data, 33,554,432 as the sink's
- * {@code INGEST_PG_MAX_BUFFER_BYTES}, moving the offsets rows in it) into each {@link LoadVariant}: the sink's table,
- * and variants without the order index, without the typed columns, with {@code event} as text, straight into the
- * day's partition, with asynchronous commits, with {@code COPY BINARY}. Each load is in a fresh schema (dropped
- * after), after a {@code CHECKPOINT}; after one unmeasured load (warm-up), the variants run in turn,
- * {@code BENCH_ROUNDS} (3) rounds, each round starting
- * one variant later so that none always follows the same one. Per event: the backend's CPU ({@code /proc/<pid>/stat}
- * of {@code pg_backend_pid()}), the whole server's (every {@code postgres} process, {@link PostgresCpu}: WAL writer,
- * checkpointer and other sessions included), that of its background processes alone (those
- * {@code pg_stat_activity} lists as other than client backends, and the server itself: the whole server's figure
- * also holds other sessions' backends, this server being shared), wall time, WAL bytes
- * ({@code pg_wal_lsn_diff} of {@code pg_current_wal_lsn()}), and the {@code COMMIT}s' time. Then, apart, what the
+ * {@link CopyChunks}: realistic {@link LogEvents} shaped as the sink stores them, encoded before anything is measured)
+ * loaded as the sink loads them ({@code COPY} text through the driver's {@code CopyManager} in 64 KB writes, a
+ * transaction per commit of {@code BENCH_PG_COMMIT_BYTES} of COPY data, 33,554,432 as the sink's
+ * {@code INGEST_PG_MAX_BUFFER_BYTES}, moving the offsets rows in it) into each {@link LoadVariant}: the sink's table, and
+ * variants without the order index, without the typed columns, with {@code event} as text, straight into the day's
+ * partition, with asynchronous commits, with {@code COPY BINARY}, with {@code event} as {@code json}. Each load is in a
+ * fresh schema (dropped after), after a {@code CHECKPOINT}; after one unmeasured load (warm-up), the variants run in
+ * turn, {@code BENCH_ROUNDS} (3) rounds, each round starting one variant later so that none always follows the same
+ * one. Per event: the backend's CPU ({@code /proc/<pid>/stat} of {@code pg_backend_pid()}), the whole server's (every
+ * {@code postgres} process, {@link PostgresCpu}: WAL writer, checkpointer and other sessions included), that of its
+ * background processes alone (those {@code pg_stat_activity} lists as other than client backends, and the server
+ * itself: the whole server's figure also holds other sessions' backends, this server being shared), wall time, WAL
+ * bytes ({@code pg_wal_lsn_diff} of {@code pg_current_wal_lsn()}), and the {@code COMMIT}s' time. Then, apart, what the
  * load leaves for later: the {@code CHECKPOINT} that writes its pages, and the {@code VACUUM (ANALYZE)} autovacuum
- * would run on an insert-only table. Prints a Markdown table of each variant's medians over the rounds, the
- * differences that price each part (median of the rounds' differences), and every round's figures.
+ * would run on an insert-only table. Prints a Markdown table of each variant's medians over the rounds, the differences
+ * that price each part (median of the rounds' differences), and every round's figures.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PostgresLoadBudget</pre>
  *
  * Environment: {@code BENCH_PG_URL} ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER}
  * (postgres), {@code BENCH_PG_PASSWORD}, {@code BENCH_PG_EVENTS} (300000), {@code BENCH_ROUNDS} (3),
- * {@code BENCH_PG_COMMIT_BYTES} (33554432), {@code BENCH_PG_VARIANTS} ({@code abcdefg}), {@code BENCH_RESULTS}.
+ * {@code BENCH_PG_COMMIT_BYTES} (33554432), {@code BENCH_PG_VARIANTS} ({@code abcdefgh}), {@code BENCH_RESULTS}.
  * PostgreSQL must run on this machine for the CPU columns (its processes readable in {@code /proc}: as root, or as
  * the same user); else they are empty and the wall time, WAL and commit columns remain.
  */
@@ -86,7 +85,7 @@ public final class PostgresLoadBudget {
         int events = Report.env("BENCH_PG_EVENTS", 300_000);
         int rounds = Report.env("BENCH_ROUNDS", 3);
         long commitBytes = Long.parseLong(System.getenv().getOrDefault("BENCH_PG_COMMIT_BYTES", "33554432").trim());
-        List<LoadVariant> variants = Arrays.stream(System.getenv().getOrDefault("BENCH_PG_VARIANTS", "abcdefg")
+        List<LoadVariant> variants = Arrays.stream(System.getenv().getOrDefault("BENCH_PG_VARIANTS", "abcdefgh")
                 .split("")).filter(s -> !s.isBlank()).map(LoadVariant::ofLetter).toList();
         CopyChunks data = CopyChunks.make(events, commitBytes);
         Map<LoadVariant, List<Figures>> all = new EnumMap<>(LoadVariant.class);
@@ -275,9 +274,12 @@ public final class PostgresLoadBudget {
             new Object[] {"order index maintenance (a - b)", LoadVariant.NO_INDEX},
             new Object[] {"typed columns (a - c)", LoadVariant.NO_TYPED},
             new Object[] {"jsonb input parsing and its larger tuples (a - d)", LoadVariant.TEXT_EVENT},
-            new Object[] {"tuple routing through the partitioned parent (a - e)", LoadVariant.INTO_PARTITION},
+            new Object[] {"jsonb over json: building jsonb beyond checking the JSON (a - h)", LoadVariant.JSON_EVENT},
+            new Object[] {"tuple routing through the partitioned parent, over the partition constraint check a "
+                + "direct COPY makes (a - e)", LoadVariant.INTO_PARTITION},
             new Object[] {"waiting for each commit's WAL flush (a - f)", LoadVariant.ASYNC_COMMIT},
-            new Object[] {"text COPY over binary COPY (a - g)", LoadVariant.BINARY});
+            new Object[] {"text COPY over binary COPY: the other columns' text input (a - g; jsonb's binary input "
+                + "parses the same JSON text)", LoadVariant.BINARY});
 
     private void tables(Map<LoadVariant, List<Figures>> all) {
         report.line("");
