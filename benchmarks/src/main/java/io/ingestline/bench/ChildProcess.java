@@ -35,14 +35,7 @@ final class ChildProcess implements AutoCloseable {
 
     /** CPU time (user + system) the process has used so far, in seconds; NaN where /proc cannot tell. */
     double cpuSeconds() {
-        try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields 14 and 15 of stat (utime, stime), counted from the state field (3) on
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        } catch (java.io.IOException | RuntimeException e) {
-            return Double.NaN;
-        }
+        return ProcStat.read(process.pid()).map(ProcStat::cpuSeconds).orElse(Double.NaN);
     }
 
     /** Resident memory of the process ({@code VmRSS} of {@code /proc/<pid>/status}), 0 when unknown. */

@@ -11,20 +11,28 @@ import java.util.Map;
 /**
  * A run's cost budget: the CPU nanoseconds per event stored of each stage of the pipeline's JVM (its threads
  * grouped by {@link StageThreads}, sampled by {@link StageCpu} in that JVM), of the steps the validator and the
- * sink time themselves ({@link io.ingestline.model.StepCpu}, when on), and of the broker's process, beside Kafka's
- * own producer and consumer per record from the ceiling phase.
+ * sink time themselves ({@link io.ingestline.model.StepCpu}, when on), of the broker's process and, when the run
+ * goes to PostgreSQL, of PostgreSQL's processes ({@link PostgresCpu}), beside Kafka's own producer and consumer per
+ * record from the ceiling phase.
  */
 final class CostBudget {
     /**
      * The service JVMs' counters ({@code name=value} of their {@code CPU} lines, summed over the JVMs), each JVM's
-     * own (by its name, in order; empty when the one JVM is measured alone), and the broker's CPU, at one moment.
+     * own (by its name, in order; empty when the one JVM is measured alone), the broker's CPU, and PostgreSQL's
+     * (null when the run does not go to PostgreSQL), at one moment.
      */
-    record Sample(Map<String, Long> pipeline, Map<String, Map<String, Long>> processes, double brokerSeconds) {
+    record Sample(Map<String, Long> pipeline, Map<String, Map<String, Long>> processes, double brokerSeconds,
+            PostgresCpu.Reading postgres) {
         Sample(Map<String, Long> pipeline, double brokerSeconds) {
-            this(pipeline, Map.of(), brokerSeconds);
+            this(pipeline, Map.of(), brokerSeconds, null);
         }
 
-        static Sample take(ServiceJvms services, ChildProcess broker) throws Exception {
+        Sample(Map<String, Long> pipeline, Map<String, Map<String, Long>> processes, double brokerSeconds) {
+            this(pipeline, processes, brokerSeconds, null);
+        }
+
+        /** The JVMs' counters and the broker's CPU, with PostgreSQL's when {@code postgres}. */
+        static Sample take(ServiceJvms services, ChildProcess broker, boolean postgres) throws Exception {
             Map<String, Long> values = new HashMap<>();
             Map<String, Map<String, Long>> processes = new LinkedHashMap<>();
             for (ServiceJvms.Jvm jvm : services.jvms()) {
@@ -43,7 +51,8 @@ final class CostBudget {
                     .filter(p -> p.getOrDefault("events.validator", 0L) > 0).toList();
             values.put("clock", Math.round((timing.isEmpty() ? processes.values() : timing).stream()
                     .mapToLong(p -> p.getOrDefault("clock", 0L)).average().orElse(0)));
-            return new Sample(values, processes.size() > 1 ? processes : Map.of(), broker.cpuSeconds());
+            return new Sample(values, processes.size() > 1 ? processes : Map.of(), broker.cpuSeconds(),
+                    postgres ? PostgresCpu.read() : null);
         }
 
         long get(String name) {
@@ -103,10 +112,28 @@ final class CostBudget {
                 broker / n, broker / process, whole, Double.isNaN(ceiling.brokerProducing()) ? ""
                         : String.format(Locale.ROOT, "broker while the producer ran: %,.0f; while the consumer ran: "
                                 + "%,.0f", ceiling.brokerProducing(), ceiling.brokerConsuming())));
+        if (to.postgres() != null) {
+            out.add(postgres(from.postgres(), to.postgres(), n, process, whole));
+        }
         if (separate) {
             processes(from, to, n, process, out);
         }
         return out;
+    }
+
+    /**
+     * PostgreSQL's processes' CPU per event stored, beside the broker's: what the database spends on the sink's
+     * {@code COPY}, transactions and index, which the pipeline's budget does not hold.
+     */
+    private static String postgres(PostgresCpu.Reading from, PostgresCpu.Reading to, double events, double process,
+            String whole) {
+        String what = "PostgreSQL, its processes (server, backends, WAL writer, checkpointer, autovacuum)";
+        if (from == null || !from.found() || !to.found()) {
+            return "| " + what + " | none found in /proc (a server on another machine, or not readable) | | |";
+        }
+        double nanos = (to.seconds() - from.seconds()) * 1e9;
+        return String.format(Locale.ROOT, "| %s | %,.0f | (%.2f of %s) | %d processes at the end |", what,
+                nanos / events, nanos / process, whole, to.processes());
     }
 
     /**

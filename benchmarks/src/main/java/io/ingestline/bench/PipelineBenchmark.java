@@ -51,7 +51,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * the delay from acknowledgement to storage per event; each figure beside its ratio to the ceiling. Saves the table
  * ({@code results.md}) and PNGs of events/s, request p99, delay p99 (and heap) per second. After the table, each
  * pipeline run's cost budget ({@link CostBudget}): CPU ns per event stored of each stage's threads, of the steps the
- * validator and the sink time themselves, and of the broker, beside Kafka's tools per record.
+ * validator and the sink time themselves, of the broker and, to PostgreSQL, of PostgreSQL's processes
+ * ({@link PostgresCpu}), beside Kafka's tools per record.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PipelineBenchmark</pre>
  *
@@ -234,7 +235,7 @@ public final class PipelineBenchmark {
             String url = "http://127.0.0.1:" + port + "/v1/ingest/edge-alone";
             // JIT warm-up, then measured as the peer is: 5 s warm-up, 20 s
             WrkLoad.run(url, body, TOKEN, null, 32, Duration.ofSeconds(30), Duration.ofSeconds(1), report.dir);
-            Cpu cpu = new Cpu();
+            Cpu cpu = new Cpu(false);
             WrkLoad.Result r = WrkLoad.run(url, body, TOKEN, null, 8, Duration.ofSeconds(5), Duration.ofSeconds(20),
                     report.dir);
             cpu.stop();
@@ -408,8 +409,9 @@ public final class PipelineBenchmark {
         long start = System.currentTimeMillis();
         try (Watcher watcher = watch(target, settings.dialect(), load)) {
             delays = watcher.delays();
-            CostBudget.Sample budgetFrom = name == null ? null : CostBudget.Sample.take(measured, broker);
-            Cpu cpu = new Cpu();
+            CostBudget.Sample budgetFrom = name == null ? null
+                    : CostBudget.Sample.take(measured, broker, target.postgres());
+            Cpu cpu = new Cpu(target.postgres());
             r = load.run(d);
             cpu.stop();
             cores = cpu.cores();
@@ -418,8 +420,8 @@ public final class PipelineBenchmark {
                 Thread.sleep(200);
             }
             if (name != null) {
-                budget(name, budgetFrom, CostBudget.Sample.take(measured, broker), delays.matched(),
-                        (System.currentTimeMillis() - start) / 1000.0);
+                budget(name, budgetFrom, CostBudget.Sample.take(measured, broker, target.postgres()),
+                        delays.matched(), (System.currentTimeMillis() - start) / 1000.0);
             }
             Thread.sleep(300);
         }
@@ -577,7 +579,7 @@ public final class PipelineBenchmark {
     private void table() {
         report.line("| what | events/s | MB/s | events/s vs ceiling | request p50 / p99 / p99.9 ms | p99 vs ceiling's "
                 + "| failed requests | stored / acknowledged | events/s stored | ack to stored p50 / p99 ms "
-                + "| cores: service JVM / broker / load generator |");
+                + "| cores: service JVM / broker / load generator (/ PostgreSQL's processes, to PostgreSQL) |");
         report.line("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
             report.line(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s | %s | %s | %s | %s | %s |",
@@ -596,8 +598,8 @@ public final class PipelineBenchmark {
             report.line("");
             report.line("CPU per event stored, from thread CPU time in the pipeline's JVM (ThreadMXBean for Java "
                     + "threads, /proc/self/task for GC, compilers and the VM thread, sampled every 500 ms and grouped "
-                    + "by thread name) and the broker's /proc/<pid>/stat, from a run's start until its events were "
-                    + "stored. Kafka's own: each tool's JVM and the broker, per record, from when the tool had read "
+                    + "by thread name), the broker's /proc/<pid>/stat and, to PostgreSQL, that of every process named "
+                    + "postgres (with the server's ended children), from a run's start until its events were stored. Kafka's own: each tool's JVM and the broker, per record, from when the tool had read "
                     + "its arguments (before it made its producer or consumer; its JVM's start-up left out) to its "
                     + "end.");
             budgets.forEach(report::line);
@@ -605,8 +607,8 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * CPU used by the measured JVMs (their sum, then each one's when there are several), the broker and this JVM (the
-     * load generator) from now until {@link #stop}.
+     * CPU used by the measured JVMs (their sum, then each one's when there are several), the broker, this JVM (the
+     * load generator) and, when asked, PostgreSQL's processes from now until {@link #stop}.
      */
     private final class Cpu {
         private final long startNanos = System.nanoTime();
@@ -614,7 +616,13 @@ public final class PipelineBenchmark {
         private final double service = measured.cpuSeconds();
         private final double brokerStart = broker.cpuSeconds();
         private final double self = selfCpuSeconds();
+        /** PostgreSQL's CPU at the start; null when the run does not go there. */
+        private final PostgresCpu.Reading postgres;
         private String cores;
+
+        Cpu(boolean postgres) {
+            this.postgres = postgres ? PostgresCpu.read() : null;
+        }
 
         void stop() {
             double wall = (System.nanoTime() - startNanos) / 1e9;
@@ -627,6 +635,11 @@ public final class PipelineBenchmark {
             cores = String.format(Locale.ROOT, "%.2f%s / %.2f / %.2f", (measured.cpuSeconds() - service) / wall,
                     split.length() == 0 ? "" : split + ")", (broker.cpuSeconds() - brokerStart) / wall,
                     (selfCpuSeconds() - self) / wall);
+            if (postgres != null) {
+                PostgresCpu.Reading now = PostgresCpu.read();
+                cores += postgres.found() && now.found() ? String.format(Locale.ROOT, " / %.2f",
+                        (now.seconds() - postgres.seconds()) / wall) : " / (no PostgreSQL process found)";
+            }
         }
 
         String cores() {

@@ -53,6 +53,22 @@ class CostBudgetTest {
                 "| validator-1 | 7,000 | 1,000 | 0 | 0 | 70.0% | 32 |");
     }
 
+    @Test
+    void to_postgresql_gives_its_processes_cpu_beside_the_brokers_and_says_when_none_was_found() {
+        Map<String, Long> from = Map.of("process", 0L);
+        Map<String, Long> to = Map.of("process", 10_000_000L);
+        String what = "| PostgreSQL, its processes (server, backends, WAL writer, checkpointer, autovacuum) | ";
+        assertThat(CostBudget.table(new CostBudget.Sample(from, Map.of(), 1.0, new PostgresCpu.Reading(100.0, 8)),
+                new CostBudget.Sample(to, Map.of(), 1.5, new PostgresCpu.Reading(100.005, 9)), 1_000,
+                CostBudget.Ceiling.NONE)).contains(what + "5,000 | (0.50 of the pipeline JVM's) | 9 processes at the "
+                        + "end |");
+        assertThat(CostBudget.table(new CostBudget.Sample(from, Map.of(), 1.0, PostgresCpu.Reading.NONE),
+                new CostBudget.Sample(to, Map.of(), 1.5, PostgresCpu.Reading.NONE), 1_000, CostBudget.Ceiling.NONE))
+                .contains(what + "none found in /proc (a server on another machine, or not readable) | | |");
+        assertThat(CostBudget.table(new CostBudget.Sample(from, 1.0), new CostBudget.Sample(to, 1.5), 1_000,
+                CostBudget.Ceiling.NONE)).noneMatch(l -> l.contains("PostgreSQL"));
+    }
+
     /** A sample as {@link CostBudget.Sample#take} makes it of several JVMs: summed, and each one's kept. */
     private static CostBudget.Sample sample(Map<String, Map<String, Long>> processes, double brokerSeconds) {
         Map<String, Long> sum = new HashMap<>();
