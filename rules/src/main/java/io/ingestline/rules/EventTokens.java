@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.ingestline.model.EventEnvelope;
@@ -33,6 +32,7 @@ final class EventTokens {
     /** Reads a value as the tree path does (a sub-tree: no trailing-token check). */
     private static final ObjectReader VALUE = Json.mapper().reader()
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonNodeFactory NODES = Json.mapper().getDeserializationConfig().getNodeFactory();
     private static final byte[] TIME_FIELD = "{\"_time\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ID_FIELD = "\",\"_id\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -86,7 +86,7 @@ final class EventTokens {
             } else if (name.equals(EventEnvelope.ID)) {
                 copy(p, null, v); // read as the tree path reads it, for the same errors, but not written
             } else if (!declared.isEmpty() && declared.contains(name)) {
-                columns.set(name, v == JsonToken.VALUE_NULL ? NullNode.instance : node(p, v));
+                columns.set(name, node(p, v));
             } else if (ranges) {
                 int start = position(g, body);
                 g.writeFieldName(name);
@@ -100,9 +100,24 @@ final class EventTokens {
         return p.nextToken() == null;
     }
 
-    /** The value at {@code v}, as the tree path's node for it. */
+    /**
+     * The value at {@code v}, as the tree path's node for it: a scalar made here as Jackson's tree reader makes it
+     * (with the mapper's node factory; floats as {@code BigDecimal}, trailing zeros kept), since a reader's
+     * {@code readTree} sets up a context per call that costs more than the rest of a small value's reading.
+     */
     private static JsonNode node(JsonParser p, JsonToken v) throws IOException {
-        return v == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText()) : VALUE.readTree(p);
+        return switch (v) {
+            case VALUE_STRING -> TextNode.valueOf(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> NODES.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
+            case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(v == JsonToken.VALUE_TRUE);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> VALUE.readTree(p);
+        };
     }
 
     /** Where the next byte {@code g} writes lands in {@code body}. */
