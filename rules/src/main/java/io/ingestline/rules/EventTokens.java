@@ -121,7 +121,7 @@ final class EventTokens {
     }
 
     /** Where the next byte {@code g} writes lands in {@code body}. */
-    private static int position(JsonGenerator g, Bounded body) {
+    static int position(JsonGenerator g, Bounded body) {
         return body.count + g.getOutputBuffered();
     }
 

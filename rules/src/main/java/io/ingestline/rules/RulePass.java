@@ -92,28 +92,34 @@ public final class RulePass {
         if (!EventTokens.plainId(id)) {
             return PassThrough.TreePath.INSTANCE;
         }
-        EventTokens event = new EventTokens(declared, true);
-        EventTokens.Bounded body = new EventTokens.Bounded(Math.min(len + 64, maxBytes), maxBytes);
+        // the copied fields, then the row's columns: each at most maxBytes in a value that passes
+        int max = (int) Math.min(Integer.MAX_VALUE - 16, 2L * maxBytes);
+        EventTokens.Bounded body = new EventTokens.Bounded(Math.min(len + 64, max), max);
+        try (JsonGenerator g = EventTokens.FACTORY.createGenerator(body)) {
+            return write(new EventTokens(declared, true), g, body, buf, off, len, id, receivedAt, maxBytes, budget);
+        } catch (IOException | RuntimeException e) {
+            return PassThrough.TreePath.INSTANCE;
+        }
+    }
+
+    private PassThrough.Result write(EventTokens event, JsonGenerator g, EventTokens.Bounded body, byte[] buf,
+            int off, int len, String id, Instant receivedAt, int maxBytes, Budget budget) throws IOException {
         try (JsonParser p = EventTokens.FACTORY.createParser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return PassThrough.TreePath.INSTANCE;
             }
-            try (JsonGenerator g = EventTokens.FACTORY.createGenerator(body)) {
-                g.writeStartObject();
-                if (!event.read(p, g, body)) {
-                    return PassThrough.TreePath.INSTANCE; // trailing tokens: the tree path's error message
-                }
-                g.writeEndObject();
+            g.writeStartObject();
+            if (!event.read(p, g, body)) {
+                return PassThrough.TreePath.INSTANCE; // trailing tokens: the tree path's error message
             }
-        } catch (IOException | RuntimeException e) {
-            return PassThrough.TreePath.INSTANCE;
         }
         String problem = checks(event, len);
         if (problem != null) {
             return new PassThrough.Refused(new Outcome.Failed(Outcome.STAGE_VALIDATE, null, problem));
         }
-        if (body.full) {
-            return PassThrough.TreePath.INSTANCE;
+        int columns = EventTokens.position(g, body);
+        if (columns > maxBytes) {
+            return PassThrough.TreePath.INSTANCE; // before the transformation runs: the tree path runs it once
         }
         budget.nextEvent();
         Transformation.Result result = transform.apply(event.columns, budget);
@@ -132,8 +138,17 @@ public final class RulePass {
         if (at == null) {
             at = receivedAt;
         }
-        byte[] value = envelope(EventTime.format(at), id, event, body, ((Transformation.Row) result).event(),
-                maxBytes);
+        ObjectNode row = ((Transformation.Row) result).event();
+        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!CompiledTarget.absentString(f.getKey(), f.getValue(), declared, event.columns)) {
+                g.writeFieldName(f.getKey());
+                EventEnvelopeSerde.writeNode(g, f.getValue());
+            }
+        }
+        g.writeEndObject();
+        g.flush();
+        byte[] value = body.full ? null : envelope(EventTime.format(at), id, event, body, row, columns, maxBytes);
         return value == null ? PassThrough.TreePath.INSTANCE : new PassThrough.Written(value, at);
     }
 
@@ -154,33 +169,19 @@ public final class RulePass {
 
     /**
      * {@code {"_time":"<time>","_id":"<id>"}}, the copied fields the row does not replace, then the row's columns
-     * (written as {@link EventEnvelopeSerde} writes them); null when that is over {@code maxBytes} or a column does
-     * not write.
+     * (written after them, from {@code columns} to the closing brace); null when that is over {@code maxBytes}.
      */
-    private byte[] envelope(String time, String id, EventTokens event, EventTokens.Bounded body, ObjectNode row,
-            int maxBytes) {
-        EventTokens.Bounded columns = new EventTokens.Bounded(128, maxBytes);
-        try (JsonGenerator g = EventTokens.FACTORY.createGenerator(columns)) {
-            g.writeStartObject();
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (!CompiledTarget.absentString(f.getKey(), f.getValue(), declared, event.columns)) {
-                    g.writeFieldName(f.getKey());
-                    EventEnvelopeSerde.writeNode(g, f.getValue());
-                }
-            }
-            g.writeEndObject();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        int columnBytes = columns.count - 2; // without the braces
+    private static byte[] envelope(String time, String id, EventTokens event, EventTokens.Bounded body,
+            ObjectNode row, int columns, int maxBytes) {
+        int from = columns < body.count - 1 && body.buf[columns] == ',' ? columns + 1 : columns;
+        int columnBytes = body.count - 1 - from;
         long size = EventTokens.headLength(time, id) + 1L + (columnBytes > 0 ? 1 + columnBytes : 0);
         for (int i = 0; i < event.copied; i++) {
             if (!row.has(event.names[i])) {
                 size += 1 + event.ends[i] - start(event, body, i);
             }
         }
-        if (columns.full || size > maxBytes) {
+        if (size > maxBytes) {
             return null;
         }
         byte[] out = new byte[(int) size];
@@ -195,7 +196,7 @@ public final class RulePass {
         }
         if (columnBytes > 0) {
             out[at++] = ',';
-            System.arraycopy(columns.buf, 1, out, at, columnBytes);
+            System.arraycopy(body.buf, from, out, at, columnBytes);
             at += columnBytes;
         }
         out[at] = '}';
