@@ -101,6 +101,18 @@ final class EventTokens {
     }
 
     /**
+     * The first problem {@link CompiledTarget#apply}'s checks find in the fields read, in its order (size, count,
+     * names); null when none.
+     */
+    String problem(int len, EventChecks.Limits limits) {
+        String problem = EventChecks.size(len, limits);
+        if (problem == null) {
+            problem = EventChecks.fieldCount(fields, limits);
+        }
+        return problem != null ? problem : badName;
+    }
+
+    /**
      * The value at {@code v}, as the tree path's node for it: a scalar made here as Jackson's tree reader makes it
      * (with the mapper's node factory; floats as {@code BigDecimal}, trailing zeros kept), since a reader's
      * {@code readTree} sets up a context per call that costs more than the rest of a small value's reading.

@@ -90,13 +90,7 @@ public final class PassThrough {
                 }
                 g.writeEndObject();
             }
-            String problem = EventChecks.size(len, limits);
-            if (problem == null) {
-                problem = EventChecks.fieldCount(event.fields, limits);
-            }
-            if (problem == null) {
-                problem = event.badName;
-            }
+            String problem = event.problem(len, limits);
             if (problem != null) {
                 return new Refused(new Outcome.Failed(Outcome.STAGE_VALIDATE, null, problem));
             }

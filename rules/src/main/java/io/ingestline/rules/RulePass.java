@@ -154,13 +154,7 @@ public final class RulePass {
 
     /** {@link CompiledTarget#apply}'s checks, in its order: null when the event passes them. */
     private String checks(EventTokens event, int len) {
-        String problem = EventChecks.size(len, limits);
-        if (problem == null) {
-            problem = EventChecks.fieldCount(event.fields, limits);
-        }
-        if (problem == null) {
-            problem = event.badName;
-        }
+        String problem = event.problem(len, limits);
         if (problem == null) {
             problem = EventChecks.columns(event.columns, columnNames, columnTypes);
         }
