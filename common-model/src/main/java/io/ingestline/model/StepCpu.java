@@ -25,11 +25,14 @@ public final class StepCpu {
         /** The batch's time less its events' steps below: reading the raw batch, finding lines, dead letters. */
         VALIDATOR_SPLIT("validator.split"),
         /**
-         * Parsing an event into a tree; for a dataset without a rule, the one streaming pass that parses, checks and
-         * writes the value ({@code PassThrough}), so its checks+rule step is empty and its envelope step is the headers.
+         * Parsing an event into a tree; for an event that takes a streaming pass, the whole pass: for a dataset
+         * without a rule the one that parses, checks and writes the value ({@code PassThrough}), for a dataset's rule
+         * that reads its declared columns only the one that parses, checks, runs the transformation on a tree of those
+         * columns and writes the value ({@code RulePass}). Such events add nothing to the checks+rule step, and only
+         * the headers and the record's size to the envelope step.
          */
         VALIDATOR_PARSE("validator.parse"),
-        /** The checks and the rule's transformation: one call ({@code CompiledTarget.apply}), timed as one. */
+        /** The tree path's checks and rule's transformation: one call ({@code CompiledTarget.apply}), timed as one. */
         VALIDATOR_CHECKS_RULE("validator.checks+rule"),
         VALIDATOR_ENVELOPE("validator.envelope"),
         /** Handing the record to Kafka Streams' producer ({@code forward}, then {@code send}). */

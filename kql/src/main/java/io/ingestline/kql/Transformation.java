@@ -79,6 +79,14 @@ public final class Transformation {
         return pipeline.output();
     }
 
+    /**
+     * Whether its rows come from {@code print} rather than the event: then it reads none of the event's columns
+     * (else it reads only those, by name).
+     */
+    public boolean printSource() {
+        return pipeline.printSource();
+    }
+
     /** The result of one event. */
     public sealed interface Result {
     }

@@ -51,6 +51,7 @@ public final class CompiledTarget {
     private final List<Route> routes;
     private final EventChecks.Limits limits;
     private final PassThrough passThrough;
+    private final RulePass rulePass;
 
     private CompiledTarget(RuleRef rule, boolean datasetMode, Map<String, String> columns, List<Route> routes,
             EventChecks.Limits limits) {
@@ -63,6 +64,9 @@ public final class CompiledTarget {
         this.limits = limits;
         this.passThrough = datasetMode && routes.get(0).transform == null && columns.isEmpty()
                 ? new PassThrough(routes.get(0).dataset, limits) : null;
+        Transformation t = routes.get(0).transform;
+        this.rulePass = datasetMode && t != null && RulePass.applies(t, columns.keySet())
+                ? new RulePass(routes.get(0).dataset, t, columnNames, columnTypes, declared, limits) : null;
     }
 
     /**
@@ -143,6 +147,16 @@ public final class CompiledTarget {
         return passThrough;
     }
 
+    /**
+     * The streaming path for this target's events when its rule transforms them ({@link RulePass}): a dataset's own
+     * rule whose transformation reads the declared columns only, none of its declared or output columns being
+     * {@code _time} or {@code _id}. It gives what {@link #apply} and the envelope's JSON give, with a tree of the
+     * declared columns only. Null for any other target.
+     */
+    public RulePass rulePass() {
+        return rulePass;
+    }
+
     /** The datasets this target's events can reach. */
     public List<String> datasets() {
         return routes.stream().map(Route::dataset).distinct().toList();
@@ -180,12 +194,9 @@ public final class CompiledTarget {
         budget.nextEvent();
         for (Route r : routes) {
             Transformation.Result result = r.transform.apply(event, budget);
-            if (result instanceof Transformation.Dropped) {
-                out.add(new Outcome.Dropped(r.dataset));
-            } else if (result instanceof Transformation.Failed f) {
-                out.add(new Outcome.Failed(Outcome.STAGE_TRANSFORM, r.dataset, f.reason()));
-            } else if (result instanceof Transformation.OverBudget o) {
-                out.add(new Outcome.Failed(Outcome.STAGE_TRANSFORM, r.dataset, limits.ruleBudget().reason(o.batch())));
+            Outcome noRow = noRow(r.dataset, result, limits.ruleBudget());
+            if (noRow != null) {
+                out.add(noRow);
             } else {
                 ObjectNode row = ((Transformation.Row) result).event();
                 out.add(datasetMode ? output(r.dataset, merge(event, row), EventEnvelope.TIME)
@@ -193,6 +204,26 @@ public final class CompiledTarget {
             }
         }
         return out;
+    }
+
+    /** The outcome of a transformation that gave no row ({@link Outcome.Dropped} or {@link Outcome.Failed}); null for a row. */
+    static Outcome noRow(String dataset, Transformation.Result result, RuleBudget budget) {
+        if (result instanceof Transformation.Dropped) {
+            return new Outcome.Dropped(dataset);
+        } else if (result instanceof Transformation.Failed f) {
+            return new Outcome.Failed(Outcome.STAGE_TRANSFORM, dataset, f.reason());
+        } else if (result instanceof Transformation.OverBudget o) {
+            return new Outcome.Failed(Outcome.STAGE_TRANSFORM, dataset, budget.reason(o.batch()));
+        }
+        return null;
+    }
+
+    /**
+     * Whether a row's column is left out of a dataset's event: Kusto has no null string, so a declared string column
+     * the event lacked ({@code event} has no field of that name) comes out "".
+     */
+    static boolean absentString(String name, JsonNode value, Set<String> declared, ObjectNode event) {
+        return value.isTextual() && value.textValue().isEmpty() && declared.contains(name) && !event.has(name);
     }
 
     private static Outcome output(String dataset, ObjectNode event, String timeField) {
@@ -215,10 +246,7 @@ public final class CompiledTarget {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
-            // Kusto has no null string: a declared string column the event lacked comes out "", and is left out
-            boolean absentString = f.getValue().isTextual() && f.getValue().textValue().isEmpty()
-                    && declared.contains(f.getKey()) && !event.has(f.getKey());
-            if (!absentString) {
+            if (!absentString(f.getKey(), f.getValue(), declared, event)) {
                 out.set(f.getKey(), f.getValue());
             }
         }

@@ -18,11 +18,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The tree path as the validator's {@code BatchSplitter} takes it for a dataset without a rule ({@code readTree},
+ * The tree path as the validator's {@code BatchSplitter} takes it for a dataset's events ({@code readTree},
  * {@link CompiledTarget#apply}, {@link EventEnvelopeSerde#value(EventEnvelope, int)}), and the check that
- * {@link PassThrough} gives the same: the same value and time, the same failure, or {@link PassThrough.TreePath}
- * where the tree path gives a parse error, a value over the limit or throws. It may also defer on a duplicate name
- * (Jackson's own duplicate detection tells).
+ * {@link PassThrough} (a dataset without a rule) or {@link RulePass} (one with a rule) gives the same: the same value
+ * and time, the same failure or drop, or {@link PassThrough.TreePath} where the tree path gives a parse error, a value
+ * over the limit or throws. They may also defer on a duplicate name (Jackson's own duplicate detection tells), and
+ * {@link RulePass} where the event's fields alone, written back, are over the limit.
  */
 final class TreePathOracle {
     static final String DATASET = "web";
@@ -54,6 +55,10 @@ final class TreePathOracle {
     record Failed(Outcome.Failed failure) implements Tree {
     }
 
+    /** The rule's transformation filtered the event out. */
+    record Dropped(String dataset) implements Tree {
+    }
+
     private TreePathOracle() {
     }
 
@@ -73,6 +78,9 @@ final class TreePathOracle {
         if (outcomes.get(0) instanceof Outcome.Failed f) {
             return new Failed(f);
         }
+        if (outcomes.get(0) instanceof Outcome.Dropped d) {
+            return new Dropped(d.dataset());
+        }
         Outcome.Output out = (Outcome.Output) outcomes.get(0);
         Instant time = out.time() == null ? RECEIVED : out.time();
         try {
@@ -85,15 +93,32 @@ final class TreePathOracle {
     }
 
     /**
-     * Runs both paths on the event and asserts they agree; returns the tree path's result, or null when the fast path
-     * deferred to it (allowed only where the event holds a duplicate name or the tree path cannot give a value).
+     * Runs the tree path and {@link PassThrough} on the event and asserts they agree; returns the tree path's result,
+     * or null when the fast path deferred to it (allowed only where the event holds a duplicate name or the tree path
+     * cannot give a value).
      */
     static Tree check(CompiledTarget target, byte[] buf, int off, int len, int maxBytes) {
         Tree tree = tree(target, buf, off, len, maxBytes);
         PassThrough.Result fast = target.passThrough().write(buf, off, len, ID, RECEIVED, maxBytes);
+        return agree(tree, fast, buf, off, len, false);
+    }
+
+    /**
+     * {@link #check} for {@link RulePass}, which may also defer when the event's fields, written back whole, are over
+     * {@code maxBytes}.
+     */
+    static Tree checkRule(CompiledTarget target, byte[] buf, int off, int len, int maxBytes) {
+        Tree tree = tree(target, buf, off, len, maxBytes);
+        PassThrough.Result fast = target.rulePass().write(buf, off, len, ID, RECEIVED, maxBytes,
+                RuleBudget.DEFAULT.start());
+        return agree(tree, fast, buf, off, len, fast instanceof PassThrough.TreePath && wholeTooLarge(buf, off, len,
+                maxBytes));
+    }
+
+    private static Tree agree(Tree tree, PassThrough.Result fast, byte[] buf, int off, int len, boolean mayDefer) {
         String event = new String(buf, off, len, StandardCharsets.UTF_8);
         if (fast instanceof PassThrough.TreePath) {
-            if (!hasDuplicates(buf, off, len)) {
+            if (!mayDefer && !hasDuplicates(buf, off, len)) {
                 assertThat(tree).as("the fast path deferred on %s", event)
                         .isInstanceOfAny(ParseError.class, Threw.class, TooLarge.class);
             }
@@ -108,10 +133,23 @@ final class TreePathOracle {
             assertThat(w.time()).as("time of %s", event).isEqualTo(v.time());
         } else if (tree instanceof Failed f) {
             assertThat(fast).as("outcome of %s", event).isEqualTo(new PassThrough.Refused(f.failure()));
+        } else if (tree instanceof Dropped d) {
+            assertThat(fast).as("outcome of %s", event).isEqualTo(new PassThrough.Dropped(d.dataset()));
         } else {
             throw new AssertionError("the tree path gives " + tree + " but the fast path " + fast + " for " + event);
         }
         return tree;
+    }
+
+    /** Whether the event, written back whole as an envelope's value, is over {@code maxBytes}. */
+    private static boolean wholeTooLarge(byte[] buf, int off, int len, int maxBytes) {
+        try {
+            JsonNode node = Json.mapper().readTree(buf, off, len);
+            return node instanceof ObjectNode o && EventEnvelopeSerde.value(
+                    new EventEnvelope(ID, DATASET, RECEIVED, o, ORIGIN), maxBytes) == null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean hasDuplicates(byte[] buf, int off, int len) {

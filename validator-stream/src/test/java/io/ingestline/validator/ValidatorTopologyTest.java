@@ -443,6 +443,31 @@ class ValidatorTopologyTest {
         assertThat(IngestHeaders.get(plain.headers(), IngestHeaders.RULE)).isNull();
     }
 
+    @Test
+    void a_datasets_rule_fails_drops_and_falls_back_to_the_tree_path_as_the_tree_path_would() {
+        putDataset("web", """
+                {"columns":[{"name":"status","type":"int"}],
+                 "transformKql":"source | where status != 404 | extend per = 1000 / status, msg = 'mine'"}""");
+        pipe(batch("web", "{\"msg\":\"theirs\",\"status\":0}",
+                "{\"status\":404}",
+                "{\"a\":1,\"a\":2,\"status\":250,\"msg\":\"x\"}", // a duplicate name: the tree path's
+                "{\"z\":[1.50],\"status\":\"200\",\"msg\":\"theirs\"}"));
+
+        assertThat(dataset("web").readRecordsToList()).extracting(r -> new String(r.value(), UTF_8)).containsExactly(
+                "{\"_time\":\"2026-11-23T12:00:00.250Z\",\"_id\":\"batch1-2\",\"a\":2,\"status\":250,"
+                        + "\"per\":4,\"msg\":\"mine\"}",
+                "{\"_time\":\"2026-11-23T12:00:00.250Z\",\"_id\":\"batch1-3\",\"z\":[1.50],\"status\":200,"
+                        + "\"per\":5,\"msg\":\"mine\"}");
+        TestRecord<byte[], byte[]> failed = deadLetters.readRecord();
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_STAGE)).isEqualTo("transform");
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_EVENT_INDEX)).isEqualTo("0");
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.DLQ_ERROR_MESSAGE))
+                .isEqualTo("transformation to dataset web failed: integer division by zero");
+        assertThat(IngestHeaders.get(failed.headers(), IngestHeaders.RULE)).isEqualTo("dataset/web");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(registry.get("validator.filtered").tag("dataset", "web").counter().count()).isEqualTo(1);
+    }
+
     private void pipeRequest(String token, String request, String dataset, int part, int parts, long timestamp,
             String... lines) {
         BatchContext c = new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset(dataset), token, request, RECEIVED);

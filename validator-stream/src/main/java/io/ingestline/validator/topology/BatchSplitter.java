@@ -22,6 +22,7 @@ import io.ingestline.rules.CompiledTarget;
 import io.ingestline.rules.EventChecks;
 import io.ingestline.rules.Outcome;
 import io.ingestline.rules.PassThrough;
+import io.ingestline.rules.RulePass;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * the rule and version that made it, into its dataset's record ({@link io.ingestline.model.DatasetRecord}: one record
  * per batch and dataset, sent when the next event would take it past {@link #RECORD_TARGET} and at the batch's end).
  * The events of a target that passes them through as they came (a dataset without a rule) take one streaming pass
- * instead ({@link PassThrough}: no tree, the same value byte for byte), and the tree path only where that pass cannot
- * decide (a parse error, a duplicate name). A record that breaks the contract, a line that is not a JSON object, an
+ * instead ({@link PassThrough}: no tree, the same value byte for byte), and so do those of a dataset's own rule that
+ * reads its declared columns only ({@link RulePass}: a tree of those columns only, the same outcome and value); the
+ * tree path only where that pass cannot decide (a parse error, a duplicate name). A record that breaks the contract, a line that is not a JSON object, an
  * event that fails its checks or a transformation (or runs over the rules' time budget, one per batch:
  * {@link io.ingestline.rules.RuleBudget}), and a batch whose target has no route go to the dead letters with the
  * reason; the rest go on.
@@ -259,9 +261,8 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
         if (StepCpu.ENABLED && timed) {
             clock = StepCpu.now();
         }
-        PassThrough passThrough = resolution.target() == null ? null : resolution.target().passThrough();
-        if (passThrough != null && passThrough(passThrough, record, batch, resolution.target().rule(), unwritable,
-                index, buf, off, len, source)) {
+        if (resolution.target() != null && streamed(resolution.target(), record, batch, unwritable, index, buf, off,
+                len, source)) {
             return;
         }
         ObjectNode fields;
@@ -307,27 +308,40 @@ final class BatchSplitter implements Processor<byte[], byte[], Object, Object> {
     }
 
     /**
-     * An event of a target that passes events through as they came, in one streaming pass ({@link PassThrough}):
-     * false, and nothing done, when the event needs the tree path (whose parse step then counts the pass too).
-     * Timed as one step, {@code validator.parse} (parsing, checks and writing the value are one pass);
-     * {@code validator.envelope} is left with the headers and the record's size.
+     * An event of a target that takes a streaming pass: one that passes events through as they came
+     * ({@link PassThrough}: no tree) or a dataset's rule that reads its declared columns only ({@link RulePass}: a tree
+     * of those columns only). False, and nothing done, when there is none or the event needs the tree path (whose
+     * parse step then counts the pass too). Timed as one step, {@code validator.parse} (parsing, checks, the rule's
+     * transformation and writing the value are one pass); {@code validator.envelope} is left with the headers and
+     * the record's size.
      */
-    private boolean passThrough(PassThrough passThrough, Record<byte[], byte[]> record, RawBatch batch, RuleRef rule,
+    private boolean streamed(CompiledTarget target, Record<byte[], byte[]> record, RawBatch batch,
             Map<String, String> unwritable, int index, byte[] buf, int off, int len, RecordMetadata source) {
+        PassThrough passThrough = target.passThrough();
+        RulePass rulePass = passThrough == null ? target.rulePass() : null;
+        if (passThrough == null && rulePass == null) {
+            return false;
+        }
         BatchContext c = batch.context();
         String id = batch.eventId(index);
-        PassThrough.Result result = passThrough.write(buf, off, len, id, c.receivedAt(), writeLimit);
+        PassThrough.Result result = passThrough != null
+                ? passThrough.write(buf, off, len, id, c.receivedAt(), writeLimit)
+                : rulePass.write(buf, off, len, id, c.receivedAt(), writeLimit, budget);
         if (result instanceof PassThrough.TreePath) {
             return false;
         }
         step(StepCpu.Step.VALIDATOR_PARSE);
+        RuleRef rule = target.rule();
+        String dataset = passThrough != null ? passThrough.dataset() : rulePass.dataset();
         if (result instanceof PassThrough.Refused refused) {
             failed(record, batch, refused.failure(), rule, line(buf, off, len), source, index);
-        } else if (!noTopic(record, unwritable, passThrough.dataset(), rule, buf, off, len, source, index)) {
+        } else if (result instanceof PassThrough.Dropped dropped) {
+            count(filteredCounts, dropped.dataset());
+        } else if (!noTopic(record, unwritable, dataset, rule, buf, off, len, source, index)) {
             PassThrough.Written written = (PassThrough.Written) result;
             // the fields are in the value already: the envelope gives the headers
-            EventEnvelope envelope = new EventEnvelope(id, passThrough.dataset(), written.time(),
-                    MAPPER.createObjectNode(), new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
+            EventEnvelope envelope = new EventEnvelope(id, dataset, written.time(), MAPPER.createObjectNode(),
+                    new EventOrigin(c.dialect(), c.tokenId(), c.requestId()), rule);
             output(record, batch, envelope, written.value(), () -> line(buf, off, len), source, index);
         }
         return true;
