@@ -95,7 +95,10 @@ final class TypedFields {
         };
     }
 
-    /** Skips the object or array the parser is at (as {@code skipChildren}), converting the floats the tree would fail on. */
+    /**
+     * Skips the object or array the parser is at, as {@code skipChildren} does, but converting on the way the floats
+     * whose conversion can fail (the tree converts them all).
+     */
     private static void skip(JsonParser p) throws IOException {
         int depth = 1;
         while (depth > 0) {

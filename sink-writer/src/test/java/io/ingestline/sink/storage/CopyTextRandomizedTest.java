@@ -95,7 +95,8 @@ class CopyTextRandomizedTest {
     void an_event_over_a_megabyte_reads_as_its_tree_does() throws Exception {
         String big = "x".repeat(io.ingestline.model.Json.MAX_STRING_LENGTH + 1);
         List<SinkRecord> records = List.of(
-                new SinkRecord("web", 0, 1, 0, "a", ("{\"i\":7,\"msg\":\"" + big + "\"}").getBytes(StandardCharsets.UTF_8)),
+                new SinkRecord("web", 0, 1, 0, "a", ("{\"i\":7,\"msg\":\"" + big + "\"}")
+                        .getBytes(StandardCharsets.UTF_8)),
                 new SinkRecord("web", 0, 2, 0, "b", ("{\"i\":7,\"msg\":\"" + big.substring(2) + "\"}")
                         .getBytes(StandardCharsets.UTF_8)));
         assertThat(encode(records, COLUMNS, 64 * 1024)).isEqualTo(reference(records, COLUMNS));
