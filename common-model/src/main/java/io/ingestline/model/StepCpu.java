@@ -2,6 +2,7 @@ package io.ingestline.model;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,6 +41,17 @@ public final class StepCpu {
         SINK_POLL("sink.poll"),
         /** The records into the backend's buffers (the file backend compresses on threads of its own). */
         SINK_WRITE("sink.write"),
+        /**
+         * Inside a commit of the PostgreSQL backend: building the {@code COPY} text (the rows, their typed columns
+         * read from the event included).
+         */
+        SINK_ENCODE("sink.encode"),
+        /**
+         * Inside a commit of the PostgreSQL backend: the driver's {@code COPY} calls (start, sending the text, waiting
+         * for PostgreSQL to finish it), this thread's CPU meanwhile.
+         */
+        SINK_LOAD("sink.load"),
+        /** The rest of a commit (the encode and load steps left out): offsets, tables, the transaction's commit. */
         SINK_COMMIT("sink.commit");
 
         public final String label;
@@ -57,6 +69,12 @@ public final class StepCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final LongAdder[] NANOS = adders(Step.values().length);
     private static final LongAdder[] EVENTS = adders(Stage.values().length);
+    /**
+     * Per thread, the CPU of inner steps ({@link #addInner}) not yet added, by step, and their sum in the last slot:
+     * held until the step around them ends ({@link #addAround}), so that inner steps taken outside a timed step (a
+     * commit nobody times) count nowhere, as that step would not.
+     */
+    private static final ThreadLocal<long[]> INNER = ThreadLocal.withInitial(() -> new long[Step.values().length + 1]);
 
     private StepCpu() {
     }
@@ -70,6 +88,46 @@ public final class StepCpu {
     public static long add(Step step, long since) {
         long now = now();
         NANOS[step.ordinal()].add(now - since);
+        return now;
+    }
+
+    /**
+     * Starts a thread's chain of steps timed with {@link #addAround}: inner steps left from before (taken where no
+     * step was timed) are dropped. Returns {@link #now()}.
+     */
+    public static long begin() {
+        Arrays.fill(INNER.get(), 0);
+        return now();
+    }
+
+    /**
+     * Times a step taken inside another one (the PostgreSQL backend's encode and load, inside the sink's commit): the
+     * CPU since {@code since} is held until the step around it ends ({@link #addAround}), which then counts it here
+     * and leaves it out of its own, so the steps stay disjoint. Returns the time now.
+     */
+    public static long addInner(Step step, long since) {
+        long now = now();
+        long[] inner = INNER.get();
+        inner[step.ordinal()] += now - since;
+        inner[inner.length - 1] += now - since;
+        return now;
+    }
+
+    /**
+     * {@link #add} for a step that may hold inner ones ({@link #addInner}): adds the CPU since {@code since} less
+     * theirs to {@code step}, and theirs to them. Returns the time now.
+     */
+    public static long addAround(Step step, long since) {
+        long now = now();
+        long[] inner = INNER.get();
+        NANOS[step.ordinal()].add(now - since - inner[inner.length - 1]);
+        for (int i = 0; i < inner.length - 1; i++) {
+            if (inner[i] != 0) {
+                NANOS[i].add(inner[i]);
+                inner[i] = 0;
+            }
+        }
+        inner[inner.length - 1] = 0;
         return now;
     }
 

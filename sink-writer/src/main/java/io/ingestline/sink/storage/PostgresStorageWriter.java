@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.model.StepCpu;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ public final class PostgresStorageWriter implements StorageWriter {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
     /** Heap a buffered record costs beside its bytes (the record, its arrays' headers, the list slot). */
     private static final int RECORD_OVERHEAD = 96;
+    /** Bytes of {@code COPY} text handed to the driver at once. */
+    private static final int COPY_CHUNK = 64 * 1024;
 
     /**
      * @param url           JDBC URL
@@ -256,88 +259,58 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
     }
 
+    /**
+     * Loads the records with one {@code COPY} per dataset. With {@link StepCpu} on, this thread's CPU goes to two
+     * steps inside the worker's commit: building the text ({@code sink.encode}) and the driver's calls that start,
+     * send and end the {@code COPY} ({@code sink.load}).
+     */
     private void copy(List<SinkRecord> records, Plan plan) throws SQLException {
+        TimedCopy load = new TimedCopy();
         for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
-            CopyIn in = db.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table(e.getKey())
-                    + " (" + columnList(typed) + ") FROM STDIN");
+            String sql = "COPY " + table(e.getKey()) + " (" + columnList(typed) + ") FROM STDIN";
+            load.encoded();
+            load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
             try {
-                CopyBuffer buf = new CopyBuffer(in);
+                load.loaded();
+                CopyText text = new CopyText(load, COPY_CHUNK, typed);
                 for (SinkRecord r : e.getValue()) {
-                    buf.ascii(Instant.ofEpochMilli(r.eventTimeMs()).toString()).put((byte) '\t');
-                    buf.escaped(r.key()).put((byte) '\t');
-                    buf.escaped(r.value()).put((byte) '\t');
-                    buf.ascii(Integer.toString(r.partition())).put((byte) '\t');
-                    buf.ascii(Long.toString(r.position()));
-                    if (!typed.isEmpty()) {
-                        JsonNode event = TypedColumn.parse(r.value());
-                        for (TypedColumn c : typed) {
-                            String v = c.text(event);
-                            buf.put((byte) '\t');
-                            if (v == null) {
-                                buf.put((byte) '\\').put((byte) 'N');
-                            } else {
-                                buf.escaped(v.getBytes(StandardCharsets.UTF_8));
-                            }
-                        }
-                    }
-                    buf.put((byte) '\n');
+                    text.row(r);
                 }
-                buf.flush();
-                in.endCopy();
+                text.flush();
+                load.encoded();
+                load.in.endCopy();
+                load.loaded();
             } finally {
-                if (in.isActive()) {
-                    in.cancelCopy();
+                if (load.in.isActive()) {
+                    load.in.cancelCopy();
                 }
             }
         }
     }
 
-    /**
-     * COPY's text format written straight from the UTF-8 bytes: backslash, tab, newline and carriage return escaped
-     * (all ASCII, so never inside a multi-byte character), sent in 64 KB chunks.
-     */
-    private static final class CopyBuffer {
-        private final CopyIn in;
-        private final byte[] buf = new byte[64 * 1024];
-        private int size;
+    /** The text of a {@code COPY} into the driver, each step's CPU timed when {@link StepCpu} is on. */
+    private static final class TimedCopy implements CopyText.Out {
+        CopyIn in;
+        private long clock = StepCpu.ENABLED ? StepCpu.now() : 0;
 
-        CopyBuffer(CopyIn in) {
-            this.in = in;
+        @Override
+        public void write(byte[] bytes, int length) throws SQLException {
+            encoded();
+            in.writeToCopy(bytes, 0, length);
+            loaded();
         }
 
-        CopyBuffer put(byte b) throws SQLException {
-            if (size == buf.length) {
-                flush();
+        /** Ends an encode step: its CPU since the last step ended. */
+        void encoded() {
+            if (StepCpu.ENABLED) {
+                clock = StepCpu.addInner(StepCpu.Step.SINK_ENCODE, clock);
             }
-            buf[size++] = b;
-            return this;
         }
 
-        CopyBuffer ascii(String s) throws SQLException {
-            for (int i = 0; i < s.length(); i++) {
-                put((byte) s.charAt(i));
-            }
-            return this;
-        }
-
-        CopyBuffer escaped(byte[] bytes) throws SQLException {
-            for (byte b : bytes) {
-                switch (b) {
-                    case '\\' -> put((byte) '\\').put((byte) '\\');
-                    case '\t' -> put((byte) '\\').put((byte) 't');
-                    case '\n' -> put((byte) '\\').put((byte) 'n');
-                    case '\r' -> put((byte) '\\').put((byte) 'r');
-                    default -> put(b);
-                }
-            }
-            return this;
-        }
-
-        void flush() throws SQLException {
-            if (size > 0) {
-                in.writeToCopy(buf, 0, size);
-                size = 0;
+        void loaded() {
+            if (StepCpu.ENABLED) {
+                clock = StepCpu.addInner(StepCpu.Step.SINK_LOAD, clock);
             }
         }
     }
@@ -347,9 +320,10 @@ public final class PostgresStorageWriter implements StorageWriter {
         for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
             try (PreparedStatement s = db.prepareStatement(insertSql(e.getKey(), typed))) {
+                TypedFields fields = new TypedFields(typed);
                 int n = 0;
                 for (SinkRecord r : e.getValue()) {
-                    bind(s, r, typed);
+                    bind(s, r, fields);
                     s.addBatch();
                     if (++n % 1000 == 0) {
                         s.executeBatch();
@@ -367,16 +341,16 @@ public final class PostgresStorageWriter implements StorageWriter {
         return b.append(')').toString();
     }
 
-    private static void bind(PreparedStatement s, SinkRecord r, List<TypedColumn> typed) throws SQLException {
+    private static void bind(PreparedStatement s, SinkRecord r, TypedFields typed) throws SQLException {
         s.setObject(1, Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC));
         s.setString(2, r.id());
         s.setString(3, new String(r.value(), StandardCharsets.UTF_8));
         s.setInt(4, r.partition());
         s.setLong(5, r.position());
-        if (!typed.isEmpty()) {
-            JsonNode event = TypedColumn.parse(r.value());
-            for (int i = 0; i < typed.size(); i++) {
-                s.setString(6 + i, typed.get(i).text(event));
+        if (!typed.columns().isEmpty()) {
+            JsonNode[] values = typed.read(r.value());
+            for (int i = 0; i < values.length; i++) {
+                s.setString(6 + i, typed.columns().get(i).text(values[i]));
             }
         }
     }
@@ -400,7 +374,7 @@ public final class PostgresStorageWriter implements StorageWriter {
             Savepoint sp = db.setSavepoint();
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(r.dataset()), List.of());
             try (PreparedStatement s = db.prepareStatement(insertSql(r.dataset(), typed))) {
-                bind(s, r, typed);
+                bind(s, r, new TypedFields(typed));
                 s.executeUpdate();
                 db.releaseSavepoint(sp);
             } catch (SQLException e) {
@@ -423,7 +397,15 @@ public final class PostgresStorageWriter implements StorageWriter {
      */
     private void ensureTables(List<SinkRecord> records, Plan plan) throws SQLException {
         try (Statement s = db.createStatement()) {
+            String lastDataset = null;
+            long lastDay = 0;
             for (SinkRecord r : records) {
+                long epochDay = Math.floorDiv(r.eventTimeMs(), 86_400_000L);
+                if (epochDay == lastDay && r.dataset().equals(lastDataset)) {
+                    continue; // as the record before: its table and partition are seen to
+                }
+                lastDataset = r.dataset();
+                lastDay = epochDay;
                 String table = tableName(r.dataset());
                 if (!plan.columns.containsKey(table)) {
                     if (!known.contains(table)) {
@@ -436,7 +418,7 @@ public final class PostgresStorageWriter implements StorageWriter {
                     }
                     plan.columns.put(table, typedColumns(s, r.dataset(), table));
                 }
-                LocalDate day = Instant.ofEpochMilli(r.eventTimeMs()).atOffset(ZoneOffset.UTC).toLocalDate();
+                LocalDate day = LocalDate.ofEpochDay(epochDay);
                 String partition = table + "_p" + DAY.format(day);
                 if (!known.contains(partition) && plan.created.add(partition)) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + quote(settings.schema()) + "." + quote(partition)

@@ -1,10 +1,7 @@
 package io.ingestline.sink.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.ingestline.kql.eval.Values;
-import io.ingestline.model.Json;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Set;
@@ -37,18 +34,11 @@ record TypedColumn(String name, String kustoType, String pgType) {
         return new TypedColumn(name, kustoType, pg);
     }
 
-    static JsonNode parse(byte[] event) {
-        try {
-            JsonNode n = Json.readTree(event);
-            return n == null ? MissingNode.getInstance() : n;
-        } catch (IOException e) {
-            return MissingNode.getInstance();
-        }
-    }
-
-    /** The event's value for this column as PostgreSQL text input, or null. */
-    String text(JsonNode event) {
-        JsonNode v = event.get(name);
+    /**
+     * The text of an event's value for this column as PostgreSQL text input (the value of the field of its name, as
+     * {@link TypedFields} finds it; null when absent), or null.
+     */
+    String text(JsonNode v) {
         if (v == null || v.isNull()) {
             return null;
         }

@@ -1,0 +1,134 @@
+package io.ingestline.sink.storage;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ingestline.model.Json;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The values of an event's fields that fill typed columns, in one streaming pass over its top-level fields: a value
+ * is built (as the node {@link Json#readTree} would make of it) only for a field a column takes, the others are
+ * skipped. What it finds is what the event's whole tree gives ({@code tree.get(name)}): the last value of a name given
+ * twice, and nothing at all (every column null) for an event that is not one JSON object {@link Json#readTree} reads,
+ * its trailing text and every number it would convert included. One instance per thread.
+ */
+final class TypedFields {
+    /** Reads one value at the parser's position, leaving what follows to the caller. */
+    private static final ObjectReader VALUE = Json.mapper().reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonNodeFactory NODES = Json.mapper().getNodeFactory();
+    /**
+     * The shortest float text whose conversion to {@code BigDecimal} can fail (its exponent with 10 digits: a
+     * scale beyond an {@code int}); the tree converts every float, so such a float anywhere makes the event unread.
+     */
+    private static final int RISKY_FLOAT_LENGTH = 12;
+
+    private final List<TypedColumn> columns;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final JsonNode[] values;
+
+    TypedFields(List<TypedColumn> columns) {
+        this.columns = List.copyOf(columns);
+        for (int i = 0; i < this.columns.size(); i++) {
+            index.put(this.columns.get(i).name(), i);
+        }
+        this.values = new JsonNode[this.columns.size()];
+    }
+
+    List<TypedColumn> columns() {
+        return columns;
+    }
+
+    /** Each column's value in the event (null where absent), in the columns' order; the array is reused. */
+    JsonNode[] read(byte[] event) {
+        Arrays.fill(values, null);
+        if (event.length > Json.MAX_STRING_LENGTH) {
+            // only here can a skipped string exceed the parser's limit, which the tree (decoding it) applies
+            return fromTree(event);
+        }
+        try (JsonParser p = Json.mapper().createParser(event)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return values; // empty, or not an object: no field
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                Integer i = index.get(p.currentName());
+                JsonToken t = p.nextToken();
+                if (i != null) {
+                    values[i] = value(p, t);
+                } else if (t.isStructStart()) {
+                    skip(p);
+                } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    convert(p);
+                }
+            }
+            if (p.nextToken() != null) {
+                Arrays.fill(values, null); // trailing text: the tree refuses the event
+            }
+        } catch (IOException | NumberFormatException e) {
+            Arrays.fill(values, null); // the tree refuses it, and then no column has a value
+        }
+        return values;
+    }
+
+    /** The node the tree holds for the value at the parser, the way its deserializer makes it. */
+    private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_STRING -> NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> NODES.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue()); // USE_BIG_DECIMAL_FOR_FLOATS
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> VALUE.readTree(p); // an object or an array
+        };
+    }
+
+    /**
+     * Skips the object or array the parser is at, as {@code skipChildren} does, but converting on the way the floats
+     * whose conversion can fail (the tree converts them all).
+     */
+    private static void skip(JsonParser p) throws IOException {
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = p.nextToken();
+            if (t.isStructStart()) {
+                depth++;
+            } else if (t.isStructEnd()) {
+                depth--;
+            } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                convert(p);
+            }
+        }
+    }
+
+    /** Converts a float as the tree does when its conversion can fail (it then throws as the tree's would). */
+    private static void convert(JsonParser p) throws IOException {
+        if (p.getTextLength() >= RISKY_FLOAT_LENGTH) {
+            p.getDecimalValue();
+        }
+    }
+
+    private JsonNode[] fromTree(byte[] event) {
+        try {
+            JsonNode tree = Json.readTree(event);
+            for (int i = 0; i < values.length && tree != null; i++) {
+                values[i] = tree.get(columns.get(i).name());
+            }
+        } catch (IOException e) {
+            Arrays.fill(values, null);
+        }
+        return values;
+    }
+}
