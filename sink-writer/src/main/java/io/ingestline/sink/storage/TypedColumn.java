@@ -47,7 +47,7 @@ record TypedColumn(String name, String kustoType, String pgType) {
                     : integerText(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
             case "bigint" -> v.isIntegralNumber() && v.canConvertToLong() ? Long.toString(v.longValue())
                     : integerText(v, Long.MIN_VALUE, Long.MAX_VALUE);
-            case "double precision" -> v.isNumber() && Double.isFinite(v.doubleValue()) ? v.asText() : null;
+            case "double precision" -> v.isNumber() && fitsDouble(v) ? v.asText() : null;
             case "boolean" -> v.isBoolean() ? Boolean.toString(v.booleanValue()) : null;
             case "timestamp with time zone" -> {
                 Instant t = v.isTextual() ? Values.parseDateTime(v.textValue()) : null;
@@ -56,6 +56,19 @@ record TypedColumn(String name, String kustoType, String pgType) {
             case "jsonb" -> v.toString();
             default -> v.isTextual() ? v.textValue() : v.toString();
         };
+    }
+
+    /**
+     * Whether PostgreSQL's double precision takes the number's text: not past the largest double, and not a
+     * non-zero number so small that it becomes zero ({@code 1e-400}: PostgreSQL refuses it as out of range, where
+     * Java rounds it to 0); subnormal numbers ({@code 1e-310}) it takes.
+     */
+    private static boolean fitsDouble(JsonNode v) {
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) {
+            return false;
+        }
+        return d != 0.0 || !v.isFloatingPointNumber() || v.decimalValue().signum() == 0;
     }
 
     private static String integerText(JsonNode v, long min, long max) {

@@ -176,6 +176,31 @@ class PostgresStorageWriterIT {
         assertThat(rejected).isEmpty();
     }
 
+    /**
+     * A {@code real} column's value PostgreSQL's double precision cannot hold: past the largest double, or so small
+     * that it underflows to zero ({@code 1e-400}, which PostgreSQL refuses as out of range). The column is left null,
+     * as for any value that does not fit its type, and the load is not turned into a row-by-row one with a dead
+     * letter: the event is stored whole, in one {@code COPY}.
+     */
+    @Test
+    void a_real_value_out_of_double_range_leaves_its_column_null_and_the_event_is_stored() throws Exception {
+        Map<String, Map<String, String>> rules = Map.of("web", Map.of("latency", "real"));
+        try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, true), "g", rejects,
+                d -> rules.getOrDefault(d, Map.of()))) {
+            w.open(List.of(WEB0), 1);
+            String[] values = {"2.50", "1e-400", "-1E-400", "1e400", "1e-310", "0e-400", "0.0", "-0.0", "3"};
+            for (int i = 0; i < values.length; i++) {
+                w.write(record(i, "2026-11-23T10:00:00Z", "{\"latency\":" + values[i] + "}"));
+            }
+            w.commit(Map.of(WEB0, (long) values.length), next -> { });
+        }
+        assertThat(rejected).as("no event refused").isEmpty();
+        assertThat(rows("SELECT concat_ws('|', id, latency) FROM \"" + schema + "\".\"web\" ORDER BY kafka_offset"))
+                .containsExactly("id-0|2.5", "id-1", "id-2", "id-3", "id-4|1e-310", "id-5|0", "id-6|0", "id-7|0",
+                        "id-8|3");
+    }
+
     @Test
     void the_search_order_index_is_made_with_the_table_and_added_to_a_table_from_before_it() throws Exception {
         try (PostgresStorageWriter w = writer("g", 0)) {
