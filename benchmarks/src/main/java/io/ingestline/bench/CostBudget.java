@@ -177,7 +177,10 @@ final class CostBudget {
         double sum = 0;
         for (StepCpu.Step s : StepCpu.Step.values()) {
             if (s.label.startsWith(stage + ".")) {
-                double perEvent = d.getOrDefault(s.label, 0L) / (double) timed - (validator ? clock : 0);
+                // a step no event went through (checks+rule when every event took a streaming pass) read no clock:
+                // nothing to take off
+                long raw = d.getOrDefault(s.label, 0L);
+                double perEvent = raw == 0 ? 0 : raw / (double) timed - (validator ? clock : 0);
                 sum += perEvent;
                 out.add(row("&nbsp;&nbsp;&nbsp;&nbsp;step: " + s.label.substring(stage.length() + 1), perEvent,
                         perEvent * events / process, ""));
