@@ -90,16 +90,9 @@ class PassThroughTest {
         for (int i = 0; i < EVENTS; i++) {
             RandomEvents events = new RandomEvents(r, List.of());
             String json = events.event();
-            byte[] event = bytes(json);
-            if (r.nextInt(50) == 0) {
-                event = events.breakBytes(event);
-            }
-            int off = r.nextInt(8);
-            byte[] buf = new byte[off + event.length + r.nextInt(8)];
-            System.arraycopy(event, 0, buf, off, event.length);
-            int maxBytes = r.nextInt(20) == 0 ? 64 + r.nextInt(400) : WRITE_LIMIT;
+            RandomEvents.Placed p = events.placed(bytes(json), WRITE_LIMIT);
             try {
-                TreePathOracle.Tree t = TreePathOracle.check(TARGET, buf, off, event.length, maxBytes);
+                TreePathOracle.Tree t = TreePathOracle.check(TARGET, p.buf(), p.off(), p.len(), p.maxBytes());
                 seen.merge(t == null ? "deferred" : t.getClass().getSimpleName(), 1, Integer::sum);
             } catch (AssertionError e) {
                 throw new AssertionError("seed " + seed + ", event " + i + ": " + e.getMessage(), e);

@@ -168,6 +168,21 @@ final class RandomEvents {
         return out;
     }
 
+    /**
+     * An event's bytes as a pass is given them: one event in 50 broken, placed at a random offset of a larger buffer,
+     * and a write limit that is small one time in 20.
+     */
+    record Placed(byte[] buf, int off, int len, int maxBytes) {
+    }
+
+    Placed placed(byte[] event, int writeLimit) {
+        byte[] e = r.nextInt(50) == 0 ? breakBytes(event) : event;
+        int off = r.nextInt(8);
+        byte[] buf = new byte[off + e.length + r.nextInt(8)];
+        System.arraycopy(e, 0, buf, off, e.length);
+        return new Placed(buf, off, e.length, r.nextInt(20) == 0 ? 64 + r.nextInt(400) : writeLimit);
+    }
+
     private String ws() {
         return r.nextInt(8) == 0 ? pick(" ", "  ", "\t", "\r", "\n", " \t ") : "";
     }

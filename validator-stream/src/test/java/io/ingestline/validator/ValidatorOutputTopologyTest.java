@@ -112,6 +112,14 @@ class ValidatorOutputTopologyTest {
                 new ByteArrayDeserializer())).readRecordsToList();
     }
 
+    /** Kafka's own bound of the record alone in a batch, which the producer checks against the record limit. */
+    private static int recordBytes(TestRecord<String, byte[]> r) {
+        return org.apache.kafka.common.record.internal.AbstractRecords.estimateSizeInBytesUpperBound(
+                org.apache.kafka.common.record.internal.RecordBatch.CURRENT_MAGIC_VALUE,
+                org.apache.kafka.common.record.internal.CompressionType.NONE, r.key().getBytes(UTF_8), r.value(),
+                r.headers().toArray());
+    }
+
     @Test
     void packs_a_batchs_events_into_records_within_the_record_limit_in_order_each_once() {
         long seed = new java.util.Random().nextLong();
@@ -133,12 +141,7 @@ class ValidatorOutputTopologyTest {
                     new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
             List<String> ids = new ArrayList<>();
             for (TestRecord<String, byte[]> r : records) {
-                // Kafka's own bound of the record alone in a batch, which the producer checks against the limit
-                int size = org.apache.kafka.common.record.internal.AbstractRecords.estimateSizeInBytesUpperBound(
-                        org.apache.kafka.common.record.internal.RecordBatch.CURRENT_MAGIC_VALUE,
-                        org.apache.kafka.common.record.internal.CompressionType.NONE, r.key().getBytes(UTF_8),
-                        r.value(), r.headers().toArray());
-                assertThat(size).as("seed %d: record size", seed).isLessThanOrEqualTo(MAX_RECORD_BYTES);
+                assertThat(recordBytes(r)).as("seed %d: record size", seed).isLessThanOrEqualTo(MAX_RECORD_BYTES);
                 List<TestRecord<String, byte[]>> events = DatasetEvents.events(r);
                 assertThat(r.key()).isEqualTo(events.get(0).key());
                 events.forEach(e -> ids.add(e.key()));
@@ -239,11 +242,8 @@ class ValidatorOutputTopologyTest {
                         new StringDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
                 List<Integer> got = new ArrayList<>();
                 for (TestRecord<String, byte[]> r : records) {
-                    int size = org.apache.kafka.common.record.internal.AbstractRecords.estimateSizeInBytesUpperBound(
-                            org.apache.kafka.common.record.internal.RecordBatch.CURRENT_MAGIC_VALUE,
-                            org.apache.kafka.common.record.internal.CompressionType.NONE, r.key().getBytes(UTF_8),
-                            r.value(), r.headers().toArray());
-                    assertThat(size).as("seed %d: %s record size", seed, dataset).isLessThanOrEqualTo(MAX_RECORD_BYTES);
+                    assertThat(recordBytes(r)).as("seed %d: %s record size", seed, dataset)
+                            .isLessThanOrEqualTo(MAX_RECORD_BYTES);
                     assertThat(IngestHeaders.get(r.headers(), IngestHeaders.DATASET)).isEqualTo(dataset);
                     for (TestRecord<String, byte[]> e : DatasetEvents.events(r)) {
                         assertThat(e.key()).startsWith(batch + "-");
