@@ -32,9 +32,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The sink's backends beside Kafka's own consumer benchmark on the same topic, in one run on one machine: a broker in
  * its own JVM holds a dataset topic of events of ~300 bytes (the peer benchmark's, as the validator writes them:
- * {@code _time}, {@code _id} first, packed into dataset records with their headers); then, alternately, Kafka's {@code ConsumerPerformance} (the
- * ceiling: it reads and counts), the file backend (zstd, then gzip), and the PostgreSQL backend loading with {@code COPY} and with
- * batched {@code INSERT}s, each a fresh consumer group with one worker over the whole topic. Throughput is taken from
+ * {@code _time}, {@code _id} first, packed into dataset records with their headers); then, alternately, Kafka's
+ * {@code ConsumerPerformance} (the ceiling: it reads and counts), the file backend (zstd, then gzip), and the
+ * PostgreSQL backend loading with {@code COPY} and with batched {@code INSERT}s, each a fresh consumer group with one worker over the whole topic. Throughput is taken from
  * the group's committed offsets, first commit to last (so start-up is left out; the consumer benchmark reports its own
  * figure without the group join).
  *
@@ -84,8 +84,9 @@ public final class SinkBenchmark {
                         (short) 1))).all().get(60, TimeUnit.SECONDS);
                 double avg = preload(bootstrap, topic, events, total, perRecord);
                 line(String.format(Locale.ROOT, "%,d events of %.0f bytes on average (%s, as the validator writes "
-                                + "them: dataset records of %d events), 3 partitions; one consumer / one sink worker; %d "
-                                + "cores, Java %s. Broker in its own JVM, PostgreSQL %s, all on this machine.", total, avg,
+                                + "them: dataset records of %d events), 3 partitions; one consumer / one sink "
+                                + "worker; %d cores, Java %s. Broker in its own JVM, PostgreSQL %s, all on this "
+                                + "machine.", total, avg,
                         Files.isRegularFile(shared) ? shared.toString() : "generated", perRecord,
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), pgUrl));
                 line("");
