@@ -2,12 +2,9 @@ package io.ingestline.bench;
 
 import io.ingestline.sink.storage.CopyTextPaths;
 import io.ingestline.sink.storage.SinkRecord;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +27,7 @@ public final class CopyTextCpu {
     private CopyTextCpu() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         List<SinkRecord> records = records();
         Map<String, String> typed = new LinkedHashMap<>();
@@ -47,28 +44,18 @@ public final class CopyTextCpu {
         measure("no typed column", new CopyTextPaths(Map.of()), records, rounds);
     }
 
-    private static void measure(String what, CopyTextPaths paths, List<SinkRecord> records, int rounds) {
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        List<Double> before = new ArrayList<>();
-        List<Double> now = new ArrayList<>();
-        for (int round = 0; round < WARM_UP + rounds; round++) {
-            long start = cpu.getCurrentThreadCpuTime();
+    private static void measure(String what, CopyTextPaths paths, List<SinkRecord> records, int rounds)
+            throws Exception {
+        AlternatingCpu.Result r = AlternatingCpu.measure(WARM_UP, rounds, PER_ROUND, n -> {
             paths.before(records);
-            long middle = cpu.getCurrentThreadCpuTime();
+            return 0;
+        }, n -> {
             paths.now(records);
-            long end = cpu.getCurrentThreadCpuTime();
-            if (round >= WARM_UP) {
-                before.add((middle - start) / (double) PER_ROUND);
-                now.add((end - middle) / (double) PER_ROUND);
-            }
-        }
-        Collections.sort(before);
-        Collections.sort(now);
-        double b = before.get(before.size() / 2);
-        double n = now.get(now.size() / 2);
+            return 0;
+        });
         System.out.printf(Locale.ROOT, "%s: before median %.0f ns/event (lowest %.0f), now median %.0f ns/event "
-                + "(lowest %.0f); before/now %.2f (lowest %.2f) [%d]%n", what, b, before.get(0), n, now.get(0), b / n,
-                before.get(0) / now.get(0), paths.sent() & 1);
+                + "(lowest %.0f); before/now %.2f (lowest %.2f) [%d]%n", what, r.aMedian(), r.aLowest(), r.bMedian(),
+                r.bLowest(), r.ratio(), r.lowestRatio(), paths.sent() & 1);
     }
 
     /** A COPY's worth of events as the sink receives them under the benchmark dataset's rule. */

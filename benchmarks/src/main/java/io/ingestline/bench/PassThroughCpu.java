@@ -11,13 +11,8 @@ import io.ingestline.rules.CompiledTarget;
 import io.ingestline.rules.EventChecks;
 import io.ingestline.rules.Outcome;
 import io.ingestline.rules.PassThrough;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -35,7 +30,7 @@ public final class PassThroughCpu {
     private PassThroughCpu() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         String timeField = args.length > 0 ? args[0] : "_time";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 400;
         List<byte[]> lines = Payloads.generate(1024);
@@ -47,35 +42,27 @@ public final class PassThroughCpu {
         CompiledTarget target = CompiledTarget.dataset("web", null, new EventChecks.Limits(1 << 20, 1000));
         EventOrigin origin = new EventOrigin(Dialect.AXIOM, "token-1", null);
         Instant received = Instant.parse("2026-12-05T02:00:00Z");
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        List<Double> tree = new ArrayList<>();
-        List<Double> stream = new ArrayList<>();
-        long bytes = 0;
-        for (int round = 0; round < 100 + rounds; round++) {
-            long start = cpu.getCurrentThreadCpuTime();
-            for (int n = 0; n < PER_ROUND; n++) {
+        AlternatingCpu.Result r = AlternatingCpu.measure(100, rounds, PER_ROUND, perRound -> {
+            long bytes = 0;
+            for (int n = 0; n < perRound; n++) {
                 byte[] e = events[n & 1023];
                 ObjectNode event = (ObjectNode) MAPPER.readTree(e, 0, e.length);
                 Outcome.Output out = (Outcome.Output) target.apply(event, e.length).get(0);
                 bytes += EventEnvelopeSerde.value(new EventEnvelope("b-" + n, "web",
                         out.time() == null ? received : out.time(), out.event(), origin), WRITE_LIMIT).length;
             }
-            long middle = cpu.getCurrentThreadCpuTime();
-            for (int n = 0; n < PER_ROUND; n++) {
+            return bytes;
+        }, perRound -> {
+            long bytes = 0;
+            for (int n = 0; n < perRound; n++) {
                 byte[] e = events[n & 1023];
                 bytes += ((PassThrough.Written) target.passThrough().write(e, 0, e.length, "b-" + n, received,
                         WRITE_LIMIT)).value().length;
             }
-            long end = cpu.getCurrentThreadCpuTime();
-            if (round >= 100) {
-                tree.add((middle - start) / (double) PER_ROUND);
-                stream.add((end - middle) / (double) PER_ROUND);
-            }
-        }
-        Collections.sort(tree);
-        Collections.sort(stream);
+            return bytes;
+        });
         System.out.printf("%s: tree path median %.0f ns/event (lowest %.0f), stream path median %.0f ns/event (lowest"
-                + " %.0f); %d bytes written%n", timeField, tree.get(tree.size() / 2), tree.get(0),
-                stream.get(stream.size() / 2), stream.get(0), bytes);
+                + " %.0f); %d bytes written%n", timeField, r.aMedian(), r.aLowest(), r.bMedian(), r.bLowest(),
+                r.bytes());
     }
 }

@@ -14,14 +14,9 @@ import io.ingestline.rules.EventChecks;
 import io.ingestline.rules.Outcome;
 import io.ingestline.rules.PassThrough;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * The validator's work on one event of a dataset with the pipeline benchmark's rule ({@link LoadDialect#datasetRule()}:
@@ -44,7 +39,7 @@ public final class RulePassCpu {
     private RulePassCpu() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         byte[][] events = Arrays.stream(LogEvents.lines("bench", 1024).split("\n"))
                 .map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
@@ -59,34 +54,24 @@ public final class RulePassCpu {
                         + new String(events[i], StandardCharsets.UTF_8));
             }
         }
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        List<Double> treeTimes = new ArrayList<>();
-        List<Double> streamTimes = new ArrayList<>();
-        long bytes = 0;
-        for (int round = 0; round < 100 + rounds; round++) {
+        AlternatingCpu.Result r = AlternatingCpu.measure(100, rounds, PER_ROUND, perRound -> {
             Budget budget = limits.ruleBudget().start();
-            long start = cpu.getCurrentThreadCpuTime();
-            for (int n = 0; n < PER_ROUND; n++) {
+            long bytes = 0;
+            for (int n = 0; n < perRound; n++) {
                 bytes += tree(target, events[n & 1023], "b-" + n, budget).length;
             }
-            budget = limits.ruleBudget().start();
-            long middle = cpu.getCurrentThreadCpuTime();
-            for (int n = 0; n < PER_ROUND; n++) {
+            return bytes;
+        }, perRound -> {
+            Budget budget = limits.ruleBudget().start();
+            long bytes = 0;
+            for (int n = 0; n < perRound; n++) {
                 bytes += ((PassThrough.Written) stream(target, events[n & 1023], "b-" + n, budget)).value().length;
             }
-            long end = cpu.getCurrentThreadCpuTime();
-            if (round >= 100) {
-                treeTimes.add((middle - start) / (double) PER_ROUND);
-                streamTimes.add((end - middle) / (double) PER_ROUND);
-            }
-        }
-        Collections.sort(treeTimes);
-        Collections.sort(streamTimes);
-        double tree = treeTimes.get(treeTimes.size() / 2);
-        double stream = streamTimes.get(streamTimes.size() / 2);
+            return bytes;
+        });
         System.out.printf("rule: tree path median %.0f ns/event (lowest %.0f), rule pass median %.0f ns/event (lowest"
-                + " %.0f); tree/rule pass %.2f (lowest rounds %.2f); %d bytes written%n", tree, treeTimes.get(0),
-                stream, streamTimes.get(0), tree / stream, treeTimes.get(0) / streamTimes.get(0), bytes);
+                + " %.0f); tree/rule pass %.2f (lowest rounds %.2f); %d bytes written%n", r.aMedian(), r.aLowest(),
+                r.bMedian(), r.bLowest(), r.ratio(), r.lowestRatio(), r.bytes());
     }
 
     private static byte[] tree(CompiledTarget target, byte[] e, String id, Budget budget) throws IOException {

@@ -2,10 +2,14 @@ package io.ingestline.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -43,7 +47,33 @@ public final class Json {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
+    /** Reads the value at a parser as a sub-tree: what follows it is the caller's to read. */
+    private static final ObjectReader SUB_TREE = MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
+
     private Json() {
+    }
+
+    /**
+     * The node {@link #mapper()}'s tree holds for the value at token {@code t} of {@code p} (floats as
+     * {@code BigDecimal}, trailing zeros kept); objects and arrays read as a sub-tree. A scalar is made here as the
+     * tree reader makes it, since a reader's {@code readTree} sets up a context per call that costs more than a small
+     * value's reading. For streaming passes that need the tree's value of a few fields only.
+     */
+    public static JsonNode node(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_STRING -> NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> NODES.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
+            case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(t == JsonToken.VALUE_TRUE);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> SUB_TREE.readTree(p);
+        };
     }
 
     /** A shared, thread-safe mapper. Numbers keep their exact value (no rounding through double). */

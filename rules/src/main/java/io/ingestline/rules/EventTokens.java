@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.ingestline.model.EventEnvelope;
 import io.ingestline.model.EventTime;
 import io.ingestline.model.Json;
@@ -30,9 +27,6 @@ import java.util.Set;
 final class EventTokens {
     static final JsonFactory FACTORY = Json.mapper().getFactory();
     /** Reads a value as the tree path does (a sub-tree: no trailing-token check). */
-    private static final ObjectReader VALUE = Json.mapper().reader()
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final JsonNodeFactory NODES = Json.mapper().getDeserializationConfig().getNodeFactory();
     private static final byte[] TIME_FIELD = "{\"_time\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ID_FIELD = "\",\"_id\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -82,11 +76,11 @@ final class EventTokens {
             }
             JsonToken v = p.nextToken();
             if (name.equals(EventEnvelope.TIME)) {
-                time = v == JsonToken.VALUE_NULL ? null : node(p, v);
+                time = v == JsonToken.VALUE_NULL ? null : Json.node(p, v);
             } else if (name.equals(EventEnvelope.ID)) {
                 copy(p, null, v); // read as the tree path reads it, for the same errors, but not written
             } else if (!declared.isEmpty() && declared.contains(name)) {
-                columns.set(name, node(p, v));
+                columns.set(name, Json.node(p, v));
             } else if (ranges) {
                 int start = position(g, body);
                 g.writeFieldName(name);
@@ -110,26 +104,6 @@ final class EventTokens {
             problem = EventChecks.fieldCount(fields, limits);
         }
         return problem != null ? problem : badName;
-    }
-
-    /**
-     * The value at {@code v}, as the tree path's node for it: a scalar made here as Jackson's tree reader makes it
-     * (with the mapper's node factory; floats as {@code BigDecimal}, trailing zeros kept), since a reader's
-     * {@code readTree} sets up a context per call that costs more than the rest of a small value's reading.
-     */
-    private static JsonNode node(JsonParser p, JsonToken v) throws IOException {
-        return switch (v) {
-            case VALUE_STRING -> TextNode.valueOf(p.getText());
-            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                case INT -> NODES.numberNode(p.getIntValue());
-                case LONG -> NODES.numberNode(p.getLongValue());
-                default -> NODES.numberNode(p.getBigIntegerValue());
-            };
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
-            case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(v == JsonToken.VALUE_TRUE);
-            case VALUE_NULL -> NODES.nullNode();
-            default -> VALUE.readTree(p);
-        };
     }
 
     /** Where the next byte {@code g} writes lands in {@code body}. */

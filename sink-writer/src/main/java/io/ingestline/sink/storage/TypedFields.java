@@ -2,10 +2,7 @@ package io.ingestline.sink.storage;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ingestline.model.Json;
 import java.io.IOException;
 import java.util.Arrays;
@@ -22,9 +19,6 @@ import java.util.Map;
  */
 final class TypedFields {
     /** Reads one value at the parser's position, leaving what follows to the caller. */
-    private static final ObjectReader VALUE = Json.mapper().reader()
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final JsonNodeFactory NODES = Json.mapper().getNodeFactory();
     /**
      * The shortest float text whose conversion to {@code BigDecimal} can fail (its exponent with 10 digits: a
      * scale beyond an {@code int}); the tree converts every float, so such a float anywhere makes the event unread.
@@ -62,7 +56,7 @@ final class TypedFields {
                 Integer i = index.get(p.currentName());
                 JsonToken t = p.nextToken();
                 if (i != null) {
-                    values[i] = value(p, t);
+                    values[i] = Json.node(p, t);
                 } else if (t.isStructStart()) {
                     skip(p);
                 } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
@@ -76,23 +70,6 @@ final class TypedFields {
             Arrays.fill(values, null); // the tree refuses it, and then no column has a value
         }
         return values;
-    }
-
-    /** The node the tree holds for the value at the parser, the way its deserializer makes it. */
-    private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
-        return switch (t) {
-            case VALUE_STRING -> NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                case INT -> NODES.numberNode(p.getIntValue());
-                case LONG -> NODES.numberNode(p.getLongValue());
-                default -> NODES.numberNode(p.getBigIntegerValue());
-            };
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue()); // USE_BIG_DECIMAL_FOR_FLOATS
-            case VALUE_TRUE -> NODES.booleanNode(true);
-            case VALUE_FALSE -> NODES.booleanNode(false);
-            case VALUE_NULL -> NODES.nullNode();
-            default -> VALUE.readTree(p); // an object or an array
-        };
     }
 
     /**
