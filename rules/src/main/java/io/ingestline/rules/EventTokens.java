@@ -15,11 +15,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Set;
 
 /**
  * One streaming pass over an event's top-level fields, shared by {@link PassThrough} and {@link RulePass}: the
- * fields' names checked and counted, {@code _time} and the declared columns read as the tree path reads them (small
+ * fields' names checked and counted (each top-level name's role and checks worked out once per pass, not per event:
+ * {@link FieldNames}), {@code _time} and the declared columns read as the tree path reads them (small
  * trees), every other field's tokens copied to a generator as the tree path would read them into a node and write
  * that node back, and where each copied field's bytes lie. A name given twice in one object at any depth, and
  * anything the parser refuses, throw: the caller leaves such events to the tree path.
@@ -47,18 +47,20 @@ final class EventTokens {
     int[] ends = new int[16];
     int copied;
 
-    private final Set<String> declared;
+    private final FieldNames roles;
     private final boolean ranges;
 
     /**
-     * @param declared the declared columns, read into {@link #columns} rather than copied (empty: none)
+     * @param roles    the top-level names' roles, with the declared columns, read into {@link #columns} rather than
+     *                 copied (none: a pass-through)
+     * @param declared how many columns are declared
      * @param ranges   whether to note where each copied field lies (for a value that leaves some out)
      */
-    EventTokens(Set<String> declared, boolean ranges) {
-        this.declared = declared;
+    EventTokens(FieldNames roles, int declared, boolean ranges) {
+        this.roles = roles;
         this.ranges = ranges;
-        this.columns = declared.isEmpty() && !ranges ? null
-                : new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(declared.size() * 2));
+        this.columns = declared == 0 && !ranges ? null
+                : new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(declared * 2));
     }
 
     /**
@@ -67,28 +69,43 @@ final class EventTokens {
      * object and nothing after it; false for trailing tokens (the tree path's error message).
      */
     boolean read(JsonParser p, JsonGenerator g, Bounded body) throws IOException {
-        Names seen = new Names();
+        long seenBits = 0; // the names with a bit (FieldNames); the others in a set, made when one comes
+        Names seen = null;
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String name = seen.add(p.currentName());
+            FieldNames.Name known = roles.of(p.currentName());
+            String name = known.name;
+            if (known.bit != 0) {
+                if ((seenBits & known.bit) != 0) {
+                    throw Duplicate.INSTANCE;
+                }
+                seenBits |= known.bit;
+            } else {
+                if (seen == null) {
+                    seen = new Names();
+                }
+                seen.add(name);
+            }
             fields++;
             if (badName == null) {
-                badName = EventChecks.fieldName(name);
+                badName = known.problem;
             }
             JsonToken v = p.nextToken();
-            if (name.equals(EventEnvelope.TIME)) {
-                time = v == JsonToken.VALUE_NULL ? null : Json.node(p, v);
-            } else if (name.equals(EventEnvelope.ID)) {
-                copy(p, null, v); // read as the tree path reads it, for the same errors, but not written
-            } else if (!declared.isEmpty() && declared.contains(name)) {
-                columns.set(name, Json.node(p, v));
-            } else if (ranges) {
-                int start = position(g, body);
-                g.writeFieldName(name);
-                copy(p, g, v);
-                note(name, start, position(g, body));
-            } else {
-                g.writeFieldName(name);
-                copy(p, g, v);
+            switch (known.role) {
+                case FieldNames.TIME -> time = v == JsonToken.VALUE_NULL ? null : Json.node(p, v);
+                // read as the tree path reads it, for the same errors, but not written
+                case FieldNames.ID -> copy(p, null, v);
+                case FieldNames.DECLARED -> columns.set(name, Json.node(p, v));
+                default -> {
+                    if (ranges) {
+                        int start = position(g, body);
+                        g.writeFieldName(name);
+                        copy(p, g, v);
+                        note(name, start, position(g, body));
+                    } else {
+                        g.writeFieldName(name);
+                        copy(p, g, v);
+                    }
+                }
             }
         }
         return p.nextToken() == null;

@@ -63,6 +63,9 @@ public final class PassThrough {
         this.limits = limits;
     }
 
+    /** The top-level names' roles (no declared columns). */
+    private final FieldNames names = new FieldNames(Set.of());
+
     /** The dataset the events go to. */
     public String dataset() {
         return dataset;
@@ -82,7 +85,7 @@ public final class PassThrough {
                 return TreePath.INSTANCE;
             }
             EventTokens.Bounded body = new EventTokens.Bounded(Math.min(len + 64, maxBytes), maxBytes);
-            EventTokens event = new EventTokens(Set.of(), false);
+            EventTokens event = new EventTokens(names, 0, false);
             try (JsonGenerator g = EventTokens.FACTORY.createGenerator(body)) {
                 g.writeStartObject();
                 if (!event.read(p, g, body)) {

@@ -42,6 +42,7 @@ public final class RulePass {
     private final String[] columnNames;
     private final KType[] columnTypes;
     private final Set<String> declared;
+    private final FieldNames names;
     private final EventChecks.Limits limits;
 
     RulePass(String dataset, Transformation transform, String[] columnNames, KType[] columnTypes,
@@ -51,6 +52,7 @@ public final class RulePass {
         this.columnNames = columnNames;
         this.columnTypes = columnTypes;
         this.declared = declared;
+        this.names = new FieldNames(declared);
         this.limits = limits;
     }
 
@@ -96,7 +98,8 @@ public final class RulePass {
         int max = (int) Math.min(Integer.MAX_VALUE - 16, 2L * maxBytes);
         EventTokens.Bounded body = new EventTokens.Bounded(Math.min(len + 64, max), max);
         try (JsonGenerator g = EventTokens.FACTORY.createGenerator(body)) {
-            return write(new EventTokens(declared, true), g, body, buf, off, len, id, receivedAt, maxBytes, budget);
+            return write(new EventTokens(names, declared.size(), true), g, body, buf, off, len, id, receivedAt, maxBytes,
+                    budget);
         } catch (IOException | RuntimeException e) {
             return PassThrough.TreePath.INSTANCE;
         }

@@ -1,0 +1,84 @@
+package io.ingestline.rules;
+
+import io.ingestline.model.EventEnvelope;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * What a streaming pass ({@link EventTokens}) does with each top-level field name, worked out once per name instead
+ * of once per event: its role ({@code _time}, {@code _id}, a declared column, or copied), the problem
+ * {@link EventChecks#fieldName} finds in it, and for the first 64 names a bit of its own, so that an event's names are
+ * checked for one given twice with a {@code long} instead of a set per event. A name keeps the one entry it first got
+ * (entries are never replaced: a name's bit and role stay the same across events and threads); names the table has no
+ * room for, and long ones, get an entry without a bit each time, and the caller checks them with a set.
+ *
+ * <p>Bounded by count and size: {@value #SLOTS} entries of names up to {@value #MAX_CACHED_LENGTH} characters; safe
+ * for any number of threads (entries are immutable and put in place by compare-and-set).
+ */
+final class FieldNames {
+    static final byte TIME = 0;
+    static final byte ID = 1;
+    static final byte DECLARED = 2;
+    static final byte COPIED = 3;
+
+    private static final int SLOTS = 128;
+    private static final int PROBES = 4;
+    private static final int MAX_CACHED_LENGTH = 64;
+
+    private final Set<String> declared;
+    private final AtomicReferenceArray<Name> table = new AtomicReferenceArray<>(SLOTS);
+    private final AtomicInteger bits = new AtomicInteger();
+
+    FieldNames(Set<String> declared) {
+        this.declared = declared;
+    }
+
+    /** One name's facts. */
+    static final class Name {
+        final String name;
+        /** {@link #TIME}, {@link #ID}, {@link #DECLARED} or {@link #COPIED}. */
+        final byte role;
+        /** What {@link EventChecks#fieldName} says of it; null when nothing. */
+        final String problem;
+        /** Its bit among the names of one object; 0 when it has none (the caller checks it with a set). */
+        final long bit;
+
+        Name(String name, byte role, String problem, long bit) {
+            this.name = name;
+            this.role = role;
+            this.problem = problem;
+            this.bit = bit;
+        }
+    }
+
+    /** The facts of {@code name}. */
+    Name of(String name) {
+        if (name.length() > MAX_CACHED_LENGTH) {
+            return make(name, 0);
+        }
+        int h = name.hashCode();
+        int i = (h ^ h >>> 16) & (SLOTS - 1);
+        for (int probe = 0; probe < PROBES; probe++, i = (i + 1) & (SLOTS - 1)) {
+            Name n = table.get(i);
+            if (n == null) {
+                int ordinal = bits.get() < Long.SIZE ? bits.getAndIncrement() : Long.SIZE;
+                Name made = make(name, ordinal < Long.SIZE ? 1L << ordinal : 0);
+                if (table.compareAndSet(i, null, made)) {
+                    return made;
+                }
+                n = table.get(i); // another thread's, perhaps for this very name
+            }
+            if (n.name == name || n.name.equals(name)) {
+                return n;
+            }
+        }
+        return make(name, 0);
+    }
+
+    private Name make(String name, long bit) {
+        byte role = name.equals(EventEnvelope.TIME) ? TIME : name.equals(EventEnvelope.ID) ? ID
+                : declared.contains(name) ? DECLARED : COPIED;
+        return new Name(name, role, EventChecks.fieldName(name), bit);
+    }
+}
