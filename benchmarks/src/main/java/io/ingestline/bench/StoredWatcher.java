@@ -58,7 +58,7 @@ final class StoredWatcher implements AutoCloseable {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | java.io.UncheckedIOException | java.nio.file.DirectoryIteratorException e) {
                 // a file renamed or removed while listing (the sink's staging and commit records): seen next time
             }
         }
@@ -92,7 +92,7 @@ final class StoredWatcher implements AutoCloseable {
     private void poll() throws IOException {
         long now = System.currentTimeMillis();
         for (Path f : visibleFiles()) {
-            if (!seen.add(f)) {
+            if (seen.contains(f)) {
                 continue;
             }
             int length = 0;
@@ -103,6 +103,7 @@ final class StoredWatcher implements AutoCloseable {
                     }
                 }
             }
+            seen.add(f); // once read whole: a file that failed to read is read again next time
             // ISO-8859-1: one char a byte, a plain copy (the pattern and the digits are ASCII whatever the rest is)
             String t = new String(text, 0, length, StandardCharsets.ISO_8859_1);
             for (int at = t.indexOf(runField); at >= 0; at = t.indexOf(runField, at)) {

@@ -319,7 +319,7 @@ final class EventTokens {
 
     /** Bytes written; past {@code max} it drops the rest and says so ({@code full}), the parse going on. */
     static final class Bounded extends OutputStream {
-        private final int max;
+        private int max;
         byte[] buf;
         int count;
         boolean full;
@@ -345,6 +345,51 @@ final class EventTokens {
             }
             System.arraycopy(b, off, buf, count, len);
             count += len;
+        }
+    }
+
+    /**
+     * A thread's output for one event: a {@link Bounded} and a generator writing to it, made once and used again for
+     * the thread's next event when this one's value was written whole ({@link #done}); after anything else (a
+     * refusal, the tree path, an exception: the generator may be inside an object) it is dropped and the next event
+     * makes its own. Making a generator and its buffer per event was about 7% of a pass in RulePassCpu's profile;
+     * keeping them saved 2-3% of the pass's CPU there (three sittings, before and after in turn).
+     */
+    static final class Output {
+        /**
+         * A buffer grown past this is not kept: one large event must not hold memory on its thread (the edge's dry
+         * runs call the passes too, from any of its request threads).
+         */
+        private static final int KEEP_BYTES = 64 * 1024;
+        private static final ThreadLocal<Output> SPARE = new ThreadLocal<>();
+
+        final Bounded body;
+        final JsonGenerator g;
+
+        private Output(Bounded body) throws IOException {
+            this.body = body;
+            this.g = FACTORY.createGenerator(body);
+            this.g.setRootValueSeparator(null); // one root object after another, nothing between
+        }
+
+        /** This thread's spare output, or a new one, empty, taking at most {@code max} bytes. */
+        static Output take(int initial, int max) throws IOException {
+            Output o = SPARE.get();
+            if (o == null) {
+                return new Output(new Bounded(initial, max));
+            }
+            SPARE.set(null);
+            o.body.count = 0;
+            o.body.full = false;
+            o.body.max = max;
+            return o;
+        }
+
+        /** Gives it back for the thread's next event: its value was written whole and flushed, and is read. */
+        void done() {
+            if (body.buf.length <= KEEP_BYTES && g.getOutputBuffered() == 0) {
+                SPARE.set(this);
+            }
         }
     }
 }

@@ -8,10 +8,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * What a streaming pass ({@link EventTokens}) does with each top-level field name, worked out once per name instead
  * of once per event: its role ({@code _time}, {@code _id}, a declared column, or copied), the problem
- * {@link EventChecks#fieldName} finds in it, and for the first 64 names a bit of its own, so that an event's names are
- * checked for one given twice with a {@code long} instead of a set per event. A name keeps the one entry it first got
- * (entries are never replaced: a name's bit and role stay the same across events and threads); names the table has no
- * room for, and long ones, get an entry without a bit each time, and the caller checks them with a set.
+ * {@link EventChecks#fieldName} finds in it, and for the first names put in the table (64 bits are handed out, one to
+ * each entry made; an entry that loses its slot to another thread's wastes its bit) a bit of its own, so that an
+ * event's names are checked for one given twice with a {@code long} instead of a set per event. A name keeps the one
+ * entry it first got (entries are never replaced: a name's bit and role stay the same across events and threads);
+ * names the table has no room for, and long ones, get an entry without a bit each time, and the caller checks them
+ * with a set. A dataset whose first events bring many names that never come back (ids as keys) fills the table for
+ * good: its later names then cost four probes and an entry each, a little more than before this cache.
  *
  * <p>Bounded by count and size: {@value #SLOTS} entries of names up to {@value #MAX_CACHED_LENGTH} characters; safe
  * for any number of threads (entries are immutable and put in place by compare-and-set).

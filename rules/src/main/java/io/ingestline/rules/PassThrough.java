@@ -1,6 +1,5 @@
 package io.ingestline.rules;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.ingestline.model.EventEnvelope;
@@ -84,15 +83,15 @@ public final class PassThrough {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return TreePath.INSTANCE;
             }
-            EventTokens.Bounded body = new EventTokens.Bounded(Math.min(len + 64, maxBytes), maxBytes);
+            EventTokens.Output out = EventTokens.Output.take(Math.min(len + 64, maxBytes), maxBytes);
+            EventTokens.Bounded body = out.body;
             EventTokens event = new EventTokens(names, 0, false);
-            try (JsonGenerator g = EventTokens.FACTORY.createGenerator(body)) {
-                g.writeStartObject();
-                if (!event.read(p, g, body)) {
-                    return TreePath.INSTANCE; // trailing tokens: the tree path's error message
-                }
-                g.writeEndObject();
+            out.g.writeStartObject();
+            if (!event.read(p, out.g, body)) {
+                return TreePath.INSTANCE; // trailing tokens: the tree path's error message
             }
+            out.g.writeEndObject();
+            out.g.flush();
             String problem = event.problem(len, limits);
             if (problem != null) {
                 return new Refused(new Outcome.Failed(Outcome.STAGE_VALIDATE, null, problem));
@@ -107,7 +106,11 @@ public final class PassThrough {
                 at = receivedAt;
             }
             byte[] value = body.full || !EventTokens.plainId(id) ? null : envelope(EventTime.format(at), id, body);
-            return value == null || value.length > maxBytes ? TreePath.INSTANCE : new Written(value, at);
+            if (value == null || value.length > maxBytes) {
+                return TreePath.INSTANCE;
+            }
+            out.done(); // its bytes are copied into the value: the output serves the thread's next event
+            return new Written(value, at);
         } catch (IOException | RuntimeException e) {
             return TreePath.INSTANCE;
         }

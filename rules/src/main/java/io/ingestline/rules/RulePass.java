@@ -96,10 +96,14 @@ public final class RulePass {
         }
         // the copied fields, then the row's columns: each at most maxBytes in a value that passes
         int max = (int) Math.min(Integer.MAX_VALUE - 16, 2L * maxBytes);
-        EventTokens.Bounded body = new EventTokens.Bounded(Math.min(len + 64, max), max);
-        try (JsonGenerator g = EventTokens.FACTORY.createGenerator(body)) {
-            return write(new EventTokens(names, declared.size(), true), g, body, buf, off, len, id, receivedAt, maxBytes,
-                    budget);
+        try {
+            EventTokens.Output out = EventTokens.Output.take(Math.min(len + 64, max), max);
+            PassThrough.Result result = write(new EventTokens(names, declared.size(), true), out.g, out.body, buf, off,
+                    len, id, receivedAt, maxBytes, budget);
+            if (result instanceof PassThrough.Written) {
+                out.done(); // its bytes are copied into the value: the output serves the thread's next event
+            }
+            return result;
         } catch (IOException | RuntimeException e) {
             return PassThrough.TreePath.INSTANCE;
         }

@@ -55,7 +55,7 @@ class FieldNamesTest {
                 bits.put(name, bit);
             }
         }
-        assertThat(bits).hasSizeLessThanOrEqualTo(64).hasSizeGreaterThan(32);
+        assertThat(bits).hasSize(64); // one thread: no entry loses its slot, no bit is wasted
         for (int i = 0; i < 1000; i++) {
             String name = new String(("field" + i).toCharArray());
             assertThat(names.of(name).bit).as(name).isEqualTo(bits.getOrDefault(name, 0L));
