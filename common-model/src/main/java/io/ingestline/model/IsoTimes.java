@@ -77,7 +77,7 @@ public final class IsoTimes {
         }
         try {
             long epoch = LocalDateTime.of(year, month, day, hour, minute, second)
-                    .toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds));
+                    .toEpochSecond(offsetSeconds == 0 ? ZoneOffset.UTC : ZoneOffset.ofTotalSeconds(offsetSeconds));
             return Instant.ofEpochSecond(epoch, nanos);
         } catch (DateTimeException e) {
             return null;

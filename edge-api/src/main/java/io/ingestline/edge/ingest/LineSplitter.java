@@ -2,6 +2,9 @@ package io.ingestline.edge.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -19,6 +22,10 @@ final class LineSplitter {
         /** Line {@code number} is longer than the limit. */
         void tooLong(int number);
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -109,8 +116,26 @@ final class LineSplitter {
     }
 
     private int indexOf(byte b, int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (buf[i] == b) {
+        return indexOf(buf, b, from, end);
+    }
+
+    /**
+     * The first {@code b} in {@code a[from, end)}, or -1; eight bytes at a time (a zero byte of {@code word ^ b*8}
+     * found with the carry trick: exact for the lowest match, which is the one taken). A byte at a time this search
+     * was 7% of the edge's request threads.
+     */
+    static int indexOf(byte[] a, byte b, int from, int end) {
+        long pattern = (b & 0xffL) * ONES;
+        int i = from;
+        for (; i <= end - Long.BYTES; i += Long.BYTES) {
+            long x = (long) LONGS.get(a, i) ^ pattern;
+            long found = (x - ONES) & ~x & HIGH_BITS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (a[i] == b) {
                 return i;
             }
         }

@@ -15,6 +15,8 @@ final class LinesBodyReader implements LineSplitter.Lines {
     private final EventWriter events;
     private final int maxEventBytes;
     private final boolean wholeBody;
+    /** One scanner for the body's lines (nothing keeps it past a line). */
+    private JsonScanner scan;
 
     private LinesBodyReader(EventWriter events, int maxEventBytes, boolean wholeBody) {
         this.events = events;
@@ -56,7 +58,7 @@ final class LinesBodyReader implements LineSplitter.Lines {
             return; // a blank line is no event
         }
         if (buf[s] == '{') {
-            JsonScanner scan = new JsonScanner(buf, e);
+            JsonScanner scan = this.scan == null ? (this.scan = new JsonScanner(buf, e)) : this.scan.over(buf, e);
             try {
                 if (scan.scanObject(s) == e) {
                     events.scanned(buf, s, e, scan);

@@ -16,6 +16,8 @@ final class NdjsonBodyReader implements LineSplitter.Lines {
 
     private final EventWriter events;
     private final int maxEventBytes;
+    /** One scanner for the body's lines (nothing keeps it past a line). */
+    private JsonScanner scan;
 
     private NdjsonBodyReader(EventWriter events, int maxEventBytes) {
         this.events = events;
@@ -51,7 +53,7 @@ final class NdjsonBodyReader implements LineSplitter.Lines {
         if (s == e) {
             return; // a blank line is no event
         }
-        JsonScanner scan = new JsonScanner(buf, e);
+        JsonScanner scan = this.scan == null ? (this.scan = new JsonScanner(buf, e)) : this.scan.over(buf, e);
         try {
             boolean object = buf[s] == '{';
             int after = scan.skipSpace(object ? scan.scanObject(s) : scan.scanTopValue(s));

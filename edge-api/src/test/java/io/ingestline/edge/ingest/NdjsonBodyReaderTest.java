@@ -128,4 +128,75 @@ class NdjsonBodyReaderTest {
         assertThat(out).containsExactly("{\"a\":1}", large, "{\"a\":2}");
         assertThat(writer.failures()).singleElement().satisfies(f -> assertThat(f.line()).isEqualTo(3));
     }
+
+    @Test
+    void a_lines_outcome_does_not_depend_on_the_lines_before_it() throws Exception {
+        // the reader keeps one scanner for a body's lines: each line read in a body of its own (a fresh scanner) must
+        // give what it gives among the others
+        long seed = Long.getLong("ndjson.seed", System.nanoTime());
+        System.out.println("NdjsonBodyReaderTest seed: " + seed + " (-Dndjson.seed=" + seed + " replays it)");
+        java.util.Random r = new java.util.Random(seed);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            lines.add(randomLine(r));
+        }
+        RawBatchBuilder alone = new RawBatchBuilder(10_000_000);
+        EventWriter aloneEvents = new EventWriter(alone, EventOptions.defaults(MAX_EVENT));
+        List<String> aloneFailures = new ArrayList<>();
+        List<String> aloneOut = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            RawBatchBuilder one = new RawBatchBuilder(100_000);
+            EventWriter w = new EventWriter(one, EventOptions.defaults(MAX_EVENT));
+            NdjsonBodyReader.read(new ByteArrayInputStream((lines.get(i) + "\n").getBytes(UTF_8)), w, MAX_EVENT);
+            for (RawBatch b : one.build(new BatchContext(Dialect.AXIOM, new BatchTarget.Dataset("d"), "t", null,
+                    Instant.EPOCH))) {
+                RawBatch.forEachLine(b.payload(), (k, buf, off, len) -> aloneOut.add(new String(buf, off, len, UTF_8)));
+            }
+            for (EventFailure f : w.failures()) {
+                aloneFailures.add((i + 1) + ": " + f.error());
+            }
+        }
+        List<String> together = read((String.join("\n", lines) + "\n").getBytes(UTF_8));
+        List<String> togetherFailures = events.failures().stream().map(f -> f.line() + ": " + f.error()).toList();
+        assertThat(together).as("seed %d", seed).containsExactlyElementsOf(aloneOut);
+        assertThat(togetherFailures).as("seed %d", seed).containsExactlyElementsOf(aloneFailures);
+        assertThat(aloneFailures).as("seed %d: some lines refused", seed).isNotEmpty();
+        assertThat(aloneOut).as("seed %d: many lines taken", seed).hasSizeGreaterThan(lines.size() / 3);
+    }
+
+    /** A line: an object with up to 44 keys (some repeated, escaped, a {@code _time}), broken, or not an object. */
+    private static String randomLine(java.util.Random r) {
+        int kind = r.nextInt(10);
+        if (kind == 0) {
+            return "{\"a\":" + "[".repeat(1 + r.nextInt(200)) + (r.nextBoolean() ? " x" : "");
+        } else if (kind == 1) {
+            return r.nextBoolean() ? "[1,2]" : "\"text\"";
+        }
+        StringBuilder b = new StringBuilder("{");
+        int keys = r.nextInt(45); // past 32 now and then: the scanner's key arrays grow
+        for (int k = 0; k < keys; k++) {
+            if (k > 0) {
+                b.append(r.nextInt(5) == 0 ? " , " : ",");
+            }
+            int name = r.nextInt(r.nextBoolean() ? 8 : 80);
+            String key = switch (r.nextInt(12)) {
+                case 0 -> "_time";
+                case 1 -> "k\\u0041" + name;
+                default -> "k" + name;
+            };
+            String value = switch (r.nextInt(6)) {
+                case 0 -> "\"2026-12-05T01:02:0" + r.nextInt(10) + "Z\"";
+                case 1 -> Integer.toString(r.nextInt());
+                case 2 -> "{\"n\":[1,{\"m\":null}]}";
+                case 3 -> "\"v\\n" + r.nextInt(100) + "\"";
+                case 4 -> "true";
+                default -> "\"" + "s".repeat(r.nextInt(20)) + "\"";
+            };
+            b.append('"').append(key).append("\":").append(value);
+        }
+        if (r.nextInt(15) == 0) {
+            b.append(",\"trunc\":");
+        }
+        return b.append('}').toString();
+    }
 }

@@ -1,0 +1,39 @@
+package io.ingestline.edge.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link LineSplitter#indexOf}, eight bytes at a time, against a byte at a time on random text and bounds. */
+class LineSplitterTest {
+
+    @Test
+    void finds_the_first_byte_as_a_plain_loop_does() {
+        long seed = Long.getLong("linesplitter.seed", System.nanoTime());
+        System.out.println("LineSplitterTest seed: " + seed + " (-Dlinesplitter.seed=" + seed + " replays it)");
+        Random r = new Random(seed);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] a = new byte[r.nextInt(70)];
+            // sparse line feeds, and bytes that differ from it in one bit or borrow across it (0x0a +- 1, 0x8a, 0x0b)
+            byte[] alphabet = {'\n', '\n', 0x0b, 0x09, (byte) 0x8a, 0, (byte) 0xff, 'a', '{', '"'};
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextInt(4) == 0 ? alphabet[r.nextInt(alphabet.length)] : (byte) r.nextInt(256);
+            }
+            int from = a.length == 0 ? 0 : r.nextInt(a.length + 1);
+            int end = from + r.nextInt(a.length - from + 1);
+            byte b = r.nextInt(5) == 0 ? (byte) r.nextInt(256) : (byte) '\n';
+            assertThat(LineSplitter.indexOf(a, b, from, end)).as("seed %d round %d", seed, round)
+                    .isEqualTo(plain(a, b, from, end));
+        }
+    }
+
+    private static int plain(byte[] a, byte b, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
