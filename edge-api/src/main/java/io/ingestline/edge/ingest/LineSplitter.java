@@ -2,9 +2,6 @@ package io.ingestline.edge.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -22,10 +19,6 @@ final class LineSplitter {
         /** Line {@code number} is longer than the limit. */
         void tooLong(int number);
     }
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -125,11 +118,11 @@ final class LineSplitter {
      * was 7% of the edge's request threads.
      */
     static int indexOf(byte[] a, byte b, int from, int end) {
-        long pattern = (b & 0xffL) * ONES;
+        long pattern = (b & 0xffL) * JsonScanner.ONES;
         int i = from;
         for (; i <= end - Long.BYTES; i += Long.BYTES) {
-            long x = (long) LONGS.get(a, i) ^ pattern;
-            long found = (x - ONES) & ~x & HIGH_BITS;
+            long x = (long) JsonScanner.LONGS.get(a, i) ^ pattern;
+            long found = (x - JsonScanner.ONES) & ~x & JsonScanner.HIGH_BITS;
             if (found != 0) {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }
