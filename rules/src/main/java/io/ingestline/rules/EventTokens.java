@@ -356,10 +356,7 @@ final class EventTokens {
      * keeping them saved 2-3% of the pass's CPU there (three sittings, before and after in turn).
      */
     static final class Output {
-        /**
-         * A buffer grown past this is not kept: one large event must not hold memory on its thread (the edge's dry
-         * runs call the passes too, from any of its request threads).
-         */
+        /** A buffer grown past this is not kept: one large event must not hold memory on its thread. */
         private static final int KEEP_BYTES = 64 * 1024;
         private static final ThreadLocal<Output> SPARE = new ThreadLocal<>();
 
