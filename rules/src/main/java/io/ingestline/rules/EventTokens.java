@@ -51,16 +51,15 @@ final class EventTokens {
     private final boolean ranges;
 
     /**
-     * @param roles    the top-level names' roles, with the declared columns, read into {@link #columns} rather than
-     *                 copied (none: a pass-through)
-     * @param declared how many columns are declared
-     * @param ranges   whether to note where each copied field lies (for a value that leaves some out)
+     * @param roles  the top-level names' roles, with the declared columns, read into {@link #columns} rather than
+     *               copied (none: a pass-through)
+     * @param ranges whether to note where each copied field lies (for a value that leaves some out)
      */
-    EventTokens(FieldNames roles, int declared, boolean ranges) {
+    EventTokens(FieldNames roles, boolean ranges) {
         this.roles = roles;
         this.ranges = ranges;
-        this.columns = declared == 0 && !ranges ? null
-                : new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(declared * 2));
+        this.columns = roles.declared() == 0 && !ranges ? null
+                : new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(roles.declared() * 2));
     }
 
     /**

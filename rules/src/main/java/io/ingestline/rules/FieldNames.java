@@ -37,6 +37,11 @@ final class FieldNames {
         this.declared = declared;
     }
 
+    /** How many columns are declared (read into the pass's small tree rather than copied). */
+    int declared() {
+        return declared.size();
+    }
+
     /** One name's facts. */
     static final class Name {
         final String name;

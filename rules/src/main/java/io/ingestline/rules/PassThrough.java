@@ -57,13 +57,13 @@ public final class PassThrough {
     private final String dataset;
     private final EventChecks.Limits limits;
 
+    /** The top-level names' roles (no declared columns). */
+    private final FieldNames names = new FieldNames(Set.of());
+
     PassThrough(String dataset, EventChecks.Limits limits) {
         this.dataset = dataset;
         this.limits = limits;
     }
-
-    /** The top-level names' roles (no declared columns). */
-    private final FieldNames names = new FieldNames(Set.of());
 
     /** The dataset the events go to. */
     public String dataset() {
@@ -85,7 +85,7 @@ public final class PassThrough {
             }
             EventTokens.Output out = EventTokens.Output.take(Math.min(len + 64, maxBytes), maxBytes);
             EventTokens.Bounded body = out.body;
-            EventTokens event = new EventTokens(names, 0, false);
+            EventTokens event = new EventTokens(names, false);
             out.g.writeStartObject();
             if (!event.read(p, out.g, body)) {
                 return TreePath.INSTANCE; // trailing tokens: the tree path's error message

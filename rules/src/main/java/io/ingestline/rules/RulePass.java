@@ -98,7 +98,7 @@ public final class RulePass {
         int max = (int) Math.min(Integer.MAX_VALUE - 16, 2L * maxBytes);
         try {
             EventTokens.Output out = EventTokens.Output.take(Math.min(len + 64, max), max);
-            PassThrough.Result result = write(new EventTokens(names, declared.size(), true), out.g, out.body, buf, off,
+            PassThrough.Result result = write(new EventTokens(names, true), out.g, out.body, buf, off,
                     len, id, receivedAt, maxBytes, budget);
             if (result instanceof PassThrough.Written) {
                 out.done(); // its bytes are copied into the value: the output serves the thread's next event

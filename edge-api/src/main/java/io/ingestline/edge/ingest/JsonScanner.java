@@ -66,7 +66,6 @@ final class JsonScanner {
     JsonScanner over(byte[] text, int textEnd) {
         this.b = text;
         this.end = textEnd;
-        this.depth = 0;
         return this;
     }
 
