@@ -60,18 +60,17 @@ public record RawBatch(String batchId, int part, int parts, BatchContext context
     /** Calls {@code consumer} for each non-blank line of an NDJSON payload, in order, numbering them from 0. */
     public static int forEachLine(byte[] payload, LineConsumer consumer) {
         int index = 0;
-        int start = 0;
-        for (int i = 0; i <= payload.length; i++) {
-            if (i == payload.length || payload[i] == '\n') {
-                int end = i;
-                if (end > start && payload[end - 1] == '\r') {
-                    end--;
-                }
-                if (!isBlank(payload, start, end)) {
-                    consumer.accept(index++, payload, start, end - start);
-                }
-                start = i + 1;
+        for (int start = 0; start <= payload.length;) {
+            int nl = Bytes.indexOf(payload, (byte) '\n', start, payload.length);
+            int next = nl < 0 ? payload.length : nl;
+            int end = next;
+            if (end > start && payload[end - 1] == '\r') {
+                end--;
             }
+            if (!isBlank(payload, start, end)) {
+                consumer.accept(index++, payload, start, end - start);
+            }
+            start = next + 1;
         }
         return index;
     }

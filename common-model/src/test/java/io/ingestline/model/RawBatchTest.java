@@ -63,6 +63,34 @@ class RawBatchTest {
     }
 
     @Test
+    void splits_random_payloads_as_a_line_by_line_reading_does() {
+        long seed = Long.getLong("rawbatch.seed", System.nanoTime());
+        System.out.println("RawBatchTest seed: " + seed + " (-Drawbatch.seed=" + seed + " replays it)");
+        java.util.Random r = new java.util.Random(seed);
+        byte[] alphabet = {'\n', '\n', '\r', ' ', '\t', 'a', '{', '}', '"', (byte) 0x8a, 0x0b};
+        for (int round = 0; round < 5_000; round++) {
+            byte[] payload = new byte[r.nextInt(60)];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = alphabet[r.nextInt(alphabet.length)];
+            }
+            List<String> expected = new ArrayList<>();
+            for (String line : new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1).split("\n", -1)) {
+                String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+                if (!l.replace(" ", "").replace("\t", "").isEmpty()) {
+                    expected.add(l);
+                }
+            }
+            List<String> lines = new ArrayList<>();
+            int n = RawBatch.forEachLine(payload, (i, buf, off, len) -> {
+                assertThat(i).isEqualTo(lines.size());
+                lines.add(new String(buf, off, len, java.nio.charset.StandardCharsets.ISO_8859_1));
+            });
+            assertThat(lines).as("seed %d round %d", seed, round).isEqualTo(expected);
+            assertThat(n).isEqualTo(expected.size());
+        }
+    }
+
+    @Test
     void splits_lines_skipping_blank_ones_and_carriage_returns() {
         byte[] payload = "{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\":3}".getBytes(UTF_8);
         List<String> lines = new ArrayList<>();

@@ -1,9 +1,8 @@
 package io.ingestline.edge.ingest;
 
+import io.ingestline.model.Bytes;
 import io.ingestline.model.Json;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -26,10 +25,10 @@ final class JsonScanner {
         }
     }
 
-    /** Eight bytes as a little-endian {@code long}, and the masks of the byte-wise tricks (also {@link LineSplitter}). */
-    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    static final long ONES = 0x0101010101010101L;
-    static final long HIGH_BITS = 0x8080808080808080L;
+    /** Eight bytes as a little-endian {@code long}, and the masks of the byte-wise tricks. */
+    private static final VarHandle LONGS = Bytes.LONGS;
+    private static final long ONES = Bytes.ONES;
+    private static final long HIGH_BITS = Bytes.HIGH_BITS;
 
     private byte[] b;
     private int end;

@@ -1,5 +1,6 @@
 package io.ingestline.edge.ingest;
 
+import io.ingestline.model.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -109,30 +110,7 @@ final class LineSplitter {
     }
 
     private int indexOf(byte b, int from, int end) {
-        return indexOf(buf, b, from, end);
-    }
-
-    /**
-     * The first {@code b} in {@code a[from, end)}, or -1; eight bytes at a time (a zero byte of {@code word ^ b*8}
-     * found with the carry trick: exact for the lowest match, which is the one taken). A byte at a time this search
-     * was 7% of the edge's request threads.
-     */
-    static int indexOf(byte[] a, byte b, int from, int end) {
-        long pattern = (b & 0xffL) * JsonScanner.ONES;
-        int i = from;
-        for (; i <= end - Long.BYTES; i += Long.BYTES) {
-            long x = (long) JsonScanner.LONGS.get(a, i) ^ pattern;
-            long found = (x - JsonScanner.ONES) & ~x & JsonScanner.HIGH_BITS;
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        for (; i < end; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
+        return Bytes.indexOf(buf, b, from, end);
     }
 
     /** Drops bytes up to and including the next line end. */

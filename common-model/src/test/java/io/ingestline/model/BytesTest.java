@@ -1,17 +1,17 @@
-package io.ingestline.edge.ingest;
+package io.ingestline.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link LineSplitter#indexOf}, eight bytes at a time, against a byte at a time on random text and bounds. */
-class LineSplitterTest {
+/** {@link Bytes#indexOf}, eight bytes at a time, against a byte at a time on random text and bounds. */
+class BytesTest {
 
     @Test
     void finds_the_first_byte_as_a_plain_loop_does() {
-        long seed = Long.getLong("linesplitter.seed", System.nanoTime());
-        System.out.println("LineSplitterTest seed: " + seed + " (-Dlinesplitter.seed=" + seed + " replays it)");
+        long seed = Long.getLong("bytes.seed", System.nanoTime());
+        System.out.println("BytesTest seed: " + seed + " (-Dbytes.seed=" + seed + " replays it)");
         Random r = new Random(seed);
         for (int round = 0; round < 20_000; round++) {
             byte[] a = new byte[r.nextInt(70)];
@@ -23,7 +23,7 @@ class LineSplitterTest {
             int from = a.length == 0 ? 0 : r.nextInt(a.length + 1);
             int end = from + r.nextInt(a.length - from + 1);
             byte b = r.nextInt(5) == 0 ? (byte) r.nextInt(256) : (byte) '\n';
-            assertThat(LineSplitter.indexOf(a, b, from, end)).as("seed %d round %d", seed, round)
+            assertThat(Bytes.indexOf(a, b, from, end)).as("seed %d round %d", seed, round)
                     .isEqualTo(plain(a, b, from, end));
         }
     }
