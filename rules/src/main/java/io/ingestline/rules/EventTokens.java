@@ -41,8 +41,12 @@ final class EventTokens {
      * to read and no ranges to note (a pass-through).
      */
     final ObjectNode columns;
-    /** The copied fields, in event order, and where each lies in the body (its name, colon and value). */
+    /**
+     * The copied fields, in event order, whether a transformation's row may replace each ({@link FieldNames.Name#output}),
+     * and where each lies in the body (its name, colon and value).
+     */
     String[] names = new String[16];
+    boolean[] outputs = new boolean[16];
     int[] starts = new int[16];
     int[] ends = new int[16];
     int copied;
@@ -99,7 +103,7 @@ final class EventTokens {
                         int start = position(g, body);
                         g.writeFieldName(name);
                         copy(p, g, v);
-                        note(name, start, position(g, body));
+                        note(known, start, position(g, body));
                     } else {
                         g.writeFieldName(name);
                         copy(p, g, v);
@@ -127,13 +131,15 @@ final class EventTokens {
         return body.count + g.getOutputBuffered();
     }
 
-    private void note(String name, int start, int end) {
+    private void note(FieldNames.Name name, int start, int end) {
         if (copied == names.length) {
             names = Arrays.copyOf(names, copied * 2);
+            outputs = Arrays.copyOf(outputs, copied * 2);
             starts = Arrays.copyOf(starts, copied * 2);
             ends = Arrays.copyOf(ends, copied * 2);
         }
-        names[copied] = name;
+        names[copied] = name.name;
+        outputs[copied] = name.output;
         starts[copied] = start;
         ends[copied] = end;
         copied++;

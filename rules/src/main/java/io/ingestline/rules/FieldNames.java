@@ -30,11 +30,23 @@ final class FieldNames {
     private static final int MAX_CACHED_LENGTH = 64;
 
     private final Set<String> declared;
+    private final Set<String> outputs;
     private final AtomicReferenceArray<Name> table = new AtomicReferenceArray<>(SLOTS);
     private final AtomicInteger bits = new AtomicInteger();
 
+    /** No declared columns and no transformation (a pass-through). */
     FieldNames(Set<String> declared) {
+        this(declared, Set.of());
+    }
+
+    /**
+     * @param declared the declared columns, read into the pass's small tree rather than copied
+     * @param outputs  the columns a transformation's rows may have (its output schema): a copied field of another
+     *                 name is never replaced by the row's
+     */
+    FieldNames(Set<String> declared, Set<String> outputs) {
         this.declared = declared;
+        this.outputs = outputs;
     }
 
     /** How many columns are declared (read into the pass's small tree rather than copied). */
@@ -51,12 +63,15 @@ final class FieldNames {
         final String problem;
         /** Its bit among the names of one object; 0 when it has none (the caller checks it with a set). */
         final long bit;
+        /** Whether a transformation's row may have a column of this name (which then replaces the copied field). */
+        final boolean output;
 
-        Name(String name, byte role, String problem, long bit) {
+        Name(String name, byte role, String problem, long bit, boolean output) {
             this.name = name;
             this.role = role;
             this.problem = problem;
             this.bit = bit;
+            this.output = output;
         }
     }
 
@@ -87,6 +102,6 @@ final class FieldNames {
     private Name make(String name, long bit) {
         byte role = name.equals(EventEnvelope.TIME) ? TIME : name.equals(EventEnvelope.ID) ? ID
                 : declared.contains(name) ? DECLARED : COPIED;
-        return new Name(name, role, EventChecks.fieldName(name), bit);
+        return new Name(name, role, EventChecks.fieldName(name), bit, outputs.contains(name));
     }
 }

@@ -15,6 +15,7 @@ import io.ingestline.model.EventTime;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,7 +53,11 @@ public final class RulePass {
         this.columnNames = columnNames;
         this.columnTypes = columnTypes;
         this.declared = declared;
-        this.names = new FieldNames(declared);
+        Set<String> outputs = new HashSet<>();
+        for (int i = 0; i < transform.output().size(); i++) {
+            outputs.add(transform.output().name(i));
+        }
+        this.names = new FieldNames(declared, outputs);
         this.limits = limits;
     }
 
@@ -178,7 +183,7 @@ public final class RulePass {
         int columnBytes = body.count - 1 - from;
         long size = EventTokens.headLength(time, id) + 1L + (columnBytes > 0 ? 1 + columnBytes : 0);
         for (int i = 0; i < event.copied; i++) {
-            if (!row.has(event.names[i])) {
+            if (!replaced(event, row, i)) {
                 size += 1 + event.ends[i] - start(event, body, i);
             }
         }
@@ -188,7 +193,7 @@ public final class RulePass {
         byte[] out = new byte[(int) size];
         int at = EventTokens.head(out, time, id);
         for (int i = 0; i < event.copied; i++) {
-            if (!row.has(event.names[i])) {
+            if (!replaced(event, row, i)) {
                 int start = start(event, body, i);
                 out[at++] = ',';
                 System.arraycopy(body.buf, start, out, at, event.ends[i] - start);
@@ -202,6 +207,11 @@ public final class RulePass {
         }
         out[at] = '}';
         return out;
+    }
+
+    /** Whether the row has a column named as the copied field {@code i} (only output columns can be). */
+    private static boolean replaced(EventTokens event, ObjectNode row, int i) {
+        return event.outputs[i] && row.has(event.names[i]);
     }
 
     /** Where the copied field {@code i} begins: past the comma the generator wrote before its name. */
