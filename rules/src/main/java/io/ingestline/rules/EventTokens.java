@@ -131,7 +131,7 @@ final class EventTokens {
         return body.count + g.getOutputBuffered();
     }
 
-    private void note(FieldNames.Name name, int start, int end) {
+    void note(FieldNames.Name name, int start, int end) {
         if (copied == names.length) {
             names = Arrays.copyOf(names, copied * 2);
             outputs = Arrays.copyOf(outputs, copied * 2);
@@ -336,20 +336,29 @@ final class EventTokens {
 
         @Override
         public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
+            if (room(1)) {
+                buf[count++] = (byte) b;
+            }
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
+            if (room(len)) {
+                System.arraycopy(b, off, buf, count, len);
+                count += len;
+            }
+        }
+
+        /** Whether {@code len} more bytes fit under the limit (growing the buffer for them); else it is full. */
+        private boolean room(int len) {
             if (full || count + (long) len > max) {
                 full = true;
-                return;
+                return false;
             }
             if (count + len > buf.length) {
                 buf = Arrays.copyOf(buf, (int) Math.min(max, Math.max(count + len, 2L * buf.length)));
             }
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
+            return true;
         }
     }
 

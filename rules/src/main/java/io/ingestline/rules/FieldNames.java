@@ -1,6 +1,8 @@
 package io.ingestline.rules;
 
 import io.ingestline.model.EventEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -32,6 +34,8 @@ final class FieldNames {
     private final Set<String> declared;
     private final Set<String> outputs;
     private final AtomicReferenceArray<Name> table = new AtomicReferenceArray<>(SLOTS);
+    /** The same entries by their UTF-8 bytes, for the bytes route ({@link EventBytes}). */
+    private final AtomicReferenceArray<Name> byBytes = new AtomicReferenceArray<>(SLOTS);
     private final AtomicInteger bits = new AtomicInteger();
 
     /** No declared columns and no transformation (a pass-through). */
@@ -65,6 +69,9 @@ final class FieldNames {
         final long bit;
         /** Whether a transformation's row may have a column of this name (which then replaces the copied field). */
         final boolean output;
+        /** Its UTF-8 bytes, and their {@link #hash}. */
+        final byte[] utf8;
+        final int utf8Hash;
 
         Name(String name, byte role, String problem, long bit, boolean output) {
             this.name = name;
@@ -72,6 +79,8 @@ final class FieldNames {
             this.problem = problem;
             this.bit = bit;
             this.output = output;
+            this.utf8 = name.getBytes(StandardCharsets.UTF_8);
+            this.utf8Hash = Arrays.hashCode(utf8);
         }
     }
 
@@ -97,6 +106,36 @@ final class FieldNames {
             }
         }
         return make(name, 0);
+    }
+
+    /**
+     * The facts of the name whose UTF-8 bytes (well formed) are {@code b[from, to)}, {@code hash} being their
+     * {@link #hash}: found by its bytes when it has an entry there, without making its string.
+     */
+    Name of(byte[] b, int from, int to, int hash) {
+        int len = to - from;
+        if (len > MAX_CACHED_LENGTH * 3) {
+            return of(new String(b, from, len, StandardCharsets.UTF_8));
+        }
+        int i = (hash ^ hash >>> 16) & (SLOTS - 1);
+        for (int probe = 0; probe < PROBES; probe++, i = (i + 1) & (SLOTS - 1)) {
+            Name n = byBytes.get(i);
+            if (n == null) {
+                Name made = of(new String(b, from, len, StandardCharsets.UTF_8));
+                // what of(String) gives a name never changes (its table entry, or none for good), so it may be kept
+                byBytes.compareAndSet(i, null, made);
+                return made;
+            }
+            if (n.utf8Hash == hash && Arrays.equals(n.utf8, 0, n.utf8.length, b, from, to)) {
+                return n;
+            }
+        }
+        return of(new String(b, from, len, StandardCharsets.UTF_8));
+    }
+
+    /** The hash of a name's UTF-8 bytes for {@link #of(byte[], int, int, int)}: {@link Arrays#hashCode(byte[])}. */
+    static int hash(byte[] utf8) {
+        return Arrays.hashCode(utf8);
     }
 
     private Name make(String name, long bit) {

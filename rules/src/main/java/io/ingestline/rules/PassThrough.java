@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The events of a dataset without a rule ({@link CompiledTarget#passThrough()}) in one streaming pass: the event's
  * JSON tokens are checked and copied straight into its envelope's value, without the tree that {@link
- * CompiledTarget#apply} and {@link EventEnvelopeSerde#value} go through. Its result is the tree path's, byte for byte:
+ * CompiledTarget#apply} and {@link EventEnvelopeSerde#value} go through; when the text is already in the form that
+ * copy writes, its fields' bytes are copied as they came ({@link EventBytes}), else its tokens ({@link EventTokens}). Its result is the tree path's, byte for byte:
  * the same value ({@code _time} formatted by {@link EventTime#format} first, then {@code _id}, then the event's
  * fields in order, its own {@code _time} and {@code _id} left out; numbers written from the values Jackson's tree
  * holds for them, {@link Json#mapper()} reading floats as {@code BigDecimal}), the same time, the same
@@ -79,19 +80,29 @@ public final class PassThrough {
      *                   {@link EventEnvelopeSerde#value(EventEnvelope, int)} gives null for it)
      */
     public Result write(byte[] buf, int off, int len, String id, Instant receivedAt, int maxBytes) {
-        try (JsonParser p = EventTokens.FACTORY.createParser(buf, off, len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return TreePath.INSTANCE;
-            }
+        try {
             EventTokens.Output out = EventTokens.Output.take(Math.min(len + 64, maxBytes), maxBytes);
             EventTokens.Bounded body = out.body;
             EventTokens event = new EventTokens(names, false);
-            out.g.writeStartObject();
-            if (!event.read(p, out.g, body)) {
-                return TreePath.INSTANCE; // trailing tokens: the tree path's error message
+            if (EventBytes.get().read(event, names, false, buf, off, len, body)) {
+                body.write('}');
+            } else {
+                // not in the form the bytes route takes: the tokens decide
+                event = new EventTokens(names, false);
+                body.count = 0;
+                body.full = false;
+                try (JsonParser p = EventTokens.FACTORY.createParser(buf, off, len)) {
+                    if (p.nextToken() != JsonToken.START_OBJECT) {
+                        return TreePath.INSTANCE;
+                    }
+                    out.g.writeStartObject();
+                    if (!event.read(p, out.g, body)) {
+                        return TreePath.INSTANCE; // trailing tokens: the tree path's error message
+                    }
+                    out.g.writeEndObject();
+                    out.g.flush();
+                }
             }
-            out.g.writeEndObject();
-            out.g.flush();
             String problem = event.problem(len, limits);
             if (problem != null) {
                 return new Refused(new Outcome.Failed(Outcome.STAGE_VALIDATE, null, problem));

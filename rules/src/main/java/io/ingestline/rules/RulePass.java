@@ -23,7 +23,8 @@ import java.util.Set;
  * The events of a dataset whose own rule transforms them ({@link CompiledTarget#rulePass()}) in one streaming pass,
  * with a tree of the declared columns only: the event's tokens are read once, its names checked and counted as
  * {@link PassThrough} does, each declared column's value read as a small tree (the tree path's node for it), every
- * other field's tokens copied to a buffer noting where each field lies. Then the declared columns are checked
+ * other field's tokens copied to a buffer noting where each field lies (or its bytes as they came, when they are
+ * already in the form that copy writes: {@link EventBytes}). Then the declared columns are checked
  * ({@link EventChecks#columns}) and the transformation runs on the small object of them (it reads nothing else of
  * the event), and the value is put together: {@code _time} and {@code _id}, the copied fields whose names the row
  * does not have, in event order, then the row's columns less a declared string column the event lacked. Its result is
@@ -103,8 +104,8 @@ public final class RulePass {
         int max = (int) Math.min(Integer.MAX_VALUE - 16, 2L * maxBytes);
         try {
             EventTokens.Output out = EventTokens.Output.take(Math.min(len + 64, max), max);
-            PassThrough.Result result = write(new EventTokens(names, true), out.g, out.body, buf, off,
-                    len, id, receivedAt, maxBytes, budget);
+            PassThrough.Result result = write(new EventTokens(names, true), out.g, out.body, buf, off, len, id,
+                    receivedAt, maxBytes, budget);
             if (result instanceof PassThrough.Written) {
                 out.done(); // its bytes are copied into the value: the output serves the thread's next event
             }
@@ -116,22 +117,35 @@ public final class RulePass {
 
     private PassThrough.Result write(EventTokens event, JsonGenerator g, EventTokens.Bounded body, byte[] buf,
             int off, int len, String id, Instant receivedAt, int maxBytes, Budget budget) throws IOException {
-        try (JsonParser p = EventTokens.FACTORY.createParser(buf, off, len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return PassThrough.TreePath.INSTANCE;
+        int columns; // where the row's columns will be written
+        if (EventBytes.get().read(event, names, true, buf, off, len, body)) {
+            if (body.full || body.count > maxBytes) {
+                return PassThrough.TreePath.INSTANCE; // as below
             }
-            g.writeStartObject();
-            if (!event.read(p, g, body)) {
-                return PassThrough.TreePath.INSTANCE; // trailing tokens: the tree path's error message
+            g.writeStartObject(); // the generator writes the row's columns as an object of their own after the fields
+            columns = body.count + 1;
+        } else {
+            // not in the form the bytes route takes: the tokens decide
+            event = new EventTokens(names, true);
+            body.count = 0;
+            body.full = false;
+            try (JsonParser p = EventTokens.FACTORY.createParser(buf, off, len)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return PassThrough.TreePath.INSTANCE;
+                }
+                g.writeStartObject();
+                if (!event.read(p, g, body)) {
+                    return PassThrough.TreePath.INSTANCE; // trailing tokens: the tree path's error message
+                }
+            }
+            columns = EventTokens.position(g, body);
+            if (columns > maxBytes) {
+                return PassThrough.TreePath.INSTANCE; // before the transformation runs: the tree path runs it once
             }
         }
         String problem = checks(event, len);
         if (problem != null) {
             return new PassThrough.Refused(new Outcome.Failed(Outcome.STAGE_VALIDATE, null, problem));
-        }
-        int columns = EventTokens.position(g, body);
-        if (columns > maxBytes) {
-            return PassThrough.TreePath.INSTANCE; // before the transformation runs: the tree path runs it once
         }
         budget.nextEvent();
         Transformation.Result result = transform.apply(event.columns, budget);
