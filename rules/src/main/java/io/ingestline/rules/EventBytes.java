@@ -73,6 +73,14 @@ final class EventBytes {
             EventTokens.Bounded body) {
         b = buf;
         end = off + len;
+        try {
+            return readObject(event, roles, ranges, off, body);
+        } finally {
+            b = null; // not kept: it is the batch's buffer
+        }
+    }
+
+    private boolean readObject(EventTokens event, FieldNames roles, boolean ranges, int off, EventTokens.Bounded body) {
         keys = 0;
         depth = 1;
         int i = skip(off);

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * with a set. A dataset whose first events bring many names that never come back (ids as keys) fills the table for
  * good: its later names then cost four probes and an entry each, a little more than before this cache.
  *
+ * <p>The bytes route ({@link EventBytes}) finds a name by its UTF-8 bytes instead ({@link #of(byte[], int, int,
+ * int)}): a second table of the same entries, made once per entry, so that a known name costs no string.
+ *
  * <p>Bounded by count and size: {@value #SLOTS} entries of names up to {@value #MAX_CACHED_LENGTH} characters; safe
  * for any number of threads (entries are immutable and put in place by compare-and-set).
  */
@@ -34,8 +37,8 @@ final class FieldNames {
     private final Set<String> declared;
     private final Set<String> outputs;
     private final AtomicReferenceArray<Name> table = new AtomicReferenceArray<>(SLOTS);
-    /** The same entries by their UTF-8 bytes, for the bytes route ({@link EventBytes}). */
-    private final AtomicReferenceArray<Name> byBytes = new AtomicReferenceArray<>(SLOTS);
+    /** The table's entries by their names' UTF-8 bytes, for the bytes route ({@link EventBytes}). */
+    private final AtomicReferenceArray<Utf8Name> byBytes = new AtomicReferenceArray<>(SLOTS);
     private final AtomicInteger bits = new AtomicInteger();
 
     /** No declared columns and no transformation (a pass-through). */
@@ -69,25 +72,27 @@ final class FieldNames {
         final long bit;
         /** Whether a transformation's row may have a column of this name (which then replaces the copied field). */
         final boolean output;
-        /** Its UTF-8 bytes, and their {@link #hash}. */
-        final byte[] utf8;
-        final int utf8Hash;
+        /** Whether it is the table's entry for its name (else made for one lookup: the table has no room for it). */
+        final boolean kept;
 
-        Name(String name, byte role, String problem, long bit, boolean output) {
+        Name(String name, byte role, String problem, long bit, boolean output, boolean kept) {
             this.name = name;
             this.role = role;
             this.problem = problem;
             this.bit = bit;
             this.output = output;
-            this.utf8 = name.getBytes(StandardCharsets.UTF_8);
-            this.utf8Hash = Arrays.hashCode(utf8);
+            this.kept = kept;
         }
+    }
+
+    /** A table entry with its name's UTF-8 bytes and their {@link #hash}. */
+    private record Utf8Name(byte[] utf8, int hash, Name name) {
     }
 
     /** The facts of {@code name}. */
     Name of(String name) {
         if (name.length() > MAX_CACHED_LENGTH) {
-            return make(name, 0);
+            return make(name, 0, false);
         }
         int h = name.hashCode();
         int i = (h ^ h >>> 16) & (SLOTS - 1);
@@ -95,7 +100,7 @@ final class FieldNames {
             Name n = table.get(i);
             if (n == null) {
                 int ordinal = bits.get() < Long.SIZE ? bits.getAndIncrement() : Long.SIZE;
-                Name made = make(name, ordinal < Long.SIZE ? 1L << ordinal : 0);
+                Name made = make(name, ordinal < Long.SIZE ? 1L << ordinal : 0, true);
                 if (table.compareAndSet(i, null, made)) {
                     return made;
                 }
@@ -105,7 +110,7 @@ final class FieldNames {
                 return n;
             }
         }
-        return make(name, 0);
+        return make(name, 0, false);
     }
 
     /**
@@ -113,24 +118,22 @@ final class FieldNames {
      * {@link #hash}: found by its bytes when it has an entry there, without making its string.
      */
     Name of(byte[] b, int from, int to, int hash) {
-        int len = to - from;
-        if (len > MAX_CACHED_LENGTH * 3) {
-            return of(new String(b, from, len, StandardCharsets.UTF_8));
-        }
         int i = (hash ^ hash >>> 16) & (SLOTS - 1);
         for (int probe = 0; probe < PROBES; probe++, i = (i + 1) & (SLOTS - 1)) {
-            Name n = byBytes.get(i);
+            Utf8Name n = byBytes.get(i);
             if (n == null) {
-                Name made = of(new String(b, from, len, StandardCharsets.UTF_8));
-                // what of(String) gives a name never changes (its table entry, or none for good), so it may be kept
-                byBytes.compareAndSet(i, null, made);
+                Name made = of(new String(b, from, to - from, StandardCharsets.UTF_8));
+                if (made.kept) {
+                    // the table's entry for the name, which never changes: one entry here for the same name
+                    byBytes.compareAndSet(i, null, new Utf8Name(Arrays.copyOfRange(b, from, to), hash, made));
+                }
                 return made;
             }
-            if (n.utf8Hash == hash && Arrays.equals(n.utf8, 0, n.utf8.length, b, from, to)) {
-                return n;
+            if (n.hash == hash && Arrays.equals(n.utf8, 0, n.utf8.length, b, from, to)) {
+                return n.name;
             }
         }
-        return of(new String(b, from, len, StandardCharsets.UTF_8));
+        return of(new String(b, from, to - from, StandardCharsets.UTF_8));
     }
 
     /** The hash of a name's UTF-8 bytes for {@link #of(byte[], int, int, int)}: {@link Arrays#hashCode(byte[])}. */
@@ -138,9 +141,9 @@ final class FieldNames {
         return Arrays.hashCode(utf8);
     }
 
-    private Name make(String name, long bit) {
+    private Name make(String name, long bit, boolean kept) {
         byte role = name.equals(EventEnvelope.TIME) ? TIME : name.equals(EventEnvelope.ID) ? ID
                 : declared.contains(name) ? DECLARED : COPIED;
-        return new Name(name, role, EventChecks.fieldName(name), bit, outputs.contains(name));
+        return new Name(name, role, EventChecks.fieldName(name), bit, outputs.contains(name), kept);
     }
 }

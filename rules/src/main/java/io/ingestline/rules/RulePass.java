@@ -117,14 +117,8 @@ public final class RulePass {
 
     private PassThrough.Result write(EventTokens event, JsonGenerator g, EventTokens.Bounded body, byte[] buf,
             int off, int len, String id, Instant receivedAt, int maxBytes, Budget budget) throws IOException {
-        int columns; // where the row's columns will be written
-        if (EventBytes.get().read(event, names, true, buf, off, len, body)) {
-            if (body.full || body.count > maxBytes) {
-                return PassThrough.TreePath.INSTANCE; // as below
-            }
-            g.writeStartObject(); // the generator writes the row's columns as an object of their own after the fields
-            columns = body.count + 1;
-        } else {
+        boolean bytes = EventBytes.get().read(event, names, true, buf, off, len, body);
+        if (!bytes) {
             // not in the form the bytes route takes: the tokens decide
             event = new EventTokens(names, true);
             body.count = 0;
@@ -138,14 +132,23 @@ public final class RulePass {
                     return PassThrough.TreePath.INSTANCE; // trailing tokens: the tree path's error message
                 }
             }
-            columns = EventTokens.position(g, body);
-            if (columns > maxBytes) {
-                return PassThrough.TreePath.INSTANCE; // before the transformation runs: the tree path runs it once
-            }
         }
         String problem = checks(event, len);
         if (problem != null) {
             return new PassThrough.Refused(new Outcome.Failed(Outcome.STAGE_VALIDATE, null, problem));
+        }
+        int columns; // where the row's columns will be written
+        if (bytes) {
+            if (body.full || body.count > maxBytes) {
+                return PassThrough.TreePath.INSTANCE; // as below
+            }
+            g.writeStartObject(); // the generator writes the row's columns as an object of their own after the fields
+            columns = body.count + 1;
+        } else {
+            columns = EventTokens.position(g, body);
+            if (columns > maxBytes) {
+                return PassThrough.TreePath.INSTANCE; // before the transformation runs: the tree path runs it once
+            }
         }
         budget.nextEvent();
         Transformation.Result result = transform.apply(event.columns, budget);

@@ -44,16 +44,23 @@ class EventBytesTest {
             int fields = r.nextInt(12);
             for (int i = 0; i < fields; i++) {
                 String name = r.nextInt(3) == 0 ? NAMES[r.nextInt(NAMES.length)] : "f" + r.nextInt(200);
-                event.set(name, name.equals("_time") ? NODES.textNode("2026-12-05T01:02:03Z") : value(r, 0));
+                event.set(name, name.equals("_time") && r.nextBoolean() ? NODES.textNode("2026-12-05T01:02:03Z")
+                        : value(r, 0));
             }
             byte[] text = r.nextBoolean() ? Json.mapper().writeValueAsBytes(event)
                     : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(event);
             FieldNames roles = new FieldNames(r.nextBoolean() ? DECLARED : Set.of(), Set.of());
+            // the event inside a larger buffer, as in a batch: nothing before or after it may count
+            byte[] batch = new byte[text.length + 8];
+            int off = r.nextInt(5);
+            System.arraycopy(text, 0, batch, off, text.length);
+            for (int i = off + text.length; i < batch.length; i++) {
+                batch[i] = (byte) "\"}x]1 ".charAt(r.nextInt(6));
+            }
             Route tokens = tokenRoute(roles, text);
-            Route bytes = bytesRoute(roles, text);
+            Route bytes = bytesRoute(roles, batch, off, text.length);
             String what = "seed " + seed + " round " + round + ": " + new String(text, UTF_8);
-            assertThat(bytes).as(what).isNotNull();
-            assertThat(bytes.toString()).as(what).isEqualTo(tokens.toString());
+            assertThat(bytes).as(what).isNotNull().isEqualTo(tokens); // nodes compared by type too (IntNode, LongNode)
         }
     }
 
@@ -78,18 +85,39 @@ class EventBytesTest {
         for (byte[] t : texts) {
             assertThat(bytesRoute(roles, t)).as(new String(t, UTF_8)).isNull();
         }
+        // top-level names without a bit (the table's 64 bits handed out): given twice, and more than it compares
+        FieldNames full = new FieldNames(Set.of(), Set.of());
+        StringBuilder top = new StringBuilder("{");
+        for (int i = 0; i < 64; i++) {
+            top.append("\"b").append(i).append("\":1,");
+        }
+        assertThat(bytesRoute(full, (top + "\"x\":1}").getBytes(UTF_8))).isNotNull();
+        assertThat(bytesRoute(full, (top + "\"x\":1,\"y\":2,\"x\":3}").getBytes(UTF_8))).isNull();
+        String longName = "n".repeat(70);
+        assertThat(bytesRoute(full, ("{\"" + longName + "\":1,\"" + longName + "\":2}").getBytes(UTF_8))).isNull();
+        for (int i = 0; i < EventBytes.MAX_KEYS; i++) {
+            top.append("\"c").append(i).append("\":1,");
+        }
+        assertThat(bytesRoute(full, (top + "\"y\":1}").getBytes(UTF_8))).isNull();
+        assertThat(tokenRoute(full, (top + "\"y\":1}").getBytes(UTF_8)).fields()).isEqualTo(129);
+
         StringBuilder many = new StringBuilder("{\"o\":{");
         for (int i = 0; i <= EventBytes.MAX_KEYS; i++) {
             many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
         }
         assertThat(bytesRoute(roles, many.append("}}").toString().getBytes(UTF_8))).isNull();
-        // and just inside each bound, taken
+        // and just inside each bound, taken: copied, as a declared column and as the time (nodes of each type)
         String deep = "[".repeat(EventBytes.MAX_DEPTH - 1) + "]".repeat(EventBytes.MAX_DEPTH - 1);
         for (String v : new String[] {"0.000001", "0.0000012", "0.000000", "123456789012345678", "-0.5", deep,
-            "\"\\u001F\\u0000\\b\\t\\n\\f\\r\\\"\\\\\"", "\"\uffff\u2028\"", "false", "null", "[]", "{}"}) {
-            byte[] text = ("{\"a\":" + v + "}").getBytes(UTF_8);
-            assertThat(bytesRoute(roles, text)).as(v).isNotNull();
-            assertThat(bytesRoute(roles, text).toString()).as(v).isEqualTo(tokenRoute(roles, text).toString());
+            "\"\\u001F\\u0000\\b\\t\\n\\f\\r\\\"\\\\\"", "\"\uffff\u2028\"", "false", "null", "[]", "{}",
+            "2147483647", "2147483648", "-2147483648", "-2147483649", "-999999999999999999", "1764900000",
+            "1764900000.25", "\"2026-12-05T01:02:03Z\"", "\"2026-12-05T01:02:03\\u001FZ\"", "{\"t\":[1,2.50]}"}) {
+            for (FieldNames declared : new FieldNames[] {roles, new FieldNames(Set.of("a"), Set.of())}) {
+                for (String name : new String[] {"a", "_time"}) {
+                    byte[] text = ("{\"" + name + "\":" + v + ",\"z\":0}").getBytes(UTF_8);
+                    assertThat(bytesRoute(declared, text)).as(v).isNotNull().isEqualTo(tokenRoute(declared, text));
+                }
+            }
         }
     }
 
@@ -134,9 +162,13 @@ class EventBytesTest {
     }
 
     private static Route bytesRoute(FieldNames roles, byte[] text) {
+        return bytesRoute(roles, text, 0, text.length);
+    }
+
+    private static Route bytesRoute(FieldNames roles, byte[] buf, int off, int len) {
         EventTokens event = new EventTokens(roles, true);
         EventTokens.Bounded body = new EventTokens.Bounded(16, 1 << 20);
-        if (!EventBytes.get().read(event, roles, true, text, 0, text.length, body)) {
+        if (!EventBytes.get().read(event, roles, true, buf, off, len, body)) {
             return null;
         }
         body.write('}');
