@@ -36,4 +36,16 @@ public final class Bytes {
         }
         return -1;
     }
+
+    /**
+     * For eight bytes read little-endian: the high bit set in each byte a JSON string's scan must look at (quote,
+     * backslash, control character, non-ASCII). A byte above such a one may be flagged wrongly (a borrow), never one
+     * below it, so the lowest flag is exact. Shared by the edge's scanner and the validator's bytes route.
+     */
+    public static long stringSpecial(long w) {
+        long quote = w ^ 0x2222222222222222L;
+        long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - 0x2020202020202020L) & ~w | w)
+                & HIGH_BITS;
+    }
 }

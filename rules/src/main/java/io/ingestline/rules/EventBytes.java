@@ -366,7 +366,7 @@ final class EventBytes {
         int from = ++i;
         escaped = false;
         while (true) {
-            while (i + Long.BYTES <= end && special((long) Bytes.LONGS.get(b, i)) == 0) {
+            while (i + Long.BYTES <= end && Bytes.stringSpecial((long) Bytes.LONGS.get(b, i)) == 0) {
                 i += Long.BYTES;
             }
             if (i >= end) {
@@ -389,14 +389,6 @@ final class EventBytes {
                 return NO;
             }
         }
-    }
-
-    /** A high bit in each byte of {@code w} that is a quote, a backslash, a control character or non-ASCII. */
-    private static long special(long w) {
-        long quote = w ^ 0x2222222222222222L;
-        long backslash = w ^ 0x5c5c5c5c5c5c5c5cL;
-        return ((quote - Bytes.ONES) & ~quote | (backslash - Bytes.ONES) & ~backslash | (w - 0x2020202020202020L) & ~w
-                | w) & Bytes.HIGH_BITS;
     }
 
     /**

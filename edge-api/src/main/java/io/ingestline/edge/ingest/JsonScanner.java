@@ -238,7 +238,7 @@ final class JsonScanner {
         while (i < end) {
             // Eight bytes a step while none of them needs a look (most of a log line's text).
             while (i <= end - 8) {
-                long special = special((long) LONGS.get(b, i));
+                long special = Bytes.stringSpecial((long) LONGS.get(b, i));
                 if (special != 0) {
                     i += Long.numberOfTrailingZeros(special) >>> 3;
                     break;
@@ -266,18 +266,6 @@ final class JsonScanner {
             }
         }
         throw new Invalid("unexpected end of input in a string", i, true);
-    }
-
-    /**
-     * For eight bytes read little-endian: the high bit set in each byte that is special (quote, backslash, control
-     * character, non-ASCII). A byte above a special one may be flagged wrongly (a borrow), never one below it, so the
-     * lowest flag is exact.
-     */
-    static long special(long w) {
-        long quote = w ^ 0x2222222222222222L;
-        long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
-        return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (w - 0x2020202020202020L) & ~w | w)
-                & HIGH_BITS;
     }
 
     private int escape(int i) throws Invalid {
