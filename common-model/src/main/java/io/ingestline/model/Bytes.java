@@ -4,7 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-/** Byte-array searches eight bytes at a time, shared by the edge's line splitting and the validator's batch splitting. */
+/**
+ * Byte-array searches eight bytes at a time, shared by the edge's line splitting and JSON scanning and the validator's
+ * batch splitting and bytes route.
+ */
 public final class Bytes {
     /** Eight bytes as a little-endian {@code long}, and the masks of the byte-wise tricks. */
     public static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -1,5 +1,6 @@
 package io.ingestline.model;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,7 @@ class RawBatchTest {
     void splits_random_payloads_as_a_line_by_line_reading_does() {
         long seed = Long.getLong("rawbatch.seed", System.nanoTime());
         System.out.println("RawBatchTest seed: " + seed + " (-Drawbatch.seed=" + seed + " replays it)");
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         byte[] alphabet = {'\n', '\n', '\r', ' ', '\t', 'a', '{', '}', '"', (byte) 0x8a, 0x0b};
         for (int round = 0; round < 5_000; round++) {
             byte[] payload = new byte[r.nextInt(60)];
@@ -74,7 +76,7 @@ class RawBatchTest {
                 payload[i] = alphabet[r.nextInt(alphabet.length)];
             }
             List<String> expected = new ArrayList<>();
-            for (String line : new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1).split("\n", -1)) {
+            for (String line : new String(payload, ISO_8859_1).split("\n", -1)) {
                 String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
                 if (!l.replace(" ", "").replace("\t", "").isEmpty()) {
                     expected.add(l);
@@ -83,7 +85,7 @@ class RawBatchTest {
             List<String> lines = new ArrayList<>();
             int n = RawBatch.forEachLine(payload, (i, buf, off, len) -> {
                 assertThat(i).isEqualTo(lines.size());
-                lines.add(new String(buf, off, len, java.nio.charset.StandardCharsets.ISO_8859_1));
+                lines.add(new String(buf, off, len, ISO_8859_1));
             });
             assertThat(lines).as("seed %d round %d", seed, round).isEqualTo(expected);
             assertThat(n).isEqualTo(expected.size());

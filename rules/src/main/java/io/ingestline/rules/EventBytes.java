@@ -19,10 +19,10 @@ import java.util.Arrays;
  * integers of up to 18 digits without leading zeros; decimals without exponent that {@code BigDecimal} prints as
  * they are (no {@code -0.0}, at most five zeros after {@code 0.} before a digit); whitespace anywhere (dropped from
  * the copy); no name given twice in one object; at most {@value #MAX_DEPTH} levels and {@value #MAX_KEYS} names an
- * object. Anything else, and anything invalid, makes
- * {@link #read} say no and the pass takes the token route, which decides as before: this route accepts a subset of
- * what Jackson accepts within {@link Json}'s limits, and for that subset gives the token route's result byte for
- * byte (its tests and fuzzer compare both with the tree path). {@code RulePassCpu}: 2,700 -> 2,200 ns an event,
+ * object. Anything else, and anything invalid, makes {@link #read} say no and the pass takes the token route, which
+ * decides as before: this route accepts a subset of what Jackson accepts within {@link Json}'s limits, and for that
+ * subset gives the token route's result byte for byte ({@code EventBytesTest}; the passes' tests and fuzzers compare
+ * both routes with the tree path). {@code RulePassCpu}: 2,700 -> 2,200 ns an event,
  * {@code PassThroughCpu} 1,121 -> 746 (before and after in turn, one sitting).
  *
  * <p>Its result is the token route's: {@link EventTokens}' fields ({@code fields}, {@code badName}, {@code time},
@@ -44,7 +44,7 @@ final class EventBytes {
     private int depth;
     /** Whitespace bytes skipped since last reset (a value's inner whitespace, dropped from its copy). */
     private int spaces;
-    /** What the last string scanned had: an escape; the last name's hash ({@link FieldNames#hash}). */
+    /** What the last string scanned had: an escape; the last name's hash ({@link Arrays#hashCode(byte[])}'s). */
     private boolean escaped;
     private int nameHash;
     /** The last number: a decimal (else an integer of at most {@value #MAX_INT_DIGITS} digits), its value. */

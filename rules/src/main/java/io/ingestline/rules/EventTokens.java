@@ -42,8 +42,8 @@ final class EventTokens {
      */
     final ObjectNode columns;
     /**
-     * The copied fields, in event order, whether a transformation's row may replace each ({@link FieldNames.Name#output}),
-     * and where each lies in the body (its name, colon and value).
+     * The copied fields, in event order, whether a transformation's row may replace each
+     * ({@link FieldNames.Name#output}), and where each lies in the body (its name, colon and value).
      */
     String[] names = new String[16];
     boolean[] outputs = new boolean[16];

@@ -85,7 +85,7 @@ final class FieldNames {
         }
     }
 
-    /** A table entry with its name's UTF-8 bytes and their {@link #hash}. */
+    /** A table entry with its name's UTF-8 bytes and their hash ({@link Arrays#hashCode(byte[])}). */
     private record Utf8Name(byte[] utf8, int hash, Name name) {
     }
 
@@ -114,8 +114,9 @@ final class FieldNames {
     }
 
     /**
-     * The facts of the name whose UTF-8 bytes (well formed) are {@code b[from, to)}, {@code hash} being their
-     * {@link #hash}: found by its bytes when it has an entry there, without making its string.
+     * The facts of the name whose UTF-8 bytes (well formed) are {@code b[from, to)}, {@code hash} being what
+     * {@link Arrays#hashCode(byte[])} gives for them: found by its bytes when it has an entry there, without making
+     * its string.
      */
     Name of(byte[] b, int from, int to, int hash) {
         int i = (hash ^ hash >>> 16) & (SLOTS - 1);
@@ -134,11 +135,6 @@ final class FieldNames {
             }
         }
         return of(new String(b, from, to - from, StandardCharsets.UTF_8));
-    }
-
-    /** The hash of a name's UTF-8 bytes for {@link #of(byte[], int, int, int)}: {@link Arrays#hashCode(byte[])}. */
-    static int hash(byte[] utf8) {
-        return Arrays.hashCode(utf8);
     }
 
     private Name make(String name, long bit, boolean kept) {

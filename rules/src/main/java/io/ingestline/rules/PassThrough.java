@@ -14,11 +14,11 @@ import java.util.Set;
  * The events of a dataset without a rule ({@link CompiledTarget#passThrough()}) in one streaming pass: the event's
  * JSON tokens are checked and copied straight into its envelope's value, without the tree that {@link
  * CompiledTarget#apply} and {@link EventEnvelopeSerde#value} go through; when the text is already in the form that
- * copy writes, its fields' bytes are copied as they came ({@link EventBytes}), else its tokens ({@link EventTokens}). Its result is the tree path's, byte for byte:
- * the same value ({@code _time} formatted by {@link EventTime#format} first, then {@code _id}, then the event's
- * fields in order, its own {@code _time} and {@code _id} left out; numbers written from the values Jackson's tree
- * holds for them, {@link Json#mapper()} reading floats as {@code BigDecimal}), the same time, the same
- * {@link Outcome.Failed} for an event that fails the checks.
+ * copy writes, its fields' bytes are copied as they came ({@link EventBytes}), else its tokens ({@link EventTokens}).
+ * Its result is the tree path's, byte for byte: the same value ({@code _time} formatted by {@link EventTime#format}
+ * first, then {@code _id}, then the event's fields in order, its own {@code _time} and {@code _id} left out; numbers
+ * written from the values Jackson's tree holds for them, {@link Json#mapper()} reading floats as
+ * {@code BigDecimal}), the same time, the same {@link Outcome.Failed} for an event that fails the checks.
  *
  * <p>What it cannot give as the tree path would, it leaves to the tree path ({@link TreePath}): text that is not
  * one JSON object (the tree path's parse error is the message to keep), a name given twice in one object at any depth

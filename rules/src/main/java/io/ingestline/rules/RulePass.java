@@ -14,8 +14,8 @@ import io.ingestline.model.EventEnvelopeSerde;
 import io.ingestline.model.EventTime;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 

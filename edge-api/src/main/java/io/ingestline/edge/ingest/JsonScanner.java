@@ -25,10 +25,8 @@ final class JsonScanner {
         }
     }
 
-    /** Eight bytes as a little-endian {@code long}, and the masks of the byte-wise tricks. */
+    /** Eight bytes as a little-endian {@code long}. */
     private static final VarHandle LONGS = Bytes.LONGS;
-    private static final long ONES = Bytes.ONES;
-    private static final long HIGH_BITS = Bytes.HIGH_BITS;
 
     private byte[] b;
     private int end;
