@@ -215,9 +215,9 @@ final class EventBytes {
             case '"':
                 return string(i);
             case '{':
-                return object(i);
+                return nested(i, '}');
             case '[':
-                return array(i);
+                return nested(i, ']');
             case 't':
                 return literal(i, 't', 'r', 'u', 'e');
             case 'f':
@@ -233,32 +233,36 @@ final class EventBytes {
         return i + 3 < end && b[i] == c0 && b[i + 1] == c1 && b[i + 2] == c2 && b[i + 3] == c3 ? i + 4 : NO;
     }
 
-    private int object(int i) {
+    /** The object or array at {@code i} (its opening bracket), whose closing bracket is {@code close}. */
+    private int nested(int i, char close) {
         if (++depth > MAX_DEPTH) {
             return NO;
         }
         int base = keys;
         i = skip(i + 1);
-        if (at(i) != '}') {
+        if (at(i) != close) {
             while (true) {
-                if (at(i) != '"') {
-                    return NO;
+                if (close == '}') {
+                    if (at(i) != '"') {
+                        return NO;
+                    }
+                    int nameEnd = name(i);
+                    if (nameEnd == NO || !newKey(base, i + 1, nameEnd - 1, nameHash)) {
+                        return NO;
+                    }
+                    i = skip(nameEnd);
+                    if (at(i) != ':') {
+                        return NO;
+                    }
+                    i = skip(i + 1);
                 }
-                int nameEnd = name(i);
-                if (nameEnd == NO || !newKey(base, i + 1, nameEnd - 1, nameHash)) {
-                    return NO;
-                }
-                i = skip(nameEnd);
-                if (at(i) != ':') {
-                    return NO;
-                }
-                i = value(skip(i + 1));
+                i = value(i);
                 if (i == NO) {
                     return NO;
                 }
                 i = skip(i);
                 int c = at(i);
-                if (c == '}') {
+                if (c == close) {
                     break;
                 }
                 if (c != ',') {
@@ -268,32 +272,6 @@ final class EventBytes {
             }
         }
         keys = base;
-        depth--;
-        return i + 1;
-    }
-
-    private int array(int i) {
-        if (++depth > MAX_DEPTH) {
-            return NO;
-        }
-        i = skip(i + 1);
-        if (at(i) != ']') {
-            while (true) {
-                i = value(i);
-                if (i == NO) {
-                    return NO;
-                }
-                i = skip(i);
-                int c = at(i);
-                if (c == ']') {
-                    break;
-                }
-                if (c != ',') {
-                    return NO;
-                }
-                i = skip(i + 1);
-            }
-        }
         depth--;
         return i + 1;
     }
