@@ -92,7 +92,7 @@ public final class PostgresQueryBenchmark {
         long start = System.nanoTime();
         // The buffer never forces a commit before commitEvery events: 100,000 events are about 43 MB buffered.
         try (PostgresStorageWriter writer = new PostgresStorageWriter(new PostgresStorageWriter.Settings(url, user,
-                password, schema, 0, 1L << 30, true), GROUP, none)) {
+                password, schema, 0, 1L << 30, PostgresStorageWriter.Load.COPY), GROUP, none)) {
             QueryBenchmark.write(writer, events, commitEvery);
         }
         double loaded = StoreQueries.seconds(start);

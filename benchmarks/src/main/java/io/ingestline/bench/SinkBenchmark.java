@@ -107,7 +107,7 @@ public final class SinkBenchmark {
                                 "files-" + compression + "-" + round, round, "sink, files (" + compression + " NDJSON)",
                                 avg, ceiling);
                     }
-                    for (String load : List.of("copy", "insert")) {
+                    for (String load : List.of("copy", "copy-text", "insert")) {
                         String schema = "bench_" + load + "_" + round + "_" + System.currentTimeMillis() % 100000;
                         try {
                             sink(admin, input, base, Map.of("INGEST_SINK_BACKEND", "postgres", "INGEST_PG_SCHEMA",

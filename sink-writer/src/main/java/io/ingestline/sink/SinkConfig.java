@@ -73,7 +73,8 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
     public static final Setting PG_MAX_BUFFER_BYTES = new Setting("INGEST_PG_MAX_BUFFER_BYTES", "33554432",
             "Bytes of events a worker buffers before it loads them into PostgreSQL (also loaded on age)");
     public static final Setting PG_LOAD = new Setting("INGEST_PG_LOAD", "copy",
-            "How events are loaded into PostgreSQL: copy (COPY, the fastest) or insert (batched INSERT statements)");
+            "How events are loaded into PostgreSQL: copy (COPY in its binary format, the fastest), copy-text (COPY in "
+                    + "its text format) or insert (batched INSERT statements)");
     public static final Setting HTTP_HOST = new Setting("INGEST_SINK_HTTP_HOST", "0.0.0.0",
             "Interface of the sink's /metrics, /health and /ready");
     public static final Setting HTTP_PORT = new Setting("INGEST_SINK_HTTP_PORT", "8092",
@@ -94,8 +95,9 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         StorageRoutes storage = StorageRoutes.read(r);
-        if (!Set.of("copy", "insert").contains(r.string(PG_LOAD))) {
-            r.problem(PG_LOAD.env() + "=" + r.string(PG_LOAD) + ": must be copy or insert");
+        PostgresStorageWriter.Load load = PostgresStorageWriter.Load.of(r.string(PG_LOAD));
+        if (load == null) {
+            r.problem(PG_LOAD.env() + "=" + r.string(PG_LOAD) + ": must be copy, copy-text or insert");
         }
         String storeDeadLetters = r.string(STORE_DEAD_LETTERS).toLowerCase(Locale.ROOT);
         if (!Set.of("true", "false").contains(storeDeadLetters)) {
@@ -110,7 +112,7 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                 new PostgresStorageWriter.Settings(r.string(PG_URL), r.string(PG_USER),
                         env.getOrDefault(PG_PASSWORD.env(), ""), r.string(PG_SCHEMA),
                         r.integer(PG_RETENTION_DAYS, 0, 36_500), r.longValue(PG_MAX_BUFFER_BYTES, 1024, 1L << 34),
-                        !"insert".equals(r.string(PG_LOAD))),
+                        load != null ? load : PostgresStorageWriter.Load.COPY),
                 r.string(HTTP_HOST), r.integer(HTTP_PORT, -1, 65535), r.passThrough(CONSUMER_PREFIX),
                 !"false".equals(storeDeadLetters));
         r.finish("sink");

@@ -45,7 +45,7 @@ final class PostgresStoredEvents {
             }
         };
         PostgresStorageWriter.Settings settings = new PostgresStorageWriter.Settings(TestPostgres.URL,
-                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 64 << 20, true);
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 64 << 20, PostgresStorageWriter.Load.COPY);
         Map<DatasetPartition, Long> next = new HashMap<>();
         TestPostgres.connect();
         try (PostgresStorageWriter writer = new PostgresStorageWriter(settings, "query-tests", rejects)) {

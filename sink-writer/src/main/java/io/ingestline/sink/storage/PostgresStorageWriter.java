@@ -35,21 +35,28 @@ import org.slf4j.LoggerFactory;
  * ({@code kafka_offset} is the event's position, {@link SinkRecord#position}: its record's offset and its index in
  * that record, so the Kafka partition and position name one stored event, exactly once; rows stored before records
  * held several events have the plain offset), so a time-bounded page of searches is a range
- * scan of that index. A commit loads the partition's buffered events with {@code COPY}
- * and moves its row in {@code <schema>.sink_offsets} in the same transaction, after checking that the row still says
+ * scan of that index. A commit loads the partition's buffered events with {@code COPY} in its binary format
+ * ({@link CopyBinary}), straight into each day's partition, and moves its row in {@code <schema>.sink_offsets} in the
+ * same transaction, after checking that the row still says
  * where this worker started (a worker that lost its partition to another one finds it moved and rolls back, so no
  * event is stored twice). Opening a partition reads that row: reading resumes exactly after what is stored.
  *
  * <p>A value PostgreSQL refuses (for example a {@code \u0000} escape, which {@code jsonb} does not take) fails the
  * {@code COPY}; the batch is then loaded row by row, each in a savepoint, and the refused rows go to the dead
- * letters with PostgreSQL's message. Daily partitions older than the retention are dropped.
+ * letters with PostgreSQL's message. An event whose time is outside the years 1 to 9999 (which PostgreSQL's date input
+ * does not take as partition bounds) goes to the dead letters too. Daily partitions older than the retention are
+ * dropped.
  */
 public final class PostgresStorageWriter implements StorageWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStorageWriter.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
     /** Heap a buffered record costs beside its bytes (the record, its arrays' headers, the list slot). */
     private static final int RECORD_OVERHEAD = 96;
-    /** Bytes of {@code COPY} text handed to the driver at once. */
+    private static final long DAY_MS = 86_400_000L;
+    /** Milliseconds of 0001-01-01 and of 10000-01-01. */
+    private static final long FIRST_MS = -62_135_596_800_000L;
+    private static final long END_MS = 253_402_300_800_000L;
+    /** Bytes of {@code COPY} data handed to the driver at once. */
     private static final int COPY_CHUNK = 64 * 1024;
 
     /**
@@ -59,14 +66,45 @@ public final class PostgresStorageWriter implements StorageWriter {
      * @param schema        schema holding the tables
      * @param retentionDays days of data kept (0: all)
      * @param maxBufferBytes buffered bytes at which a commit is due
-     * @param copy          load with {@code COPY} (else batched {@code INSERT} statements, for comparison)
+     * @param load          how rows are loaded
      */
     public record Settings(String url, String user, String password, String schema, int retentionDays,
-            long maxBufferBytes, boolean copy) {
+            long maxBufferBytes, Load load) {
         @Override
         public String toString() {
             return "Settings[url=" + url + ", user=" + user + ", schema=" + schema + ", retentionDays=" + retentionDays
-                    + ", maxBufferBytes=" + maxBufferBytes + ", load=" + (copy ? "copy" : "insert") + "]";
+                    + ", maxBufferBytes=" + maxBufferBytes + ", load=" + load.setting() + "]";
+        }
+    }
+
+    /** How rows are loaded: the two others are kept to compare with (benchmarks, and the tests' reference). */
+    public enum Load {
+        /** {@code COPY} in its binary format ({@link CopyBinary}): the least work for PostgreSQL. */
+        COPY("copy"),
+        /** {@code COPY} in its text format ({@link CopyText}). */
+        COPY_TEXT("copy-text"),
+        /** Batched {@code INSERT} statements. */
+        INSERT("insert");
+
+        private final String setting;
+
+        Load(String setting) {
+            this.setting = setting;
+        }
+
+        /** Its name in {@code INGEST_PG_LOAD}. */
+        public String setting() {
+            return setting;
+        }
+
+        /** The load of that name, or null. */
+        public static Load of(String setting) {
+            for (Load l : values()) {
+                if (l.setting.equals(setting)) {
+                    return l;
+                }
+            }
+            return null;
         }
     }
 
@@ -183,14 +221,21 @@ public final class PostgresStorageWriter implements StorageWriter {
         try {
             claim(committing, next);
             List<SinkRecord> all = new ArrayList<>();
-            committing.values().forEach(b -> all.addAll(b.records));
+            committing.values().forEach(b -> b.records.forEach(r -> {
+                if (storableTime(r.eventTimeMs())) {
+                    all.add(r);
+                } else {
+                    rejects.reject(r, "the event's time " + Instant.ofEpochMilli(r.eventTimeMs())
+                            + " is outside the years 1 to 9999, which the PostgreSQL backend stores");
+                }
+            }));
             ensureTables(all, plan);
             Savepoint beforeLoad = db.setSavepoint();
             try {
-                if (settings.copy()) {
-                    copy(all, plan);
-                } else {
+                if (settings.load() == Load.INSERT) {
                     insertBatched(all, plan);
+                } else {
+                    copy(all, plan);
                 }
             } catch (SQLException loadFailed) {
                 db.rollback(beforeLoad);
@@ -260,33 +305,59 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     /**
-     * Loads the records with one {@code COPY} per dataset. With {@link StepCpu} on, this thread's CPU goes to two
-     * steps inside the worker's commit: building the text ({@code sink.encode}) and the driver's calls that start,
-     * send and end the {@code COPY} ({@code sink.load}).
+     * Loads the records with one {@code COPY} per dataset and day, straight into the day's partition (PostgreSQL then
+     * checks each row against the partition's bounds instead of routing it through the parent table). With
+     * {@link StepCpu} on, this thread's CPU goes to two steps inside the worker's commit: building the rows
+     * ({@code sink.encode}) and the driver's calls that start, send and end the {@code COPY} ({@code sink.load}).
      */
     private void copy(List<SinkRecord> records, Plan plan) throws SQLException {
         TimedCopy load = new TimedCopy();
+        boolean binary = settings.load() == Load.COPY;
         for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
-            String sql = "COPY " + table(e.getKey()) + " (" + columnList(typed) + ") FROM STDIN";
-            load.encoded();
-            load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-            try {
-                load.loaded();
-                CopyText text = new CopyText(load, COPY_CHUNK, typed);
-                for (SinkRecord r : e.getValue()) {
-                    text.row(r);
-                }
-                text.flush();
+            for (Map.Entry<Long, List<SinkRecord>> day : byDay(e.getValue()).entrySet()) {
+                String sql = "COPY " + partition(e.getKey(), LocalDate.ofEpochDay(day.getKey())) + " ("
+                        + columnList(typed) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
                 load.encoded();
-                load.in.endCopy();
-                load.loaded();
-            } finally {
-                if (load.in.isActive()) {
-                    load.in.cancelCopy();
+                load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+                try {
+                    load.loaded();
+                    if (binary) {
+                        CopyBinary rows = new CopyBinary(load, COPY_CHUNK, typed);
+                        for (SinkRecord r : day.getValue()) {
+                            rows.row(r);
+                        }
+                        rows.finish();
+                    } else {
+                        CopyText text = new CopyText(load, COPY_CHUNK, typed);
+                        for (SinkRecord r : day.getValue()) {
+                            text.row(r);
+                        }
+                        text.flush();
+                    }
+                    load.encoded();
+                    load.in.endCopy();
+                    load.loaded();
+                } finally {
+                    if (load.in.isActive()) {
+                        load.in.cancelCopy();
+                    }
                 }
             }
         }
+    }
+
+    private static Map<Long, List<SinkRecord>> byDay(List<SinkRecord> records) {
+        Map<Long, List<SinkRecord>> out = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            out.computeIfAbsent(Math.floorDiv(r.eventTimeMs(), DAY_MS), d -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    /** Whether an event's time is within the years 1 to 9999 (PostgreSQL's date input takes those days' bounds). */
+    static boolean storableTime(long ms) {
+        return ms >= FIRST_MS && ms < END_MS;
     }
 
     /** The text of a {@code COPY} into the driver, each step's CPU timed when {@link StepCpu} is on. */
@@ -400,7 +471,7 @@ public final class PostgresStorageWriter implements StorageWriter {
             String lastDataset = null;
             long lastDay = 0;
             for (SinkRecord r : records) {
-                long epochDay = Math.floorDiv(r.eventTimeMs(), 86_400_000L);
+                long epochDay = Math.floorDiv(r.eventTimeMs(), DAY_MS);
                 if (epochDay == lastDay && r.dataset().equals(lastDataset)) {
                     continue; // as the record before: its table and partition are seen to
                 }
@@ -419,11 +490,11 @@ public final class PostgresStorageWriter implements StorageWriter {
                     plan.columns.put(table, typedColumns(s, r.dataset(), table));
                 }
                 LocalDate day = LocalDate.ofEpochDay(epochDay);
-                String partition = table + "_p" + DAY.format(day);
+                String partition = partitionName(table, day);
                 if (!known.contains(partition) && plan.created.add(partition)) {
-                    s.execute("CREATE TABLE IF NOT EXISTS " + quote(settings.schema()) + "." + quote(partition)
-                            + " PARTITION OF " + table(r.dataset()) + " FOR VALUES FROM ('" + day + "') TO ('"
-                            + day.plusDays(1) + "')");
+                    s.execute("CREATE TABLE IF NOT EXISTS " + partition(r.dataset(), day) + " PARTITION OF "
+                            + table(r.dataset()) + " FOR VALUES FROM ('" + date(day) + "') TO ('"
+                            + date(day.plusDays(1)) + "')");
                 }
             }
         }
@@ -577,6 +648,21 @@ public final class PostgresStorageWriter implements StorageWriter {
 
     private String table(String dataset) {
         return quote(settings.schema()) + "." + quote(tableName(dataset));
+    }
+
+    /** A dataset's partition of a day, schema-qualified and quoted. */
+    private String partition(String dataset, LocalDate day) {
+        return quote(settings.schema()) + "." + quote(partitionName(tableName(dataset), day));
+    }
+
+    /** A day as PostgreSQL's date input takes it ({@link LocalDate#toString()} writes year 10000 with a plus sign). */
+    private static String date(LocalDate day) {
+        return String.format(java.util.Locale.ROOT, "%04d-%02d-%02d", day.getYear(), day.getMonthValue(),
+                day.getDayOfMonth());
+    }
+
+    private static String partitionName(String table, LocalDate day) {
+        return table + "_p" + DAY.format(day);
     }
 
     /** The dataset's table name: the dataset itself, shortened with a hash where PostgreSQL's 63 bytes need it. */

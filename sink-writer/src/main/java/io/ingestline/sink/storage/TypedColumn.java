@@ -10,12 +10,15 @@ import java.util.Set;
  * A typed column of a PostgreSQL dataset table, from a Kusto column type: {@code string} text, {@code int} integer,
  * {@code long} bigint, {@code real} double precision, {@code bool} boolean, {@code datetime} timestamptz,
  * {@code dynamic} jsonb, {@code timespan} and {@code guid} text. The event's field of the same name fills it; a value
- * that does not fit the type (a field whose type changed between events) leaves it null, the event itself being
- * whole in {@code event}.
+ * that does not fit the type (a field whose type changed between events, a time outside the years 1 to 9999) leaves it
+ * null, the event itself being whole in {@code event}.
  */
 record TypedColumn(String name, String kustoType, String pgType) {
     /** The columns every table has; typed columns of these names are not added. */
     static final Set<String> BASE = Set.of("time", "id", "event", "kafka_partition", "kafka_offset");
+    /** The first instant of year 1 and of year 10000. */
+    static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant END = Instant.parse("+10000-01-01T00:00:00Z");
 
     /** The column for a Kusto type, or null for a name the base columns take. */
     static TypedColumn of(String name, String kustoType) {
@@ -51,11 +54,19 @@ record TypedColumn(String name, String kustoType, String pgType) {
             case "boolean" -> v.isBoolean() ? Boolean.toString(v.booleanValue()) : null;
             case "timestamp with time zone" -> {
                 Instant t = v.isTextual() ? Values.parseDateTime(v.textValue()) : null;
-                yield t == null ? null : t.toString();
+                yield t == null || !storable(t) ? null : t.toString();
             }
             case "jsonb" -> v.toString();
             default -> v.isTextual() ? v.textValue() : v.toString();
         };
+    }
+
+    /**
+     * Whether a time is within the years 1 to 9999, which PostgreSQL's text input takes as {@link Instant#toString()}
+     * writes them (it refuses year 0, a minus sign and five-digit years with their plus sign).
+     */
+    static boolean storable(Instant t) {
+        return !t.isBefore(FIRST) && t.isBefore(END);
     }
 
     /**

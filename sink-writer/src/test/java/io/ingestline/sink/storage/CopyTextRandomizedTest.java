@@ -41,7 +41,7 @@ class CopyTextRandomizedTest {
         KUSTO.put("é", "int");
     }
 
-    private static final List<TypedColumn> COLUMNS = KUSTO.entrySet().stream()
+    static final List<TypedColumn> COLUMNS = KUSTO.entrySet().stream()
             .map(e -> TypedColumn.of(e.getKey(), e.getValue())).toList();
     private static final String[] OTHER_NAMES = {"_time", "_id", "level", "msg", "x", "", "I", "ii", "\\u0069",
         "\\u00e9", "a\\tb", "emoji😀"};
@@ -55,7 +55,9 @@ class CopyTextRandomizedTest {
         "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808", "0x10", "abc", "true", "null",
         "2026-12-05T06:00:00Z", "2026-12-05T06:00:00.123456789Z", "2026-12-05 06:00:00", "2026-12-05",
         "2026-12-05T06:00:00+02:00", "12/05/2026 06:00", "Sat, 05 Dec 2026 06:00:00 GMT", "0001-01-01T00:00:00Z",
-        "9999-12-31T23:59:59Z", "not a time", "back\\\\slash", "tab\\there", "new\\nline", "cr\\rhere",
+        "9999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "0000-12-31T23:59:59Z", "-0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.9999995Z", "2026-12-05T06:00:00.0000005Z", "2026-12-05T06:00:00.0000015Z",
+        "2026-12-05T06:00:00.9999995Z", "1969-12-31T23:59:59.9999995Z", "2026-12-05T06:00:00.1234565Z", "not a time", "back\\\\slash", "tab\\there", "new\\nline", "cr\\rhere",
         "quote\\\"d", "uni\\u00e9\\u4e2d\\ud83d\\ude00", "raw é 中 😀", "nul\\u0000byte", "ctl\\u0001\\u001f",
         "lone\\ud800surrogate", "slash\\/"};
     private static final String[] SPACES = {"", "", "", " ", "\t", "\n", "\r\n", " \t "};
@@ -143,7 +145,7 @@ class CopyTextRandomizedTest {
     }
 
     /** None, some or all of the columns, in a random order. */
-    private static List<TypedColumn> columns(Random random) {
+    static List<TypedColumn> columns(Random random) {
         if (random.nextInt(8) == 0) {
             return List.of();
         }
@@ -152,7 +154,7 @@ class CopyTextRandomizedTest {
         return out.subList(0, 1 + random.nextInt(out.size()));
     }
 
-    private static SinkRecord record(Random random) {
+    static SinkRecord record(Random random) {
         long time = switch (random.nextInt(8)) {
             case 0 -> random.nextLong();
             case 1 -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, 1, -62_167_219_200_000L,

@@ -41,7 +41,7 @@ class PostgresStorageWriterIT {
     private PostgresStorageWriter writer(String group, int retentionDays) {
         TestPostgres.connect();
         return new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL, TestPostgres.USER,
-                TestPostgres.PASSWORD, schema, retentionDays, 1 << 20, true), group, rejects);
+                TestPostgres.PASSWORD, schema, retentionDays, 1 << 20, PostgresStorageWriter.Load.COPY), group, rejects);
     }
 
     private static SinkRecord record(long offset, String time, String json) {
@@ -120,16 +120,39 @@ class PostgresStorageWriterIT {
     }
 
     @Test
-    void fills_typed_columns_the_rules_give_and_adds_new_ones_as_rules_change() throws Exception {
-        typedColumns(true);
+    void events_of_the_years_1_to_9999_are_stored_with_their_partitions_and_the_others_go_to_the_dead_letters()
+            throws Exception {
+        try (PostgresStorageWriter w = writer("g", 0)) {
+            w.open(List.of(WEB0), 1);
+            w.write(record(0, "9999-12-31T23:59:59.999Z", "{\"n\":0}"));
+            w.write(record(1, "+10000-01-01T00:00:00Z", "{\"n\":1}"));
+            w.write(record(2, "0001-01-01T00:00:00Z", "{\"n\":2}"));
+            w.write(record(3, "0000-12-31T23:59:59.999Z", "{\"n\":3}"));
+            w.write(record(4, "2026-11-23T10:00:00Z", "{\"n\":4}"));
+            w.commit(Map.of(WEB0, 5L), next -> { });
+        }
+        assertThat(rows("SELECT id || ' ' || time FROM \"" + schema + "\".\"web\" ORDER BY id")).containsExactly(
+                "id-0 9999-12-31 23:59:59.999+00", "id-2 0001-01-01 00:00:00+00", "id-4 2026-11-23 10:00:00+00");
+        assertThat(rejected).containsExactly(
+                "id-1: the event's time +10000-01-01T00:00:00Z is outside the years 1 to 9999, which the PostgreSQL "
+                        + "backend stores",
+                "id-3: the event's time 0000-12-31T23:59:59.999Z is outside the years 1 to 9999, which the PostgreSQL "
+                        + "backend stores");
     }
 
     @Test
-    void fills_typed_columns_with_batched_inserts_too() throws Exception {
-        typedColumns(false);
+    void fills_typed_columns_the_rules_give_and_adds_new_ones_as_rules_change() throws Exception {
+        typedColumns(PostgresStorageWriter.Load.COPY);
     }
 
-    private void typedColumns(boolean copy) throws Exception {
+    @Test
+    void fills_typed_columns_with_text_copy_and_batched_inserts_too() throws Exception {
+        typedColumns(PostgresStorageWriter.Load.COPY_TEXT);
+        drop();
+        typedColumns(PostgresStorageWriter.Load.INSERT);
+    }
+
+    private void typedColumns(PostgresStorageWriter.Load copy) throws Exception {
         Map<String, Map<String, String>> rules = new java.util.HashMap<>(Map.of("web", new java.util.LinkedHashMap<>(
                 Map.of("status", "long"))));
         rules.get("web").put("ok", "bool");
@@ -186,7 +209,7 @@ class PostgresStorageWriterIT {
     void a_real_value_out_of_double_range_leaves_its_column_null_and_the_event_is_stored() throws Exception {
         Map<String, Map<String, String>> rules = Map.of("web", Map.of("latency", "real"));
         try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
-                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, true), "g", rejects,
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, PostgresStorageWriter.Load.COPY), "g", rejects,
                 d -> rules.getOrDefault(d, Map.of()))) {
             w.open(List.of(WEB0), 1);
             String[] values = {"2.50", "1e-400", "-1E-400", "1e400", "1e-310", "0e-400", "0.0", "-0.0", "3"};

@@ -1,0 +1,191 @@
+package io.ingestline.sink.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Rows in {@code COPY}'s binary format, written into a buffer handed on when full: {@code time, id, event,
+ * kafka_partition, kafka_offset} and the typed columns. PostgreSQL then reads no text for any column but the event's
+ * JSON (a {@code jsonb} in binary is a version byte and the same text), the id and the text columns: the time is
+ * microseconds since 2000, the numbers are big-endian, and nothing is escaped, so the event's bytes go in as they are.
+ *
+ * <p>What is stored is what {@link CopyText}'s text would store (the tests load both and compare the tables): a
+ * typed column's value is {@link TypedColumn#text}'s, turned into the binary form of what PostgreSQL's text input makes
+ * of that text ({@link #typed}).
+ */
+final class CopyBinary {
+    /** The signature, the flags (no OIDs) and an empty header extension. */
+    private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0,
+        0, 0, 0, 0};
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    /** Milliseconds from 1970 to 2000-01-01, PostgreSQL's epoch. */
+    private static final long PG_EPOCH_MS = 946_684_800_000L;
+    /** A time PostgreSQL refuses ("timestamp out of range"): not one of its two infinities, outside its range. */
+    private static final long OUT_OF_RANGE = Long.MIN_VALUE + 1;
+    /** Milliseconds PostgreSQL's microseconds can hold, either side of its epoch (its own range is narrower). */
+    private static final long MAX_MS = Long.MAX_VALUE / 1000 - PG_EPOCH_MS;
+    /** The version byte before a {@code jsonb}'s text. */
+    private static final byte JSONB_VERSION = 1;
+    /** The fixed part of a row: the field count and the time, the partition and the offset with their lengths. */
+    private static final int FIXED = 2 + 12 + 8 + 12;
+
+    private final CopyText.Out out;
+    private final byte[] buf;
+    private int size;
+    private final TypedFields typed;
+    private final short fields;
+
+    /**
+     * @param capacity bytes held before they are handed on (at least 64)
+     * @param typed    the table's typed columns, in the order of the {@code COPY}'s column list
+     */
+    CopyBinary(CopyText.Out out, int capacity, List<TypedColumn> typed) {
+        if (capacity < 64) {
+            throw new IllegalArgumentException("capacity " + capacity + " < 64");
+        }
+        this.out = out;
+        this.buf = new byte[capacity];
+        this.typed = typed.isEmpty() ? null : new TypedFields(typed);
+        this.fields = (short) (TypedColumn.BASE.size() + typed.size());
+        System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
+        size = HEADER.length;
+    }
+
+    /** Writes one event's row. */
+    void row(SinkRecord r) throws SQLException {
+        room(FIXED);
+        SHORT.set(buf, size, fields);
+        size += 2;
+        int64(time(r.eventTimeMs()));
+        bytes(r.key());
+        room(5);
+        INT.set(buf, size, r.value().length + 1);
+        buf[size + 4] = JSONB_VERSION;
+        size += 5;
+        raw(r.value(), 0, r.value().length);
+        room(24);
+        INT.set(buf, size, 4);
+        INT.set(buf, size + 4, r.partition());
+        size += 8;
+        int64(r.position());
+        if (typed != null) {
+            JsonNode[] values = typed.read(r.value());
+            List<TypedColumn> columns = typed.columns();
+            for (int i = 0; i < values.length; i++) {
+                typed(columns.get(i), columns.get(i).text(values[i]));
+            }
+        }
+    }
+
+    /** Ends the data (the trailer) and hands on what is held. */
+    void finish() throws SQLException {
+        room(2);
+        SHORT.set(buf, size, (short) -1);
+        size += 2;
+        flush();
+    }
+
+    /**
+     * A typed column's value from its text as {@link CopyText} sends it: the binary form of what PostgreSQL's input
+     * function makes of that text. Integers and booleans are the text's own; a double the text's nearest, as both
+     * Java and PostgreSQL ({@code strtod}) round; a time {@link Instant#toString()}'s, rounded to microseconds as
+     * PostgreSQL rounds its fraction ({@code rint} of the fraction's nearest double times a million); {@code jsonb}
+     * the version byte and the text; text its UTF-8.
+     */
+    private void typed(TypedColumn c, String text) throws SQLException {
+        room(12);
+        if (text == null) {
+            INT.set(buf, size, -1);
+            size += 4;
+            return;
+        }
+        switch (c.pgType()) {
+            case "integer" -> {
+                INT.set(buf, size, 4);
+                INT.set(buf, size + 4, Integer.parseInt(text));
+                size += 8;
+            }
+            case "bigint" -> int64(Long.parseLong(text));
+            case "double precision" -> int64(Double.doubleToRawLongBits(Double.parseDouble(text)));
+            case "boolean" -> {
+                INT.set(buf, size, 1);
+                buf[size + 4] = (byte) (Boolean.parseBoolean(text) ? 1 : 0);
+                size += 5;
+            }
+            case "timestamp with time zone" -> int64(micros(Instant.parse(text)));
+            case "jsonb" -> {
+                byte[] b = text.getBytes(StandardCharsets.UTF_8);
+                INT.set(buf, size, b.length + 1);
+                buf[size + 4] = JSONB_VERSION;
+                size += 5;
+                raw(b, 0, b.length);
+            }
+            default -> bytes(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * An instant as PostgreSQL's text input takes {@link Instant#toString()}: whole seconds, and the fraction as
+     * {@code rint(strtod(".fraction") * 1e6)} (the quotient below is that nearest double: both exact decimals).
+     */
+    static long micros(Instant t) {
+        long fraction = (long) Math.rint(t.getNano() / 1e9 * 1e6);
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond() - PG_EPOCH_MS / 1000, 1_000_000L), fraction);
+        } catch (ArithmeticException e) {
+            return OUT_OF_RANGE;
+        }
+    }
+
+    /** The event's time in PostgreSQL's microseconds; one it cannot hold as one it refuses. */
+    private static long time(long ms) {
+        return ms > MAX_MS || ms < -MAX_MS ? OUT_OF_RANGE : (ms - PG_EPOCH_MS) * 1000;
+    }
+
+    /** An eight-byte value with its length (room made by the caller). */
+    private void int64(long v) {
+        INT.set(buf, size, 8);
+        LONG.set(buf, size + 4, v);
+        size += 12;
+    }
+
+    private void bytes(byte[] b) throws SQLException {
+        room(4);
+        INT.set(buf, size, b.length);
+        size += 4;
+        raw(b, 0, b.length);
+    }
+
+    private void raw(byte[] b, int from, int to) throws SQLException {
+        while (from < to) {
+            if (size == buf.length) {
+                flush();
+            }
+            int n = Math.min(to - from, buf.length - size);
+            System.arraycopy(b, from, buf, size, n);
+            size += n;
+            from += n;
+        }
+    }
+
+    private void room(int bytes) throws SQLException {
+        if (size + bytes > buf.length) {
+            flush();
+        }
+    }
+
+    private void flush() throws SQLException {
+        if (size > 0) {
+            out.write(buf, size);
+            size = 0;
+        }
+    }
+}

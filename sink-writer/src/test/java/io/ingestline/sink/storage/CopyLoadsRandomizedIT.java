@@ -1,0 +1,174 @@
+package io.ingestline.sink.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ingestline.sink.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The three ways of loading ({@link PostgresStorageWriter.Load}: binary {@code COPY}, text {@code COPY}, batched
+ * {@code INSERT}s) store the same rows, each in a schema of its own on a real PostgreSQL, from the same generated
+ * events ({@link CopyTextRandomizedTest}'s: typed columns of every type, values at and past each type's edges, times
+ * as text with fractions PostgreSQL rounds, broken JSON, times over many years and days), committed mostly one at a
+ * time so that each event PostgreSQL takes is loaded with {@code COPY} (a commit holding an event PostgreSQL refuses
+ * is loaded row by row, the same way for all three). Compared: every stored row, every column, as PostgreSQL prints it, and the events
+ * sent to the dead letters. Replay a seed with {@code -Dcopy.seed=<seed>}.
+ */
+@Timeout(300)
+class CopyLoadsRandomizedIT {
+    private static final int PARTITIONS = 4;
+    private final List<String> schemas = new ArrayList<>();
+
+    @AfterEach
+    void drop() {
+        schemas.forEach(TestPostgres::dropSchema);
+    }
+
+    @Test
+    void binary_copy_text_copy_and_inserts_store_the_same_rows() throws Exception {
+        long seed = Long.getLong("copy.seed", System.nanoTime());
+        System.out.println("CopyLoadsRandomizedIT seed " + seed + " (replay: -Dcopy.seed=" + seed + ")");
+        Random random = new Random(seed);
+        List<TypedColumn> columns = new ArrayList<>(CopyTextRandomizedTest.COLUMNS);
+        java.util.Collections.shuffle(columns, random);
+        Map<String, String> rule = new LinkedHashMap<>();
+        columns.forEach(c -> rule.put(c.name(), c.kustoType()));
+        List<List<SinkRecord>> commits = new ArrayList<>();
+        long[] next = new long[PARTITIONS];
+        int events = 0;
+        while (events < 2500) {
+            List<SinkRecord> commit = new ArrayList<>();
+            // most commits of one event, so that each event PostgreSQL takes is loaded with COPY
+            int n = random.nextInt(3) > 0 ? 1 : 2 + random.nextInt(random.nextInt(4) == 0 ? 40 : 4);
+            for (int k = 0; k < n; k++) {
+                SinkRecord r = CopyTextRandomizedTest.record(random);
+                int partition = random.nextInt(PARTITIONS);
+                long time = random.nextInt(3) > 0 ? 1_764_900_000_000L + random.nextInt(3 * 86_400_000)
+                        : r.eventTimeMs();
+                commit.add(new SinkRecord("web", partition, next[partition]++, 0, time, r.key(), r.value()));
+            }
+            commits.add(commit);
+            events += n;
+        }
+        Map<PostgresStorageWriter.Load, List<String>> rows = new LinkedHashMap<>();
+        Map<PostgresStorageWriter.Load, List<String>> rejected = new LinkedHashMap<>();
+        for (PostgresStorageWriter.Load load : PostgresStorageWriter.Load.values()) {
+            List<String> refused = new ArrayList<>();
+            rejected.put(load, refused);
+            rows.put(load, load(load, rule, commits, refused));
+        }
+        List<String> binary = rows.get(PostgresStorageWriter.Load.COPY);
+        assertThat(binary.size() + rejected.get(PostgresStorageWriter.Load.COPY).size()).as("seed %d", seed)
+                .isEqualTo(events);
+        assertThat(binary.size()).as("seed %d: most events stored", seed).isGreaterThan(events / 3);
+        for (PostgresStorageWriter.Load other : List.of(PostgresStorageWriter.Load.COPY_TEXT,
+                PostgresStorageWriter.Load.INSERT)) {
+            assertDiffersNowhere(seed, "stored rows", binary, rows.get(other), other);
+            assertDiffersNowhere(seed, "dead letters", keys(rejected.get(PostgresStorageWriter.Load.COPY)),
+                    keys(rejected.get(other)), other);
+        }
+        System.out.printf("CopyLoadsRandomizedIT: %d events in %d commits, %d stored, %d refused, columns %s%n",
+                events, commits.size(), binary.size(), rejected.get(PostgresStorageWriter.Load.COPY).size(), rule);
+    }
+
+    @Test
+    void times_are_rounded_to_microseconds_as_postgresql_rounds_their_text() throws Exception {
+        long seed = Long.getLong("copy.seed", System.nanoTime());
+        System.out.println("CopyLoadsRandomizedIT times seed " + seed + " (replay: -Dcopy.seed=" + seed + ")");
+        Random random = new Random(seed);
+        List<SinkRecord> events = new ArrayList<>();
+        for (int k = 0; k < 2000; k++) {
+            // fractions of 7 and 9 digits, most ending in 5 (half a microsecond, or just either side of it)
+            String fraction = String.format("%06d", random.nextInt(1_000_000)) + (random.nextBoolean() ? "5"
+                    : String.format("%03d", new int[] {500, 499, 501, random.nextInt(1000)}[random.nextInt(4)]));
+            String time = (1970 + random.nextInt(100)) + "-01-01T00:00:0" + random.nextInt(10) + "." + fraction + "Z";
+            events.add(new SinkRecord("web", 0, k, 0, 1_764_900_000_000L, ("id-" + k).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), ("{\"t\":\"" + time + "\"}").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        Map<String, String> rule = Map.of("t", "datetime");
+        List<String> refused = new ArrayList<>();
+        List<String> binary = load(PostgresStorageWriter.Load.COPY, rule, List.of(events), refused);
+        List<String> text = load(PostgresStorageWriter.Load.COPY_TEXT, rule, List.of(events), refused);
+        assertThat(refused).isEmpty();
+        assertThat(binary).hasSize(events.size());
+        assertDiffersNowhere(seed, "stored rows", binary, text, PostgresStorageWriter.Load.COPY_TEXT);
+    }
+
+    /** Loads the commits into a schema of its own; its rows as PostgreSQL prints them. */
+    private List<String> load(PostgresStorageWriter.Load load, Map<String, String> rule,
+            List<List<SinkRecord>> commits, List<String> refused) throws Exception {
+        String schema = TestPostgres.uniqueSchema();
+        schemas.add(schema);
+        Rejects rejects = new Rejects() {
+            @Override
+            public void reject(SinkRecord record, String reason) {
+                refused.add(record.partition() + "/" + record.offset() + " " + reason.replaceAll("\\s+", " "));
+            }
+
+            @Override
+            public void flush() {
+            }
+        };
+        TestPostgres.connect();
+        try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1L << 30, load), "g", rejects, d -> rule)) {
+            List<DatasetPartition> all = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                all.add(new DatasetPartition("web", p));
+            }
+            w.open(all, 1);
+            for (List<SinkRecord> commit : commits) {
+                Map<DatasetPartition, Long> offsets = new LinkedHashMap<>();
+                for (SinkRecord r : commit) {
+                    w.write(r);
+                    offsets.merge(r.datasetPartition(), r.offset() + 1, Math::max);
+                }
+                w.commit(offsets, n -> { });
+            }
+        }
+        return rows(schema);
+    }
+
+    /** The first row that differs, with the seed and the loads, rather than two lists of a thousand rows. */
+    private static void assertDiffersNowhere(long seed, String what, List<String> binary, List<String> other,
+            PostgresStorageWriter.Load load) {
+        TreeSet<String> onlyBinary = new TreeSet<>(binary);
+        other.forEach(onlyBinary::remove);
+        TreeSet<String> onlyOther = new TreeSet<>(other);
+        binary.forEach(onlyOther::remove);
+        assertThat(onlyBinary).as("seed %d: %s only in binary COPY's schema, not in %s's (which has %s)", seed, what,
+                load.setting(), onlyOther.isEmpty() ? "none other" : onlyOther.first()).isEmpty();
+        assertThat(onlyOther).as("seed %d: %s only in %s's schema, not binary COPY's", seed, what, load.setting())
+                .isEmpty();
+        assertThat(other).as("seed %d: %s, %s", seed, what, load.setting()).hasSameSizeAs(binary);
+    }
+
+    /** The dead letters' events (their reasons are PostgreSQL's messages, which name the way a value came). */
+    private static List<String> keys(List<String> rejected) {
+        return rejected.stream().map(r -> r.substring(0, r.indexOf(' '))).toList();
+    }
+
+    private static List<String> rows(String schema) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT stored_row::text FROM \"" + schema + "\".web stored_row "
+                        + "ORDER BY kafka_partition, kafka_offset")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}
