@@ -11,12 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The PostgreSQL backend's {@code COPY} text (the {@code sink.encode} step), built as it is now and as it was before,
- * in this thread's CPU time, rounds of the two alternating (so both see the same conditions on shared cores), after
- * warm-up rounds. The events are the pipeline benchmark's ({@link LogEvents}, about 330 bytes) as the sink receives
- * them from the validator under the benchmark dataset's rule ({@code _time} and {@code _id} first, {@code slow} and
- * {@code failed} added); once with the rule's six typed columns, once with none (escaping and time alone). Prints the
- * median and the lowest round, nanoseconds per event, and their ratio.
+ * The PostgreSQL backend's {@code COPY} data (the {@code sink.encode} step), two ways at a time in this thread's CPU
+ * time, rounds of the two alternating (so both see the same conditions on shared cores), after warm-up rounds: text
+ * against binary {@code COPY}, and the former text path against the text. The events are the pipeline benchmark's
+ * ({@link LogEvents}, about 330 bytes) as the sink receives them from the validator under the benchmark dataset's rule ({@code _time} and {@code _id} first, {@code slow} and
+ * {@code failed} added); with the rule's six typed columns and with none. Prints the median and the lowest round,
+ * nanoseconds per event, of each way and their ratio (the first's over the second's).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.CopyTextCpu [rounds]</pre>
  */
@@ -40,22 +40,29 @@ public final class CopyTextCpu {
         double bytes = records.stream().mapToInt(r -> r.value().length).average().orElse(0);
         System.out.printf(Locale.ROOT, "%,d events of %.0f bytes a round, %d rounds after %d warm-up, Java %s%n",
                 PER_ROUND, bytes, rounds, WARM_UP, System.getProperty("java.version"));
-        measure("6 typed columns (the benchmark dataset's rule)", new CopyTextPaths(typed), records, rounds);
-        measure("no typed column", new CopyTextPaths(Map.of()), records, rounds);
+        CopyTextPaths six = new CopyTextPaths(typed);
+        CopyTextPaths none = new CopyTextPaths(Map.of());
+        measure("6 typed columns (the benchmark dataset's rule): text / binary", six, () -> six.now(records),
+                () -> six.binary(records), rounds);
+        measure("no typed column: text / binary", none, () -> none.now(records), () -> none.binary(records), rounds);
+        measure("6 typed columns: the former text / text", six, () -> six.before(records), () -> six.now(records),
+                rounds);
+        measure("no typed column: the former text / text", none, () -> none.before(records), () -> none.now(records),
+                rounds);
     }
 
-    private static void measure(String what, CopyTextPaths paths, List<SinkRecord> records, int rounds)
+    private static void measure(String what, CopyTextPaths paths, Runnable a, Runnable b, int rounds)
             throws Exception {
         AlternatingCpu.Result r = AlternatingCpu.measure(WARM_UP, rounds, PER_ROUND, n -> {
-            paths.before(records);
+            a.run();
             return 0;
         }, n -> {
-            paths.now(records);
+            b.run();
             return 0;
         });
-        System.out.printf(Locale.ROOT, "%s: before median %.0f ns/event (lowest %.0f), now median %.0f ns/event "
-                + "(lowest %.0f); before/now %.2f (lowest %.2f) [%d]%n", what, r.aMedian(), r.aLowest(), r.bMedian(),
-                r.bLowest(), r.ratio(), r.lowestRatio(), paths.sent() & 1);
+        System.out.printf(Locale.ROOT, "%s: median %.0f / %.0f ns/event (lowest %.0f / %.0f); ratio %.2f (lowest "
+                + "%.2f) [%d]%n", what, r.aMedian(), r.bMedian(), r.aLowest(), r.bLowest(), r.ratio(),
+                r.lowestRatio(), paths.sent() & 1);
     }
 
     /** A COPY's worth of events as the sink receives them under the benchmark dataset's rule. */

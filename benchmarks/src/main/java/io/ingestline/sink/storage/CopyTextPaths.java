@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The PostgreSQL backend's {@code COPY} text, built the way it is now ({@link CopyText}) and the way it was before it
+ * The PostgreSQL backend's {@code COPY} data: binary ({@link CopyBinary}), text ({@link CopyText}), and the text the
+ * way it was before {@link CopyText}
  * (each event parsed into a whole tree for its typed columns, each byte put in the buffer by one call, the time through
  * {@link Instant#toString()}), for {@code io.ingestline.bench.CopyTextCpu}. In this package because both use the
  * backend's package-private classes. The former path is the one the sink-writer tests keep as their reference
@@ -42,6 +43,19 @@ public final class CopyTextPaths {
                 text.row(r);
             }
             text.flush();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same rows in {@code COPY}'s binary format ({@link CopyBinary}). */
+    public void binary(List<SinkRecord> records) {
+        try {
+            CopyBinary rows = new CopyBinary((bytes, length) -> sent += length + bytes[length - 1], CHUNK, typed);
+            for (SinkRecord r : records) {
+                rows.row(r);
+            }
+            rows.finish();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
