@@ -14,8 +14,8 @@ import java.util.Map;
  * The PostgreSQL backend's {@code COPY} data (the {@code sink.encode} step), two ways at a time in this thread's CPU
  * time, rounds of the two alternating (so both see the same conditions on shared cores), after warm-up rounds: text
  * against binary {@code COPY}, and the former text path against the text. The events are the pipeline benchmark's
- * ({@link LogEvents}, about 330 bytes) as the sink receives them from the validator under the benchmark dataset's rule ({@code _time} and {@code _id} first, {@code slow} and
- * {@code failed} added); with the rule's six typed columns and with none. Prints the median and the lowest round,
+ * ({@link LogEvents}, about 330 bytes) as the sink receives them from the validator under the benchmark dataset's
+ * rule ({@code _time} and {@code _id} first, {@code slow} and {@code failed} added); with the rule's six typed columns and with none. Prints the median and the lowest round,
  * nanoseconds per event, of each way and their ratio (the first's over the second's).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.CopyTextCpu [rounds]</pre>

@@ -14,7 +14,8 @@ import java.util.Locale;
  * leave one thing out or change it, so that the differences price each part.
  */
 enum LoadVariant {
-    SINK("a", "as the sink: partitioned by day, order index, typed columns, jsonb, text COPY into the parent"),
+    SINK("a", "as the sink was until binary COPY: partitioned by day, order index, typed columns, jsonb, text COPY "
+            + "into the parent"),
     NO_INDEX("b", "without the order index"),
     NO_TYPED("c", "without the typed columns"),
     TEXT_EVENT("d", "event as text instead of jsonb"),

@@ -19,7 +19,7 @@ import java.util.List;
  * typed column's value is {@link TypedColumn#text}'s, turned into the binary form of what PostgreSQL's text input makes
  * of that text ({@link #typed}).
  */
-final class CopyBinary {
+final class CopyBinary extends CopyBuffer {
     /** The signature, the flags (no OIDs) and an empty header extension. */
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0,
         0, 0, 0, 0};
@@ -34,12 +34,9 @@ final class CopyBinary {
     private static final long MAX_MS = Long.MAX_VALUE / 1000 - PG_EPOCH_MS;
     /** The version byte before a {@code jsonb}'s text. */
     private static final byte JSONB_VERSION = 1;
-    /** The fixed part of a row: the field count and the time, the partition and the offset with their lengths. */
+    /** Room made at a row's start: its field count and time (14 bytes), and more (any piece up to this size fits). */
     private static final int FIXED = 2 + 12 + 8 + 12;
 
-    private final CopyText.Out out;
-    private final byte[] buf;
-    private int size;
     private final TypedFields typed;
     private final short fields;
 
@@ -47,12 +44,8 @@ final class CopyBinary {
      * @param capacity bytes held before they are handed on (at least 64)
      * @param typed    the table's typed columns, in the order of the {@code COPY}'s column list
      */
-    CopyBinary(CopyText.Out out, int capacity, List<TypedColumn> typed) {
-        if (capacity < 64) {
-            throw new IllegalArgumentException("capacity " + capacity + " < 64");
-        }
-        this.out = out;
-        this.buf = new byte[capacity];
+    CopyBinary(Out out, int capacity, List<TypedColumn> typed) {
+        super(out, capacity, 64);
         this.typed = typed.isEmpty() ? null : new TypedFields(typed);
         this.fields = (short) (TypedColumn.BASE.size() + typed.size());
         System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
@@ -162,30 +155,5 @@ final class CopyBinary {
         INT.set(buf, size, b.length);
         size += 4;
         raw(b, 0, b.length);
-    }
-
-    private void raw(byte[] b, int from, int to) throws SQLException {
-        while (from < to) {
-            if (size == buf.length) {
-                flush();
-            }
-            int n = Math.min(to - from, buf.length - size);
-            System.arraycopy(b, from, buf, size, n);
-            size += n;
-            from += n;
-        }
-    }
-
-    private void room(int bytes) throws SQLException {
-        if (size + bytes > buf.length) {
-            flush();
-        }
-    }
-
-    private void flush() throws SQLException {
-        if (size > 0) {
-            out.write(buf, size);
-            size = 0;
-        }
     }
 }

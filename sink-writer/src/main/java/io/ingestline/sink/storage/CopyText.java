@@ -17,13 +17,7 @@ import java.util.List;
  * time and the runs between them copied at once; the time as {@link Instant#toString()} writes it; a missing value
  * as {@code \N}.
  */
-final class CopyText {
-    /** Where a full buffer goes (the driver's {@code COPY} stream). */
-    @FunctionalInterface
-    interface Out {
-        void write(byte[] bytes, int length) throws SQLException;
-    }
-
+final class CopyText extends CopyBuffer {
     /** The bytes {@code COPY} escapes: backslash, tab, newline, carriage return. */
     private static final boolean[] SPECIAL = new boolean[256];
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -46,9 +40,6 @@ final class CopyText {
         SPECIAL['\r'] = true;
     }
 
-    private final Out out;
-    private final byte[] buf;
-    private int size;
     private final TypedFields typed;
 
     /**
@@ -56,11 +47,7 @@ final class CopyText {
      * @param typed    the table's typed columns, in the order of the {@code COPY}'s column list
      */
     CopyText(Out out, int capacity, List<TypedColumn> typed) {
-        if (capacity < 2 * PIECE) {
-            throw new IllegalArgumentException("capacity " + capacity + " < " + 2 * PIECE);
-        }
-        this.out = out;
-        this.buf = new byte[capacity];
+        super(out, capacity, 2 * PIECE);
         this.typed = typed.isEmpty() ? null : new TypedFields(typed);
     }
 
@@ -95,20 +82,6 @@ final class CopyText {
         }
         room(1);
         buf[size++] = '\n';
-    }
-
-    /** Hands on what is held. */
-    void flush() throws SQLException {
-        if (size > 0) {
-            out.write(buf, size);
-            size = 0;
-        }
-    }
-
-    private void room(int bytes) throws SQLException {
-        if (size + bytes > buf.length) {
-            flush();
-        }
     }
 
     private void escaped(byte[] b) throws SQLException {
@@ -154,18 +127,6 @@ final class CopyText {
             default -> (byte) '\\';
         };
         return at + 1;
-    }
-
-    private void raw(byte[] b, int from, int to) throws SQLException {
-        while (from < to) {
-            if (size == buf.length) {
-                flush();
-            }
-            int n = Math.min(to - from, buf.length - size);
-            System.arraycopy(b, from, buf, size, n);
-            size += n;
-            from += n;
-        }
     }
 
     /** A number's decimal digits (room for them made by the caller). */

@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A value PostgreSQL refuses (for example a {@code \u0000} escape, which {@code jsonb} does not take) fails the
  * {@code COPY}; the batch is then loaded row by row, each in a savepoint, and the refused rows go to the dead
- * letters with PostgreSQL's message. An event whose time is outside the years 1 to 9999 (which PostgreSQL's date input
- * does not take as partition bounds) goes to the dead letters too. Daily partitions older than the retention are
- * dropped.
+ * letters with PostgreSQL's message. An event whose time is outside the years 1 to 9999 goes to the dead letters too
+ * (PostgreSQL's date input takes no year 0 or before without a BC, and the partitions' names hold 8-digit days).
+ * Daily partitions older than the retention are dropped.
  */
 public final class PostgresStorageWriter implements StorageWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStorageWriter.class);
@@ -120,6 +120,10 @@ public final class PostgresStorageWriter implements StorageWriter {
     private long buffered;
     /** Tables and daily partitions known to exist. */
     private final Set<String> known = new HashSet<>();
+    /** Of those daily partitions, the ones seen attached to their dataset's table: loaded straight into. */
+    private final Set<String> attached = new HashSet<>();
+    /** Commits whose {@code COPY} failed and that were loaded row by row (for the tests). */
+    private long rowByRow;
     private long lastRetention;
 
     /** A partition's events since its last commit, and what its offset row says now (null: no row yet). */
@@ -151,6 +155,8 @@ public final class PostgresStorageWriter implements StorageWriter {
             this.db = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
             db.setAutoCommit(false);
             try (Statement s = db.createStatement()) {
+                // the daily partitions' bounds are dates, read in the session's time zone: UTC, as their names
+                s.execute("SET TimeZone = 'UTC'");
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(settings.schema()));
                 s.execute("CREATE TABLE IF NOT EXISTS " + offsetsTable() + " (consumer_group text NOT NULL, "
                         + "dataset text NOT NULL, kafka_partition int NOT NULL, next_offset bigint NOT NULL, "
@@ -239,6 +245,7 @@ public final class PostgresStorageWriter implements StorageWriter {
                 }
             } catch (SQLException loadFailed) {
                 db.rollback(beforeLoad);
+                rowByRow++;
                 LOG.warn("loading {} events failed ({}); loading them one by one", all.size(), loadFailed.getMessage());
                 insertOneByOne(all, plan);
             }
@@ -249,6 +256,7 @@ public final class PostgresStorageWriter implements StorageWriter {
             throw new IllegalStateException("cannot store events in PostgreSQL: " + e.getMessage(), e);
         }
         known.addAll(plan.created);
+        attached.addAll(plan.attached);
         plan.columns.forEach((table, cols) -> {
             Map<String, String> p = present.computeIfAbsent(table, t -> new HashMap<>());
             cols.forEach(c -> p.put(c.name(), c.pgType()));
@@ -318,7 +326,12 @@ public final class PostgresStorageWriter implements StorageWriter {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
             for (Map.Entry<Long, List<SinkRecord>> day : byDay(e.getValue()).entrySet()) {
                 day.getValue().sort(ORDER);
-                String sql = "COPY " + partition(e.getKey(), LocalDate.ofEpochDay(day.getKey())) + " ("
+                LocalDate date = LocalDate.ofEpochDay(day.getKey());
+                String name = partitionName(tableName(e.getKey()), date);
+                // straight into the day's partition when it is this table's; else through the table, which routes
+                String into = attached.contains(name) || plan.attached.contains(name) ? partition(e.getKey(), date)
+                        : table(e.getKey());
+                String sql = "COPY " + into + " ("
                         + columnList(typed) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
                 load.encoded();
                 load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
@@ -371,13 +384,13 @@ public final class PostgresStorageWriter implements StorageWriter {
         return out;
     }
 
-    /** Whether an event's time is within the years 1 to 9999 (PostgreSQL's date input takes those days' bounds). */
+    /** Whether an event's time is within the years 1 to 9999, whose days the daily partitions can hold. */
     static boolean storableTime(long ms) {
         return ms >= FIRST_MS && ms < END_MS;
     }
 
-    /** The text of a {@code COPY} into the driver, each step's CPU timed when {@link StepCpu} is on. */
-    private static final class TimedCopy implements CopyText.Out {
+    /** A {@code COPY}'s data into the driver, each step's CPU timed when {@link StepCpu} is on. */
+    private static final class TimedCopy implements CopyBuffer.Out {
         CopyIn in;
         private long clock = StepCpu.ENABLED ? StepCpu.now() : 0;
 
@@ -474,6 +487,8 @@ public final class PostgresStorageWriter implements StorageWriter {
     /** What a commit creates and writes: remembered once it commits. */
     private static final class Plan {
         final Set<String> created = new HashSet<>();
+        /** Daily partitions seen attached to their dataset's table. */
+        final Set<String> attached = new HashSet<>();
         /** Per table, the typed columns this commit writes. */
         final Map<String, List<TypedColumn>> columns = new HashMap<>();
     }
@@ -511,6 +526,12 @@ public final class PostgresStorageWriter implements StorageWriter {
                     s.execute("CREATE TABLE IF NOT EXISTS " + partition(r.dataset(), day) + " PARTITION OF "
                             + table(r.dataset()) + " FOR VALUES FROM ('" + date(day) + "') TO ('"
                             + date(day.plusDays(1)) + "')");
+                    if (attachedTo(partition, table)) {
+                        plan.attached.add(partition);
+                    } else {
+                        LOG.warn("{}: a table named as its partition for {} is not one of its partitions (another "
+                                + "dataset's table, or detached); its events are loaded through {}", table, day, table);
+                    }
                 }
             }
         }
@@ -533,6 +554,28 @@ public final class PostgresStorageWriter implements StorageWriter {
             s.execute("CREATE INDEX IF NOT EXISTS " + quote(orderIndex(table)) + " ON " + table(dataset)
                     + " (time, kafka_partition, kafka_offset)");
         }
+    }
+
+    /**
+     * Whether the table of that name is a partition of {@code table} (a dataset's name may hold {@code _p} and
+     * digits, and an operator may detach a partition: such a table is not loaded straight into).
+     */
+    private boolean attachedTo(String partition, String table) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = "
+                + "i.inhrelid JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "AND n.oid = p.relnamespace WHERE n.nspname = ? AND c.relname = ? AND p.relname = ?")) {
+            q.setString(1, settings.schema());
+            q.setString(2, partition);
+            q.setString(3, table);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Commits loaded row by row since this writer started, after their {@code COPY} failed. */
+    long rowByRowCommits() {
+        return rowByRow;
     }
 
     /** The index of the query service's order: {@code $} is in no dataset's name, so no table can take its name. */
@@ -567,7 +610,10 @@ public final class PostgresStorageWriter implements StorageWriter {
             if (existing == null) {
                 s.execute("ALTER TABLE " + table(dataset) + " ADD COLUMN IF NOT EXISTS " + quote(c.name()) + " "
                         + c.pgType());
-            } else if (!existing.equals(c.pgType())) {
+                // another writer may have added it first with another type: binary COPY must send the column's own
+                existing = presentColumns(table).get(c.name());
+            }
+            if (!c.pgType().equals(existing)) {
                 LOG.warn("{}: column {} is {} in PostgreSQL but the rules now say {}; it is no longer filled",
                         table, c.name(), existing, c.pgType());
                 continue;
@@ -620,6 +666,7 @@ public final class PostgresStorageWriter implements StorageWriter {
             for (String name : old) {
                 drop.execute("DROP TABLE IF EXISTS " + quote(settings.schema()) + "." + quote(name));
                 known.remove(name);
+                attached.remove(name);
                 LOG.info("dropped partition {} (older than {} days)", name, settings.retentionDays());
             }
             db.commit();

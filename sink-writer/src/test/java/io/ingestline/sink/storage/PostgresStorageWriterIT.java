@@ -41,7 +41,8 @@ class PostgresStorageWriterIT {
     private PostgresStorageWriter writer(String group, int retentionDays) {
         TestPostgres.connect();
         return new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL, TestPostgres.USER,
-                TestPostgres.PASSWORD, schema, retentionDays, 1 << 20, PostgresStorageWriter.Load.COPY), group, rejects);
+                TestPostgres.PASSWORD, schema, retentionDays, 1 << 20, PostgresStorageWriter.Load.COPY), group,
+                rejects);
     }
 
     private static SinkRecord record(long offset, String time, String json) {
@@ -82,6 +83,29 @@ class PostgresStorageWriterIT {
         try (PostgresStorageWriter w = writer("another-group", 0)) {
             assertThat(w.open(List.of(WEB0), 1)).isEmpty();
         }
+    }
+
+    @Test
+    void a_dataset_named_as_another_datasets_partition_does_not_take_its_events() throws Exception {
+        DatasetPartition other = new DatasetPartition("web_p20261123", 0);
+        try (PostgresStorageWriter w = writer("g", 0)) {
+            w.open(List.of(WEB0, other), 1);
+            // the dataset web_p20261123 first: its table takes the name of web's partition of 2026-11-23
+            w.write(new SinkRecord(other.dataset(), 0, 0, Instant.parse("2026-11-23T09:00:00Z").toEpochMilli(),
+                    "other-0", "{\"n\":0}".getBytes(UTF_8)));
+            w.commit(Map.of(other, 1L), next -> { });
+        }
+        try (PostgresStorageWriter w = writer("g", 0)) { // a writer that has not made those tables itself
+            w.open(List.of(WEB0), 1);
+            w.write(record(0, "2026-11-23T10:00:00Z", "{\"n\":1}"));
+            w.write(record(1, "2026-11-24T10:00:00Z", "{\"n\":2}"));
+            w.commit(Map.of(WEB0, 2L), next -> { });
+        }
+        // web's event of that day has no partition of web's to go to: a dead letter, not a row of the other dataset
+        assertThat(rows("SELECT id FROM \"" + schema + "\".\"web_p20261123\" ORDER BY id")).containsExactly("other-0");
+        assertThat(rows("SELECT id FROM \"" + schema + "\".\"web\" ORDER BY id")).containsExactly("id-1");
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0)).startsWith("id-0: PostgreSQL refused the event: ");
     }
 
     @Test
@@ -209,8 +233,8 @@ class PostgresStorageWriterIT {
     void a_real_value_out_of_double_range_leaves_its_column_null_and_the_event_is_stored() throws Exception {
         Map<String, Map<String, String>> rules = Map.of("web", Map.of("latency", "real"));
         try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
-                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, PostgresStorageWriter.Load.COPY), "g", rejects,
-                d -> rules.getOrDefault(d, Map.of()))) {
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, PostgresStorageWriter.Load.COPY), "g",
+                rejects, d -> rules.getOrDefault(d, Map.of()))) {
             w.open(List.of(WEB0), 1);
             String[] values = {"2.50", "1e-400", "-1E-400", "1e400", "1e-310", "0e-400", "0.0", "-0.0", "3"};
             for (int i = 0; i < values.length; i++) {
