@@ -3,12 +3,15 @@ package io.ingestline.sink.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ingestline.sink.TestPostgres;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
@@ -44,7 +47,7 @@ class CopyLoadsRandomizedIT {
         System.out.println("CopyLoadsRandomizedIT seed " + seed + " (replay: -Dcopy.seed=" + seed + ")");
         Random random = new Random(seed);
         List<TypedColumn> columns = new ArrayList<>(CopyTextRandomizedTest.COLUMNS);
-        java.util.Collections.shuffle(columns, random);
+        Collections.shuffle(columns, random);
         Map<String, String> rule = new LinkedHashMap<>();
         columns.forEach(c -> rule.put(c.name(), c.kustoType()));
         List<List<SinkRecord>> commits = new ArrayList<>();
@@ -97,12 +100,12 @@ class CopyLoadsRandomizedIT {
         List<SinkRecord> events = new ArrayList<>();
         for (int k = 0; k < 2000; k++) {
             // fractions of 7 and 9 digits, most ending in 5 (half a microsecond, or just either side of it)
-            String fraction = String.format("%06d", random.nextInt(1_000_000)) + (random.nextBoolean() ? "5"
-                    : String.format("%03d", new int[] {500, 499, 501, random.nextInt(1000)}[random.nextInt(4)]));
+            int last = new int[] {500, 499, 501, random.nextInt(1000)}[random.nextInt(4)];
+            String fraction = String.format(Locale.ROOT, "%06d", random.nextInt(1_000_000))
+                    + (random.nextBoolean() ? "5" : String.format(Locale.ROOT, "%03d", last));
             String time = (1970 + random.nextInt(100)) + "-01-01T00:00:0" + random.nextInt(10) + "." + fraction + "Z";
-            events.add(new SinkRecord("web", 0, k, 0, 1_764_900_000_000L, ("id-" + k).getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8), ("{\"t\":\"" + time + "\"}").getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8)));
+            events.add(new SinkRecord("web", 0, k, 0, 1_764_900_000_000L, ("id-" + k).getBytes(StandardCharsets.UTF_8),
+                    ("{\"t\":\"" + time + "\"}").getBytes(StandardCharsets.UTF_8)));
         }
         Map<String, String> rule = Map.of("t", "datetime");
         List<String> refused = new ArrayList<>();
