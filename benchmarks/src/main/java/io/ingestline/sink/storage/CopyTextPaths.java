@@ -37,28 +37,25 @@ public final class CopyTextPaths {
 
     /** One {@code COPY}'s text of these events (as {@link SinkRecord}'s arguments), the current way. */
     public void now(List<SinkRecord> records) {
+        write(new CopyText(this::sent, CHUNK, typed), records);
+    }
+
+    /** The same rows in {@code COPY}'s binary format ({@link CopyBinary}). */
+    public void binary(List<SinkRecord> records) {
+        write(new CopyBinary(this::sent, CHUNK, typed), records);
+    }
+
+    private static void write(CopyBuffer rows, List<SinkRecord> records) {
         try {
-            CopyText text = new CopyText((bytes, length) -> sent += length + bytes[length - 1], CHUNK, typed);
-            for (SinkRecord r : records) {
-                text.row(r);
-            }
-            text.flush();
+            rows.writeAll(records);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The same rows in {@code COPY}'s binary format ({@link CopyBinary}). */
-    public void binary(List<SinkRecord> records) {
-        try {
-            CopyBinary rows = new CopyBinary((bytes, length) -> sent += length + bytes[length - 1], CHUNK, typed);
-            for (SinkRecord r : records) {
-                rows.row(r);
-            }
-            rows.finish();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Where the encoders' buffers go: counted, and a byte of each read. */
+    private void sent(byte[] bytes, int length) {
+        sent += length + bytes[length - 1];
     }
 
     /** The same text, the former way. */

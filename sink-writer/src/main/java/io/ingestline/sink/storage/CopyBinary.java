@@ -15,6 +15,9 @@ import java.util.List;
  * JSON (a {@code jsonb} in binary is a version byte and the same text), the id and the text columns: the time is
  * microseconds since 2000, the numbers are big-endian, and nothing is escaped, so the event's bytes go in as they are.
  *
+ * <p>Times are within the years 1 to 9999, far inside a {@code long} of microseconds: the writer sends events timed
+ * outside them to the dead letters, and {@link TypedColumn#text} leaves such a typed time null.
+ *
  * <p>What is stored is what {@link CopyText}'s text would store (the tests load both and compare the tables): a
  * typed column's value is {@link TypedColumn#text}'s, turned into the binary form of what PostgreSQL's text input makes
  * of that text ({@link #typed}).
@@ -28,10 +31,6 @@ final class CopyBinary extends CopyBuffer {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     /** Milliseconds from 1970 to 2000-01-01, PostgreSQL's epoch. */
     private static final long PG_EPOCH_MS = 946_684_800_000L;
-    /** A time PostgreSQL refuses ("timestamp out of range"): not one of its two infinities, outside its range. */
-    private static final long OUT_OF_RANGE = Long.MIN_VALUE + 1;
-    /** Milliseconds PostgreSQL's microseconds can hold, either side of its epoch (its own range is narrower). */
-    private static final long MAX_MS = Long.MAX_VALUE / 1000 - PG_EPOCH_MS;
     /** The version byte before a {@code jsonb}'s text. */
     private static final byte JSONB_VERSION = 1;
     /** Room made at a row's start: its field count and time (14 bytes), and more (any piece up to this size fits). */
@@ -52,12 +51,12 @@ final class CopyBinary extends CopyBuffer {
         size = HEADER.length;
     }
 
-    /** Writes one event's row. */
+    @Override
     void row(SinkRecord r) throws SQLException {
         room(FIXED);
         SHORT.set(buf, size, fields);
         size += 2;
-        int64(time(r.eventTimeMs()));
+        int64((r.eventTimeMs() - PG_EPOCH_MS) * 1000);
         bytes(r.key());
         room(5);
         INT.set(buf, size, r.value().length + 1);
@@ -78,7 +77,8 @@ final class CopyBinary extends CopyBuffer {
         }
     }
 
-    /** Ends the data (the trailer) and hands on what is held. */
+    /** Ends the data with the trailer and hands on what is held. */
+    @Override
     void finish() throws SQLException {
         room(2);
         SHORT.set(buf, size, (short) -1);
@@ -129,18 +129,8 @@ final class CopyBinary extends CopyBuffer {
      * An instant as PostgreSQL's text input takes {@link Instant#toString()}: whole seconds, and the fraction as
      * {@code rint(strtod(".fraction") * 1e6)} (the quotient below is that nearest double: both exact decimals).
      */
-    static long micros(Instant t) {
-        long fraction = (long) Math.rint(t.getNano() / 1e9 * 1e6);
-        try {
-            return Math.addExact(Math.multiplyExact(t.getEpochSecond() - PG_EPOCH_MS / 1000, 1_000_000L), fraction);
-        } catch (ArithmeticException e) {
-            return OUT_OF_RANGE;
-        }
-    }
-
-    /** The event's time in PostgreSQL's microseconds; one it cannot hold as one it refuses. */
-    private static long time(long ms) {
-        return ms > MAX_MS || ms < -MAX_MS ? OUT_OF_RANGE : (ms - PG_EPOCH_MS) * 1000;
+    private static long micros(Instant t) {
+        return (t.getEpochSecond() - PG_EPOCH_MS / 1000) * 1_000_000L + (long) Math.rint(t.getNano() / 1e9 * 1e6);
     }
 
     /** An eight-byte value with its length (room made by the caller). */

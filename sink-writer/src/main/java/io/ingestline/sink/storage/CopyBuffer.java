@@ -1,10 +1,11 @@
 package io.ingestline.sink.storage;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * A {@code COPY}'s data built in a buffer that is handed on whenever it fills ({@link CopyText}, {@link CopyBinary}):
- * the subclasses write fixed-size pieces after making {@link #room} for them, and byte runs of any length with
+ * the subclasses write a row's fixed-size pieces after making {@link #room} for them, and byte runs of any length with
  * {@link #raw}.
  */
 abstract class CopyBuffer {
@@ -25,6 +26,22 @@ abstract class CopyBuffer {
         }
         this.out = out;
         this.buf = new byte[capacity];
+    }
+
+    /** Writes one event's row. */
+    abstract void row(SinkRecord r) throws SQLException;
+
+    /** Writes the rows and hands on what is held: the end of the {@code COPY}'s data. */
+    final void writeAll(List<SinkRecord> rows) throws SQLException {
+        for (SinkRecord r : rows) {
+            row(r);
+        }
+        finish();
+    }
+
+    /** Ends the data (what the format puts after the last row) and hands on what is held. */
+    void finish() throws SQLException {
+        flush();
     }
 
     /** Hands on what is held. */

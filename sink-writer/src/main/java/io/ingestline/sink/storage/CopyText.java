@@ -52,6 +52,7 @@ final class CopyText extends CopyBuffer {
     }
 
     /** Writes one event's row, its newline included. */
+    @Override
     void row(SinkRecord r) throws SQLException {
         room(PIECE);
         time(r.eventTimeMs());

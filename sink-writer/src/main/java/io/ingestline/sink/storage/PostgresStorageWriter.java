@@ -337,19 +337,9 @@ public final class PostgresStorageWriter implements StorageWriter {
                 load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
                 try {
                     load.loaded();
-                    if (binary) {
-                        CopyBinary rows = new CopyBinary(load, COPY_CHUNK, typed);
-                        for (SinkRecord r : day.getValue()) {
-                            rows.row(r);
-                        }
-                        rows.finish();
-                    } else {
-                        CopyText text = new CopyText(load, COPY_CHUNK, typed);
-                        for (SinkRecord r : day.getValue()) {
-                            text.row(r);
-                        }
-                        text.flush();
-                    }
+                    CopyBuffer rows = binary ? new CopyBinary(load, COPY_CHUNK, typed)
+                            : new CopyText(load, COPY_CHUNK, typed);
+                    rows.writeAll(day.getValue());
                     load.encoded();
                     load.in.endCopy();
                     load.loaded();

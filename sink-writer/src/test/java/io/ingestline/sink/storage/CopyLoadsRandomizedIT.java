@@ -22,16 +22,18 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The three ways of loading ({@link PostgresStorageWriter.Load}: binary {@code COPY}, text {@code COPY}, batched
  * {@code INSERT}s) store the same rows, each in a schema of its own on a real PostgreSQL, from the same generated
- * events ({@link CopyTextRandomizedTest}'s: typed columns of every type, values at and past each type's edges, times
- * as text with fractions PostgreSQL rounds, broken JSON, times over many years and days), committed mostly one at a
- * time so that each event PostgreSQL takes is loaded with {@code COPY} (a commit holding an event PostgreSQL refuses
- * is loaded row by row, the same way for all three). Compared: every stored row, every column, as PostgreSQL prints
+ * events in two datasets of four partitions ({@link CopyTextRandomizedTest}'s: typed columns of every type, values at
+ * and past each type's edges, times as text with fractions PostgreSQL rounds, broken JSON, times over many years and
+ * days), committed mostly one at a time so that each event PostgreSQL takes is loaded with {@code COPY} (a commit
+ * holding an event PostgreSQL refuses is loaded row by row, the same way for all three). Compared: every stored row, every column, as PostgreSQL prints
  * it, the events sent to the dead letters, and how many commits each load had to load row by row (so that a binary
  * value PostgreSQL refuses cannot hide behind the row-by-row fallback). Replay a seed with {@code -Dcopy.seed=<seed>}.
  */
 @Timeout(300)
 class CopyLoadsRandomizedIT {
     private static final int PARTITIONS = 4;
+    /** Two datasets (the second's name as hyphenated as dataset names may be), so a commit holds several COPYs. */
+    private static final List<String> DATASETS = List.of("web", "app-logs");
     private final List<String> schemas = new ArrayList<>();
     /** Per load, the commits it loaded row by row after their {@code COPY} failed. */
     private final Map<PostgresStorageWriter.Load, Long> rowByRow = new LinkedHashMap<>();
@@ -51,7 +53,7 @@ class CopyLoadsRandomizedIT {
         Map<String, String> rule = new LinkedHashMap<>();
         columns.forEach(c -> rule.put(c.name(), c.kustoType()));
         List<List<SinkRecord>> commits = new ArrayList<>();
-        long[] next = new long[PARTITIONS];
+        Map<DatasetPartition, Long> next = new LinkedHashMap<>();
         int events = 0;
         while (events < 2500) {
             List<SinkRecord> commit = new ArrayList<>();
@@ -59,10 +61,12 @@ class CopyLoadsRandomizedIT {
             int n = random.nextInt(3) > 0 ? 1 : 2 + random.nextInt(random.nextInt(4) == 0 ? 40 : 4);
             for (int k = 0; k < n; k++) {
                 SinkRecord r = CopyTextRandomizedTest.record(random);
-                int partition = random.nextInt(PARTITIONS);
+                DatasetPartition dp = new DatasetPartition(DATASETS.get(random.nextInt(DATASETS.size())),
+                        random.nextInt(PARTITIONS));
+                long offset = next.merge(dp, 1L, Long::sum) - 1;
                 long time = random.nextInt(3) > 0 ? 1_764_900_000_000L + random.nextInt(3 * 86_400_000)
                         : r.eventTimeMs();
-                commit.add(new SinkRecord("web", partition, next[partition]++, 0, time, r.key(), r.value()));
+                commit.add(new SinkRecord(dp.dataset(), dp.partition(), offset, 0, time, r.key(), r.value()));
             }
             commits.add(commit);
             events += n;
@@ -72,7 +76,7 @@ class CopyLoadsRandomizedIT {
         for (PostgresStorageWriter.Load load : PostgresStorageWriter.Load.values()) {
             List<String> refused = new ArrayList<>();
             rejected.put(load, refused);
-            rows.put(load, load(load, rule, commits, refused));
+            rows.put(load, load(load, rule, commits, refused, DATASETS));
         }
         List<String> binary = rows.get(PostgresStorageWriter.Load.COPY);
         // a commit binary COPY fails is loaded row by row as text: the same rows, so the count must match too
@@ -109,8 +113,9 @@ class CopyLoadsRandomizedIT {
         }
         Map<String, String> rule = Map.of("t", "datetime");
         List<String> refused = new ArrayList<>();
-        List<String> binary = load(PostgresStorageWriter.Load.COPY, rule, List.of(events), refused);
-        List<String> text = load(PostgresStorageWriter.Load.COPY_TEXT, rule, List.of(events), refused);
+        List<String> binary = load(PostgresStorageWriter.Load.COPY, rule, List.of(events), refused, List.of("web"));
+        List<String> text = load(PostgresStorageWriter.Load.COPY_TEXT, rule, List.of(events), refused,
+                List.of("web"));
         assertThat(refused).isEmpty();
         assertThat(rowByRow.get(PostgresStorageWriter.Load.COPY)).isZero();
         assertThat(binary).hasSize(events.size());
@@ -119,13 +124,14 @@ class CopyLoadsRandomizedIT {
 
     /** Loads the commits into a schema of its own; its rows as PostgreSQL prints them. */
     private List<String> load(PostgresStorageWriter.Load load, Map<String, String> rule,
-            List<List<SinkRecord>> commits, List<String> refused) throws Exception {
+            List<List<SinkRecord>> commits, List<String> refused, List<String> datasets) throws Exception {
         String schema = TestPostgres.uniqueSchema();
         schemas.add(schema);
         Rejects rejects = new Rejects() {
             @Override
             public void reject(SinkRecord record, String reason) {
-                refused.add(record.partition() + "/" + record.offset() + " " + reason.replaceAll("\\s+", " "));
+                refused.add(record.dataset() + "/" + record.partition() + "/" + record.offset() + " "
+                        + reason.replaceAll("\\s+", " "));
             }
 
             @Override
@@ -136,8 +142,10 @@ class CopyLoadsRandomizedIT {
         try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
                 TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1L << 30, load), "g", rejects, d -> rule)) {
             List<DatasetPartition> all = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                all.add(new DatasetPartition("web", p));
+            for (String dataset : datasets) {
+                for (int p = 0; p < PARTITIONS; p++) {
+                    all.add(new DatasetPartition(dataset, p));
+                }
             }
             w.open(all, 1);
             for (List<SinkRecord> commit : commits) {
@@ -150,7 +158,7 @@ class CopyLoadsRandomizedIT {
             }
             rowByRow.put(load, w.rowByRowCommits());
         }
-        return rows(schema);
+        return rows(schema, datasets);
     }
 
     /** The first row that differs, with the seed and the loads, rather than two lists of a thousand rows. */
@@ -172,13 +180,17 @@ class CopyLoadsRandomizedIT {
         return rejected.stream().map(r -> r.substring(0, r.indexOf(' '))).toList();
     }
 
-    private static List<String> rows(String schema) throws Exception {
+    /** Each dataset's rows, the dataset's name before each. */
+    private static List<String> rows(String schema, List<String> datasets) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT stored_row::text FROM \"" + schema + "\".web stored_row "
-                        + "ORDER BY kafka_partition, kafka_offset")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+            for (String dataset : datasets) {
+                try (ResultSet rs = s.executeQuery("SELECT stored_row::text FROM \"" + schema + "\".\"" + dataset
+                        + "\" stored_row ORDER BY kafka_partition, kafka_offset")) {
+                    while (rs.next()) {
+                        out.add(dataset + " " + rs.getString(1));
+                    }
+                }
             }
         }
         return out;

@@ -130,11 +130,7 @@ class CopyTextRandomizedTest {
 
     static byte[] encode(List<SinkRecord> records, List<TypedColumn> typed, int capacity) throws SQLException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CopyText text = new CopyText((bytes, length) -> out.write(bytes, 0, length), capacity, typed);
-        for (SinkRecord r : records) {
-            text.row(r);
-        }
-        text.flush();
+        new CopyText((bytes, length) -> out.write(bytes, 0, length), capacity, typed).writeAll(records);
         return out.toByteArray();
     }
 
