@@ -226,6 +226,9 @@ public final class Validator implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) transactionMs);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), (int) transactionMs);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), (int) (transactionMs / 2 - 200));
+        // Read-ahead bounded by bytes, not by Kafka Streams' 1,000 records a partition: with raw records of up to
+        // 2 MiB that was up to 12 GiB over 6 partitions for a validator behind a backlog
+        p.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, config.bufferedRecordsPerPartition());
         p.putAll(config.streams());
         // Not overridable: the splitter checks each record against this limit before it sends it, and the handler
         // dead-letters what the broker still refuses instead of dropping it.

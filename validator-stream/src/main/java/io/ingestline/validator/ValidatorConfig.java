@@ -24,9 +24,11 @@ import java.util.stream.Stream;
  * @param output        the limits and timeouts of what the validator writes, and of its health
  * @param streams       Kafka Streams settings passed through ({@code KAFKA_STREAMS_*}, for example
  *                      {@code KAFKA_STREAMS_NUM_STREAM_THREADS})
+ * @param inputBufferBytes bytes of raw records read ahead of processing, at most ({@link #bufferedRecordsPerPartition})
  */
 public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
-        EventChecks.Limits limits, Duration dedupWindow, Output output, Map<String, Object> streams) {
+        EventChecks.Limits limits, Duration dedupWindow, Output output, Map<String, Object> streams,
+        long inputBufferBytes) {
     public static final Setting APPLICATION_ID = new Setting("INGEST_VALIDATOR_APP_ID", "ingest-validator",
             "Kafka Streams application id; every validator instance with the same id shares the raw topic's partitions");
     public static final Setting STATE_DIR = new Setting("INGEST_VALIDATOR_STATE_DIR",
@@ -67,7 +69,14 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
             "A stream thread on one batch for longer than this (ms) is stalled: /ready answers 503");
     public static final Setting CLOSE_TIMEOUT_MS = new Setting("INGEST_VALIDATOR_CLOSE_TIMEOUT_MS", "10000",
             "Longest shutdown waits for the stream threads to commit and stop (ms); then it gives up on them");
+    public static final Setting INPUT_BUFFER_BYTES = new Setting("INGEST_VALIDATOR_INPUT_BUFFER_BYTES", "536870912",
+            "Most bytes of raw records a validator reads ahead of processing. Kafka Streams bounds them by a count "
+                    + "per partition (buffered.records.per.partition, 1000 by default: gigabytes of raw batches for a "
+                    + "validator behind a backlog), set to this divided by INGEST_RAW_PARTITIONS times "
+                    + "INGEST_TOPIC_MAX_MESSAGE_BYTES (the largest raw record), at least 1; "
+                    + "KAFKA_STREAMS_BUFFERED_RECORDS_PER_PARTITION overrides it");
     public static final String STREAMS_PREFIX = "KAFKA_STREAMS_";
+    private static final long DEFAULT_INPUT_BUFFER_BYTES = 512L << 20;
 
     /**
      * @param maxRecordBytes     the largest record written: the producer's {@code max.request.size}
@@ -87,11 +96,30 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
     public static final List<Setting> SETTINGS = Stream.concat(KafkaSettings.SETTINGS.stream(),
             Stream.of(APPLICATION_ID, STATE_DIR, HTTP_HOST, HTTP_PORT, MAX_EVENT_BYTES, MAX_FIELDS, RULE_BUDGET_MS,
                     RULE_BATCH_BUDGET_MS, DEDUP_WINDOW_MS,
-                    MAX_RECORD_BYTES, TRANSACTION_TIMEOUT_MS, TOPIC_WAIT_MS, STALL_MS, CLOSE_TIMEOUT_MS))
+                    MAX_RECORD_BYTES, TRANSACTION_TIMEOUT_MS, TOPIC_WAIT_MS, STALL_MS, CLOSE_TIMEOUT_MS,
+                    INPUT_BUFFER_BYTES))
             .toList();
 
     public ValidatorConfig {
         streams = Map.copyOf(streams);
+    }
+
+    /** With the default read-ahead ({@value #DEFAULT_INPUT_BUFFER_BYTES} bytes). */
+    public ValidatorConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
+            EventChecks.Limits limits, Duration dedupWindow, Output output, Map<String, Object> streams) {
+        this(kafka, applicationId, stateDir, httpHost, httpPort, limits, dedupWindow, output, streams,
+                DEFAULT_INPUT_BUFFER_BYTES);
+    }
+
+    /**
+     * Kafka Streams' {@code buffered.records.per.partition}: the read-ahead's bytes over the raw partitions and the
+     * largest raw record, so that a lagging validator holding every partition's buffer full of the largest records
+     * stays within them (a poll's records beyond it, at most {@code max.partition.fetch.bytes} a partition, come on
+     * top); at least 1.
+     */
+    public int bufferedRecordsPerPartition() {
+        long perPartition = inputBufferBytes / ((long) kafka.rawPartitions() * kafka.maxMessageBytes());
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, perPartition));
     }
 
     public static ValidatorConfig fromEnv(Map<String, String> env) {
@@ -108,7 +136,7 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
                         r.millis(TOPIC_WAIT_MS, 0, Duration.ofMinutes(1).toMillis()),
                         r.millis(STALL_MS, 100, Duration.ofHours(1).toMillis()),
                         r.millis(CLOSE_TIMEOUT_MS, 0, Duration.ofMinutes(5).toMillis())),
-                r.passThrough(STREAMS_PREFIX));
+                r.passThrough(STREAMS_PREFIX), r.longValue(INPUT_BUFFER_BYTES, 1, Long.MAX_VALUE));
         if (!c.kafka().fits(c.output().maxRecordBytes())) {
             r.problem(MAX_RECORD_BYTES.env() + "=" + c.output().maxRecordBytes() + " with 1/64 for compression does "
                     + "not fit " + KafkaSettings.MAX_MESSAGE_BYTES.env() + "=" + c.kafka().maxMessageBytes());
@@ -139,6 +167,8 @@ public record ValidatorConfig(KafkaSettings kafka, String applicationId, Path st
     public String toString() {
         return "ValidatorConfig[bootstrap=" + kafka.bootstrapServers() + ", topics=" + kafka.topics().prefix()
                 + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", http=" + httpHost + ":" + httpPort
-                + ", limits=" + limits + ", dedupWindow=" + dedupWindow + ", output=" + output + ", streams=" + streams.keySet() + "]";
+                + ", limits=" + limits + ", dedupWindow=" + dedupWindow + ", output=" + output + ", inputBufferBytes="
+                + inputBufferBytes + " (" + bufferedRecordsPerPartition() + " records a partition), streams="
+                + streams.keySet() + "]";
     }
 }

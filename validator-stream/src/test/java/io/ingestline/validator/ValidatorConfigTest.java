@@ -52,6 +52,26 @@ class ValidatorConfigTest {
     }
 
     @Test
+    void bounds_kafka_streams_read_ahead_by_bytes_over_the_raw_partitions_and_largest_record() {
+        // 512 MiB over 6 partitions of records up to 4 MiB: 21 records a partition, not Kafka Streams' 1,000 (with
+        // raw records of up to 2 MiB, 12 GiB when the validator lags)
+        assertThat(Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of())))
+                .containsEntry("buffered.records.per.partition", 21);
+        assertThat(Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
+                "INGEST_VALIDATOR_INPUT_BUFFER_BYTES", Long.toString(1L << 30), "INGEST_RAW_PARTITIONS", "3",
+                "INGEST_TOPIC_MAX_MESSAGE_BYTES", Integer.toString(8 << 20), "INGEST_VALIDATOR_MAX_RECORD_BYTES",
+                Integer.toString(4 << 20))))).containsEntry("buffered.records.per.partition", 42);
+        // never 0 (Kafka Streams would then pause every partition after each poll), and pass-through wins
+        assertThat(Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
+                "INGEST_VALIDATOR_INPUT_BUFFER_BYTES", "1")))).containsEntry("buffered.records.per.partition", 1);
+        assertThat(Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
+                "KAFKA_STREAMS_BUFFERED_RECORDS_PER_PARTITION", "7"))))
+                .containsEntry("buffered.records.per.partition", "7");
+        assertThatThrownBy(() -> ValidatorConfig.fromEnv(Map.of("INGEST_VALIDATOR_INPUT_BUFFER_BYTES", "0")))
+                .hasMessageContaining("INGEST_VALIDATOR_INPUT_BUFFER_BYTES=0");
+    }
+
+    @Test
     void gives_the_producer_coherent_limits_that_pass_through_cannot_undo() {
         Properties p = Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
                 "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE", "99999999",

@@ -45,8 +45,7 @@ class CopyLoadsRandomizedIT {
 
     @Test
     void binary_copy_text_copy_and_inserts_store_the_same_rows() throws Exception {
-        long seed = Long.getLong("copy.seed", System.nanoTime());
-        System.out.println("CopyLoadsRandomizedIT seed " + seed + " (replay: -Dcopy.seed=" + seed + ")");
+        long seed = seed("rows");
         Random random = new Random(seed);
         List<TypedColumn> columns = new ArrayList<>(CopyTextRandomizedTest.COLUMNS);
         Collections.shuffle(columns, random);
@@ -98,8 +97,7 @@ class CopyLoadsRandomizedIT {
 
     @Test
     void times_are_rounded_to_microseconds_as_postgresql_rounds_their_text() throws Exception {
-        long seed = Long.getLong("copy.seed", System.nanoTime());
-        System.out.println("CopyLoadsRandomizedIT times seed " + seed + " (replay: -Dcopy.seed=" + seed + ")");
+        long seed = seed("times");
         Random random = new Random(seed);
         List<SinkRecord> events = new ArrayList<>();
         for (int k = 0; k < 2000; k++) {
@@ -111,7 +109,42 @@ class CopyLoadsRandomizedIT {
             events.add(new SinkRecord("web", 0, k, 0, 1_764_900_000_000L, ("id-" + k).getBytes(StandardCharsets.UTF_8),
                     ("{\"t\":\"" + time + "\"}").getBytes(StandardCharsets.UTF_8)));
         }
-        Map<String, String> rule = Map.of("t", "datetime");
+        assertBinaryStoresAsText(seed, Map.of("t", "datetime"), events);
+    }
+
+    @Test
+    void numbers_written_without_their_text_are_the_ones_postgresql_makes_of_it() throws Exception {
+        long seed = seed("numbers");
+        Random random = new Random(seed);
+        List<SinkRecord> events = new ArrayList<>();
+        for (int k = 0; k < 3000; k++) {
+            // decimals of 1 to 17 digits and -20 to 24 decimals (binary COPY writes those of at most 15 digits and 0
+            // to 22 decimals from the digits, the others from their text), integers of every size, either sign
+            int digits = 1 + random.nextInt(17);
+            StringBuilder d = new StringBuilder(random.nextBoolean() ? "-" : "");
+            for (int i = 0; i < digits; i++) {
+                d.append((char) ((i == 0 && digits > 1 ? '1' : '0') + random.nextInt(i == 0 && digits > 1 ? 9 : 10)));
+            }
+            int decimals = random.nextInt(25);
+            String r = decimals > 0 ? d + "e-" + decimals
+                    : new String[] {d + ".0", d + "e0", d + "e" + (1 + random.nextInt(20))}[random.nextInt(3)];
+            if (random.nextBoolean()) { // as written with a point
+                r = new java.math.BigDecimal(r).toPlainString();
+                r = r.contains(".") ? r : r + ".0";
+            }
+            String n = random.nextInt(3) == 0 ? Long.toString(random.nextLong())
+                    : Integer.toString(random.nextInt() >> random.nextInt(32));
+            events.add(new SinkRecord("web", 0, k, 0, 1_764_900_000_000L, ("id-" + k).getBytes(StandardCharsets.UTF_8),
+                    ("{\"r\":" + r + ",\"i\":" + n + ",\"l\":" + n + ",\"ri\":" + n + ",\"b\":"
+                            + random.nextBoolean() + "}").getBytes(StandardCharsets.UTF_8)));
+        }
+        assertBinaryStoresAsText(seed, Map.of("r", "real", "i", "int", "l", "long", "ri", "real", "b", "bool"),
+                events);
+    }
+
+    /** Every event stored, none refused or loaded row by row, and the same rows through binary and text COPY. */
+    private void assertBinaryStoresAsText(long seed, Map<String, String> rule, List<SinkRecord> events)
+            throws Exception {
         List<String> refused = new ArrayList<>();
         List<String> binary = load(PostgresStorageWriter.Load.COPY, rule, List.of(events), refused, List.of("web"));
         List<String> text = load(PostgresStorageWriter.Load.COPY_TEXT, rule, List.of(events), refused,
@@ -120,6 +153,13 @@ class CopyLoadsRandomizedIT {
         assertThat(rowByRow.get(PostgresStorageWriter.Load.COPY)).isZero();
         assertThat(binary).hasSize(events.size());
         assertDiffersNowhere(seed, "stored rows", binary, text, PostgresStorageWriter.Load.COPY_TEXT);
+    }
+
+    /** The seed of a test's events ({@code -Dcopy.seed} replays one), printed. */
+    private static long seed(String what) {
+        long seed = Long.getLong("copy.seed", System.nanoTime());
+        System.out.println("CopyLoadsRandomizedIT " + what + " seed " + seed + " (replay: -Dcopy.seed=" + seed + ")");
+        return seed;
     }
 
     /** Loads the commits into a schema of its own; its rows as PostgreSQL prints them. */
