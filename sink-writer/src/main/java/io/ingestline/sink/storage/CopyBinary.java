@@ -35,6 +35,9 @@ final class CopyBinary extends CopyBuffer {
     private static final long PG_EPOCH_MS = 946_684_800_000L;
     /** The version byte before a {@code jsonb}'s text. */
     private static final byte JSONB_VERSION = 1;
+    /** Powers of ten held exactly by a double. */
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     /** Room made at a row's start: its field count and time (14 bytes), and more (any piece up to this size fits). */
     private static final int FIXED = 2 + 12 + 8 + 12;
 
@@ -60,20 +63,15 @@ final class CopyBinary extends CopyBuffer {
         size += 2;
         int64((r.eventTimeMs() - PG_EPOCH_MS) * 1000);
         bytes(r.key());
-        room(5);
-        INT.set(buf, size, r.value().length + 1);
-        buf[size + 4] = JSONB_VERSION;
-        size += 5;
-        raw(r.value(), 0, r.value().length);
+        jsonb(r.value());
         room(24);
-        INT.set(buf, size, 4);
-        INT.set(buf, size + 4, r.partition());
-        size += 8;
+        int32(r.partition());
         int64(r.position());
         if (typed != null) {
             JsonNode[] values = typed.read(r.value());
             List<TypedColumn> columns = typed.columns();
             for (int i = 0; i < values.length; i++) {
+                room(12);
                 if (!direct(columns.get(i), values[i])) {
                     typed(columns.get(i), columns.get(i).text(values[i]));
                 }
@@ -90,20 +88,15 @@ final class CopyBinary extends CopyBuffer {
         flush();
     }
 
-    /** Powers of ten held exactly by a double. */
-    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
     /**
      * Writes the value straight from the node where it is what {@link #typed} makes of its text, without the text: an
      * integer the column's type holds, a short float, a boolean, a missing value or JSON null; false (nothing
-     * written) for any other. {@code CopyLoadsRandomizedIT} compares every value with the text path's.
+     * written) for any other. {@code CopyLoadsRandomizedIT} compares every value with the text path's. Room for 12
+     * bytes made by the caller.
      */
-    private boolean direct(TypedColumn c, JsonNode v) throws SQLException {
-        room(12);
+    private boolean direct(TypedColumn c, JsonNode v) {
         if (v == null || v.isNull()) {
-            INT.set(buf, size, -1);
-            size += 4;
+            missing();
             return true;
         }
         switch (c.pgType()) {
@@ -111,9 +104,7 @@ final class CopyBinary extends CopyBuffer {
                 if (!v.isInt()) {
                     return false;
                 }
-                INT.set(buf, size, 4);
-                INT.set(buf, size + 4, v.intValue());
-                size += 8;
+                int32(v.intValue());
             }
             case "bigint" -> {
                 if (!v.isInt() && !v.isLong()) {
@@ -134,9 +125,7 @@ final class CopyBinary extends CopyBuffer {
                 if (!v.isBoolean()) {
                     return false;
                 }
-                INT.set(buf, size, 1);
-                buf[size + 4] = (byte) (v.booleanValue() ? 1 : 0);
-                size += 5;
+                bool(v.booleanValue());
             }
             default -> {
                 return false;
@@ -153,33 +142,17 @@ final class CopyBinary extends CopyBuffer {
      * the version byte and the text; text its UTF-8.
      */
     private void typed(TypedColumn c, String text) throws SQLException {
-        room(12);
         if (text == null) {
-            INT.set(buf, size, -1);
-            size += 4;
+            missing();
             return;
         }
         switch (c.pgType()) {
-            case "integer" -> {
-                INT.set(buf, size, 4);
-                INT.set(buf, size + 4, Integer.parseInt(text));
-                size += 8;
-            }
+            case "integer" -> int32(Integer.parseInt(text));
             case "bigint" -> int64(Long.parseLong(text));
             case "double precision" -> int64(Double.doubleToRawLongBits(Double.parseDouble(text)));
-            case "boolean" -> {
-                INT.set(buf, size, 1);
-                buf[size + 4] = (byte) (Boolean.parseBoolean(text) ? 1 : 0);
-                size += 5;
-            }
+            case "boolean" -> bool(Boolean.parseBoolean(text));
             case "timestamp with time zone" -> int64(micros(Instant.parse(text)));
-            case "jsonb" -> {
-                byte[] b = text.getBytes(StandardCharsets.UTF_8);
-                INT.set(buf, size, b.length + 1);
-                buf[size + 4] = JSONB_VERSION;
-                size += 5;
-                raw(b, 0, b.length);
-            }
+            case "jsonb" -> jsonb(text.getBytes(StandardCharsets.UTF_8));
             default -> bytes(text.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -192,11 +165,39 @@ final class CopyBinary extends CopyBuffer {
         return (t.getEpochSecond() - PG_EPOCH_MS / 1000) * 1_000_000L + (long) Math.rint(t.getNano() / 1e9 * 1e6);
     }
 
+    /** A four-byte value with its length (room made by the caller, as for the ones below). */
+    private void int32(int v) {
+        INT.set(buf, size, 4);
+        INT.set(buf, size + 4, v);
+        size += 8;
+    }
+
+    private void bool(boolean v) {
+        INT.set(buf, size, 1);
+        buf[size + 4] = (byte) (v ? 1 : 0);
+        size += 5;
+    }
+
+    /** SQL null: the length -1 and no bytes. */
+    private void missing() {
+        INT.set(buf, size, -1);
+        size += 4;
+    }
+
     /** An eight-byte value with its length (room made by the caller). */
     private void int64(long v) {
         INT.set(buf, size, 8);
         LONG.set(buf, size + 4, v);
         size += 12;
+    }
+
+    /** A {@code jsonb}: its version byte, then the JSON text. */
+    private void jsonb(byte[] json) throws SQLException {
+        room(5);
+        INT.set(buf, size, json.length + 1);
+        buf[size + 4] = JSONB_VERSION;
+        size += 5;
+        raw(json, 0, json.length);
     }
 
     private void bytes(byte[] b) throws SQLException {
