@@ -43,11 +43,15 @@ public final class StepCpu {
         /** Handing the record to Kafka Streams' producer ({@code forward}, then {@code send}). */
         VALIDATOR_SEND("validator.send"),
         SINK_POLL("sink.poll"),
-        /** The records into the backend's buffers (the file backend compresses on threads of its own). */
+        /**
+         * The records into the backend's buffers (the file backend compresses on threads of its own; the PostgreSQL
+         * backend encodes each event's binary {@code COPY} row here, its typed columns read from the event included).
+         */
         SINK_WRITE("sink.write"),
         /**
-         * Inside a commit of the PostgreSQL backend: building the {@code COPY} text (the rows, their typed columns
-         * read from the event included).
+         * Inside a commit of the PostgreSQL backend: writing the {@code COPY} data (with binary {@code COPY}, sorting
+         * the rows written and copying them, and encoding again the few whose typed columns changed; with text
+         * {@code COPY}, building the rows).
          */
         SINK_ENCODE("sink.encode"),
         /**

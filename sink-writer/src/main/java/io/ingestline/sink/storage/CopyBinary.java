@@ -49,26 +49,43 @@ final class CopyBinary extends CopyBuffer {
      * @param typed    the table's typed columns, in the order of the {@code COPY}'s column list
      */
     CopyBinary(Out out, int capacity, List<TypedColumn> typed) {
+        this(out, capacity, typed, true);
+    }
+
+    private CopyBinary(Out out, int capacity, List<TypedColumn> typed, boolean header) {
         super(out, capacity, 64);
         this.typed = typed.isEmpty() ? null : new TypedFields(typed);
         this.fields = (short) (TypedColumn.BASE.size() + typed.size());
-        System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
-        size = HEADER.length;
+        if (header) {
+            System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
+            size = HEADER.length;
+        }
+    }
+
+    /** An encoder of rows alone, without the data's header ({@link BinaryRows}: rows held to be sent later). */
+    static CopyBinary rows(Out out, int capacity, List<TypedColumn> typed) {
+        return new CopyBinary(out, capacity, typed, false);
     }
 
     @Override
     void row(SinkRecord r) throws SQLException {
+        row(r.eventTimeMs(), r.key(), r.value(), 0, r.value().length, r.partition(), r.position());
+    }
+
+    /** A row of an event whose JSON is {@code value[off, off + len)}. */
+    void row(long timeMs, byte[] key, byte[] value, int off, int len, int partition, long position)
+            throws SQLException {
         room(FIXED);
         SHORT.set(buf, size, fields);
         size += 2;
-        int64((r.eventTimeMs() - PG_EPOCH_MS) * 1000);
-        bytes(r.key());
-        jsonb(r.value());
+        int64((timeMs - PG_EPOCH_MS) * 1000);
+        bytes(key);
+        jsonb(value, off, len);
         room(24);
-        int32(r.partition());
-        int64(r.position());
+        int32(partition);
+        int64(position);
         if (typed != null) {
-            JsonNode[] values = typed.read(r.value());
+            JsonNode[] values = typed.read(value, off, len);
             List<TypedColumn> columns = typed.columns();
             for (int i = 0; i < values.length; i++) {
                 room(12);
@@ -152,7 +169,10 @@ final class CopyBinary extends CopyBuffer {
             case "double precision" -> int64(Double.doubleToRawLongBits(Double.parseDouble(text)));
             case "boolean" -> bool(Boolean.parseBoolean(text));
             case "timestamp with time zone" -> int64(micros(Instant.parse(text)));
-            case "jsonb" -> jsonb(text.getBytes(StandardCharsets.UTF_8));
+            case "jsonb" -> {
+                byte[] json = text.getBytes(StandardCharsets.UTF_8);
+                jsonb(json, 0, json.length);
+            }
             default -> bytes(text.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -191,13 +211,13 @@ final class CopyBinary extends CopyBuffer {
         size += 12;
     }
 
-    /** A {@code jsonb}: its version byte, then the JSON text. */
-    private void jsonb(byte[] json) throws SQLException {
+    /** A {@code jsonb}: its version byte, then the JSON text {@code json[off, off + len)}. */
+    private void jsonb(byte[] json, int off, int len) throws SQLException {
         room(5);
-        INT.set(buf, size, json.length + 1);
+        INT.set(buf, size, len + 1);
         buf[size + 4] = JSONB_VERSION;
         size += 5;
-        raw(json, 0, json.length);
+        raw(json, off, off + len);
     }
 
     private void bytes(byte[] b) throws SQLException {

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestline.model.DatasetRecord;
 import io.ingestline.model.StepCpu;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -35,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * ({@code kafka_offset} is the event's position, {@link SinkRecord#position}: its record's offset and its index in
  * that record, so the Kafka partition and position name one stored event, exactly once; rows stored before records
  * held several events have the plain offset), so a time-bounded page of searches is a range
- * scan of that index. A commit loads the partition's buffered events with {@code COPY} in its binary format
- * ({@link CopyBinary}), straight into each day's partition, and moves its row in {@code <schema>.sink_offsets} in the
- * same transaction, after checking that the row still says
- * where this worker started (a worker that lost its partition to another one finds it moved and rolls back, so no
- * event is stored twice). Opening a partition reads that row: reading resumes exactly after what is stored.
+ * scan of that index. Each event is encoded as a row of {@code COPY}'s binary format ({@link CopyBinary}) when it is
+ * written ({@link BinaryRows}); a commit loads the partitions' rows with {@code COPY}, straight into each day's
+ * partition, and moves its row in {@code <schema>.sink_offsets} in the same transaction, after checking that the row
+ * still says where this worker started (a worker that lost its partition to another one finds it moved and rolls
+ * back, so no event is stored twice). Opening a partition reads that row: reading resumes exactly after what is stored.
  *
  * <p>A value PostgreSQL refuses (for example a {@code \u0000} escape, which {@code jsonb} does not take) fails the
  * {@code COPY}; the batch is then loaded row by row, each in a savepoint, and the refused rows go to the dead
@@ -125,15 +127,42 @@ public final class PostgresStorageWriter implements StorageWriter {
     /** Commits whose {@code COPY} failed and that were loaded row by row (for the tests). */
     private long rowByRow;
     private long lastRetention;
+    /** The arrays of the partitions' rows (binary {@code COPY}), kept from one commit to the next. */
+    private final BinaryRows.Chunks chunks;
+    /** Per dataset, the typed columns its rows are encoded with ({@link #rowColumns}). */
+    private final Map<String, RowColumns> rowColumns = new HashMap<>();
+    /** Counts the changes to {@link #present}. */
+    private long presentVersion;
 
-    /** A partition's events since its last commit, and what its offset row says now (null: no row yet). */
+    /**
+     * A partition's events since its last commit, and what its offset row says now (null: no row yet). With binary
+     * {@code COPY} the events are rows, encoded as they are written, and {@code records} holds only the events timed
+     * outside the years 1 to 9999 (sent to the dead letters at the commit); with the other loads, every event is in
+     * {@code records}.
+     */
     private static final class Buffer {
-        final Long stored;
+        Long stored;
         final List<SinkRecord> records = new ArrayList<>();
+        final BinaryRows rows;
         long bytes;
 
-        Buffer(Long stored) {
+        Buffer(Long stored, BinaryRows rows) {
             this.stored = stored;
+            this.rows = rows;
+        }
+
+        boolean isEmpty() {
+            return records.isEmpty() && (rows == null || rows.rows() == 0);
+        }
+
+        /** Empties it after a commit, or before it is dropped (its rows' arrays go back to the pool). */
+        void clear(Long stored) {
+            this.stored = stored;
+            records.clear();
+            if (rows != null) {
+                rows.clear();
+            }
+            bytes = 0;
         }
     }
 
@@ -151,6 +180,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         this.group = group;
         this.rejects = rejects;
         this.columnsOf = columnsOf;
+        this.chunks = new BinaryRows.Chunks(settings.maxBufferBytes());
         try {
             this.db = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
             db.setAutoCommit(false);
@@ -180,7 +210,8 @@ public final class PostgresStorageWriter implements StorageWriter {
                 q.setInt(3, dp.partition());
                 try (ResultSet rs = q.executeQuery()) {
                     Long next = rs.next() ? rs.getLong(1) : null;
-                    buffers.put(dp, new Buffer(next));
+                    drop(buffers.put(dp, new Buffer(next,
+                            settings.load() == Load.COPY ? new BinaryRows(chunks) : null)));
                     if (next != null) {
                         resume.put(dp, next);
                     }
@@ -196,14 +227,50 @@ public final class PostgresStorageWriter implements StorageWriter {
 
     @Override
     public void write(SinkRecord r) {
-        Buffer b = buffers.get(r.datasetPartition());
-        if (b == null) {
-            throw new IllegalStateException("partition " + r.datasetPartition() + " is not open");
+        Buffer b = buffer(r.datasetPartition());
+        long bytes;
+        if (b.rows != null && storableTime(r.eventTimeMs())) {
+            bytes = b.rows.add(rowColumns(r.dataset()), r.eventTimeMs(), r.key(), r.value(), 0,
+                    r.value().length, r.partition(), r.position());
+        } else {
+            b.records.add(r);
+            bytes = RECORD_OVERHEAD + r.key().length + r.value().length;
         }
-        b.records.add(r);
-        long bytes = RECORD_OVERHEAD + r.key().length + r.value().length;
         b.bytes += bytes;
         buffered += bytes;
+    }
+
+    /** With binary {@code COPY}, each event becomes a row straight from the record's bytes (no record of its own). */
+    @Override
+    public void write(DatasetPartition dp, long offset, DatasetRecord.Events events) {
+        Buffer b = buffer(dp);
+        if (b.rows == null) {
+            StorageWriter.super.write(dp, offset, events);
+            return;
+        }
+        List<TypedColumn> typed = rowColumns(dp.dataset());
+        long bytes = 0;
+        for (int i = 0; i < events.count(); i++) {
+            long time = events.time(i);
+            if (storableTime(time)) {
+                bytes += b.rows.add(typed, time, StorageWriter.key(dp, offset, events.id(i)), events.value(),
+                        events.start(i), events.end(i) - events.start(i), dp.partition(), DatasetRecord.position(offset, i));
+            } else {
+                SinkRecord r = StorageWriter.record(dp, offset, events, i);
+                b.records.add(r);
+                bytes += RECORD_OVERHEAD + r.key().length + r.value().length;
+            }
+        }
+        b.bytes += bytes;
+        buffered += bytes;
+    }
+
+    private Buffer buffer(DatasetPartition dp) {
+        Buffer b = buffers.get(dp);
+        if (b == null) {
+            throw new IllegalStateException("partition " + dp + " is not open");
+        }
+        return b;
     }
 
     @Override
@@ -216,7 +283,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         Map<DatasetPartition, Buffer> committing = new LinkedHashMap<>();
         next.forEach((dp, n) -> {
             Buffer b = buffers.get(dp);
-            if (b != null && !b.records.isEmpty()) {
+            if (b != null && !b.isEmpty()) {
                 committing.put(dp, b);
             }
         });
@@ -235,10 +302,14 @@ public final class PostgresStorageWriter implements StorageWriter {
                             + " is outside the years 1 to 9999, which the PostgreSQL backend stores");
                 }
             }));
-            ensureTables(all, plan);
+            // with binary COPY, the rows (all is then empty: its records were only the events timed out of range)
+            boolean rows = settings.load() == Load.COPY;
+            ensureTables(days(all, rows ? committing : Map.of()), plan);
             Savepoint beforeLoad = db.setSavepoint();
             try {
-                if (settings.load() == Load.INSERT) {
+                if (rows) {
+                    copyRows(committing, plan);
+                } else if (settings.load() == Load.INSERT) {
                     insertBatched(all, plan);
                 } else {
                     copy(all, plan);
@@ -246,8 +317,10 @@ public final class PostgresStorageWriter implements StorageWriter {
             } catch (SQLException loadFailed) {
                 db.rollback(beforeLoad);
                 rowByRow++;
-                LOG.warn("loading {} events failed ({}); loading them one by one", all.size(), loadFailed.getMessage());
-                insertOneByOne(all, plan);
+                List<SinkRecord> each = rows ? records(committing) : all;
+                LOG.warn("loading {} events failed ({}); loading them one by one", each.size(),
+                        loadFailed.getMessage());
+                insertOneByOne(each, plan);
             }
             rejects.flush();
             db.commit();
@@ -257,16 +330,48 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
         known.addAll(plan.created);
         attached.addAll(plan.attached);
-        plan.columns.forEach((table, cols) -> {
-            Map<String, String> p = present.computeIfAbsent(table, t -> new HashMap<>());
-            cols.forEach(c -> p.put(c.name(), c.pgType()));
-        });
+        plan.columns.forEach((table, cols) -> cols.forEach(c -> learn(table, c.name(), c.pgType())));
+        plan.others.forEach((table, cols) -> cols.forEach((name, type) -> learn(table, name, type)));
         committing.forEach((dp, b) -> {
-            buffers.put(dp, new Buffer(next.get(dp)));
             buffered -= b.bytes;
+            b.clear(next.get(dp));
         });
         maybeDropOldPartitions();
         fence.commit(next);
+    }
+
+    /** Remembers a column's type in PostgreSQL; the rows' columns are chosen again when one changed. */
+    private void learn(String table, String column, String pgType) {
+        if (!pgType.equals(present.computeIfAbsent(table, t -> new HashMap<>()).put(column, pgType))) {
+            presentVersion++;
+        }
+    }
+
+    /**
+     * The typed columns to encode a dataset's rows with: the rules' as they are now, less those its table has with
+     * another type, as {@link #typedColumns} will choose them at the commit (unless the rules or the table change in
+     * between: the commit then encodes those rows again). The same list while neither changes.
+     */
+    private List<TypedColumn> rowColumns(String dataset) {
+        Map<String, String> wanted = columnsOf.apply(dataset);
+        RowColumns c = rowColumns.get(dataset);
+        if (c == null || c.wanted != wanted || c.version != presentVersion) {
+            Map<String, String> there = present.getOrDefault(tableName(dataset), Map.of());
+            List<TypedColumn> columns = new ArrayList<>();
+            for (TypedColumn t : TypedColumn.of(wanted)) {
+                String type = there.get(t.name());
+                if (type == null || type.equals(t.pgType())) {
+                    columns.add(t);
+                }
+            }
+            c = new RowColumns(wanted, presentVersion, List.copyOf(columns));
+            rowColumns.put(dataset, c);
+        }
+        return c.columns;
+    }
+
+    /** A dataset's row columns, and the rules' columns (that map, as given) and the table's version they are of. */
+    private record RowColumns(Map<String, String> wanted, long version, List<TypedColumn> columns) {
     }
 
     /** Moves each partition's offset row, checking it still says where this worker started; else rolls back. */
@@ -313,43 +418,154 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     /**
-     * Loads the records with one {@code COPY} per dataset and day, straight into the day's partition (PostgreSQL then
-     * checks each row against the partition's bounds instead of routing it through the parent table), in the order
-     * index's order ({@link #ORDER}). With
-     * {@link StepCpu} on, this thread's CPU goes to two steps inside the worker's commit: building the rows
-     * ({@code sink.encode}) and the driver's calls that start, send and end the {@code COPY} ({@code sink.load}).
+     * Loads the records with one text {@code COPY} per dataset and day ({@link Load#COPY_TEXT}), as {@link #copyRows}
+     * loads rows.
      */
     private void copy(List<SinkRecord> records, Plan plan) throws SQLException {
         TimedCopy load = new TimedCopy();
-        boolean binary = settings.load() == Load.COPY;
         for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
             for (Map.Entry<Long, List<SinkRecord>> day : byDay(e.getValue()).entrySet()) {
                 day.getValue().sort(ORDER);
-                LocalDate date = LocalDate.ofEpochDay(day.getKey());
-                String name = partitionName(tableName(e.getKey()), date);
-                // straight into the day's partition when it is this table's; else through the table, which routes
-                String into = attached.contains(name) || plan.attached.contains(name) ? partition(e.getKey(), date)
-                        : table(e.getKey());
-                String sql = "COPY " + into + " ("
-                        + columnList(typed) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
-                load.encoded();
-                load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-                try {
-                    load.loaded();
-                    CopyBuffer rows = binary ? new CopyBinary(load, COPY_CHUNK, typed)
-                            : new CopyText(load, COPY_CHUNK, typed);
-                    rows.writeAll(day.getValue());
-                    load.encoded();
-                    load.in.endCopy();
-                    load.loaded();
-                } finally {
-                    if (load.in.isActive()) {
-                        load.in.cancelCopy();
+                copyDay(load, e.getKey(), day.getKey(), typed, plan, false, out -> {
+                    for (SinkRecord r : day.getValue()) {
+                        out.row(r);
                     }
-                }
+                });
             }
         }
+    }
+
+    /** Writes a {@code COPY}'s rows. */
+    @FunctionalInterface
+    private interface CopyRows {
+        void write(CopyBuffer out) throws SQLException;
+    }
+
+    /**
+     * One {@code COPY} into a dataset's day, of the rows {@code rows} writes. With {@link StepCpu} on, this thread's CPU
+     * goes to two steps inside the worker's commit: writing the data ({@code sink.encode}) and the driver's calls that
+     * start, send and end the {@code COPY} ({@code sink.load}).
+     */
+    private void copyDay(TimedCopy load, String dataset, long day, List<TypedColumn> typed, Plan plan, boolean binary,
+            CopyRows rows) throws SQLException {
+        load.encoded();
+        load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(dataset, day, typed, plan, binary));
+        try {
+            load.loaded();
+            CopyBuffer out = binary ? new CopyBinary(load, COPY_CHUNK, typed) : new CopyText(load, COPY_CHUNK, typed);
+            rows.write(out);
+            out.finish();
+            load.encoded();
+            load.in.endCopy();
+            load.loaded();
+        } finally {
+            if (load.in.isActive()) {
+                load.in.cancelCopy();
+            }
+        }
+    }
+
+    /**
+     * {@code COPY} into a dataset's day: straight into the day's partition when it is this table's; else through the
+     * table, which routes.
+     */
+    private String copySql(String dataset, long epochDay, List<TypedColumn> typed, Plan plan, boolean binary) {
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        String name = partitionName(tableName(dataset), date);
+        String into = attached.contains(name) || plan.attached.contains(name) ? partition(dataset, date)
+                : table(dataset);
+        return "COPY " + into + " (" + columnList(typed) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
+    }
+
+    /**
+     * Loads the partitions' rows ({@link BinaryRows}) with one binary {@code COPY} per dataset and day, straight into
+     * the day's partition (PostgreSQL then checks each row against the partition's bounds instead of routing it
+     * through the parent table), the rows of all the dataset's partitions in the order index's order
+     * ({@link RowOrder}). A row goes as it was encoded when its typed columns are the table's, else its event is read
+     * back and encoded again. With {@link StepCpu} on, sorting and copying the rows count as {@code sink.encode} (the
+     * encoding itself is in the worker's write step), the driver's calls as {@code sink.load}.
+     */
+    private void copyRows(Map<DatasetPartition, Buffer> committing, Plan plan) throws SQLException {
+        TimedCopy load = new TimedCopy();
+        Map<String, List<DatasetPartition>> byDataset = new LinkedHashMap<>();
+        committing.forEach((dp, b) -> {
+            if (b.rows.rows() > 0) {
+                byDataset.computeIfAbsent(dp.dataset(), d -> new ArrayList<>()).add(dp);
+            }
+        });
+        for (Map.Entry<String, List<DatasetPartition>> e : byDataset.entrySet()) {
+            String dataset = e.getKey();
+            List<TypedColumn> typed = plan.columns.getOrDefault(tableName(dataset), List.of());
+            List<DatasetPartition> dps = new ArrayList<>(e.getValue());
+            dps.sort(java.util.Comparator.comparingInt(DatasetPartition::partition));
+            BinaryRows[] parts = new BinaryRows[dps.size()];
+            for (int k = 0; k < parts.length; k++) {
+                parts[k] = committing.get(dps.get(k)).rows;
+            }
+            RowOrder order = RowOrder.of(parts);
+            for (int from = 0; from < order.size(); ) {
+                long day = Math.floorDiv(order.time(from), DAY_MS);
+                int to = from;
+                while (to < order.size() && Math.floorDiv(order.time(to), DAY_MS) == day) {
+                    to++;
+                }
+                int first = from;
+                int last = to;
+                copyDay(load, dataset, day, typed, plan, true, out -> {
+                    List<TypedColumn> layout = null;
+                    boolean same = false;
+                    for (int at = first; at < last; at++) {
+                        BinaryRows rows = parts[order.part(at)];
+                        int i = order.row(at);
+                        if (rows.layout(i) != layout) {
+                            layout = rows.layout(i);
+                            same = layout.equals(typed);
+                        }
+                        if (same) {
+                            rows.copy(i, out);
+                        } else {
+                            out.row(rows.record(dataset, dps.get(order.part(at)).partition(), i));
+                        }
+                    }
+                });
+                from = to;
+            }
+        }
+    }
+
+    /** The partitions' rows read back as records, in each partition's order (to load them one by one). */
+    private static List<SinkRecord> records(Map<DatasetPartition, Buffer> committing) {
+        List<SinkRecord> out = new ArrayList<>();
+        committing.forEach((dp, b) -> {
+            for (int i = 0; i < b.rows.rows(); i++) {
+                out.add(b.rows.record(dp.dataset(), dp.partition(), i));
+            }
+        });
+        return out;
+    }
+
+    /** The days each dataset's events fall on: of the records, and of the buffers' rows. */
+    private static Map<String, Set<Long>> days(List<SinkRecord> records, Map<DatasetPartition, Buffer> rows) {
+        Map<String, Set<Long>> out = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            out.computeIfAbsent(r.dataset(), d -> new HashSet<>()).add(Math.floorDiv(r.eventTimeMs(), DAY_MS));
+        }
+        rows.forEach((dp, b) -> {
+            if (b.rows.rows() == 0) {
+                return; // only events timed out of range: no table needed for them
+            }
+            Set<Long> days = out.computeIfAbsent(dp.dataset(), d -> new HashSet<>());
+            long last = Long.MIN_VALUE;
+            for (int i = 0; i < b.rows.rows(); i++) {
+                long day = Math.floorDiv(b.rows.time(i), DAY_MS);
+                if (day != last) {
+                    days.add(day);
+                    last = day;
+                }
+            }
+        });
+        return out;
     }
 
     /**
@@ -481,46 +697,44 @@ public final class PostgresStorageWriter implements StorageWriter {
         final Set<String> attached = new HashSet<>();
         /** Per table, the typed columns this commit writes. */
         final Map<String, List<TypedColumn>> columns = new HashMap<>();
+        /** Per table, the columns found with another type than the rules say (name to PostgreSQL's type). */
+        final Map<String, Map<String, String>> others = new HashMap<>();
     }
 
     /**
-     * The datasets' tables, their typed columns and the daily partitions the records need, created when missing, in
-     * the transaction; {@code plan} collects what to remember once it commits and the typed columns to write.
+     * The datasets' tables, their typed columns and the daily partitions of the days given (per dataset), created when
+     * missing, in the transaction; {@code plan} collects what to remember once it commits and the typed columns to write.
      */
-    private void ensureTables(List<SinkRecord> records, Plan plan) throws SQLException {
+    private void ensureTables(Map<String, Set<Long>> days, Plan plan) throws SQLException {
         try (Statement s = db.createStatement()) {
-            String lastDataset = null;
-            long lastDay = 0;
-            for (SinkRecord r : records) {
-                long epochDay = Math.floorDiv(r.eventTimeMs(), DAY_MS);
-                if (epochDay == lastDay && r.dataset().equals(lastDataset)) {
-                    continue; // as the record before: its table and partition are seen to
-                }
-                lastDataset = r.dataset();
-                lastDay = epochDay;
-                String table = tableName(r.dataset());
+            for (Map.Entry<String, Set<Long>> e : days.entrySet()) {
+                String dataset = e.getKey();
+                String table = tableName(dataset);
                 if (!plan.columns.containsKey(table)) {
                     if (!known.contains(table)) {
-                        s.execute("CREATE TABLE IF NOT EXISTS " + table(r.dataset()) + " (time timestamptz NOT NULL, "
+                        s.execute("CREATE TABLE IF NOT EXISTS " + table(dataset) + " (time timestamptz NOT NULL, "
                                 + "id text NOT NULL, event jsonb NOT NULL, kafka_partition integer NOT NULL, "
                                 + "kafka_offset bigint NOT NULL) PARTITION BY RANGE (time)");
-                        addOrder(s, r.dataset(), table);
+                        addOrder(s, dataset, table);
                         plan.created.add(table);
                         present.put(table, presentColumns(table));
                     }
-                    plan.columns.put(table, typedColumns(s, r.dataset(), table));
+                    plan.columns.put(table, typedColumns(s, dataset, table, plan));
                 }
-                LocalDate day = LocalDate.ofEpochDay(epochDay);
-                String partition = partitionName(table, day);
-                if (!known.contains(partition) && plan.created.add(partition)) {
-                    s.execute("CREATE TABLE IF NOT EXISTS " + partition(r.dataset(), day) + " PARTITION OF "
-                            + table(r.dataset()) + " FOR VALUES FROM ('" + date(day) + "') TO ('"
-                            + date(day.plusDays(1)) + "')");
-                    if (attachedTo(partition, table)) {
-                        plan.attached.add(partition);
-                    } else {
-                        LOG.warn("{}: a table named as its partition for {} is not one of its partitions (another "
-                                + "dataset's table, or detached); its events are loaded through {}", table, day, table);
+                for (long epochDay : e.getValue()) {
+                    LocalDate day = LocalDate.ofEpochDay(epochDay);
+                    String partition = partitionName(table, day);
+                    if (!known.contains(partition) && plan.created.add(partition)) {
+                        s.execute("CREATE TABLE IF NOT EXISTS " + partition(dataset, day) + " PARTITION OF "
+                                + table(dataset) + " FOR VALUES FROM ('" + date(day) + "') TO ('"
+                                + date(day.plusDays(1)) + "')");
+                        if (attachedTo(partition, table)) {
+                            plan.attached.add(partition);
+                        } else {
+                            LOG.warn("{}: a table named as its partition for {} is not one of its partitions (another "
+                                    + "dataset's table, or detached); its events are loaded through {}", table, day,
+                                    table);
+                        }
                     }
                 }
             }
@@ -584,7 +798,7 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     /** The dataset's typed columns to write, adding the missing ones; a column whose type changed is left alone. */
-    private List<TypedColumn> typedColumns(Statement s, String dataset, String table) throws SQLException {
+    private List<TypedColumn> typedColumns(Statement s, String dataset, String table, Plan plan) throws SQLException {
         Map<String, String> wanted = columnsOf.apply(dataset);
         if (wanted.isEmpty()) {
             return List.of();
@@ -597,15 +811,20 @@ public final class PostgresStorageWriter implements StorageWriter {
                 continue;
             }
             String existing = there.get(c.name());
-            if (existing == null) {
+            boolean cached = existing != null;
+            if (!cached) {
                 s.execute("ALTER TABLE " + table(dataset) + " ADD COLUMN IF NOT EXISTS " + quote(c.name()) + " "
                         + c.pgType());
                 // another writer may have added it first with another type: binary COPY must send the column's own
                 existing = presentColumns(table).get(c.name());
             }
             if (!c.pgType().equals(existing)) {
-                LOG.warn("{}: column {} is {} in PostgreSQL but the rules now say {}; it is no longer filled",
-                        table, c.name(), existing, c.pgType());
+                if (!cached) {
+                    // remembered once this commits, so that it is said (and the table altered) once, not each commit
+                    LOG.warn("{}: column {} is {} in PostgreSQL but the rules now say {}; it is no longer filled",
+                            table, c.name(), existing, c.pgType());
+                    plan.others.computeIfAbsent(table, t -> new HashMap<>()).put(c.name(), existing);
+                }
                 continue;
             }
             out.add(c);
@@ -669,10 +888,15 @@ public final class PostgresStorageWriter implements StorageWriter {
     @Override
     public void release(Collection<DatasetPartition> partitions) {
         for (DatasetPartition dp : partitions) {
-            Buffer b = buffers.remove(dp);
-            if (b != null) {
-                buffered -= b.bytes;
-            }
+            drop(buffers.remove(dp));
+        }
+    }
+
+    /** Forgets a partition's buffer (null: none), its rows' arrays going back to the pool. */
+    private void drop(Buffer b) {
+        if (b != null) {
+            buffered -= b.bytes;
+            b.clear(null);
         }
     }
 

@@ -36,13 +36,21 @@ public interface StorageWriter extends AutoCloseable {
      */
     default void write(DatasetPartition dp, long offset, DatasetRecord.Events events) {
         for (int i = 0; i < events.count(); i++) {
-            String id = events.id(i);
-            byte[] key = (id != null ? id : dp.dataset() + "-" + dp.partition() + "-" + offset)
-                    .getBytes(StandardCharsets.UTF_8);
-            byte[] value = events.count() == 1 && events.start(0) == 0 && events.end(0) == events.value().length
-                    ? events.value() : Arrays.copyOfRange(events.value(), events.start(i), events.end(i));
-            write(new SinkRecord(dp.dataset(), dp.partition(), offset, i, events.time(i), key, value));
+            write(record(dp, offset, events, i));
         }
+    }
+
+    /** Event {@code i} of a dataset record as a record of its own. */
+    static SinkRecord record(DatasetPartition dp, long offset, DatasetRecord.Events events, int i) {
+        byte[] value = events.count() == 1 && events.start(0) == 0 && events.end(0) == events.value().length
+                ? events.value() : Arrays.copyOfRange(events.value(), events.start(i), events.end(i));
+        return new SinkRecord(dp.dataset(), dp.partition(), offset, i, events.time(i), key(dp, offset, events.id(i)),
+                value);
+    }
+
+    /** An event's id in UTF-8; for an old-form record without one, its dataset, partition and offset. */
+    static byte[] key(DatasetPartition dp, long offset, String id) {
+        return (id != null ? id : dp.dataset() + "-" + dp.partition() + "-" + offset).getBytes(StandardCharsets.UTF_8);
     }
 
     /** True when a partition's open data reached the size at which it should be committed now. */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestline.kql.eval.Values;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,6 +38,18 @@ record TypedColumn(String name, String kustoType, String pgType) {
             default -> "text";
         };
         return new TypedColumn(name, kustoType, pg);
+    }
+
+    /** The columns of a dataset's rules (name to Kusto type), in their order, but for the base columns' names. */
+    static List<TypedColumn> of(Map<String, String> kustoTypes) {
+        List<TypedColumn> out = new ArrayList<>(kustoTypes.size());
+        kustoTypes.forEach((name, type) -> {
+            TypedColumn c = of(name, type);
+            if (c != null) {
+                out.add(c);
+            }
+        });
+        return out;
     }
 
     /**

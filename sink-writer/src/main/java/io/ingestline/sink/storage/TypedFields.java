@@ -43,12 +43,17 @@ final class TypedFields {
 
     /** Each column's value in the event (null where absent), in the columns' order; the array is reused. */
     JsonNode[] read(byte[] event) {
+        return read(event, 0, event.length);
+    }
+
+    /** As {@link #read(byte[])}, of the event {@code b[off, off + len)}. */
+    JsonNode[] read(byte[] b, int off, int len) {
         Arrays.fill(values, null);
-        if (event.length > Json.MAX_STRING_LENGTH) {
+        if (len > Json.MAX_STRING_LENGTH) {
             // only here can a skipped string exceed the parser's limit, which the tree (decoding it) applies
-            return fromTree(event);
+            return fromTree(Arrays.copyOfRange(b, off, off + len));
         }
-        try (JsonParser p = Json.mapper().createParser(event)) {
+        try (JsonParser p = Json.mapper().createParser(b, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return values; // empty, or not an object: no field
             }

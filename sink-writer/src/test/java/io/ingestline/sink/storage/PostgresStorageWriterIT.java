@@ -46,8 +46,20 @@ class PostgresStorageWriterIT {
     }
 
     private static SinkRecord record(long offset, String time, String json) {
-        return new SinkRecord("web", 0, offset, Instant.parse(time).toEpochMilli(), "id-" + offset,
-                json.getBytes(UTF_8));
+        return record("web", 0, offset, time, "id-" + offset, json);
+    }
+
+    private static SinkRecord record(String dataset, int partition, long offset, String time, String id, String json) {
+        return new SinkRecord(dataset, partition, offset, Instant.parse(time).toEpochMilli(), id, json.getBytes(UTF_8));
+    }
+
+    /** A map that keeps its entries' order (the rules give typed columns in order). */
+    private static Map<String, String> ordered(String... namesAndTypes) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            out.put(namesAndTypes[i], namesAndTypes[i + 1]);
+        }
+        return out;
     }
 
     private List<String> rows(String sql) throws Exception {
@@ -154,13 +166,23 @@ class PostgresStorageWriterIT {
             w.write(record(3, "0000-12-31T23:59:59.999Z", "{\"n\":3}"));
             w.write(record(4, "2026-11-23T10:00:00Z", "{\"n\":4}"));
             w.commit(Map.of(WEB0, 5L), next -> { });
+            // a dataset whose only events are out of range: dead letters, and no table made for it
+            DatasetPartition api = new DatasetPartition("api", 0);
+            w.open(List.of(api), 1);
+            w.write(record("api", 0, 0, "+10000-01-01T00:00:00Z", "a-0", "{}"));
+            w.commit(Map.of(api, 1L), next -> { });
+            assertThat(w.open(List.of(api), 1)).containsEntry(api, 1L);
         }
+        assertThat(rows("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+                + "n.nspname = '" + schema + "' AND relname LIKE 'api%'")).isEmpty();
         assertThat(rows("SELECT id || ' ' || time FROM \"" + schema + "\".\"web\" ORDER BY id")).containsExactly(
                 "id-0 9999-12-31 23:59:59.999+00", "id-2 0001-01-01 00:00:00+00", "id-4 2026-11-23 10:00:00+00");
         assertThat(rejected).containsExactly(
                 "id-1: the event's time +10000-01-01T00:00:00Z is outside the years 1 to 9999, which the PostgreSQL "
                         + "backend stores",
                 "id-3: the event's time 0000-12-31T23:59:59.999Z is outside the years 1 to 9999, which the PostgreSQL "
+                        + "backend stores",
+                "a-0: the event's time +10000-01-01T00:00:00Z is outside the years 1 to 9999, which the PostgreSQL "
                         + "backend stores");
     }
 
@@ -220,6 +242,53 @@ class PostgresStorageWriterIT {
                 + "\".\"web\" ORDER BY id")).as("each event's position: its record's offset x 65,536 + its index")
                 .containsExactly("b-0 0 262144", "b-1 0 262145", "id-0 0 0", "id-1 0 65536", "id-2 0 131072",
                         "id-3 0 196608");
+        assertThat(rejected).isEmpty();
+    }
+
+    /**
+     * Binary {@code COPY} encodes each event when it is written, with the typed columns the rules give then; at the
+     * commit the table's may be others (a rule changed in between, a column has another type in the table than the
+     * rules now say). Those rows are encoded again with the table's columns, in the same {@code COPY} (not by the
+     * row-by-row fallback, which would also store them right).
+     */
+    @Test
+    void rows_encoded_before_a_rule_changed_are_stored_with_the_tables_columns() throws Exception {
+        Map<String, Map<String, String>> rules = new java.util.HashMap<>();
+        rules.put("web", Map.of("status", "string"));
+        try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1 << 20, PostgresStorageWriter.Load.COPY), "g",
+                rejects, d -> rules.getOrDefault(d, Map.of()))) {
+            w.open(List.of(WEB0, new DatasetPartition("web", 1)), 1);
+            w.write(record(0, "2026-11-23T10:00:00Z", "{\"status\":\"s0\",\"level\":\"a\"}"));
+            w.commit(Map.of(WEB0, 1L), next -> { });
+            // status is text in the table now; the rules make it a long (not filled: another type) and add level
+            rules.put("web", Map.of("status", "long"));
+            w.write(record(1, "2026-11-23T10:00:01Z", "{\"status\":7,\"level\":\"b\"}"));
+            rules.put("web", ordered("status", "long", "level", "string"));
+            w.write(record(2, "2026-11-23T10:00:02Z", "{\"status\":8,\"level\":\"c\"}"));
+            w.write(record("web", 1, 0, "2026-11-22T10:00:00Z", "p1-0", "{\"status\":9,\"level\":\"d\"}"));
+            // the same columns in another order: the table's order is the rules' at the commit
+            rules.put("web", ordered("level", "string", "status", "long"));
+            w.write(record(3, "2026-11-23T10:00:03Z", "{\"level\":\"e\",\"status\":\"10\"}"));
+            // another dataset in the same commit, over two days: rows encoded with the table's columns (sent as they
+            // are) and rows from before its rule changed (encoded again), mixed in each day's COPY
+            DatasetPartition api0 = new DatasetPartition("api", 0);
+            DatasetPartition api1 = new DatasetPartition("api", 1);
+            w.open(List.of(api0, api1), 1);
+            rules.put("api", Map.of("n", "int"));
+            w.write(record("api", 0, 0, "2026-11-22T23:59:59Z", "a-0", "{\"n\":1,\"m\":\"x\"}"));
+            w.write(record("api", 1, 0, "2026-11-23T00:00:01Z", "a-1", "{\"n\":2,\"m\":\"y\"}"));
+            rules.put("api", ordered("n", "int", "m", "string"));
+            w.write(record("api", 0, 1, "2026-11-22T23:59:58Z", "a-2", "{\"n\":3,\"m\":\"z\"}"));
+            w.write(record("api", 1, 1, "2026-11-23T00:00:00Z", "a-3", "{\"n\":4,\"m\":\"w\"}"));
+            w.commit(Map.of(WEB0, 4L, new DatasetPartition("web", 1), 1L, api0, 2L, api1, 2L), next -> { });
+            assertThat(w.rowByRowCommits()).isZero();
+        }
+        assertThat(rows("SELECT concat_ws('|', id, status, level, kafka_partition) FROM \"" + schema
+                + "\".\"web\" ORDER BY time")).containsExactly("p1-0|d|1", "id-0|s0|0", "id-1|b|0", "id-2|c|0",
+                "id-3|e|0");
+        assertThat(rows("SELECT concat_ws('|', id, n, m, kafka_partition) FROM \"" + schema
+                + "\".\"api\" ORDER BY time")).containsExactly("a-2|3|z|0", "a-0|1|x|0", "a-3|4|w|1", "a-1|2|y|1");
         assertThat(rejected).isEmpty();
     }
 
