@@ -254,7 +254,8 @@ public final class PostgresStorageWriter implements StorageWriter {
             long time = events.time(i);
             if (storableTime(time)) {
                 bytes += b.rows.add(typed, time, StorageWriter.key(dp, offset, events.id(i)), events.value(),
-                        events.start(i), events.end(i) - events.start(i), dp.partition(), DatasetRecord.position(offset, i));
+                        events.start(i), events.end(i) - events.start(i), dp.partition(),
+                        DatasetRecord.position(offset, i));
             } else {
                 SinkRecord r = StorageWriter.record(dp, offset, events, i);
                 b.records.add(r);
@@ -443,9 +444,9 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     /**
-     * One {@code COPY} into a dataset's day, of the rows {@code rows} writes. With {@link StepCpu} on, this thread's CPU
-     * goes to two steps inside the worker's commit: writing the data ({@code sink.encode}) and the driver's calls that
-     * start, send and end the {@code COPY} ({@code sink.load}).
+     * One {@code COPY} into a dataset's day, of the rows {@code rows} writes. With {@link StepCpu} on, this thread's
+     * CPU goes to two steps inside the worker's commit: writing the data ({@code sink.encode}) and the driver's calls
+     * that start, send and end the {@code COPY} ({@code sink.load}).
      */
     private void copyDay(TimedCopy load, String dataset, long day, List<TypedColumn> typed, Plan plan, boolean binary,
             CopyRows rows) throws SQLException {
@@ -702,8 +703,9 @@ public final class PostgresStorageWriter implements StorageWriter {
     }
 
     /**
-     * The datasets' tables, their typed columns and the daily partitions of the days given (per dataset), created when
-     * missing, in the transaction; {@code plan} collects what to remember once it commits and the typed columns to write.
+     * The datasets' tables, their typed columns and the daily partitions of the days given (per dataset), created
+     * when missing, in the transaction; {@code plan} collects what to remember once it commits and the typed columns
+     * to write.
      */
     private void ensureTables(Map<String, Set<Long>> days, Plan plan) throws SQLException {
         try (Statement s = db.createStatement()) {

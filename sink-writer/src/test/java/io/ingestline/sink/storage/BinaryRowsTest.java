@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link BinaryRows} against {@link CopyBinary} writing the same events whole: several partitions' rows sharing one pool
- * of chunks, written in turn, one of them cleared (its chunks given back and taken by the others) now and then; rows of
- * every size from a few bytes to several chunks (so rows cross the chunks' boundaries and the encoder's buffer), events
- * read from inside larger arrays, the typed columns changing between rows (none, one, two). Replay a seed with
- * {@code -Drows.seed=<seed>}.
+ * {@link BinaryRows} against {@link CopyBinary} writing the same events whole: several partitions' rows sharing one
+ * pool of chunks, written in turn, one of them cleared (its chunks given back and taken by the others) now and then;
+ * rows of every size from a few bytes to several chunks (so rows cross the chunks' boundaries and the encoder's
+ * buffer), events read from inside larger arrays, the typed columns changing between rows (none, one, two). Replay a
+ * seed with {@code -Drows.seed=<seed>}.
  */
 @Timeout(60)
 class BinaryRowsTest {
