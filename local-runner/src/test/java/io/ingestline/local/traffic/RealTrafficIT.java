@@ -501,7 +501,7 @@ class RealTrafficIT {
     /** Ports handed out by {@link #freePort}: the system may give a closed one again, and two settings must differ. */
     private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** A free port on 127.0.0.1, none given twice in this JVM. */
+    /** A free port, none given twice in this JVM. */
     private static int freePort() throws IOException {
         while (true) {
             int port = anyFreePort();
