@@ -807,11 +807,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
         Map<String, String> there = present.getOrDefault(table, Map.of());
         List<TypedColumn> out = new ArrayList<>();
-        for (Map.Entry<String, String> w : wanted.entrySet()) {
-            TypedColumn c = TypedColumn.of(w.getKey(), w.getValue());
-            if (c == null) {
-                continue;
-            }
+        for (TypedColumn c : TypedColumn.of(wanted)) {
             String existing = there.get(c.name());
             boolean cached = existing != null;
             if (!cached) {
