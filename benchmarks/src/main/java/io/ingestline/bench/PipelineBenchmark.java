@@ -61,6 +61,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * (500), {@code BENCH_RATE} (50000), {@code BENCH_RAMP} (70000,100000), {@code BENCH_GZIP} (0), {@code BENCH_DIALECT_S} (20),
  * {@code BENCH_SUSTAINED_S} (300), {@code BENCH_SUSTAINED_RATE} (as {@code BENCH_RATE}), {@code BENCH_PRODUCER_RECORDS} (2000000), {@code BENCH_PG_URL}
  * ({@code jdbc:postgresql://127.0.0.1:5432/postgres}), {@code BENCH_PG_USER} (postgres), {@code BENCH_PG_PASSWORD},
+ * {@code BENCH_PG_EVENT_TYPE} ({@code jsonb}; {@code json}: the sink's {@code INGEST_PG_EVENT_TYPE}, named in the rows),
  * {@code BENCH_PEER_DIR}, {@code BENCH_RESULTS}, {@code BENCH_PIPELINE_JAVA_OPTS} (extra JVM options of the
  * pipeline's JVM, e.g. a profiler), {@code BENCH_PIPELINE_ENV} (comma-separated {@code NAME=value} added to the
  * pipeline's environment), {@code BENCH_STEP_CPU} (1: the pipeline runs with {@code -Dingestline.step-cpu=true}),
@@ -98,6 +99,8 @@ public final class PipelineBenchmark {
     private final String pgUrl = System.getenv().getOrDefault("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     private final String pgUser = System.getenv().getOrDefault("BENCH_PG_USER", "postgres");
     private final String pgPassword = System.getenv().getOrDefault("BENCH_PG_PASSWORD", "");
+    /** The event column's type of the tables the PostgreSQL phase's sink makes ({@code INGEST_PG_EVENT_TYPE}). */
+    private final String pgEventType = System.getenv().getOrDefault("BENCH_PG_EVENT_TYPE", "jsonb");
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong seq = new AtomicLong();
     /** Kafka's producer, a record per event: the ceiling every events/s figure is divided by. */
@@ -251,7 +254,8 @@ public final class PipelineBenchmark {
 
     /** The whole pipeline in a JVM of its own, or its services each in their own, to files or to PostgreSQL. */
     private void pipeline(String bootstrap, boolean postgres, ProcessLayout layout) throws Exception {
-        String backend = postgres ? "PostgreSQL" : "files";
+        String backend = postgres ? "PostgreSQL" + (pgEventType.equals("jsonb") ? "" : " (event " + pgEventType + ")")
+                : "files";
         Path data = report.dir.resolve((postgres ? "pipeline-pg" : "pipeline-files") + layout.suffix());
         String schema = "bench_" + run + layout.suffix().replace('-', '_');
         int port = Report.freePort();
@@ -270,7 +274,7 @@ public final class PipelineBenchmark {
                 Map.entry("INGEST_LOGGLY_DATASET", LoadDialect.LOGGLY.dataset)));
         if (postgres) {
             env.putAll(Map.of("INGEST_SINK_BACKEND", "postgres", "INGEST_PG_URL", pgUrl, "INGEST_PG_USER", pgUser,
-                    "INGEST_PG_PASSWORD", pgPassword, "INGEST_PG_SCHEMA", schema));
+                    "INGEST_PG_PASSWORD", pgPassword, "INGEST_PG_SCHEMA", schema, "INGEST_PG_EVENT_TYPE", pgEventType));
         }
         env = layout.env(env);
         for (String pair : System.getenv().getOrDefault("BENCH_PIPELINE_ENV", "").split(",")) {

@@ -3,6 +3,7 @@ package io.ingestline.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ingestline.sink.storage.PostgresStorageWriter;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,16 @@ class SinkConfigTest {
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("INGEST_SINK_BUFFER_BYTES", "1000",
                 "INGEST_SINK_SHUTDOWN_MS", "x"))).hasMessageContaining("INGEST_SINK_BUFFER_BYTES")
                 .hasMessageContaining("INGEST_SINK_SHUTDOWN_MS");
+    }
+
+    @Test
+    void the_postgresql_event_column_is_jsonb_unless_json_is_asked_for() {
+        assertThat(SinkConfig.fromEnv(Map.of()).postgres().eventType())
+                .isEqualTo(PostgresStorageWriter.EventType.JSONB);
+        assertThat(SinkConfig.fromEnv(Map.of("INGEST_PG_EVENT_TYPE", "json")).postgres().eventType())
+                .isEqualTo(PostgresStorageWriter.EventType.JSON);
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("INGEST_PG_EVENT_TYPE", "text")))
+                .hasMessageContaining("INGEST_PG_EVENT_TYPE=text: must be jsonb or json");
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The statements over one dataset's table, as {@code PostgresStorageWriter} makes it:
- * {@code (time timestamptz, id text, event jsonb, kafka_partition integer, kafka_offset bigint)}, partitioned by day
+ * {@code (time timestamptz, id text, event jsonb, kafka_partition integer, kafka_offset bigint)} (or {@code event json},
+ * read as {@code event::jsonb}), partitioned by day
  * on {@code time}, indexed on {@code (time, kafka_partition, kafka_offset)}: the order of a search, so that a page is a
  * range scan of that index that stops after {@code size + 1} matches.
  */
@@ -38,7 +39,8 @@ final class PostgresEventSql {
      * {@link EventStore#MAX_FIELDS} most frequent. The walk is a recursive query over each matching event.
      */
     static Sql fields(String schema, Search search) {
-        Sql sql = new Sql().append("WITH RECURSIVE m AS MATERIALIZED (SELECT row_number() OVER () AS rid, event FROM ")
+        Sql sql = new Sql().append("WITH RECURSIVE m AS MATERIALIZED (SELECT row_number() OVER () AS rid, "
+                + "event::jsonb AS event FROM ")
                 .append(table(schema, search.dataset()));
         where(search, sql);
         return sql.append("), w(rid, keys, value, depth) AS (SELECT rid, CAST(ARRAY[] AS text[]), event, 0 FROM m"

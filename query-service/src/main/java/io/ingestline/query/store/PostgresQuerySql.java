@@ -7,8 +7,9 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * Translates a {@link Query} into a PostgreSQL condition on one row of a dataset table: {@code event} (its
- * {@code jsonb}), whose text {@code event::text} is what free text searches. Every leaf is true or false, never NULL,
+ * Translates a {@link Query} into a PostgreSQL condition on one row of a dataset table: {@code event} (read as
+ * {@code jsonb}, which a {@code json} column is parsed into), whose text {@code event::text} is what free text searches
+ * (a {@code json} column's text is the event's as it came, a {@code jsonb} one's PostgreSQL's). Every leaf is true or false, never NULL,
  * so {@code NOT} means what {@code Matcher} means; every value of the query is a bound parameter.
  *
  * <p>Case folding and the letters of free text are ICU's ({@link #ICU}), whatever the database's own collation: with
@@ -21,7 +22,7 @@ final class PostgresQuerySql {
     /** Arrays are searched this deep on a field's path and at its end, as the file store's {@code q_flat} does. */
     private static final String FLATTEN = "[*]".repeat(3);
     /** The event's tags: the string elements of its {@code tags} array (strict: a {@code tags} string is none). */
-    private static final String TAGS = "jsonb_path_query(event, 'strict $.\"tags\"[*] ? (@.type() == \"string\")',"
+    private static final String TAGS = "jsonb_path_query(event::jsonb, 'strict $.\"tags\"[*] ? (@.type() == \"string\")',"
             + " '{}', true)";
     /** A value's text: a string's value, a number's or boolean's JSON text; null for containers. */
     static final String TEXT = "(CASE WHEN jsonb_typeof(v) IN ('string', 'number', 'boolean') THEN v #>> '{}'"
@@ -92,7 +93,7 @@ final class PostgresQuerySql {
         if (field.kind() == Field.Kind.TAG) {
             sql.append(TAGS);
         } else {
-            sql.append("jsonb_path_query(event, ").param(path(field.path())).append("::jsonpath, '{}', true)");
+            sql.append("jsonb_path_query(event::jsonb, ").param(path(field.path())).append("::jsonpath, '{}', true)");
         }
     }
 

@@ -7,6 +7,7 @@ import io.ingestline.query.lang.Matcher;
 import io.ingestline.query.lang.Query;
 import io.ingestline.query.lang.QueryParser;
 import io.ingestline.query.lang.QueryPrinter;
+import io.ingestline.sink.storage.PostgresStorageWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -25,21 +27,27 @@ import org.junit.jupiter.api.Timeout;
  * independently, in order, and {@code count} agrees. The seed is printed; rerun one with {@code -Dqstore.seed=<seed>}.
  */
 @Timeout(300)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresEventStoreIT {
     private static final int EVENTS = 2_000;
     private static final int QUERIES = Integer.getInteger("qstore.searches", 60);
     private static final Instant START = Instant.parse("2026-11-21T22:00:00Z");
     private static final Duration SPAN = Duration.ofHours(50);
-    private static final String SCHEMA = TestPostgres.uniqueSchema();
+    private final String schema = TestPostgres.uniqueSchema();
 
-    private static long seed;
-    private static List<StoredEvents.Row> rows;
-    private static PostgresEventStore store;
+    private long seed;
+    private List<StoredEvents.Row> rows;
+    private PostgresEventStore store;
+
+    /** The event column's type of the tables the sink makes here ({@link PostgresJsonEventStoreIT}: {@code json}). */
+    PostgresStorageWriter.EventType eventType() {
+        return PostgresStorageWriter.EventType.JSONB;
+    }
 
     @BeforeAll
-    static void store_events_over_three_days_in_three_partitions() {
+    void store_events_over_three_days_in_three_partitions() {
         seed = Long.getLong("qstore.seed", System.nanoTime());
-        System.out.println("PostgresEventStoreIT seed: " + seed);
+        System.out.println(getClass().getSimpleName() + " seed: " + seed);
         Random random = new Random(seed);
         RandomData data = new RandomData(random);
         List<StoredEvents.Input> inputs = new ArrayList<>();
@@ -48,23 +56,25 @@ class PostgresEventStoreIT {
             Instant time = data.time(START, SPAN, i, EVENTS).plusNanos(random.nextInt(4) == 0 ? 456_789 : 0);
             inputs.add(new StoredEvents.Input(random.nextInt(3), data.event(time)));
         }
-        PostgresStoredEvents.write(SCHEMA, "web", inputs, 100);
-        rows = PostgresStoredEvents.readBack(SCHEMA, "web");
+        PostgresStoredEvents.write(schema, eventType(), "web", inputs, 100);
+        assertThat(TestPostgres.query("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid"
+                + " = '\"" + schema + "\".\"web\"'::regclass AND a.attname = 'event'")).isEqualTo(eventType().setting());
+        rows = PostgresStoredEvents.readBack(schema, "web");
         assertThat(rows).hasSize(EVENTS);
         store = store(Duration.ofSeconds(60));
     }
 
-    private static PostgresEventStore store(Duration timeout) {
+    private PostgresEventStore store(Duration timeout) {
         return new PostgresEventStore(new PostgresEventStore.Settings(TestPostgres.URL, TestPostgres.USER,
-                TestPostgres.PASSWORD, SCHEMA, timeout));
+                TestPostgres.PASSWORD, schema, timeout));
     }
 
     @AfterAll
-    static void close() {
+    void close() {
         if (store != null) {
             store.close();
         }
-        TestPostgres.dropSchema(SCHEMA);
+        TestPostgres.dropSchema(schema);
     }
 
     @Test
@@ -98,7 +108,7 @@ class PostgresEventStoreIT {
     @Test
     void events_of_the_same_millisecond_come_by_partition_then_offset_and_desc_is_the_exact_reverse() {
         String same = "2026-11-23T10:00:00.000Z";
-        PostgresStoredEvents.write(SCHEMA, "ties", List.of(input(1, same, "{\"n\":1}"), input(0, same, "{\"n\":2}"),
+        PostgresStoredEvents.write(schema, eventType(), "ties", List.of(input(1, same, "{\"n\":1}"), input(0, same, "{\"n\":2}"),
                 input(0, "2026-11-23T10:00:00.000999Z", "{\"n\":3}"), input(0, "2026-11-23T09:59:59.999Z", "{\"n\":0}"),
                 input(1, "2026-11-23T10:00:00.0005Z", "{\"n\":4}")), 2);
         Search asc = search("ties", "*", "2026-11-23T09:00:00Z", "2026-11-23T11:00:00Z", Order.ASC, 1);
@@ -122,7 +132,7 @@ class PostgresEventStoreIT {
     @Test
     void quotes_backslashes_percent_underscore_regex_and_path_characters_in_user_text_stay_literal() {
         String tricky = "it's \\\"quoted\\\" \\\\ 100% a_b (x+y)*[z]$^.|{2} ?";
-        PostgresStoredEvents.write(SCHEMA, "tricky", List.of(
+        PostgresStoredEvents.write(schema, eventType(), "tricky", List.of(
                 input(0, "2026-11-23T10:00:01Z", "{\"v\":\"" + tricky + "\"}"),
                 input(0, "2026-11-23T10:00:02Z", "{\"v\":\"100x\"}"),
                 input(0, "2026-11-23T10:00:03Z", "{\"v\":\"100%\"}"),
@@ -131,7 +141,7 @@ class PostgresEventStoreIT {
                 input(0, "2026-11-23T10:00:06Z", "{\"v\":\"a.c\",\"a/b~c\":1,\"it's\":\"x\"}"),
                 input(0, "2026-11-23T10:00:07Z", "{\"k\\\"\\\\ é😀.$x\":\"Ünïcödé 😀 x\",\"v\":\"ÉMILE\"}"),
                 input(0, "2026-11-23T10:00:08Z", "{\"v\":[[[[\"deep\"]]], [[\"three\"]]]}")), 10);
-        List<StoredEvents.Row> all = PostgresStoredEvents.readBack(SCHEMA, "tricky");
+        List<StoredEvents.Row> all = PostgresStoredEvents.readBack(schema, "tricky");
         assertThat(values(all, "json.v:\"it's \\\"quoted\\\" \\\\ 100% a_b (x+y)*[z]$^.|{2} ?\"")).containsExactly(1);
         assertThat(values(all, "json.v:100%")).containsExactly(3);
         assertThat(values(all, "json.v:a_c")).containsExactly(5);
@@ -150,7 +160,7 @@ class PostgresEventStoreIT {
     }
 
     /** The {@code n}-th events (from 1, by time) the query finds; checked against {@code Matcher} first. */
-    private static List<Integer> values(List<StoredEvents.Row> all, String text) {
+    private List<Integer> values(List<StoredEvents.Row> all, String text) {
         Search search = search("tricky", text, "2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z", Order.ASC, 100);
         List<String> found = StoredEvents.allPages(store, search);
         List<String> reference = all.stream().filter(r -> Matcher.matches(search.query(), r.event()))
@@ -167,7 +177,7 @@ class PostgresEventStoreIT {
         assertThat(store.search(nothing).events()).isEmpty();
         assertThat(store.count(nothing)).isZero();
         String longName = "a-dataset-whose-name-is-longer-than-fifty-characters-" + "x".repeat(60);
-        PostgresStoredEvents.write(SCHEMA, longName, List.of(input(2, "2026-11-23T10:00:00Z", "{\"n\":1}")), 1);
+        PostgresStoredEvents.write(schema, eventType(), longName, List.of(input(2, "2026-11-23T10:00:00Z", "{\"n\":1}")), 1);
         assertThat(StoredEvents.allPages(store, search(longName, "json.n:1", "2026-11-23T00:00:00Z",
                 "2026-11-24T00:00:00Z", Order.DESC, 10))).containsExactly("1795428000000000 2:0");
     }
@@ -188,10 +198,11 @@ class PostgresEventStoreIT {
 
     @Test
     void a_search_past_the_time_limit_is_stopped_with_a_clear_exception() {
-        PostgresStoredEvents.write(SCHEMA, "big", List.of(input(0, "2026-11-23T10:00:00Z", "{\"n\":0}")), 1);
-        TestPostgres.execute("INSERT INTO \"" + SCHEMA + "\".\"big\" (time, id, event, kafka_partition, kafka_offset)"
+        PostgresStoredEvents.write(schema, eventType(), "big", List.of(input(0, "2026-11-23T10:00:00Z", "{\"n\":0}")), 1);
+        TestPostgres.execute("INSERT INTO \"" + schema + "\".\"big\" (time, id, event, kafka_partition, kafka_offset)"
                 + " SELECT '2026-11-23T10:00:00Z', 'id-' || i, jsonb_build_object('_time', '2026-11-23T10:00:00Z',"
-                + " 'msg', repeat('lorem ipsum dolor sit amet ', 20)), 1, i FROM generate_series(1, 200000) AS i");
+                + " 'msg', repeat('lorem ipsum dolor sit amet ', 20))::" + eventType().setting()
+                + ", 1, i FROM generate_series(1, 200000) AS i");
         try (PostgresEventStore slow = store(Duration.ofMillis(50))) {
             Search search = search("big", "l*m* AND NOT \"sit dolor\"", "2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z",
                     Order.DESC, 10);
@@ -205,11 +216,11 @@ class PostgresEventStoreIT {
 
     @Test
     void after_the_server_ends_its_connections_one_call_fails_and_the_next_connects_again() {
-        String application = "query-it-" + SCHEMA;
+        String application = "query-it-" + schema;
         String url = TestPostgres.URL + (TestPostgres.URL.contains("?") ? "&" : "?") + "ApplicationName=" + application;
         Search search = search("web", "*", "2026-11-21T00:00:00Z", "2026-11-25T00:00:00Z", Order.ASC, 10);
         try (PostgresEventStore restarted = new PostgresEventStore(new PostgresEventStore.Settings(url,
-                TestPostgres.USER, TestPostgres.PASSWORD, SCHEMA, Duration.ofSeconds(30)))) {
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, Duration.ofSeconds(30)))) {
             assertThat(restarted.count(search)).isEqualTo(EVENTS);
             TestPostgres.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                     + " WHERE application_name = '" + application + "'");

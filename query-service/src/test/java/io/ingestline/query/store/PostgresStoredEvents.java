@@ -33,6 +33,12 @@ final class PostgresStoredEvents {
 
     /** Writes the events in the given order, committing every {@code commitEvery}, as the sink does. */
     static void write(String schema, String dataset, List<StoredEvents.Input> inputs, int commitEvery) {
+        write(schema, PostgresStorageWriter.EventType.JSONB, dataset, inputs, commitEvery);
+    }
+
+    /** The same into tables whose event column is of the type given. */
+    static void write(String schema, PostgresStorageWriter.EventType eventType, String dataset,
+            List<StoredEvents.Input> inputs, int commitEvery) {
         List<String> rejected = new ArrayList<>();
         Rejects rejects = new Rejects() {
             @Override
@@ -45,7 +51,7 @@ final class PostgresStoredEvents {
             }
         };
         PostgresStorageWriter.Settings settings = new PostgresStorageWriter.Settings(TestPostgres.URL,
-                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 64 << 20, PostgresStorageWriter.Load.COPY);
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 64 << 20, PostgresStorageWriter.Load.COPY, eventType);
         Map<DatasetPartition, Long> next = new HashMap<>();
         TestPostgres.connect();
         try (PostgresStorageWriter writer = new PostgresStorageWriter(settings, "query-tests", rejects)) {

@@ -48,6 +48,15 @@ final class TestPostgres {
         }
     }
 
+    /** The first column of the first row of a query's answer (null when none). */
+    static String query(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static void dropSchema(String schema) {
         execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
     }

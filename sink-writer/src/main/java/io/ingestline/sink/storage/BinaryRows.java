@@ -78,6 +78,12 @@ final class BinaryRows implements CopyBuffer.Out {
     /** The current layout's columns (as its writer gave them), and its encoder. */
     private List<TypedColumn> typed;
     private CopyBinary encoder;
+    /** One row's bytes, gathered from its chunks when it spans two ({@link #rowBytes}). */
+    private byte[] scratch = new byte[1024];
+    /** Where the row {@link #rowBytes} gave starts in the array it gave. */
+    private int rowFrom;
+    /** An event's length for a {@code json} column. */
+    private final byte[] lengthBytes = new byte[4];
 
     BinaryRows(Chunks pool) {
         this.pool = pool;
@@ -190,6 +196,64 @@ final class BinaryRows implements CopyBuffer.Out {
     }
 
     /**
+     * Copies the row into a {@code COPY} whose event column is {@code json}: as {@link #copy}, but its event without
+     * {@code jsonb}'s version byte (rows are encoded for {@code jsonb}: a table's type is known at its first commit).
+     */
+    void copyAsJson(int row, CopyBuffer into) throws SQLException {
+        byte[] b = rowBytes(row);
+        int from = rowFrom;
+        int at = eventAt(b, from);
+        INT.set(lengthBytes, 0, (int) INT.get(b, at) - 1);
+        into.raw(b, from, at);
+        into.raw(lengthBytes, 0, 4);
+        into.raw(b, at + 5, from + (int) (end[row] - (row == 0 ? 0 : end[row - 1])));
+    }
+
+    /** Whether the row's event may be one {@code jsonb} refuses ({@link JsonbRisk}). */
+    boolean jsonbRisk(int row, boolean utf8) {
+        byte[] b = rowBytes(row);
+        int at = eventAt(b, rowFrom);
+        return JsonbRisk.risky(b, at + 5, (int) INT.get(b, at) - 1, utf8);
+    }
+
+    /** Where a row's event field (its length) starts: after the field count (2), the time (4 + 8) and the id. */
+    private static int eventAt(byte[] b, int rowStart) {
+        int at = rowStart + 2 + 12;
+        return at + 4 + (int) INT.get(b, at);
+    }
+
+    /**
+     * The array holding a row's bytes whole, from {@link #rowFrom}: its chunk when it lies in one (most rows), else
+     * {@link #scratch}, gathered.
+     */
+    private byte[] rowBytes(int row) {
+        long from = row == 0 ? 0 : end[row - 1];
+        if (from / CHUNK == (end[row] - 1) / CHUNK) {
+            rowFrom = (int) (from % CHUNK);
+            return chunks[(int) (from / CHUNK)];
+        }
+        gather(row);
+        rowFrom = 0;
+        return scratch;
+    }
+
+    /** Copies a row's bytes to the start of {@link #scratch}; returns their length. */
+    private int gather(int row) {
+        long from = row == 0 ? 0 : end[row - 1];
+        int length = (int) (end[row] - from);
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        for (int done = 0; done < length; ) {
+            long p = from + done;
+            int n = Math.min(length - done, CHUNK - (int) (p % CHUNK));
+            System.arraycopy(chunks[(int) (p / CHUNK)], (int) (p % CHUNK), scratch, done, n);
+            done += n;
+        }
+        return length;
+    }
+
+    /**
      * The event of a row, read back from its bytes: its id and JSON as they were written, its record's offset and index
      * from its position.
      */
@@ -225,6 +289,9 @@ final class BinaryRows implements CopyBuffer.Out {
             time = new long[256];
             position = new long[256];
             end = new long[256];
+        }
+        if (scratch.length > CHUNK) {
+            scratch = new byte[1024];
         }
         size = 0;
         rows = 0;

@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Rows in {@code COPY}'s binary format, written into a buffer handed on when full: {@code time, id, event,
  * kafka_partition, kafka_offset} and the typed columns. PostgreSQL then reads no text for any column but the event's
- * JSON (a {@code jsonb} in binary is a version byte and the same text), the id and the text columns: the time is
- * microseconds since 2000, the numbers are big-endian, and nothing is escaped, so the event's bytes go in as they are.
+ * JSON (a {@code jsonb} in binary is a version byte and the same text, a {@code json} the text alone), the id and the
+ * text columns: the time is microseconds since 2000, the numbers are big-endian, and nothing is escaped, so the event's
+ * bytes go in as they are.
  *
  * <p>Times are within the years 1 to 9999, far inside a {@code long} of microseconds: the writer sends events timed
  * outside them to the dead letters, and {@link TypedColumn#text} leaves such a typed time null.
@@ -43,17 +44,25 @@ final class CopyBinary extends CopyBuffer {
 
     private final TypedFields typed;
     private final short fields;
+    /** Whether the event column is {@code json} (its text alone) rather than {@code jsonb}. */
+    private final boolean json;
 
     /**
      * @param capacity bytes held before they are handed on (at least 64)
      * @param typed    the table's typed columns, in the order of the {@code COPY}'s column list
+     * @param json     whether the event column is {@code json} rather than {@code jsonb}
      */
-    CopyBinary(Out out, int capacity, List<TypedColumn> typed) {
-        this(out, capacity, typed, true);
+    CopyBinary(Out out, int capacity, List<TypedColumn> typed, boolean json) {
+        this(out, capacity, typed, true, json);
     }
 
-    private CopyBinary(Out out, int capacity, List<TypedColumn> typed, boolean header) {
+    CopyBinary(Out out, int capacity, List<TypedColumn> typed) {
+        this(out, capacity, typed, true, false);
+    }
+
+    private CopyBinary(Out out, int capacity, List<TypedColumn> typed, boolean header, boolean json) {
         super(out, capacity, 64);
+        this.json = json;
         this.typed = typed.isEmpty() ? null : new TypedFields(typed);
         this.fields = (short) (TypedColumn.BASE.size() + typed.size());
         if (header) {
@@ -62,9 +71,17 @@ final class CopyBinary extends CopyBuffer {
         }
     }
 
-    /** An encoder of rows alone, without the data's header ({@link BinaryRows}: rows held to be sent later). */
+    /**
+     * An encoder of rows alone, without the data's header ({@link BinaryRows}: rows held to be sent later), the event
+     * as {@code jsonb}.
+     */
     static CopyBinary rows(Out out, int capacity, List<TypedColumn> typed) {
-        return new CopyBinary(out, capacity, typed, false);
+        return rows(out, capacity, typed, false);
+    }
+
+    /** The same, the event as {@code json} when {@code json} is true. */
+    static CopyBinary rows(Out out, int capacity, List<TypedColumn> typed, boolean json) {
+        return new CopyBinary(out, capacity, typed, false, json);
     }
 
     @Override
@@ -80,7 +97,14 @@ final class CopyBinary extends CopyBuffer {
         size += 2;
         int64((timeMs - PG_EPOCH_MS) * 1000);
         bytes(key);
-        jsonb(value, off, len);
+        if (json) {
+            room(4);
+            INT.set(buf, size, len);
+            size += 4;
+            raw(value, off, off + len);
+        } else {
+            jsonb(value, off, len);
+        }
         room(24);
         int32(partition);
         int64(position);

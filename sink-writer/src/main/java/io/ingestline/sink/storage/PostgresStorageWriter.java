@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL, exactly once: each dataset gets a table (created on first use) partitioned by day on its time column,
- * {@code (time timestamptz, id text, event jsonb, kafka_partition integer, kafka_offset bigint)}, with the index
+ * {@code (time timestamptz, id text, event jsonb, kafka_partition integer, kafka_offset bigint)} ({@code event json}
+ * with {@link EventType#JSON}: only what {@code jsonb} would take goes in, {@link #refuseRows}), with the index
  * {@code <table>$order} on {@code (time, kafka_partition, kafka_offset)}: the query service's order, a total one
  * ({@code kafka_offset} is the event's position, {@link SinkRecord#position}: its record's offset and its index in
  * that record, so the Kafka partition and position name one stored event, exactly once; rows stored before records
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * still says where this worker started (a worker that lost its partition to another one finds it moved and rolls
  * back, so no event is stored twice). Opening a partition reads that row: reading resumes exactly after what is stored.
  *
- * <p>A value PostgreSQL refuses (for example a {@code \u0000} escape, which {@code jsonb} does not take) fails the
- * {@code COPY}; the batch is then loaded row by row, each in a savepoint, and the refused rows go to the dead
+ * <p>A value PostgreSQL refuses (for example a {@code \u0000} escape, which {@code jsonb} does not take; into a
+ * {@code json} column such events are refused before the {@code COPY}) fails the {@code COPY}; the batch is then
+ * loaded row by row, each in a savepoint, and the refused rows go to the dead
  * letters with PostgreSQL's message. An event whose time is outside the years 1 to 9999 goes to the dead letters too
  * (PostgreSQL's date input takes no year 0 or before without a BC, and the partitions' names hold 8-digit days).
  * Daily partitions older than the retention are dropped.
@@ -69,13 +72,54 @@ public final class PostgresStorageWriter implements StorageWriter {
      * @param retentionDays days of data kept (0: all)
      * @param maxBufferBytes buffered bytes at which a commit is due
      * @param load          how rows are loaded
+     * @param eventType     the event column's type in the tables it creates (a table keeps the type it has)
      */
     public record Settings(String url, String user, String password, String schema, int retentionDays,
-            long maxBufferBytes, Load load) {
+            long maxBufferBytes, Load load, EventType eventType) {
+        /** Settings whose new tables hold the event as {@code jsonb}. */
+        public Settings(String url, String user, String password, String schema, int retentionDays,
+                long maxBufferBytes, Load load) {
+            this(url, user, password, schema, retentionDays, maxBufferBytes, load, EventType.JSONB);
+        }
+
         @Override
         public String toString() {
             return "Settings[url=" + url + ", user=" + user + ", schema=" + schema + ", retentionDays=" + retentionDays
-                    + ", maxBufferBytes=" + maxBufferBytes + ", load=" + load.setting() + "]";
+                    + ", maxBufferBytes=" + maxBufferBytes + ", load=" + load.setting() + ", eventType="
+                    + eventType.setting() + "]";
+        }
+    }
+
+    /**
+     * The event column's type. {@code jsonb} is parsed into PostgreSQL's binary form as it is stored: reading fields is
+     * quick, and its text is PostgreSQL's (keys sorted, duplicates dropped, its spacing). {@code json} keeps the
+     * event's text as it came (PostgreSQL only checks its syntax): storing costs PostgreSQL about a quarter less CPU,
+     * and each query that reads fields parses the text again ({@code event::jsonb}). The writer keeps in a {@code json}
+     * column only what {@code jsonb} would take too ({@link JsonbRisk}), so that such reads never fail.
+     */
+    public enum EventType {
+        JSONB("jsonb"),
+        JSON("json");
+
+        private final String setting;
+
+        EventType(String setting) {
+            this.setting = setting;
+        }
+
+        /** Its name in {@code INGEST_PG_EVENT_TYPE}, and PostgreSQL's. */
+        public String setting() {
+            return setting;
+        }
+
+        /** The type of that name, or null. */
+        public static EventType of(String setting) {
+            for (EventType t : values()) {
+                if (t.setting.equals(setting)) {
+                    return t;
+                }
+            }
+            return null;
         }
     }
 
@@ -133,6 +177,10 @@ public final class PostgresStorageWriter implements StorageWriter {
     private final Map<String, RowColumns> rowColumns = new HashMap<>();
     /** Counts the changes to {@link #present}. */
     private long presentVersion;
+    /** Per table, its event column's type, read when this writer first loads into it (or made by it). */
+    private final Map<String, EventType> eventTypes = new HashMap<>();
+    /** Whether the database's encoding is UTF-8 (which <code>&#92;u</code> escapes {@code jsonb} takes hangs on it). */
+    private final boolean utf8;
 
     /**
      * A partition's events since its last commit, and what its offset row says now (null: no row yet). With binary
@@ -192,6 +240,9 @@ public final class PostgresStorageWriter implements StorageWriter {
                         + "dataset text NOT NULL, kafka_partition int NOT NULL, next_offset bigint NOT NULL, "
                         + "updated_at timestamptz NOT NULL DEFAULT now(), "
                         + "PRIMARY KEY (consumer_group, dataset, kafka_partition))");
+                try (ResultSet rs = s.executeQuery("SHOW server_encoding")) {
+                    utf8 = rs.next() && "UTF8".equalsIgnoreCase(rs.getString(1));
+                }
             }
             db.commit();
         } catch (SQLException e) {
@@ -306,10 +357,14 @@ public final class PostgresStorageWriter implements StorageWriter {
             // with binary COPY, the rows (all is then empty: its records were only the events timed out of range)
             boolean rows = settings.load() == Load.COPY;
             ensureTables(days(all, rows ? committing : Map.of()), plan);
+            Map<DatasetPartition, BitSet> refused = rows ? refuseRows(committing, plan) : Map.of();
+            if (!rows) {
+                refuseRecords(all, plan);
+            }
             Savepoint beforeLoad = db.setSavepoint();
             try {
                 if (rows) {
-                    copyRows(committing, plan);
+                    copyRows(committing, refused, plan);
                 } else if (settings.load() == Load.INSERT) {
                     insertBatched(all, plan);
                 } else {
@@ -318,7 +373,7 @@ public final class PostgresStorageWriter implements StorageWriter {
             } catch (SQLException loadFailed) {
                 db.rollback(beforeLoad);
                 rowByRow++;
-                List<SinkRecord> each = rows ? records(committing) : all;
+                List<SinkRecord> each = rows ? records(committing, refused) : all;
                 LOG.warn("loading {} events failed ({}); loading them one by one", each.size(),
                         loadFailed.getMessage());
                 insertOneByOne(each, plan);
@@ -331,6 +386,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
         known.addAll(plan.created);
         attached.addAll(plan.attached);
+        eventTypes.putAll(plan.eventTypes);
         plan.columns.forEach((table, cols) -> cols.forEach(c -> learn(table, c.name(), c.pgType())));
         plan.others.forEach((table, cols) -> cols.forEach((name, type) -> learn(table, name, type)));
         committing.forEach((dp, b) -> {
@@ -428,7 +484,7 @@ public final class PostgresStorageWriter implements StorageWriter {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
             for (Map.Entry<Long, List<SinkRecord>> day : byDay(e.getValue()).entrySet()) {
                 day.getValue().sort(ORDER);
-                copyDay(load, e.getKey(), day.getKey(), typed, plan, false, out -> {
+                copyDay(load, e.getKey(), day.getKey(), typed, plan, false, false, out -> {
                     for (SinkRecord r : day.getValue()) {
                         out.row(r);
                     }
@@ -449,12 +505,13 @@ public final class PostgresStorageWriter implements StorageWriter {
      * that start, send and end the {@code COPY} ({@code sink.load}).
      */
     private void copyDay(TimedCopy load, String dataset, long day, List<TypedColumn> typed, Plan plan, boolean binary,
-            CopyRows rows) throws SQLException {
+            boolean json, CopyRows rows) throws SQLException {
         load.encoded();
         load.in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(dataset, day, typed, plan, binary));
         try {
             load.loaded();
-            CopyBuffer out = binary ? new CopyBinary(load, COPY_CHUNK, typed) : new CopyText(load, COPY_CHUNK, typed);
+            CopyBuffer out = binary ? new CopyBinary(load, COPY_CHUNK, typed, json)
+                    : new CopyText(load, COPY_CHUNK, typed);
             rows.write(out);
             out.finish();
             load.encoded();
@@ -487,7 +544,8 @@ public final class PostgresStorageWriter implements StorageWriter {
      * back and encoded again. With {@link StepCpu} on, sorting and copying the rows count as {@code sink.encode} (the
      * encoding itself is in the worker's write step), the driver's calls as {@code sink.load}.
      */
-    private void copyRows(Map<DatasetPartition, Buffer> committing, Plan plan) throws SQLException {
+    private void copyRows(Map<DatasetPartition, Buffer> committing, Map<DatasetPartition, BitSet> refused, Plan plan)
+            throws SQLException {
         TimedCopy load = new TimedCopy();
         Map<String, List<DatasetPartition>> byDataset = new LinkedHashMap<>();
         committing.forEach((dp, b) -> {
@@ -498,11 +556,14 @@ public final class PostgresStorageWriter implements StorageWriter {
         for (Map.Entry<String, List<DatasetPartition>> e : byDataset.entrySet()) {
             String dataset = e.getKey();
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(dataset), List.of());
+            boolean json = plan.eventType(tableName(dataset)) == EventType.JSON;
             List<DatasetPartition> dps = new ArrayList<>(e.getValue());
             dps.sort(java.util.Comparator.comparingInt(DatasetPartition::partition));
             BinaryRows[] parts = new BinaryRows[dps.size()];
+            BitSet[] skip = new BitSet[parts.length];
             for (int k = 0; k < parts.length; k++) {
                 parts[k] = committing.get(dps.get(k)).rows;
+                skip[k] = refused.get(dps.get(k));
             }
             RowOrder order = RowOrder.of(parts);
             for (int from = 0; from < order.size(); ) {
@@ -513,17 +574,23 @@ public final class PostgresStorageWriter implements StorageWriter {
                 }
                 int first = from;
                 int last = to;
-                copyDay(load, dataset, day, typed, plan, true, out -> {
+                copyDay(load, dataset, day, typed, plan, true, json, out -> {
                     List<TypedColumn> layout = null;
                     boolean same = false;
                     for (int at = first; at < last; at++) {
-                        BinaryRows rows = parts[order.part(at)];
+                        int part = order.part(at);
+                        BinaryRows rows = parts[part];
                         int i = order.row(at);
+                        if (skip[part] != null && skip[part].get(i)) {
+                            continue;
+                        }
                         if (rows.layout(i) != layout) {
                             layout = rows.layout(i);
                             same = layout.equals(typed);
                         }
-                        if (same) {
+                        if (same && json) {
+                            rows.copyAsJson(i, out);
+                        } else if (same) {
                             rows.copy(i, out);
                         } else {
                             out.row(rows.record(dataset, dps.get(order.part(at)).partition(), i));
@@ -535,15 +602,86 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
     }
 
-    /** The partitions' rows read back as records, in each partition's order (to load them one by one). */
-    private static List<SinkRecord> records(Map<DatasetPartition, Buffer> committing) {
+    /**
+     * The partitions' rows read back as records, in each partition's order (to load them one by one), less the ones
+     * refused already.
+     */
+    private static List<SinkRecord> records(Map<DatasetPartition, Buffer> committing,
+            Map<DatasetPartition, BitSet> refused) {
         List<SinkRecord> out = new ArrayList<>();
         committing.forEach((dp, b) -> {
+            BitSet skip = refused.get(dp);
             for (int i = 0; i < b.rows.rows(); i++) {
-                out.add(b.rows.record(dp.dataset(), dp.partition(), i));
+                if (skip == null || !skip.get(i)) {
+                    out.add(b.rows.record(dp.dataset(), dp.partition(), i));
+                }
             }
         });
         return out;
+    }
+
+    /**
+     * Of the rows bound for {@code json} columns, the ones {@code jsonb} refuses, each sent to the dead letters with
+     * PostgreSQL's message: only the rows {@link JsonbRisk} doubts are asked about. Per partition, the rows refused.
+     */
+    private Map<DatasetPartition, BitSet> refuseRows(Map<DatasetPartition, Buffer> committing, Plan plan)
+            throws SQLException {
+        Map<DatasetPartition, BitSet> out = new HashMap<>();
+        for (Map.Entry<DatasetPartition, Buffer> e : committing.entrySet()) {
+            DatasetPartition dp = e.getKey();
+            BinaryRows rows = e.getValue().rows;
+            if (plan.eventType(tableName(dp.dataset())) != EventType.JSON) {
+                continue;
+            }
+            for (int i = 0; i < rows.rows(); i++) {
+                if (rows.jsonbRisk(i, utf8)) {
+                    SinkRecord r = rows.record(dp.dataset(), dp.partition(), i);
+                    String refusal = jsonbRefusal(r);
+                    if (refusal != null) {
+                        out.computeIfAbsent(dp, x -> new BitSet()).set(i);
+                        rejects.reject(r, refusal);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #refuseRows}, for records: the refused ones are taken out of the list. */
+    private void refuseRecords(List<SinkRecord> records, Plan plan) throws SQLException {
+        for (java.util.Iterator<SinkRecord> it = records.iterator(); it.hasNext(); ) {
+            SinkRecord r = it.next();
+            if (plan.eventType(tableName(r.dataset())) == EventType.JSON
+                    && JsonbRisk.risky(r.value(), 0, r.value().length, utf8)) {
+                String refusal = jsonbRefusal(r);
+                if (refusal != null) {
+                    it.remove();
+                    rejects.reject(r, refusal);
+                }
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL's answer to the event as {@code jsonb}: null when it takes it, else why not (as a dead letter says).
+     * Only a refusal of the value (a data exception, SQLSTATE class 22, or a nesting too deep, 54001) is one; any other
+     * failure (a cancel, a timeout, the connection lost) fails the commit, which is tried again.
+     */
+    private String jsonbRefusal(SinkRecord r) throws SQLException {
+        Savepoint sp = db.setSavepoint();
+        try (PreparedStatement q = db.prepareStatement("SELECT CAST(? AS jsonb) IS NULL")) {
+            q.setString(1, new String(r.value(), StandardCharsets.UTF_8));
+            q.executeQuery().close();
+            db.releaseSavepoint(sp);
+            return null;
+        } catch (SQLException e) {
+            db.rollback(sp);
+            String state = e.getSQLState();
+            if (state == null || !(state.startsWith("22") || state.equals("54001"))) {
+                throw e;
+            }
+            return "PostgreSQL refused the event: " + e.getMessage();
+        }
     }
 
     /** The days each dataset's events fall on: of the records, and of the buffers' rows. */
@@ -626,7 +764,7 @@ public final class PostgresStorageWriter implements StorageWriter {
     private void insertBatched(List<SinkRecord> records, Plan plan) throws SQLException {
         for (Map.Entry<String, List<SinkRecord>> e : byDataset(records).entrySet()) {
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(e.getKey()), List.of());
-            try (PreparedStatement s = db.prepareStatement(insertSql(e.getKey(), typed))) {
+            try (PreparedStatement s = db.prepareStatement(insertSql(e.getKey(), typed, plan))) {
                 TypedFields fields = new TypedFields(typed);
                 int n = 0;
                 for (SinkRecord r : e.getValue()) {
@@ -641,9 +779,11 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
     }
 
-    private String insertSql(String dataset, List<TypedColumn> typed) {
+    private String insertSql(String dataset, List<TypedColumn> typed, Plan plan) {
         StringBuilder b = new StringBuilder("INSERT INTO ").append(table(dataset)).append(" (")
-                .append(columnList(typed)).append(") VALUES (?, ?, ?::jsonb, ?, ?");
+                .append(columnList(typed)).append(") VALUES (?, ?, ?::")
+                .append(plan.eventType(tableName(dataset)).setting())
+                .append(", ?, ?");
         typed.forEach(c -> b.append(", ?::").append(c.pgType()));
         return b.append(')').toString();
     }
@@ -680,7 +820,7 @@ public final class PostgresStorageWriter implements StorageWriter {
         for (SinkRecord r : records) {
             Savepoint sp = db.setSavepoint();
             List<TypedColumn> typed = plan.columns.getOrDefault(tableName(r.dataset()), List.of());
-            try (PreparedStatement s = db.prepareStatement(insertSql(r.dataset(), typed))) {
+            try (PreparedStatement s = db.prepareStatement(insertSql(r.dataset(), typed, plan))) {
                 bind(s, r, new TypedFields(typed));
                 s.executeUpdate();
                 db.releaseSavepoint(sp);
@@ -698,6 +838,12 @@ public final class PostgresStorageWriter implements StorageWriter {
         final Set<String> attached = new HashSet<>();
         /** Per table, the typed columns this commit writes. */
         final Map<String, List<TypedColumn>> columns = new HashMap<>();
+        /** Per table this commit loads into, its event column's type. */
+        final Map<String, EventType> eventTypes = new HashMap<>();
+
+        EventType eventType(String table) {
+            return eventTypes.getOrDefault(table, EventType.JSONB);
+        }
         /** Per table, the columns found with another type than the rules say (name to PostgreSQL's type). */
         final Map<String, Map<String, String>> others = new HashMap<>();
     }
@@ -715,13 +861,16 @@ public final class PostgresStorageWriter implements StorageWriter {
                 if (!plan.columns.containsKey(table)) {
                     if (!known.contains(table)) {
                         s.execute("CREATE TABLE IF NOT EXISTS " + table(dataset) + " (time timestamptz NOT NULL, "
-                                + "id text NOT NULL, event jsonb NOT NULL, kafka_partition integer NOT NULL, "
-                                + "kafka_offset bigint NOT NULL) PARTITION BY RANGE (time)");
+                                + "id text NOT NULL, event " + settings.eventType().setting() + " NOT NULL, "
+                                + "kafka_partition integer NOT NULL, kafka_offset bigint NOT NULL) PARTITION BY "
+                                + "RANGE (time)");
                         addOrder(s, dataset, table);
                         plan.created.add(table);
                         present.put(table, presentColumns(table));
                     }
                     plan.columns.put(table, typedColumns(s, dataset, table, plan));
+                    EventType type = eventTypes.get(table);
+                    plan.eventTypes.put(table, type != null ? type : eventTypeOf(table));
                 }
                 for (long epochDay : e.getValue()) {
                     LocalDate day = LocalDate.ofEpochDay(epochDay);
@@ -828,6 +977,19 @@ public final class PostgresStorageWriter implements StorageWriter {
             out.add(c);
         }
         return out;
+    }
+
+    /** A table's event column type as PostgreSQL has it ({@code jsonb} unless it is {@code json}). */
+    private EventType eventTypeOf(String table) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+                + "n.nspname = ? AND c.relname = ? AND a.attname = 'event' AND NOT a.attisdropped")) {
+            q.setString(1, settings.schema());
+            q.setString(2, table);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() && "json".equals(rs.getString(1)) ? EventType.JSON : EventType.JSONB;
+            }
+        }
     }
 
     /** A table's typed columns as PostgreSQL has them (none for a new table). */

@@ -47,29 +47,9 @@ class CopyLoadsRandomizedIT {
     void binary_copy_text_copy_and_inserts_store_the_same_rows() throws Exception {
         long seed = seed("rows");
         Random random = new Random(seed);
-        List<TypedColumn> columns = new ArrayList<>(CopyTextRandomizedTest.COLUMNS);
-        Collections.shuffle(columns, random);
-        Map<String, String> rule = new LinkedHashMap<>();
-        columns.forEach(c -> rule.put(c.name(), c.kustoType()));
-        List<List<SinkRecord>> commits = new ArrayList<>();
-        Map<DatasetPartition, Long> next = new LinkedHashMap<>();
-        int events = 0;
-        while (events < 2500) {
-            List<SinkRecord> commit = new ArrayList<>();
-            // most commits of one event, so that each event PostgreSQL takes is loaded with COPY
-            int n = random.nextInt(3) > 0 ? 1 : 2 + random.nextInt(random.nextInt(4) == 0 ? 40 : 4);
-            for (int k = 0; k < n; k++) {
-                SinkRecord r = CopyTextRandomizedTest.record(random);
-                DatasetPartition dp = new DatasetPartition(DATASETS.get(random.nextInt(DATASETS.size())),
-                        random.nextInt(PARTITIONS));
-                long offset = next.merge(dp, 1L, Long::sum) - 1;
-                long time = random.nextInt(3) > 0 ? 1_764_900_000_000L + random.nextInt(3 * 86_400_000)
-                        : r.eventTimeMs();
-                commit.add(new SinkRecord(dp.dataset(), dp.partition(), offset, 0, time, r.key(), r.value()));
-            }
-            commits.add(commit);
-            events += n;
-        }
+        Map<String, String> rule = rule(random);
+        List<List<SinkRecord>> commits = commits(random);
+        int events = commits.stream().mapToInt(List::size).sum();
         Map<PostgresStorageWriter.Load, List<String>> rows = new LinkedHashMap<>();
         Map<PostgresStorageWriter.Load, List<String>> rejected = new LinkedHashMap<>();
         for (PostgresStorageWriter.Load load : PostgresStorageWriter.Load.values()) {
@@ -93,6 +73,89 @@ class CopyLoadsRandomizedIT {
         }
         System.out.printf("CopyLoadsRandomizedIT: %d events in %d commits, %d stored, %d refused, columns %s%n",
                 events, commits.size(), binary.size(), rejected.get(PostgresStorageWriter.Load.COPY).size(), rule);
+    }
+
+    /** The typed columns of every type, in an order of the seed's. */
+    private static Map<String, String> rule(Random random) {
+        List<TypedColumn> columns = new ArrayList<>(CopyTextRandomizedTest.COLUMNS);
+        Collections.shuffle(columns, random);
+        Map<String, String> rule = new LinkedHashMap<>();
+        columns.forEach(c -> rule.put(c.name(), c.kustoType()));
+        return rule;
+    }
+
+    /**
+     * With the event column {@code json} ({@code INGEST_PG_EVENT_TYPE=json}), each load stores and refuses exactly the
+     * events binary {@code COPY} into {@code jsonb} does (the generated events hold {@code \u0000}, lone and paired
+     * surrogates, broken JSON), the same rows read as {@code jsonb}, and each stored event's text is the one written.
+     */
+    @Test
+    void a_json_event_column_stores_and_refuses_what_jsonb_does_through_every_load() throws Exception {
+        long seed = seed("json");
+        Random random = new Random(seed);
+        Map<String, String> rule = rule(random);
+        List<List<SinkRecord>> commits = commits(random);
+        Map<String, String> written = new java.util.HashMap<>();
+        commits.forEach(c -> c.forEach(r -> written.put(r.dataset() + " " + r.partition() + " " + r.offset(),
+                new String(r.value(), StandardCharsets.UTF_8))));
+        List<String> refusedJsonb = new ArrayList<>();
+        List<String> jsonb = load(PostgresStorageWriter.Load.COPY, PostgresStorageWriter.EventType.JSONB, rule,
+                commits, refusedJsonb, DATASETS, true);
+        assertThat(refusedJsonb).as("seed %d: some refused", seed).isNotEmpty();
+        Map<PostgresStorageWriter.Load, Long> jsonRowByRow = new LinkedHashMap<>();
+        for (PostgresStorageWriter.Load load : PostgresStorageWriter.Load.values()) {
+            List<String> refused = new ArrayList<>();
+            String schema = TestPostgres.uniqueSchema();
+            List<String> json = load(schema, load, PostgresStorageWriter.EventType.JSON, rule, commits, refused,
+                    DATASETS, true);
+            jsonRowByRow.put(load, rowByRow.get(load));
+            assertDiffersNowhere(seed, "stored rows (json, read as jsonb, against jsonb)", jsonb, json, load);
+            assertDiffersNowhere(seed, "dead letters (json against jsonb)", keys(refusedJsonb), keys(refused), load);
+            try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+                int n = 0;
+                for (String dataset : DATASETS) {
+                    try (ResultSet rs = s.executeQuery("SELECT kafka_partition, kafka_offset, event::text FROM \""
+                            + schema + "\".\"" + dataset + "\"")) {
+                        while (rs.next()) {
+                            long offset = rs.getLong(2) / io.ingestline.model.DatasetRecord.MAX_EVENTS;
+                            assertThat(rs.getString(3)).as("seed %d: %s's text, %s", seed, dataset, load)
+                                    .isEqualTo(written.get(dataset + " " + rs.getInt(1) + " " + offset));
+                            n++;
+                        }
+                    }
+                }
+                assertThat(n).isEqualTo(json.size());
+            }
+        }
+        // the commits loaded row by row are those holding an event json itself refuses, the same for both COPYs
+        assertThat(jsonRowByRow.get(PostgresStorageWriter.Load.COPY)).as("seed %d: json commits loaded row by row, "
+                + "binary against text COPY", seed).isEqualTo(jsonRowByRow.get(PostgresStorageWriter.Load.COPY_TEXT));
+        System.out.printf("CopyLoadsRandomizedIT json: %d stored, %d refused, through each load; commits loaded row by "
+                + "row %s%n", jsonb.size(), refusedJsonb.size(), jsonRowByRow);
+    }
+
+    /** Commits of about 2,500 generated events, mostly one a commit, in the datasets' partitions. */
+    private static List<List<SinkRecord>> commits(Random random) {
+        List<List<SinkRecord>> commits = new ArrayList<>();
+        Map<DatasetPartition, Long> next = new LinkedHashMap<>();
+        int events = 0;
+        while (events < 2500) {
+            List<SinkRecord> commit = new ArrayList<>();
+            // most commits of one event, so that each event PostgreSQL takes is loaded with COPY
+            int n = random.nextInt(3) > 0 ? 1 : 2 + random.nextInt(random.nextInt(4) == 0 ? 40 : 4);
+            for (int k = 0; k < n; k++) {
+                SinkRecord r = CopyTextRandomizedTest.record(random);
+                DatasetPartition dp = new DatasetPartition(DATASETS.get(random.nextInt(DATASETS.size())),
+                        random.nextInt(PARTITIONS));
+                long offset = next.merge(dp, 1L, Long::sum) - 1;
+                long time = random.nextInt(3) > 0 ? 1_764_900_000_000L + random.nextInt(3 * 86_400_000)
+                        : r.eventTimeMs();
+                commit.add(new SinkRecord(dp.dataset(), dp.partition(), offset, 0, time, r.key(), r.value()));
+            }
+            commits.add(commit);
+            events += n;
+        }
+        return commits;
     }
 
     @Test
@@ -165,7 +228,23 @@ class CopyLoadsRandomizedIT {
     /** Loads the commits into a schema of its own; its rows as PostgreSQL prints them. */
     private List<String> load(PostgresStorageWriter.Load load, Map<String, String> rule,
             List<List<SinkRecord>> commits, List<String> refused, List<String> datasets) throws Exception {
-        String schema = TestPostgres.uniqueSchema();
+        return load(load, PostgresStorageWriter.EventType.JSONB, rule, commits, refused, datasets, false);
+    }
+
+    private List<String> load(PostgresStorageWriter.Load load, PostgresStorageWriter.EventType type,
+            Map<String, String> rule, List<List<SinkRecord>> commits, List<String> refused, List<String> datasets,
+            boolean asJsonb) throws Exception {
+        return load(TestPostgres.uniqueSchema(), load, type, rule, commits, refused, datasets, asJsonb);
+    }
+
+    /**
+     * Loads the commits into the schema given, its tables' event column of the type given; its rows as PostgreSQL
+     * prints them, or as {@code jsonb} prints them ({@code asJsonb}: the same for a {@code json} and a {@code jsonb}
+     * table holding the same events).
+     */
+    private List<String> load(String schema, PostgresStorageWriter.Load load, PostgresStorageWriter.EventType type,
+            Map<String, String> rule, List<List<SinkRecord>> commits, List<String> refused, List<String> datasets,
+            boolean asJsonb) throws Exception {
         schemas.add(schema);
         Rejects rejects = new Rejects() {
             @Override
@@ -180,7 +259,8 @@ class CopyLoadsRandomizedIT {
         };
         TestPostgres.connect();
         try (PostgresStorageWriter w = new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL,
-                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1L << 30, load), "g", rejects, d -> rule)) {
+                TestPostgres.USER, TestPostgres.PASSWORD, schema, 0, 1L << 30, load, type), "g", rejects,
+                d -> rule)) {
             List<DatasetPartition> all = new ArrayList<>();
             for (String dataset : datasets) {
                 for (int p = 0; p < PARTITIONS; p++) {
@@ -198,7 +278,7 @@ class CopyLoadsRandomizedIT {
             }
             rowByRow.put(load, w.rowByRowCommits());
         }
-        return rows(schema, datasets);
+        return rows(schema, datasets, asJsonb);
     }
 
     /** The first row that differs, with the seed and the loads, rather than two lists of a thousand rows. */
@@ -221,11 +301,12 @@ class CopyLoadsRandomizedIT {
     }
 
     /** Each dataset's rows, the dataset's name before each. */
-    private static List<String> rows(String schema, List<String> datasets) throws Exception {
+    private static List<String> rows(String schema, List<String> datasets, boolean asJsonb) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
             for (String dataset : datasets) {
-                try (ResultSet rs = s.executeQuery("SELECT stored_row::text FROM \"" + schema + "\".\"" + dataset
+                try (ResultSet rs = s.executeQuery("SELECT " + (asJsonb ? "to_jsonb(stored_row)" : "stored_row")
+                        + "::text FROM \"" + schema + "\".\"" + dataset
                         + "\" stored_row ORDER BY kafka_partition, kafka_offset")) {
                     while (rs.next()) {
                         out.add(dataset + " " + rs.getString(1));

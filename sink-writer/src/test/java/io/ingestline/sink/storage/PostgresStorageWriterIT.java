@@ -292,6 +292,119 @@ class PostgresStorageWriterIT {
         assertThat(rejected).isEmpty();
     }
 
+    private PostgresStorageWriter writer(PostgresStorageWriter.Load load, PostgresStorageWriter.EventType type,
+            java.util.function.Function<String, Map<String, String>> columns) {
+        TestPostgres.connect();
+        return new PostgresStorageWriter(new PostgresStorageWriter.Settings(TestPostgres.URL, TestPostgres.USER,
+                TestPostgres.PASSWORD, schema, 0, 1 << 20, load, type), "g", rejects, columns);
+    }
+
+    /**
+     * With {@code INGEST_PG_EVENT_TYPE=json}, through each load: the event column is {@code json} and holds each event's
+     * text as it came (key order, duplicate keys, spacing); what {@code jsonb} refuses ({@code \u0000}, a lone
+     * surrogate, a number past {@code numeric}) goes to the dead letters with PostgreSQL's message, and what only looks
+     * like it (a surrogate pair, an escaped backslash before {@code u0000}, long exponents and digits {@code numeric}
+     * holds) is stored; so every row reads as {@code jsonb}, which is how the query service reads it. Rows encoded before
+     * a rule changed are encoded again for the {@code json} column.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(PostgresStorageWriter.Load.class)
+    void a_json_event_column_keeps_each_events_text_and_refuses_what_jsonb_would(PostgresStorageWriter.Load load)
+            throws Exception {
+        String digits = "1234567890".repeat(120);
+        String[] events = {
+            "{\"b\":1,  \"a\" : [1, 2],\"a\":\"dup\",\"status\":\"s0\"}",
+            "{\"bad\":\"nul\\u0000here\"}",
+            "{\"s\":\"\\ud800 lone\"}",
+            "{\"emoji\":\"\\ud83d\\ude00\",\"low\":\"\\uDBFF\\uDFFF\",\"status\":\"s3\"}",
+            "{\"n\":1e200000}",
+            "{\"n\":1e-9999,\"m\":1E+16383,\"s\":\"e12345\"}",
+            "{\"big\":" + digits + "." + digits + "}",
+            "{\"path\":\"C:\\\\u0000dir\",\"status\":\"s7\"}",
+            "{\"s\":\"\\udc00\\ud800\"}",
+            "{\"tiny\":0.5e-16383,\"long\":0." + "0".repeat(16_383) + "1}",
+            "{\"status\":\"s10\",\"long\":0." + "0".repeat(16_382) + "1}",
+            "{\"long\":0." + "0".repeat(16_383) + "1}",
+        };
+        java.util.concurrent.atomic.AtomicReference<Map<String, String>> rule = new java.util.concurrent.atomic
+                .AtomicReference<>(Map.of());
+        try (PostgresStorageWriter w = writer(load, PostgresStorageWriter.EventType.JSON, d -> rule.get())) {
+            w.open(List.of(WEB0), 1);
+            for (int i = 0; i < events.length; i++) {
+                if (i == 6) {
+                    rule.set(Map.of("status", "string")); // the rows before: encoded without the column
+                }
+                w.write(record(i, "2026-11-23T10:00:" + (10 + i) + "Z", events[i]));
+            }
+            w.commit(Map.of(WEB0, (long) events.length), next -> { });
+            // what jsonb refuses was kept out before the load: the rest in one COPY (or batch)
+            assertThat(w.rowByRowCommits()).isZero();
+            w.write(record(events.length, "2026-11-23T10:01:00Z", "not json at all"));
+            w.commit(Map.of(WEB0, events.length + 1L), next -> { });
+            assertThat(w.rowByRowCommits()).isOne();
+        }
+        assertThat(rows("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '\"" + schema
+                + "\".\"web\"'::regclass AND attname = 'event'")).containsExactly("json");
+        List<Integer> stored = List.of(0, 3, 5, 6, 7, 10);
+        List<String> expected = new ArrayList<>();
+        stored.forEach(i -> expected.add("id-" + i + " " + events[i]));
+        assertThat(rows("SELECT id || ' ' || event::text FROM \"" + schema + "\".\"web\" ORDER BY time"))
+                .containsExactlyElementsOf(expected);
+        assertThat(rows("SELECT count(*) FROM \"" + schema + "\".\"web\" WHERE jsonb_typeof(event::jsonb) = 'object'"))
+                .containsExactly(Integer.toString(stored.size()));
+        assertThat(rows("SELECT id || '=' || coalesce(status, '-') FROM \"" + schema + "\".\"web\" ORDER BY time"))
+                // id-10's typed values are left null: its 16,384-digit number is past what the typed columns' parser
+                // reads (Jackson's limit; the validator's own limits keep such numbers out of the pipeline)
+                .containsExactly("id-0=s0", "id-3=s3", "id-5=-", "id-6=-", "id-7=s7", "id-10=-");
+        // jsonb's refusals, found before the load; then the one json refuses too (its COPY fails: row by row)
+        assertThat(rejected).extracting(r -> r.substring(0, r.indexOf(':')))
+                .containsExactly("id-1", "id-2", "id-4", "id-8", "id-9", "id-11", "id-12");
+        assertThat(rejected).allMatch(r -> r.contains(": PostgreSQL refused the event: "));
+        assertThat(rejected.get(0)).contains("\\u0000");
+        assertThat(rejected.get(2)).contains("overflows numeric");
+        assertThat(rejected.get(5)).contains("overflows numeric");
+        assertThat(rejected.get(6)).contains("json");
+    }
+
+    /**
+     * A table keeps the event column's type it was made with, whatever a later writer's setting: rows go into a
+     * {@code jsonb} table as {@code jsonb} and into a {@code json} one as {@code json}, each in one {@code COPY}.
+     */
+    @Test
+    void a_table_keeps_its_event_columns_type_whatever_the_writers_setting() throws Exception {
+        DatasetPartition api0 = new DatasetPartition("api", 0);
+        try (PostgresStorageWriter w = writer(PostgresStorageWriter.Load.COPY, PostgresStorageWriter.EventType.JSONB,
+                d -> Map.of())) {
+            w.open(List.of(WEB0), 1);
+            w.write(record(0, "2026-11-23T10:00:00Z", "{\"b\":1,\"a\":2}"));
+            w.commit(Map.of(WEB0, 1L), next -> { });
+        }
+        try (PostgresStorageWriter w = writer(PostgresStorageWriter.Load.COPY, PostgresStorageWriter.EventType.JSON,
+                d -> Map.of())) {
+            w.open(List.of(WEB0, api0), 1);
+            w.write(record(1, "2026-11-23T10:00:01Z", "{\"b\":3,\"a\":4}"));
+            w.write(record("api", 0, 0, "2026-11-23T10:00:00Z", "a-0", "{\"y\":1,\"x\":2}"));
+            w.commit(Map.of(WEB0, 2L, api0, 1L), next -> { });
+            assertThat(w.rowByRowCommits()).isZero();
+        }
+        try (PostgresStorageWriter w = writer(PostgresStorageWriter.Load.COPY, PostgresStorageWriter.EventType.JSONB,
+                d -> Map.of())) {
+            w.open(List.of(api0), 1);
+            w.write(record("api", 0, 1, "2026-11-23T10:00:01Z", "a-1", "{\"y\":3,\"x\":4}"));
+            w.commit(Map.of(api0, 2L), next -> { });
+            assertThat(w.rowByRowCommits()).isZero();
+        }
+        assertThat(rows("SELECT c.relname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN "
+                + "pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '"
+                + schema + "' AND c.relname IN ('web', 'api') AND a.attname = 'event' ORDER BY 1"))
+                .containsExactly("api json", "web jsonb");
+        assertThat(rows("SELECT id || ' ' || event::text FROM \"" + schema + "\".\"web\" ORDER BY id"))
+                .containsExactly("id-0 {\"a\": 2, \"b\": 1}", "id-1 {\"a\": 4, \"b\": 3}");
+        assertThat(rows("SELECT id || ' ' || event::text FROM \"" + schema + "\".\"api\" ORDER BY id"))
+                .containsExactly("a-0 {\"y\":1,\"x\":2}", "a-1 {\"y\":3,\"x\":4}");
+        assertThat(rejected).isEmpty();
+    }
+
     /**
      * A {@code real} column's value PostgreSQL's double precision cannot hold: past the largest double, or so small
      * that it underflows to zero ({@code 1e-400}, which PostgreSQL refuses as out of range). The column is left null,
