@@ -77,7 +77,7 @@ public record SinkConfig(KafkaSettings kafka, Path dataDir, String groupId, int 
                     + "its text format) or insert (batched INSERT statements)");
     public static final Setting PG_EVENT_TYPE = new Setting("INGEST_PG_EVENT_TYPE", "jsonb",
             "Type of the event column in the tables the sink creates: jsonb (parsed as stored: quick to read fields "
-                    + "from, its text PostgreSQL's) or json (the event's text as it came: about a quarter less "
+                    + "from, its text PostgreSQL's) or json (the event's text as it came: about a third less "
                     + "PostgreSQL CPU to store, queries parse it again); an existing table keeps its type");
     public static final Setting HTTP_HOST = new Setting("INGEST_SINK_HTTP_HOST", "0.0.0.0",
             "Interface of the sink's /metrics, /health and /ready");

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Translates a {@link Query} into a PostgreSQL condition on one row of a dataset table: {@code event} (read as
  * {@code jsonb}, which a {@code json} column is parsed into), whose text {@code event::text} is what free text searches
- * (a {@code json} column's text is the event's as it came, a {@code jsonb} one's PostgreSQL's). Every leaf is true or false, never NULL,
- * so {@code NOT} means what {@code Matcher} means; every value of the query is a bound parameter.
+ * (a {@code json} column's text is the event's as it came, a {@code jsonb} one's PostgreSQL's). Every leaf is true or
+ * false, never NULL, so {@code NOT} means what {@code Matcher} means; every value of the query is a bound parameter.
  *
  * <p>Case folding and the letters of free text are ICU's ({@link #ICU}), whatever the database's own collation: with
  * the {@code C} collation PostgreSQL's {@code lower()} and {@code [:alnum:]} know ASCII only. Comparisons of ranges
@@ -22,8 +22,8 @@ final class PostgresQuerySql {
     /** Arrays are searched this deep on a field's path and at its end, as the file store's {@code q_flat} does. */
     private static final String FLATTEN = "[*]".repeat(3);
     /** The event's tags: the string elements of its {@code tags} array (strict: a {@code tags} string is none). */
-    private static final String TAGS = "jsonb_path_query(event::jsonb, 'strict $.\"tags\"[*] ? (@.type() == \"string\")',"
-            + " '{}', true)";
+    private static final String TAGS = "jsonb_path_query(event::jsonb, 'strict $.\"tags\"[*] ? (@.type() == "
+            + "\"string\")', '{}', true)";
     /** A value's text: a string's value, a number's or boolean's JSON text; null for containers. */
     static final String TEXT = "(CASE WHEN jsonb_typeof(v) IN ('string', 'number', 'boolean') THEN v #>> '{}'"
             + " END)";
