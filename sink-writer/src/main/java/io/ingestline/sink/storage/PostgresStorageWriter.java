@@ -664,8 +664,7 @@ public final class PostgresStorageWriter implements StorageWriter {
 
     /**
      * PostgreSQL's answer to the event as {@code jsonb}: null when it takes it, else why not (as a dead letter says).
-     * Only a refusal of the value (a data exception, SQLSTATE class 22, or a nesting too deep, 54001) is one; any other
-     * failure (a cancel, a timeout, the connection lost) fails the commit, which is tried again.
+     * Only a refusal of the value ({@link #refusal}) is one; any other failure fails the commit, which is tried again.
      */
     private String jsonbRefusal(SinkRecord r) throws SQLException {
         Savepoint sp = db.setSavepoint();
@@ -676,12 +675,25 @@ public final class PostgresStorageWriter implements StorageWriter {
             return null;
         } catch (SQLException e) {
             db.rollback(sp);
-            String state = e.getSQLState();
-            if (state == null || !(state.startsWith("22") || state.equals("54001"))) {
+            if (!refusal(e)) {
                 throw e;
             }
             return "PostgreSQL refused the event: " + e.getMessage();
         }
+    }
+
+    /**
+     * Whether PostgreSQL's error refuses the row's own values, so that it would refuse the same row again: a data
+     * exception (SQLSTATE class 22: broken JSON, a <code>&#92;u0000</code>, a number out of range), an integrity
+     * constraint (class 23: no partition for its time, a check an operator added) or a program limit (class 54: a
+     * nesting too deep, a value too large). Any other failure is not the event's (a cancel or a statement timeout, 57;
+     * the connection, 08; a lock or serialization failure, 40 and 55; a privilege or a column changed under the sink,
+     * 42; resources, 53; an internal error, XX): it fails the commit, which is tried again, and never sends a valid
+     * event to the dead letters.
+     */
+    static boolean refusal(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
     }
 
     /** The days each dataset's events fall on: of the records, and of the buffers' rows. */
@@ -826,6 +838,9 @@ public final class PostgresStorageWriter implements StorageWriter {
                 db.releaseSavepoint(sp);
             } catch (SQLException e) {
                 db.rollback(sp);
+                if (!refusal(e)) {
+                    throw e;
+                }
                 rejects.reject(r, "PostgreSQL refused the event: " + e.getMessage());
             }
         }

@@ -155,6 +155,54 @@ class PostgresStorageWriterIT {
         }
     }
 
+    /**
+     * In the row-by-row load (after a load failed), an error that is not the event's own (here a statement cancelled,
+     * as a {@code statement_timeout} does, SQLSTATE 57014, raised by a trigger for one valid event) fails the commit,
+     * which the worker tries again: the valid event is never sent to the dead letters. The broken event of the same
+     * commit still is, and once the cause is gone the retried commit stores the rest.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(PostgresStorageWriter.Load.class)
+    void a_failure_that_is_not_the_events_own_fails_the_row_by_row_load_instead_of_dead_lettering_the_event(
+            PostgresStorageWriter.Load load) throws Exception {
+        String day = "2026-11-23T10:00:00Z";
+        try (PostgresStorageWriter w = writer(load, PostgresStorageWriter.EventType.JSONB, d -> Map.of())) {
+            w.open(List.of(WEB0), 1);
+            w.write(record(0, day, "{\"n\":0}"));
+            w.commit(Map.of(WEB0, 1L), next -> { });
+        }
+        String table = "\"" + schema + "\".\"web\"";
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION \"" + schema + "\".cancel_id_2() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.id = 'id-2' THEN RAISE EXCEPTION 'canceling statement due to statement timeout' "
+                    + "USING ERRCODE = '57014'; END IF; RETURN NEW; END $$");
+            s.execute("CREATE TRIGGER cancel_id_2 BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION \""
+                    + schema + "\".cancel_id_2()");
+        }
+        List<SinkRecord> records = List.of(record(1, day, "not json at all"), record(2, day, "{\"n\":2}"),
+                record(3, day, "{\"n\":3}"));
+        try (PostgresStorageWriter w = writer(load, PostgresStorageWriter.EventType.JSONB, d -> Map.of())) {
+            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 1L);
+            records.forEach(w::write);
+            assertThatThrownBy(() -> w.commit(Map.of(WEB0, 4L), next -> { }))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("statement timeout");
+            assertThat(w.rowByRowCommits()).isOne();
+        }
+        assertThat(rejected).noneMatch(r -> r.startsWith("id-2:") || r.startsWith("id-3:"));
+        assertThat(rows("SELECT id FROM " + table + " ORDER BY id")).containsExactly("id-0");
+        try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TRIGGER cancel_id_2 ON " + table);
+        }
+        rejected.clear();
+        try (PostgresStorageWriter w = writer(load, PostgresStorageWriter.EventType.JSONB, d -> Map.of())) {
+            assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 1L);
+            records.forEach(w::write);
+            w.commit(Map.of(WEB0, 4L), next -> { });
+        }
+        assertThat(rows("SELECT id FROM " + table + " ORDER BY id")).containsExactly("id-0", "id-2", "id-3");
+        assertThat(rejected).singleElement().asString().startsWith("id-1: PostgreSQL refused the event: ");
+    }
+
     @Test
     void events_of_the_years_1_to_9999_are_stored_with_their_partitions_and_the_others_go_to_the_dead_letters()
             throws Exception {
