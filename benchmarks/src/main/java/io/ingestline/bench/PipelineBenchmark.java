@@ -43,7 +43,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  *       ({@code BENCH_RATE}), then at higher fixed rates ({@code BENCH_RAMP}) while the delay to storage keeps under
  *       10 s, then as fast as acknowledged; with {@code dialects}, also each dialect at the fixed rate;</li>
  *   <li>{@code sustained}: the pipeline to files at the fixed rate for {@code BENCH_SUSTAINED_S} seconds, with its
- *       heap sampled each second, to show memory and latency stay flat.</li>
+ *       heap sampled each second, to show memory and latency stay flat; {@code sustained-postgres}: the same to
+ *       PostgreSQL (after the {@code postgres} steps when both are asked for).</li>
  * </ol>
  *
  * Every pipeline run reports events/s and MB/s acknowledged, request latency p50/p99/p99.9 (HdrHistogram, from
@@ -56,7 +57,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.ingestline.bench.PipelineBenchmark</pre>
  *
- * Environment: {@code BENCH_PHASES} ({@code peer,ceiling,edge,files,postgres,dialects}; add {@code sustained}),
+ * Environment: {@code BENCH_PHASES} ({@code peer,ceiling,edge,files,postgres,dialects}; add {@code sustained}, to
+ * files, or {@code sustained-postgres}),
  * {@code BENCH_DURATION_S} (30), {@code BENCH_WARMUP_S} (60), {@code BENCH_CONNECTIONS} (8), {@code BENCH_BATCH}
  * (500), {@code BENCH_RATE} (50000), {@code BENCH_RAMP} (70000,100000), {@code BENCH_GZIP} (0), {@code BENCH_DIALECT_S} (20),
  * {@code BENCH_SUSTAINED_S} (300), {@code BENCH_SUSTAINED_RATE} (as {@code BENCH_RATE}), {@code BENCH_PRODUCER_RECORDS} (2000000), {@code BENCH_PG_URL}
@@ -160,7 +162,7 @@ public final class PipelineBenchmark {
                 if (phases.contains("files") || phases.contains("dialects") || phases.contains("sustained")) {
                     pipeline(bootstrap, false, layout);
                 }
-                if (phases.contains("postgres")) {
+                if (phases.contains("postgres") || phases.contains("sustained-postgres")) {
                     pipeline(bootstrap, true, layout);
                 }
             }
@@ -330,7 +332,7 @@ public final class PipelineBenchmark {
                     }
                 }
             }
-            if (phases.contains("sustained") && !postgres) {
+            if (phases.contains(postgres ? "sustained-postgres" : "sustained")) {
                 sustained(paced.paced(Report.env("BENCH_SUSTAINED_RATE", rate)), target, pipeline, layout);
             }
         } finally {
@@ -528,16 +530,17 @@ public final class PipelineBenchmark {
         sampler.setDaemon(true);
         sampler.start();
         List<Chart.Series> panels = new ArrayList<>();
-        String name = String.format(Locale.ROOT, "sustained: pipeline to files, Axiom, %,d events/s for %d s%s",
-                paced.eventsPerSecond(), seconds, layout.label);
+        String name = String.format(Locale.ROOT, "sustained: pipeline to %s, Axiom, %,d events/s for %d s%s",
+                target.backend(), paced.eventsPerSecond(), seconds, layout.label);
         LoadGenerator.Result r = measure(name, paced, Duration.ofSeconds(seconds), target, panels).load();
         sampler.join(10_000);
         panels.add(new Chart.Series("sustained: service JVMs' heap in use", "MiB", heapMb));
         panels.add(new Chart.Series("sustained: service JVMs' resident memory", "MiB", rssMb));
-        Chart.write(report.dir.resolve("sustained" + layout.suffix() + ".png"), "Sustained load" + layout.label
-                + ": per second", panels);
+        String file = (target.postgres() ? "sustained-postgres" : "sustained") + layout.suffix() + ".png";
+        Chart.write(report.dir.resolve(file), "Sustained load to " + target.backend() + layout.label + ": per second",
+                panels);
         after.add("");
-        after.add("Sustained run by minute: events/s acknowledged, request p99 (max of the seconds), ack-to-stored "
+        after.add("Sustained run to " + target.backend() + layout.label + " by minute: events/s acknowledged, request p99 (max of the seconds), ack-to-stored "
                 + "p99 (max of the seconds), heap in use (max of the samples), resident memory (last sample):");
         after.add("");
         after.add("| minute | events/s | request p99 ms | ack to stored p99 ms | heap MiB | RSS MiB |");
@@ -560,7 +563,7 @@ public final class PipelineBenchmark {
                     events / (double) (to - from), p99, d99, heapMax, rssMb[to - 1]));
         }
         after.add("");
-        after.add("Plot: sustained" + layout.suffix() + ".png");
+        after.add("Plot: " + file);
     }
 
     /** A row of the table, printed at the end when the ceiling is known. */

@@ -71,12 +71,17 @@ final class BinaryRows implements CopyBuffer.Out {
     private long[] time = new long[256];
     private long[] position = new long[256];
     private long[] end = new long[256];
+    /** A bit per row: its event was plain when it was encoded ({@link TypedFields#wasPlain}). */
+    private long[] plain = new long[4];
+    /** A bit per row: its event encoded for a {@code json} column (no version byte), else for {@code jsonb}. */
+    private long[] json = new long[4];
     private int rows;
     /** The typed columns of each layout, and the first row of each (layouts change only when rules do). */
     private final List<List<TypedColumn>> layouts = new ArrayList<>();
     private int[] layoutFrom = new int[4];
     /** The current layout's columns (as its writer gave them), and its encoder. */
     private List<TypedColumn> typed;
+    private boolean asJson;
     private CopyBinary encoder;
     /** One row's bytes, gathered from its chunks when it spans two ({@link #rowBytes}). */
     private byte[] scratch = new byte[1024];
@@ -97,8 +102,17 @@ final class BinaryRows implements CopyBuffer.Out {
      */
     long add(List<TypedColumn> typed, long timeMs, byte[] key, byte[] value, int off, int len, int partition,
             long position) {
-        if (typed != this.typed) {
-            layout(typed);
+        return add(typed, false, timeMs, key, value, off, len, partition, position);
+    }
+
+    /**
+     * As {@link #add(List, long, byte[], byte[], int, int, int, long)}, the event encoded for a {@code json} column
+     * when {@code asJson} (the writer's guess at its table's type: a commit copes with rows of either).
+     */
+    long add(List<TypedColumn> typed, boolean asJson, long timeMs, byte[] key, byte[] value, int off, int len,
+            int partition, long position) {
+        if (typed != this.typed || asJson != this.asJson) {
+            layout(typed, asJson);
         }
         long before = size;
         int chunksBefore = taken;
@@ -116,7 +130,11 @@ final class BinaryRows implements CopyBuffer.Out {
             time = Arrays.copyOf(time, n);
             this.position = Arrays.copyOf(this.position, n);
             end = Arrays.copyOf(end, n);
+            plain = Arrays.copyOf(plain, n / 64);
+            json = Arrays.copyOf(json, n / 64);
         }
+        set(plain, rows, encoder.wasPlain());
+        set(json, rows, asJson);
         time[rows] = timeMs;
         this.position[rows] = position;
         end[rows] = size;
@@ -124,9 +142,22 @@ final class BinaryRows implements CopyBuffer.Out {
         return (long) (taken - chunksBefore) * CHUNK + ROW_OVERHEAD;
     }
 
-    private void layout(List<TypedColumn> typed) {
+    private static void set(long[] bits, int row, boolean on) {
+        if (on) {
+            bits[row >> 6] |= 1L << row;
+        } else {
+            bits[row >> 6] &= ~(1L << row);
+        }
+    }
+
+    private static boolean get(long[] bits, int row) {
+        return (bits[row >> 6] & 1L << row) != 0;
+    }
+
+    private void layout(List<TypedColumn> typed, boolean asJson) {
         this.typed = typed;
-        encoder = CopyBinary.rows(this, ENCODER_BYTES, typed);
+        this.asJson = asJson;
+        encoder = CopyBinary.rows(this, ENCODER_BYTES, typed, asJson);
         if (!layouts.isEmpty() && layouts.get(layouts.size() - 1).equals(typed)) {
             return;
         }
@@ -183,7 +214,12 @@ final class BinaryRows implements CopyBuffer.Out {
         return layouts.get(k);
     }
 
-    /** Copies the row's bytes into a {@code COPY}'s data. */
+    /** Whether the row's event was encoded for a {@code json} column (else for {@code jsonb}). */
+    boolean json(int row) {
+        return get(json, row);
+    }
+
+    /** Copies the row's bytes into a {@code COPY}'s data (whose event column is of the type it was encoded for). */
     void copy(int row, CopyBuffer into) throws SQLException {
         long from = row == 0 ? 0 : end[row - 1];
         long to = end[row];
@@ -196,10 +232,14 @@ final class BinaryRows implements CopyBuffer.Out {
     }
 
     /**
-     * Copies the row into a {@code COPY} whose event column is {@code json}: as {@link #copy}, but its event without
-     * {@code jsonb}'s version byte (rows are encoded for {@code jsonb}: a table's type is known at its first commit).
+     * Copies the row into a {@code COPY} whose event column is {@code json}: as {@link #copy}, its event without
+     * {@code jsonb}'s version byte when it was encoded for {@code jsonb} (before its table's type was known).
      */
     void copyAsJson(int row, CopyBuffer into) throws SQLException {
+        if (json(row)) {
+            copy(row, into);
+            return;
+        }
         byte[] b = rowBytes(row);
         int from = rowFrom;
         int at = eventAt(b, from);
@@ -209,11 +249,18 @@ final class BinaryRows implements CopyBuffer.Out {
         into.raw(b, at + 5, from + (int) (end[row] - (row == 0 ? 0 : end[row - 1])));
     }
 
-    /** Whether the row's event may be one {@code jsonb} refuses ({@link JsonbRisk}). */
+    /**
+     * Whether the row's event may be one {@code jsonb} refuses ({@link JsonbRisk}): never when it was plain as it was
+     * encoded (what {@link JsonbRisk} flags lies outside plain), else as the scan of its bytes says.
+     */
     boolean jsonbRisk(int row, boolean utf8) {
+        if (get(plain, row)) {
+            return false;
+        }
         byte[] b = rowBytes(row);
         int at = eventAt(b, rowFrom);
-        return JsonbRisk.risky(b, at + 5, (int) INT.get(b, at) - 1, utf8);
+        int version = json(row) ? 0 : 1;
+        return JsonbRisk.risky(b, at + 4 + version, (int) INT.get(b, at) - version, utf8);
     }
 
     /** Where a row's event field (its length) starts: after the field count (2), the time (4 + 8) and the id. */
@@ -266,13 +313,14 @@ final class BinaryRows implements CopyBuffer.Out {
             System.arraycopy(chunks[(int) (p / CHUNK)], (int) (p % CHUNK), b, done, n);
             done += n;
         }
-        // field count (2), time (4 + 8), id (4 + its bytes), event (4 + version byte + its JSON)
+        // field count (2), time (4 + 8), id (4 + its bytes), event (4 + version byte for jsonb + its JSON)
         int at = 2 + 12;
         int idLength = (int) INT.get(b, at);
         byte[] key = Arrays.copyOfRange(b, at + 4, at + 4 + idLength);
         at += 4 + idLength;
-        int jsonLength = (int) INT.get(b, at) - 1;
-        byte[] value = Arrays.copyOfRange(b, at + 5, at + 5 + jsonLength);
+        int version = json(row) ? 0 : 1;
+        int jsonLength = (int) INT.get(b, at) - version;
+        byte[] value = Arrays.copyOfRange(b, at + 4 + version, at + 4 + version + jsonLength);
         long pos = position[row];
         return new SinkRecord(dataset, partition, pos / DatasetRecord.MAX_EVENTS,
                 (int) (pos % DatasetRecord.MAX_EVENTS), time[row], key, value);
@@ -289,6 +337,8 @@ final class BinaryRows implements CopyBuffer.Out {
             time = new long[256];
             position = new long[256];
             end = new long[256];
+            plain = new long[4];
+            json = new long[4];
         }
         if (scratch.length > CHUNK) {
             scratch = new byte[1024];

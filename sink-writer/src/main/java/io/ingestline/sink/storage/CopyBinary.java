@@ -120,6 +120,14 @@ final class CopyBinary extends CopyBuffer {
         }
     }
 
+    /**
+     * Whether the last row's event was plain ({@link TypedFields#wasPlain}): false when the table has no typed
+     * columns (its events are not read).
+     */
+    boolean wasPlain() {
+        return typed != null && typed.wasPlain();
+    }
+
     /** Ends the data with the trailer and hands on what is held. */
     @Override
     void finish() throws SQLException {

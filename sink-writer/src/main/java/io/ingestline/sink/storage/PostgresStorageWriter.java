@@ -281,8 +281,8 @@ public final class PostgresStorageWriter implements StorageWriter {
         Buffer b = buffer(r.datasetPartition());
         long bytes;
         if (b.rows != null && storableTime(r.eventTimeMs())) {
-            bytes = b.rows.add(rowColumns(r.dataset()), r.eventTimeMs(), r.key(), r.value(), 0,
-                    r.value().length, r.partition(), r.position());
+            bytes = b.rows.add(rowColumns(r.dataset()), rowsAsJson(r.dataset()), r.eventTimeMs(), r.key(), r.value(),
+                    0, r.value().length, r.partition(), r.position());
         } else {
             b.records.add(r);
             bytes = RECORD_OVERHEAD + r.key().length + r.value().length;
@@ -300,11 +300,12 @@ public final class PostgresStorageWriter implements StorageWriter {
             return;
         }
         List<TypedColumn> typed = rowColumns(dp.dataset());
+        boolean asJson = rowsAsJson(dp.dataset());
         long bytes = 0;
         for (int i = 0; i < events.count(); i++) {
             long time = events.time(i);
             if (storableTime(time)) {
-                bytes += b.rows.add(typed, time, StorageWriter.key(dp, offset, events.id(i)), events.value(),
+                bytes += b.rows.add(typed, asJson, time, StorageWriter.key(dp, offset, events.id(i)), events.value(),
                         events.start(i), events.end(i) - events.start(i), dp.partition(),
                         DatasetRecord.position(offset, i));
             } else {
@@ -315,6 +316,16 @@ public final class PostgresStorageWriter implements StorageWriter {
         }
         b.bytes += bytes;
         buffered += bytes;
+    }
+
+    /**
+     * Whether a dataset's rows are encoded for a {@code json} event column: its table's type once a commit knows it,
+     * else the setting's (what a new table gets). A wrong guess costs the commit a copy of each row without the version
+     * byte ({@code jsonb} rows into {@code json}) or their encoding again (the other way).
+     */
+    private boolean rowsAsJson(String dataset) {
+        EventType type = eventTypes.get(tableName(dataset));
+        return (type != null ? type : settings.eventType()) == EventType.JSON;
     }
 
     private Buffer buffer(DatasetPartition dp) {
@@ -590,9 +601,10 @@ public final class PostgresStorageWriter implements StorageWriter {
                         }
                         if (same && json) {
                             rows.copyAsJson(i, out);
-                        } else if (same) {
+                        } else if (same && !rows.json(i)) {
                             rows.copy(i, out);
                         } else {
+                            // another layout, or encoded for json and the table's jsonb (made so after the guess)
                             out.row(rows.record(dataset, dps.get(order.part(at)).partition(), i));
                         }
                     }

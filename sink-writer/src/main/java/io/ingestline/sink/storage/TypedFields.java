@@ -15,10 +15,11 @@ import java.util.Map;
  * is built (as the node {@link Json#readTree} would make of it) only for a field a column takes, the others are
  * skipped. What it finds is what the event's whole tree gives ({@code tree.get(name)}): the last value of a name given
  * twice, and nothing at all (every column null) for an event that is not one JSON object {@link Json#readTree} reads,
- * its trailing text and every number it would convert included. One instance per thread.
+ * its trailing text and every number it would convert included. A plain event (almost every event the validator
+ * writes) is read by {@link PlainFields}, a pass over its bytes that gives the same; any other by Jackson's streaming
+ * parser. One instance per thread.
  */
 final class TypedFields {
-    /** Reads one value at the parser's position, leaving what follows to the caller. */
     /**
      * The shortest float text whose conversion to {@code BigDecimal} can fail (its exponent with 10 digits: a
      * scale beyond an {@code int}); the tree converts every float, so such a float anywhere makes the event unread.
@@ -28,6 +29,9 @@ final class TypedFields {
     private final List<TypedColumn> columns;
     private final Map<String, Integer> index = new HashMap<>();
     private final JsonNode[] values;
+    private final PlainFields plain;
+    /** Whether the last event read was plain ({@link PlainFields}). */
+    private boolean wasPlain;
 
     TypedFields(List<TypedColumn> columns) {
         this.columns = List.copyOf(columns);
@@ -35,6 +39,7 @@ final class TypedFields {
             index.put(this.columns.get(i).name(), i);
         }
         this.values = new JsonNode[this.columns.size()];
+        this.plain = new PlainFields(this.columns);
     }
 
     List<TypedColumn> columns() {
@@ -46,8 +51,26 @@ final class TypedFields {
         return read(event, 0, event.length);
     }
 
-    /** As {@link #read(byte[])}, of the event {@code b[off, off + len)}. */
+    /**
+     * As {@link #read(byte[])}, of the event {@code b[off, off + len)}: a plain event in {@link PlainFields}' one pass
+     * over its bytes, any other through Jackson's parser ({@link #parsed}).
+     */
     JsonNode[] read(byte[] b, int off, int len) {
+        Arrays.fill(values, null);
+        wasPlain = len <= Json.MAX_STRING_LENGTH && plain.read(b, off, len, values);
+        return wasPlain ? values : parsed(b, off, len);
+    }
+
+    /**
+     * Whether the last event {@link #read} was plain: then it holds nothing {@code jsonb} refuses, whatever the
+     * database's encoding ({@link JsonbRisk} would not flag it).
+     */
+    boolean wasPlain() {
+        return wasPlain;
+    }
+
+    /** As {@link #read(byte[], int, int)}, always through Jackson's parser. */
+    JsonNode[] parsed(byte[] b, int off, int len) {
         Arrays.fill(values, null);
         if (len > Json.MAX_STRING_LENGTH) {
             // only here can a skipped string exceed the parser's limit, which the tree (decoding it) applies

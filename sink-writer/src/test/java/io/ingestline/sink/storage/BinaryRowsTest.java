@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Timeout;
  * {@link BinaryRows} against {@link CopyBinary} writing the same events whole: several partitions' rows sharing one
  * pool of chunks, written in turn, one of them cleared (its chunks given back and taken by the others) now and then;
  * rows of every size from a few bytes to several chunks (so rows cross the chunks' boundaries and the encoder's
- * buffer), events read from inside larger arrays, the typed columns changing between rows (none, one, two). Replay a
- * seed with {@code -Drows.seed=<seed>}.
+ * buffer), events read from inside larger arrays, the typed columns changing between rows (none, one, two), rows
+ * encoded for {@code jsonb} or {@code json} (each copied for a {@code json} column too), events plain or not (the
+ * risk check then from the plain bit or the scan). Replay a seed with {@code -Drows.seed=<seed>}.
  */
 @Timeout(60)
 class BinaryRowsTest {
@@ -37,7 +38,9 @@ class BinaryRowsTest {
         final BinaryRows rows;
         final List<SinkRecord> events = new ArrayList<>();
         final List<List<TypedColumn>> layouts = new ArrayList<>();
+        final List<Boolean> asJson = new ArrayList<>();
         List<TypedColumn> typed = ONE;
+        boolean json;
         long counted;
 
         Part(BinaryRows.Chunks pool) {
@@ -59,10 +62,13 @@ class BinaryRowsTest {
                 if (random.nextInt(20) == 0) {
                     p.typed = List.of(NONE, ONE, TWO).get(random.nextInt(3)); // a rule changed
                 }
+                if (random.nextInt(20) == 0) {
+                    p.json = !p.json; // the table's type learned (or guessed)
+                }
                 int size = random.nextInt(12) == 0 ? random.nextInt(4 * BinaryRows.CHUNK) : random.nextInt(600);
                 // a quarter with an escape jsonb refuses (BinaryRows#jsonbRisk reads the event across chunks)
                 String json = "{\"n\":" + random.nextInt() + ",\"s\":\"" + "x".repeat(size)
-                        + (random.nextInt(4) == 0 ? "\\u0000" : "") + "é\"}";
+                        + (random.nextInt(4) == 0 ? "\\u0000" : "") + (random.nextBoolean() ? "é" : "") + "\"}";
                 byte[] event = json.getBytes(StandardCharsets.UTF_8);
                 // the event inside a larger array, as in a dataset record
                 int before = random.nextInt(40);
@@ -71,9 +77,10 @@ class BinaryRowsTest {
                 long time = 1_700_000_000_000L + random.nextInt(1_000_000_000);
                 byte[] key = ("id-" + round + "-" + n).getBytes(StandardCharsets.UTF_8);
                 SinkRecord r = new SinkRecord("web", 3, 1000 + round * 1000 + n, random.nextInt(5), time, key, event);
-                p.counted += p.rows.add(p.typed, time, key, record, before, event.length, 3, r.position());
+                p.counted += p.rows.add(p.typed, p.json, time, key, record, before, event.length, 3, r.position());
                 p.events.add(r);
                 p.layouts.add(p.typed);
+                p.asJson.add(p.json);
             }
             for (Part p : parts) {
                 check(p);
@@ -82,6 +89,7 @@ class BinaryRowsTest {
             cleared.rows.clear();
             cleared.events.clear();
             cleared.layouts.clear();
+            cleared.asJson.clear();
             cleared.counted = 0;
             assertThat(cleared.rows.rows()).isZero();
             assertThat(cleared.rows.held()).isZero();
@@ -98,8 +106,11 @@ class BinaryRowsTest {
             assertThat(p.rows.layout(i)).as("row %d's columns", i).isEqualTo(typed);
             assertThat(p.rows.time(i)).isEqualTo(r.eventTimeMs());
             assertThat(p.rows.position(i)).isEqualTo(r.position());
-            byte[] expected = whole(r, typed);
-            assertThat(copied(p.rows, i, typed)).as("row %d (%d bytes)", i, expected.length).isEqualTo(expected);
+            boolean json = p.asJson.get(i);
+            assertThat(p.rows.json(i)).isEqualTo(json);
+            byte[] expected = whole(r, typed, json);
+            assertThat(copied(p.rows, i, typed, json)).as("row %d (%d bytes)", i, expected.length)
+                    .isEqualTo(expected);
             assertThat(copiedAsJson(p.rows, i, typed)).as("row %d for a json column", i)
                     .isEqualTo(whole(r, typed, true));
             assertThat(p.rows.jsonbRisk(i, true)).isEqualTo(JsonbRisk.risky(r.value(), 0, r.value().length, true));
@@ -116,9 +127,9 @@ class BinaryRowsTest {
     }
 
     /** Row {@code i} as {@link BinaryRows#copy} sends it (without the data's header). */
-    private static byte[] copied(BinaryRows rows, int i, List<TypedColumn> typed) throws Exception {
+    private static byte[] copied(BinaryRows rows, int i, List<TypedColumn> typed, boolean json) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CopyBinary c = CopyBinary.rows((b, n) -> out.write(b, 0, n), 64, typed);
+        CopyBinary c = CopyBinary.rows((b, n) -> out.write(b, 0, n), 64, typed, json);
         rows.copy(i, c);
         c.flush();
         return out.toByteArray();
@@ -131,10 +142,6 @@ class BinaryRowsTest {
         rows.copyAsJson(i, c);
         c.flush();
         return out.toByteArray();
-    }
-
-    private static byte[] whole(SinkRecord r, List<TypedColumn> typed) throws Exception {
-        return whole(r, typed, false);
     }
 
     /** The event's row as {@link CopyBinary} writes it from the whole record (for a json column if {@code json}). */

@@ -433,13 +433,17 @@ class PostgresStorageWriterIT {
             w.write(record(1, "2026-11-23T10:00:01Z", "{\"b\":3,\"a\":4}"));
             w.write(record("api", 0, 0, "2026-11-23T10:00:00Z", "a-0", "{\"y\":1,\"x\":2}"));
             w.commit(Map.of(WEB0, 2L, api0, 1L), next -> { });
+            // the tables' types now known: rows encoded for them
+            w.write(record(2, "2026-11-23T10:00:02Z", "{\"b\":5,\"a\":6}"));
+            w.write(record("api", 0, 1, "2026-11-23T10:00:01Z", "a-1", "{\"y\":3,\"x\":4}"));
+            w.commit(Map.of(WEB0, 3L, api0, 2L), next -> { });
             assertThat(w.rowByRowCommits()).isZero();
         }
         try (PostgresStorageWriter w = writer(PostgresStorageWriter.Load.COPY, PostgresStorageWriter.EventType.JSONB,
                 d -> Map.of())) {
             w.open(List.of(api0), 1);
-            w.write(record("api", 0, 1, "2026-11-23T10:00:01Z", "a-1", "{\"y\":3,\"x\":4}"));
-            w.commit(Map.of(api0, 2L), next -> { });
+            w.write(record("api", 0, 2, "2026-11-23T10:00:02Z", "a-2", "{\"y\":5,\"x\":6}"));
+            w.commit(Map.of(api0, 3L), next -> { });
             assertThat(w.rowByRowCommits()).isZero();
         }
         assertThat(rows("SELECT c.relname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN "
@@ -447,9 +451,11 @@ class PostgresStorageWriterIT {
                 + schema + "' AND c.relname IN ('web', 'api') AND a.attname = 'event' ORDER BY 1"))
                 .containsExactly("api json", "web jsonb");
         assertThat(rows("SELECT id || ' ' || event::text FROM \"" + schema + "\".\"web\" ORDER BY id"))
-                .containsExactly("id-0 {\"a\": 2, \"b\": 1}", "id-1 {\"a\": 4, \"b\": 3}");
+                .containsExactly("id-0 {\"a\": 2, \"b\": 1}", "id-1 {\"a\": 4, \"b\": 3}",
+                        "id-2 {\"a\": 6, \"b\": 5}");
         assertThat(rows("SELECT id || ' ' || event::text FROM \"" + schema + "\".\"api\" ORDER BY id"))
-                .containsExactly("a-0 {\"y\":1,\"x\":2}", "a-1 {\"y\":3,\"x\":4}");
+                .containsExactly("a-0 {\"y\":1,\"x\":2}", "a-1 {\"y\":3,\"x\":4}",
+                        "a-2 {\"y\":5,\"x\":6}");
         assertThat(rejected).isEmpty();
     }
 
