@@ -697,15 +697,17 @@ public final class PostgresStorageWriter implements StorageWriter {
     /**
      * Whether PostgreSQL's error refuses the row's own values, so that it would refuse the same row again: a data
      * exception (SQLSTATE class 22: broken JSON, a <code>&#92;u0000</code>, a number out of range), an integrity
-     * constraint (class 23: no partition for its time, a check an operator added) or a program limit (class 54: a
-     * nesting too deep, a value too large). Any other failure is not the event's (a cancel or a statement timeout, 57;
-     * the connection, 08; a lock or serialization failure, 40 and 55; a privilege or a column changed under the sink,
-     * 42; resources, 53; an internal error, XX): it fails the commit, which is tried again, and never sends a valid
-     * event to the dead letters.
+     * constraint (class 23: no partition for its time, a check an operator added), a program limit (class 54: a
+     * nesting too deep, a value too large) or an operator's trigger raising an error (class P0). Any other failure is
+     * not the event's (a cancel or a statement timeout, 57; the connection, 08; a lock or serialization failure, 40
+     * and 55; a privilege or a column changed under the sink, 42; resources, 53; an internal error, XX): it fails the
+     * commit, which is tried again, and never sends a valid event to the dead letters (a row that alone outlasts the
+     * statement timeout each time would stall its partition, which the sink's stall check reports).
      */
     static boolean refusal(SQLException e) {
         String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54")
+                || state.startsWith("P0"));
     }
 
     /** The days each dataset's events fall on: of the records, and of the buffers' rows. */

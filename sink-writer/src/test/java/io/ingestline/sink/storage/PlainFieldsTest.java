@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * on their corruptions (cut, a byte changed, inserted or dropped, text after the object), the values {@link
  * TypedFields#read} gives are the parser's, node for node (an {@code int} where the parser makes one, a
  * {@code BigDecimal} with its scale); an event read as plain holds nothing {@link JsonbRisk} flags; and plain events
- * are read as plain.
+ * are read as plain. Replay a seed with {@code -Dplain.seed=<seed>}.
  */
 class PlainFieldsTest {
     private static final String[] NAMES = {"status", "n", "ratio", "ok", "at", "msg", "user", "tags", "x", "é"};
@@ -33,8 +33,8 @@ class PlainFieldsTest {
 
     @Test
     void gives_the_parsers_values_or_leaves_the_event_to_it() {
-        long seed = System.nanoTime();
-        System.out.println("PlainFieldsTest seed " + seed);
+        long seed = Long.getLong("plain.seed", System.nanoTime());
+        System.out.println("PlainFieldsTest seed " + seed + " (-Dplain.seed=" + seed + ")");
         Random random = new Random(seed);
         TypedFields fields = new TypedFields(COLUMNS);
         int plain = 0;

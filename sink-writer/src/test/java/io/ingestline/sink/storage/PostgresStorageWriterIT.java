@@ -159,7 +159,8 @@ class PostgresStorageWriterIT {
      * In the row-by-row load (after a load failed), an error that is not the event's own (here a statement cancelled,
      * as a {@code statement_timeout} does, SQLSTATE 57014, raised by a trigger for one valid event) fails the commit,
      * which the worker tries again: the valid event is never sent to the dead letters. The broken event of the same
-     * commit still is, and once the cause is gone the retried commit stores the rest.
+     * commit still is, and once the cause is gone the retried commit stores the rest; an event an operator's trigger
+     * refuses (SQLSTATE P0001) is the event's refusal and goes to the dead letters.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(PostgresStorageWriter.Load.class)
@@ -178,17 +179,22 @@ class PostgresStorageWriterIT {
                     + "USING ERRCODE = '57014'; END IF; RETURN NEW; END $$");
             s.execute("CREATE TRIGGER cancel_id_2 BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION \""
                     + schema + "\".cancel_id_2()");
+            // an operator's trigger refusing an event (SQLSTATE P0001): that is the event's refusal
+            s.execute("CREATE FUNCTION \"" + schema + "\".refuse_id_4() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.id = 'id-4' THEN RAISE EXCEPTION 'no events from that host'; END IF; RETURN NEW; END $$");
+            s.execute("CREATE TRIGGER refuse_id_4 BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION \""
+                    + schema + "\".refuse_id_4()");
         }
         List<SinkRecord> records = List.of(record(1, day, "not json at all"), record(2, day, "{\"n\":2}"),
-                record(3, day, "{\"n\":3}"));
+                record(3, day, "{\"n\":3}"), record(4, day, "{\"n\":4}"));
         try (PostgresStorageWriter w = writer(load, PostgresStorageWriter.EventType.JSONB, d -> Map.of())) {
             assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 1L);
             records.forEach(w::write);
-            assertThatThrownBy(() -> w.commit(Map.of(WEB0, 4L), next -> { }))
+            assertThatThrownBy(() -> w.commit(Map.of(WEB0, 5L), next -> { }))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("statement timeout");
             assertThat(w.rowByRowCommits()).isOne();
         }
-        assertThat(rejected).noneMatch(r -> r.startsWith("id-2:") || r.startsWith("id-3:"));
+        assertThat(rejected).noneMatch(r -> r.startsWith("id-2:") || r.startsWith("id-3:") || r.startsWith("id-4:"));
         assertThat(rows("SELECT id FROM " + table + " ORDER BY id")).containsExactly("id-0");
         try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
             s.execute("DROP TRIGGER cancel_id_2 ON " + table);
@@ -197,10 +203,12 @@ class PostgresStorageWriterIT {
         try (PostgresStorageWriter w = writer(load, PostgresStorageWriter.EventType.JSONB, d -> Map.of())) {
             assertThat(w.open(List.of(WEB0), 1)).containsEntry(WEB0, 1L);
             records.forEach(w::write);
-            w.commit(Map.of(WEB0, 4L), next -> { });
+            w.commit(Map.of(WEB0, 5L), next -> { });
         }
         assertThat(rows("SELECT id FROM " + table + " ORDER BY id")).containsExactly("id-0", "id-2", "id-3");
-        assertThat(rejected).singleElement().asString().startsWith("id-1: PostgreSQL refused the event: ");
+        assertThat(rejected).hasSize(2);
+        assertThat(rejected.get(0)).startsWith("id-1: PostgreSQL refused the event: ");
+        assertThat(rejected.get(1)).startsWith("id-4: PostgreSQL refused the event: ").contains("no events from");
     }
 
     @Test
