@@ -540,8 +540,9 @@ public final class PipelineBenchmark {
         Chart.write(report.dir.resolve(file), "Sustained load to " + target.backend() + layout.label + ": per second",
                 panels);
         after.add("");
-        after.add("Sustained run to " + target.backend() + layout.label + " by minute: events/s acknowledged, request p99 (max of the seconds), ack-to-stored "
-                + "p99 (max of the seconds), heap in use (max of the samples), resident memory (last sample):");
+        after.add("Sustained run to " + target.backend() + layout.label + " by minute: events/s acknowledged, request "
+                + "p99 (max of the seconds), ack-to-stored p99 (max of the seconds), heap in use (max of the samples), "
+                + "resident memory (last sample):");
         after.add("");
         after.add("| minute | events/s | request p99 ms | ack to stored p99 ms | heap MiB | RSS MiB |");
         after.add("|---|---|---|---|---|---|");
