@@ -10,11 +10,11 @@ import java.util.List;
 
 /**
  * {@link TypedFields}' quick way: one pass over the bytes of a <em>plain</em> event, which finds the typed columns'
- * values as Jackson's parser does, or gives up. Plain (the benchmark's events, and most machine-written logs) is one
- * JSON object, ASCII only, names without escapes, escapes in strings only of ASCII characters other than U+0000,
- * numbers of at most {@value #MAX_NUMBER} characters with exponents of at most four digits, nesting at most
- * {@value #MAX_DEPTH} deep, a typed column's value a string without escapes, a number, {@code true}, {@code false} or
- * {@code null}.
+ * values as Jackson's parser does, or gives up. Plain (the benchmark's events, and any log of ASCII text without
+ * unusual escapes or numbers) is one JSON object, ASCII only, names without escapes, escapes in strings only of ASCII
+ * characters other than U+0000, numbers of at most {@value #MAX_NUMBER} characters with exponents of at most four
+ * digits, nesting at most {@value #MAX_DEPTH} deep, a typed column's value a string without escapes, a number,
+ * {@code true}, {@code false} or {@code null}.
  * Anything else (and any text that is not JSON) makes it give up, and the parser reads the event: so it needs no
  * rule of its own for what JSON is, beyond seeing that plain text is well formed.
  *

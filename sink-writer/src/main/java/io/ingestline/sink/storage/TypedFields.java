@@ -15,9 +15,9 @@ import java.util.Map;
  * is built (as the node {@link Json#readTree} would make of it) only for a field a column takes, the others are
  * skipped. What it finds is what the event's whole tree gives ({@code tree.get(name)}): the last value of a name given
  * twice, and nothing at all (every column null) for an event that is not one JSON object {@link Json#readTree} reads,
- * its trailing text and every number it would convert included. A plain event (almost every event the validator
- * writes) is read by {@link PlainFields}, a pass over its bytes that gives the same; any other by Jackson's streaming
- * parser. One instance per thread.
+ * its trailing text and every number it would convert included. A plain event (ASCII, no unusual escapes or numbers:
+ * the benchmark's events) is read by {@link PlainFields}, a pass over its bytes that gives the same; any other by
+ * Jackson's streaming parser. One instance per thread.
  */
 final class TypedFields {
     /**

@@ -6,31 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeout;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Fuzzes {@link PlainFields} against Jackson's parser with any bytes as an event (read from inside a larger array):
  * {@link TypedFields#read} gives the parser's values ({@link TypedFields#parsed}), node for node, whether the quick
  * pass read it or gave up; an event it read holds nothing {@link JsonbRisk} flags in either encoding; each input in
- * bounded time. Seeds: {@code PlainFieldsFuzzTestInputs}.
+ * bounded time. The columns are {@link PlainFieldsTest}'s. Seeds: {@code PlainFieldsFuzzTestInputs}.
  */
 class PlainFieldsFuzzTest {
     private static final Duration PER_INPUT = Duration.ofSeconds(10);
-    private static final List<TypedColumn> COLUMNS;
-
-    static {
-        Map<String, String> columns = new LinkedHashMap<>();
-        columns.put("status", "string");
-        columns.put("n", "long");
-        columns.put("ratio", "real");
-        columns.put("ok", "boolean");
-        columns.put("at", "datetime");
-        COLUMNS = TypedColumn.of(columns);
-    }
-
-    private final TypedFields fields = new TypedFields(COLUMNS);
+    private final TypedFields fields = new TypedFields(PlainFieldsTest.COLUMNS);
 
     @FuzzTest
     void typed_fields_read_plain_are_the_parsers(byte[] input) {
