@@ -16,6 +16,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * <ul>
  *   <li>a rule's version is the offset of the record that stored it: unique and growing across every edge node;
  *       a {@code version} field in the record (written before this rule) is ignored;</li>
+ *   <li>but a record that stores a rule again unchanged ({@value #RESTORES}: the version it restores, see
+ *       {@link #restore}) keeps that version, on readers that hold it and on readers that start after compaction
+ *       removed its first record alike; so storing a rule again never moves its version (an admin's
+ *       {@code If-Match} taken before stays good);</li>
  *   <li>a record may carry the version it was based on ({@code "expected"} in the JSON, or the
  *       {@value #EXPECTED_HEADER} header on a tombstone); it applies only if that is the version of the key's current
  *       rule, else every reader ignores it (a refused change). A record without it always applies. So does one
@@ -30,6 +34,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 public final class RuleRecords {
     /** The JSON field of a conditional change: the version it replaces. */
     public static final String EXPECTED = "expected";
+    /** The JSON field of a record that stores a rule again unchanged: the version it keeps. */
+    public static final String RESTORES = "restores";
     /** The header of a conditional delete (a tombstone has no JSON). */
     public static final String EXPECTED_HEADER = "ingest.expected";
     /** The version of a key that has no current rule. */
@@ -83,13 +89,19 @@ public final class RuleRecords {
             return new Ignore("not JSON: " + e.getMessage());
         }
         JsonNode expected = doc.remove(EXPECTED);
+        JsonNode restores = doc.remove(RESTORES);
         if (expected != null && !expected.isNull() && current != NONE) {
             if (!expected.canConvertToLong() || expected.longValue() != current) {
                 return new Ignore(stale(expected.canConvertToLong() ? expected.longValue() : null, current));
             }
         }
-        doc.put("version", offset);
-        return new Apply(doc.toString().getBytes(StandardCharsets.UTF_8), offset);
+        long version = offset;
+        if (restores != null && restores.canConvertToLong() && restores.longValue() >= 0
+                && restores.longValue() < offset && (current == NONE || current == restores.longValue())) {
+            version = restores.longValue();
+        }
+        doc.put("version", version);
+        return new Apply(doc.toString().getBytes(StandardCharsets.UTF_8), version);
     }
 
     /** The version of a rule as {@link Apply} stored it; {@link #NONE} for null. */
@@ -111,6 +123,20 @@ public final class RuleRecords {
             doc.put(EXPECTED, expected);
             return doc.toString().getBytes(StandardCharsets.UTF_8);
         } catch (IOException | ClassCastException e) {
+            throw new IllegalArgumentException("a rule must be a JSON object", e);
+        }
+    }
+
+    /**
+     * A rule's JSON stored again unchanged: applies only while {@code version} is still the current one, and keeps
+     * it (a reader that has no rule of the key, as after compaction, takes it too).
+     */
+    public static byte[] restore(byte[] json, long version) {
+        try {
+            ObjectNode doc = (ObjectNode) Json.mapper().readTree(conditional(json, version));
+            doc.put(RESTORES, version);
+            return doc.toString().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
             throw new IllegalArgumentException("a rule must be a JSON object", e);
         }
     }

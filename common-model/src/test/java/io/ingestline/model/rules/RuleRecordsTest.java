@@ -85,4 +85,25 @@ class RuleRecordsTest {
         assertThat(fresh).isInstanceOf(RuleRecords.Apply.class);
         assertThat(((RuleRecords.Apply) fresh).version()).isEqualTo(((RuleRecords.Apply) old).version()).isEqualTo(30);
     }
+
+    @Test
+    void a_rule_stored_again_keeps_its_version_on_every_reader_and_only_while_it_is_current() throws Exception {
+        // 10 stored the rule, 11 was a refused change, 12 stores the rule again based on and keeping 10
+        byte[] again = RuleRecords.restore("{\"n\":1,\"version\":10}".getBytes(UTF_8), 10);
+        RuleRecords.Decision old = RuleRecords.decide(again, new RecordHeaders(), 12, 10);
+        RuleRecords.Decision fresh = RuleRecords.decide(again, new RecordHeaders(), 12, RuleRecords.NONE);
+        assertThat(old).isInstanceOf(RuleRecords.Apply.class);
+        assertThat(((RuleRecords.Apply) old).version()).isEqualTo(10);
+        assertThat(fresh).as("after compaction").isInstanceOf(RuleRecords.Apply.class);
+        assertThat(((RuleRecords.Apply) fresh).version()).isEqualTo(10);
+        RuleRecords.Apply a = (RuleRecords.Apply) fresh;
+        assertThat(RuleRecords.versionOf(a.json())).isEqualTo(10);
+        assertThat(Json.mapper().readTree(a.json()).has(RuleRecords.RESTORES)).isFalse();
+        assertThat(Json.mapper().readTree(a.json()).has(RuleRecords.EXPECTED)).isFalse();
+        assertThat(RuleRecords.decide(again, new RecordHeaders(), 12, 11)).as("a change landed between")
+                .isInstanceOf(RuleRecords.Ignore.class);
+        byte[] forward = RuleRecords.restore("{\"n\":1}".getBytes(UTF_8), 20);
+        assertThat(((RuleRecords.Apply) RuleRecords.decide(forward, new RecordHeaders(), 12, RuleRecords.NONE))
+                .version()).as("never a version the record cannot have followed").isEqualTo(12);
+    }
 }

@@ -160,8 +160,8 @@ public final class ConfigStore implements AutoCloseable {
     /**
      * A refused change that is the key's last record would, once compaction removed what it was refused against,
      * be all a new reader finds: it would refuse it too and never learn the current rule. So the current rule is
-     * stored again after it (a new version, same content), based on the current version so that it never overwrites
-     * a change made meanwhile.
+     * stored again after it ({@link RuleRecords#restore}: same content, same version, so a refused change moves
+     * nothing an admin can see), based on the current version so that it never overwrites a change made meanwhile.
      */
     private <T> void heal(RuleRegistry<T> registry, String key, String id, long refused,
             Function<Optional<T>, Optional<byte[]>> currentJson) {
@@ -172,8 +172,13 @@ public final class ConfigStore implements AutoCloseable {
             if (current == RuleRecords.NONE || json.isEmpty()) {
                 return;
             }
-            Applied a = await(write(key, RuleRecords.conditional(json.get(), current), null));
-            LOG.info("stored {} again after the refused change at offset {} (version {})", key, refused, a.offset());
+            Applied a = await(write(key, RuleRecords.restore(json.get(), current), null));
+            if (!(a.decision() instanceof RuleRecords.Ignore)) {
+                LOG.info("stored {} again at offset {} after the refused change at offset {} (version {} kept)", key,
+                        a.offset(), refused, current);
+                return;
+            }
+            // a change landed between: refused in turn, so the same holds for this record
             last = a.offset();
         }
     }

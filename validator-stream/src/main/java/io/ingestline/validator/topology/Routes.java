@@ -103,8 +103,8 @@ final class Routes {
 
     /**
      * Keeps the global store in step with the configuration topic; only rules are kept, not tokens. Applies or
-     * refuses each record as every edge node does ({@link RuleRecords}), storing a rule with its record's offset as
-     * its version.
+     * refuses each record as every edge node does ({@link RuleRecords}), storing a rule with the version it gives
+     * (its record's offset, or the version a rule stored again unchanged keeps).
      */
     static final class Updater implements Processor<String, byte[], Void, Void> {
         private KeyValueStore<String, byte[]> store;

@@ -1,0 +1,126 @@
+package io.ingestline.edge.config;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ingestline.edge.EdgeConfig;
+import io.ingestline.kafka.testkit.TestKafka;
+import io.ingestline.kafka.testkit.WithKafka;
+import io.ingestline.model.ConfigKeys;
+import io.ingestline.model.Json;
+import io.ingestline.model.auth.TokenAuthenticator;
+import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.rules.DatasetRule;
+import io.ingestline.model.rules.RuleRecords;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The configuration store on a real broker, driven directly so that a change based on a stale version reaches the
+ * topic (through the admin API a node that has caught up refuses it before writing; a lagging one writes it, which
+ * EdgeIT's race reaches only by chance).
+ */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConfigStoreIT {
+    private TestKafka kafka;
+    private KafkaSettings settings;
+    private Admin admin;
+
+    @BeforeAll
+    void start(TestKafka kafka) {
+        this.kafka = kafka;
+        this.settings = EdgeConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "INGEST_TOPIC_PREFIX", TestKafka.uniqueName("store") + ".",
+                "INGEST_OTLP_PORT", "-1")).kafka();
+        this.admin = Admin.create(settings.clientProps());
+    }
+
+    @AfterAll
+    void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    private record Node(ConfigStore store, DatasetRuleRegistry datasets) implements AutoCloseable {
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+
+    private Node node() {
+        DatasetRuleRegistry datasets = new DatasetRuleRegistry();
+        ConfigStore store = ConfigStore.start(settings, admin, new ConfigStore.Views(
+                new TokenAuthenticator(List.of()), new DcrRegistry(), datasets, new DatasetCreations()));
+        assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+        return new Node(store, datasets);
+    }
+
+    private static DatasetRule rule(String name, String mark) throws Exception {
+        return DatasetRule.parse(name, Json.mapper().readTree("{\"columns\":[{\"name\":\"n\",\"type\":\"int\"}],"
+                + "\"transformKql\":\"source | extend mark = '" + mark + "'\"}"));
+    }
+
+    private static String markOf(DatasetRule rule) {
+        return rule.transformKql().replaceAll(".*'(.*)'.*", "$1");
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> records(String name) {
+        byte[] key = ConfigKeys.dataset(name).getBytes(UTF_8);
+        return kafka.readToEnd(settings.topics().config()).stream()
+                .filter(r -> java.util.Arrays.equals(r.key(), key)).toList();
+    }
+
+    /**
+     * A refused change is followed by the current rule stored again once, and that record keeps the current version:
+     * the rule's version and content are what they were on the node that wrote it, on a node that reads the topic
+     * later, and on one that finds only the last record (as after compaction); a change based on that version still
+     * applies. The store used to write the rule again three times, each a new version, so an admin's {@code If-Match}
+     * taken before the refused change was refused (EdgeIT saw 43 for 39).
+     */
+    @Test
+    void a_refused_change_moves_neither_content_nor_version_and_is_followed_by_one_record() throws Exception {
+        String name = "cas-" + Long.toHexString(System.nanoTime());
+        try (Node one = node()) {
+            long v1 = one.store().changeDataset(name, rule(name, "one"), null).version();
+            ConfigStore.RuleChange second = one.store().changeDataset(name, rule(name, "two"), v1);
+            assertThat(second.applied()).isTrue();
+            long v2 = second.version();
+
+            assertThat(one.store().changeDataset(name, rule(name, "stale"), v1).applied()).isFalse();
+            assertThat(one.store().changeDataset(name, null, v1).applied()).as("a stale delete").isFalse();
+            assertThat(one.datasets().version(name)).isEqualTo(v2);
+            assertThat(markOf(one.datasets().get(name).orElseThrow())).isEqualTo("two");
+
+            List<ConsumerRecord<byte[], byte[]>> log = records(name);
+            assertThat(log).as("one, two, (stale, again) twice").hasSize(6);
+            ConsumerRecord<byte[], byte[]> last = log.get(log.size() - 1);
+            DatasetRuleRegistry compacted = new DatasetRuleRegistry();
+            compacted.apply(name, last.value(), last.headers(), last.offset());
+            assertThat(compacted.version(name)).as("a reader that finds only the last record").isEqualTo(v2);
+            assertThat(markOf(compacted.get(name).orElseThrow())).isEqualTo("two");
+
+            try (Node later = node()) {
+                assertThat(later.datasets().version(name)).isEqualTo(v2);
+                assertThat(markOf(later.datasets().get(name).orElseThrow())).isEqualTo("two");
+            }
+
+            ConfigStore.RuleChange third = one.store().changeDataset(name, rule(name, "three"), v2);
+            assertThat(third.applied()).as("a change based on the version read before the refused ones").isTrue();
+            assertThat(one.datasets().version(name)).isEqualTo(third.version()).isGreaterThan(v2);
+        }
+    }
+}
