@@ -222,9 +222,10 @@ public final class Validator implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // A transaction every 500 ms, not exactly-once's 100: each commit costs the broker (markers on every partition
         // written, the coordinator's log) and the sinks (a fetch each time the stable offset moves), whatever it
-        // carries. On 2 cores, in interleaved runs, the broker's CPU an event -30 to -40% and the pipeline JVM's -15 to
-        // -20% paced; at 100,000/s offered to files 97,000 stored (p99 1.2-1.3 s) where 100 ms fell behind; its price
-        // is ack-to-stored p99 about 0.3 s higher at low rates (benchmarks/results/2026-12-06-commit-interval.md).
+        // carries. In runs in turn on 2 cores, the broker's CPU an event -30 to -40% paced to files and to PostgreSQL at
+        // 75,000/s (-11% at 50,000), the pipeline JVM's -15 to -25% to files; offered 100,000/s to files about 97% stored
+        // (p99 1.2-1.3 s, two runs) where 100 ms stored 71-84%; its price is an ack-to-stored p99 about 0.3 s higher at
+        // low rates (benchmarks/results/2026-12-06-commit-interval.md).
         // KAFKA_STREAMS_COMMIT_INTERVAL_MS overrides it.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
         // A record not delivered within the transaction timeout belongs to a transaction the broker aborts anyway:

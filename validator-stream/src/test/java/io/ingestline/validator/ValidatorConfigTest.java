@@ -52,6 +52,14 @@ class ValidatorConfigTest {
     }
 
     @Test
+    void commits_every_500_ms_unless_the_environment_says_otherwise() {
+        assertThat(Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of())))
+                .containsEntry("commit.interval.ms", 500);
+        assertThat(Validator.streamsProperties(ValidatorConfig.fromEnv(Map.of(
+                "KAFKA_STREAMS_COMMIT_INTERVAL_MS", "100")))).containsEntry("commit.interval.ms", "100");
+    }
+
+    @Test
     void bounds_kafka_streams_read_ahead_by_bytes_over_the_raw_partitions_and_largest_record() {
         // 512 MiB over 6 partitions of records up to 4 MiB: 21 records a partition, not Kafka Streams' 1,000 (with
         // raw records of up to 2 MiB, 12 GiB when the validator lags)

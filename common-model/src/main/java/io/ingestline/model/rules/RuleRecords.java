@@ -27,7 +27,11 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *       accepted conditional change as its key's first record, the one it was based on removed; refusing it would
  *       leave that reader without the rule every older reader has. The admin API therefore refuses a conditional
  *       change of a rule that does not exist (412) before writing anything, and stores the current rule again after
- *       a refused change (so a refused record is never its key's last one and compaction removes it).</li>
+ *       a refused change (so a refused record is never its key's last one and compaction removes it). Not
+ *       covered: the topic's segment rolling between a refused record and the record after it (milliseconds apart;
+ *       by Kafka's defaults a segment rolls after a week or a GiB), and compaction then keeping the refused record but
+ *       not what it was refused against: a reader that starts after that finds the refused change first and applies
+ *       it.</li>
  * </ul>
  * All readers see the same records in the same order, so they all take the same decisions.
  */

@@ -61,6 +61,7 @@ public final class ConfigStore implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private ConfigFollower follower;
+    private volatile Runnable beforeRestore = () -> { };
 
     /** A record this node wrote and has read back: its offset and, for a rule, what readers did with it. */
     public record Applied(long offset, RuleRecords.Decision decision) {
@@ -162,25 +163,48 @@ public final class ConfigStore implements AutoCloseable {
      * be all a new reader finds: it would refuse it too and never learn the current rule. So the current rule is
      * stored again after it ({@link RuleRecords#restore}: same content, same version, so a refused change moves
      * nothing an admin can see), based on the current version so that it never overwrites a change made meanwhile.
+     * A delete that lands between the check and the restore is undone by the restore on every reader (a reader with no
+     * rule of the key applies it, as one that starts after compaction must), so it is deleted again at once.
      */
     private <T> void heal(RuleRegistry<T> registry, String key, String id, long refused,
             Function<Optional<T>, Optional<byte[]>> currentJson) {
         long last = refused;
         for (int i = 0; i < HEAL_ATTEMPTS && registry.latestRecord(id) == last; i++) {
-            long current = registry.version(id);
+            // one read: the rule and its version from the same record (the registry's version may move meanwhile)
             Optional<byte[]> json = currentJson.apply(registry.get(id));
-            if (current == RuleRecords.NONE || json.isEmpty()) {
+            long current = json.map(RuleRecords::versionOf).orElse(RuleRecords.NONE);
+            if (current == RuleRecords.NONE) {
                 return;
             }
+            beforeRestore.run();
             Applied a = await(write(key, RuleRecords.restore(json.get(), current), null));
             if (!(a.decision() instanceof RuleRecords.Ignore)) {
                 LOG.info("stored {} again at offset {} after the refused change at offset {} (version {} kept)", key,
                         a.offset(), refused, current);
-                return;
+                long deletedAt = registry.deletedAt(id);
+                if (deletedAt <= last) {
+                    return;
+                }
+                // based on the restored version: a change made since stays (and this delete, refused, is healed)
+                a = await(write(key, null, RuleRecords.expectedHeader(current)));
+                LOG.info("{} was deleted at offset {} meanwhile: deleted again at offset {}{}", key, deletedAt,
+                        a.offset(), a.decision() instanceof RuleRecords.Ignore ? ", refused: a change landed first" : "");
+                if (!(a.decision() instanceof RuleRecords.Ignore)) {
+                    return;
+                }
             }
             // a change landed between: refused in turn, so the same holds for this record
             last = a.offset();
         }
+        if (registry.latestRecord(id) == last) {
+            LOG.warn("{}: the refused change at offset {} is still the key's last record after {} attempts to store "
+                    + "the current rule again", key, last, HEAL_ATTEMPTS);
+        }
+    }
+
+    /** Runs before each restore's write (tests: a change landing between the check and the restore). */
+    void beforeRestore(Runnable hook) {
+        this.beforeRestore = hook;
     }
 
     private CompletableFuture<Applied> write(String key, byte[] value, Header condition) {
@@ -281,8 +305,9 @@ public final class ConfigStore implements AutoCloseable {
             if (d instanceof RuleRecords.Ignore i) {
                 LOG.info("{} {}: change at offset {} refused: {}", kind, id, r.offset(), i.reason());
             } else {
-                LOG.info("{} {} {} (version {})", kind, id, d instanceof RuleRecords.Delete ? "deleted" : "loaded",
-                        r.offset());
+                LOG.info("{} {} {} at offset {} (version {})", kind, id,
+                        d instanceof RuleRecords.Delete ? "deleted" : "loaded", r.offset(),
+                        d instanceof RuleRecords.Apply a ? a.version() : r.offset());
             }
             return d;
         } catch (IOException | RuntimeException e) {

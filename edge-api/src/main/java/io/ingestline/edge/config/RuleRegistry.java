@@ -27,6 +27,8 @@ public class RuleRegistry<T> {
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
     /** The offset of each key's last record, applied or refused. */
     private final Map<String, Long> latest = new ConcurrentHashMap<>();
+    /** The offset of each key's last delete. */
+    private final Map<String, Long> deleted = new ConcurrentHashMap<>();
     private final Function<T, String> key;
     private final ToLongFunction<T> version;
     private final Parser<T> parser;
@@ -62,6 +64,11 @@ public class RuleRegistry<T> {
         return latest.getOrDefault(id, -1L);
     }
 
+    /** The offset of the last delete of the key seen, applied; -1 for none. */
+    public long deletedAt(String id) {
+        return deleted.getOrDefault(id, -1L);
+    }
+
     /**
      * Applies one record of the configuration topic. A value that applies but does not read as a rule leaves the key
      * without a rule (as the validator, which refuses its events), at that record's version.
@@ -84,6 +91,7 @@ public class RuleRegistry<T> {
         } else if (d instanceof RuleRecords.Delete) {
             rules.remove(id);
             versions.remove(id);
+            deleted.put(id, offset);
         }
         return d;
     }

@@ -123,4 +123,36 @@ class ConfigStoreIT {
             assertThat(one.datasets().version(name)).isEqualTo(third.version()).isGreaterThan(v2);
         }
     }
+    /**
+     * Another node deletes the rule between this node's check and its restore: the restore lands on a key no reader
+     * has a rule of, so every reader applies it (as a reader that starts after compaction must); the store then deletes
+     * the rule again, so the delete that was answered 204 holds on every reader, and the key's last record is a
+     * tombstone (a new reader finds no rule either).
+     */
+    @Test
+    void a_delete_that_lands_before_the_restore_holds() throws Exception {
+        String name = "race-" + Long.toHexString(System.nanoTime());
+        try (Node one = node(); Node two = node()) {
+            long v1 = one.store().changeDataset(name, rule(name, "one"), null).version();
+            long v2 = one.store().changeDataset(name, rule(name, "two"), v1).version();
+            java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+            one.store().beforeRestore(() -> {
+                if (once.compareAndSet(false, true)) {
+                    assertThat(two.store().changeDataset(name, null, v2).applied()).as("the other node's delete")
+                            .isTrue();
+                }
+            });
+            assertThat(one.store().changeDataset(name, rule(name, "stale"), v1).applied()).isFalse();
+            assertThat(once).isTrue();
+
+            assertThat(one.datasets().get(name)).isEmpty();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(two.datasets().get(name)).isEmpty());
+            List<ConsumerRecord<byte[], byte[]>> log = records(name);
+            assertThat(log.get(log.size() - 1).value()).as("the key's last record").isNull();
+            try (Node later = node()) {
+                assertThat(later.datasets().get(name)).isEmpty();
+            }
+        }
+    }
 }
