@@ -556,4 +556,20 @@ class ValidatorTopologyTest {
         assertThat(new String(out.value(), UTF_8)).contains("\"V\":1");
         assertThat(IngestHeaders.get(out.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("1");
     }
+
+    /** The rule stored again after a refused change keeps its version here too, as on every edge node. */
+    @Test
+    void a_rule_stored_again_after_a_refused_change_keeps_its_version_in_the_events() {
+        putRule("dcr-r", DCR.formatted(""));
+        String one = DCR.formatted("").replace("\"source\"", "\"source | extend V = 1\"");
+        putRule("dcr-r", one.replace("{\"properties\"", "{\"expected\":0,\"properties\""));
+        putRule("dcr-r", DCR.formatted("").replace("\"source\"", "\"source | extend V = 2\"")
+                .replace("{\"properties\"", "{\"expected\":0,\"properties\""));
+        putRule("dcr-r", new String(io.ingestline.model.rules.RuleRecords.restore(one.getBytes(UTF_8), 1), UTF_8));
+        pipeStream("dcr-r", "Custom-App", "{\"Msg\":\"a\"}");
+
+        TestRecord<String, byte[]> out = dataset("AppLogs_CL").readRecord();
+        assertThat(new String(out.value(), UTF_8)).contains("\"V\":1");
+        assertThat(IngestHeaders.get(out.headers(), IngestHeaders.RULE_VERSION)).isEqualTo("1");
+    }
 }
