@@ -14,6 +14,7 @@ import io.ingestline.model.RawBatch;
 import io.ingestline.model.RawBatchCodec;
 import io.ingestline.model.Topics;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.rules.RuleRecords;
 import io.ingestline.rules.EventChecks;
 import io.ingestline.validator.topology.BatchProgress;
 import io.ingestline.validator.topology.DatasetTopics;
@@ -565,7 +566,7 @@ class ValidatorTopologyTest {
         putRule("dcr-r", one.replace("{\"properties\"", "{\"expected\":0,\"properties\""));
         putRule("dcr-r", DCR.formatted("").replace("\"source\"", "\"source | extend V = 2\"")
                 .replace("{\"properties\"", "{\"expected\":0,\"properties\""));
-        putRule("dcr-r", new String(io.ingestline.model.rules.RuleRecords.restore(one.getBytes(UTF_8), 1), UTF_8));
+        putRule("dcr-r", new String(RuleRecords.restore(one.getBytes(UTF_8), 1), UTF_8));
         pipeStream("dcr-r", "Custom-App", "{\"Msg\":\"a\"}");
 
         TestRecord<String, byte[]> out = dataset("AppLogs_CL").readRecord();

@@ -2,6 +2,7 @@ package io.ingestline.edge.config;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ingestline.edge.EdgeConfig;
 import io.ingestline.kafka.testkit.TestKafka;
@@ -11,11 +12,12 @@ import io.ingestline.model.Json;
 import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.model.rules.DatasetRule;
-import io.ingestline.model.rules.RuleRecords;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -81,7 +83,7 @@ class ConfigStoreIT {
     private List<ConsumerRecord<byte[], byte[]>> records(String name) {
         byte[] key = ConfigKeys.dataset(name).getBytes(UTF_8);
         return kafka.readToEnd(settings.topics().config()).stream()
-                .filter(r -> java.util.Arrays.equals(r.key(), key)).toList();
+                .filter(r -> Arrays.equals(r.key(), key)).toList();
     }
 
     /**
@@ -123,6 +125,7 @@ class ConfigStoreIT {
             assertThat(one.datasets().version(name)).isEqualTo(third.version()).isGreaterThan(v2);
         }
     }
+
     /**
      * Another node deletes the rule between this node's check and its restore: the restore lands on a key no reader
      * has a rule of, so every reader applies it (as a reader that starts after compaction must); the store then deletes
@@ -135,7 +138,7 @@ class ConfigStoreIT {
         try (Node one = node(); Node two = node()) {
             long v1 = one.store().changeDataset(name, rule(name, "one"), null).version();
             long v2 = one.store().changeDataset(name, rule(name, "two"), v1).version();
-            java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean once = new AtomicBoolean();
             one.store().beforeRestore(() -> {
                 if (once.compareAndSet(false, true)) {
                     assertThat(two.store().changeDataset(name, null, v2).applied()).as("the other node's delete")
@@ -146,7 +149,7 @@ class ConfigStoreIT {
             assertThat(once).isTrue();
 
             assertThat(one.datasets().get(name)).isEmpty();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(two.datasets().get(name)).isEmpty());
             List<ConsumerRecord<byte[], byte[]>> log = records(name);
             assertThat(log.get(log.size() - 1).value()).as("the key's last record").isNull();
