@@ -304,10 +304,10 @@ public final class ConfigStore implements AutoCloseable {
             RuleRecords.Decision d = registry.apply(id, r.value(), r.headers(), r.offset());
             if (d instanceof RuleRecords.Ignore i) {
                 LOG.info("{} {}: change at offset {} refused: {}", kind, id, r.offset(), i.reason());
+            } else if (d instanceof RuleRecords.Apply a) {
+                LOG.info("{} {} loaded at offset {} (version {})", kind, id, r.offset(), a.version());
             } else {
-                LOG.info("{} {} {} at offset {} (version {})", kind, id,
-                        d instanceof RuleRecords.Delete ? "deleted" : "loaded", r.offset(),
-                        d instanceof RuleRecords.Apply a ? a.version() : r.offset());
+                LOG.info("{} {} deleted at offset {}", kind, id, r.offset());
             }
             return d;
         } catch (IOException | RuntimeException e) {

@@ -11,6 +11,7 @@ import io.ingestline.model.ConfigKeys;
 import io.ingestline.model.Json;
 import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.model.kafka.KafkaSettings;
+import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DatasetRule;
 import java.time.Duration;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ class ConfigStoreIT {
         }
     }
 
-    private record Node(ConfigStore store, DatasetRuleRegistry datasets) implements AutoCloseable {
+    private record Node(ConfigStore store, DatasetRuleRegistry datasets, DcrRegistry dcrs) implements AutoCloseable {
         @Override
         public void close() {
             store.close();
@@ -65,10 +66,11 @@ class ConfigStoreIT {
 
     private Node node() {
         DatasetRuleRegistry datasets = new DatasetRuleRegistry();
+        DcrRegistry dcrs = new DcrRegistry();
         ConfigStore store = ConfigStore.start(settings, admin, new ConfigStore.Views(
-                new TokenAuthenticator(List.of()), new DcrRegistry(), datasets, new DatasetCreations()));
+                new TokenAuthenticator(List.of()), dcrs, datasets, new DatasetCreations()));
         assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
-        return new Node(store, datasets);
+        return new Node(store, datasets, dcrs);
     }
 
     private static DatasetRule rule(String name, String mark) throws Exception {
@@ -80,8 +82,27 @@ class ConfigStoreIT {
         return rule.transformKql().replaceAll(".*'(.*)'.*", "$1");
     }
 
+    /** A data collection rule whose one data flow's transformation adds {@code mark}. */
+    private static DataCollectionRule dcr(String id, String mark) throws Exception {
+        return DataCollectionRule.parse(id, Json.mapper().readTree("""
+                {"properties":{
+                  "streamDeclarations":{"Custom-In":{"columns":[{"name":"n","type":"int"}]}},
+                  "destinations":{"logAnalytics":[{"workspaceResourceId":"/x","name":"ws"}]},
+                  "dataFlows":[{"streams":["Custom-In"],"destinations":["ws"],
+                    "transformKql":"source | extend mark = '%s'","outputStream":"Custom-Out_CL"}]}}
+                """.formatted(mark)));
+    }
+
+    private static String markOf(DataCollectionRule rule) {
+        return rule.dataFlows().get(0).transformKql().replaceAll(".*'(.*)'.*", "$1");
+    }
+
     private List<ConsumerRecord<byte[], byte[]>> records(String name) {
-        byte[] key = ConfigKeys.dataset(name).getBytes(UTF_8);
+        return recordsOf(ConfigKeys.dataset(name));
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> recordsOf(String configKey) {
+        byte[] key = configKey.getBytes(UTF_8);
         return kafka.readToEnd(settings.topics().config()).stream()
                 .filter(r -> Arrays.equals(r.key(), key)).toList();
     }
@@ -123,6 +144,41 @@ class ConfigStoreIT {
             ConfigStore.RuleChange third = one.store().changeDataset(name, rule(name, "three"), v2);
             assertThat(third.applied()).as("a change based on the version read before the refused ones").isTrue();
             assertThat(one.datasets().version(name)).isEqualTo(third.version()).isGreaterThan(v2);
+        }
+    }
+
+    /**
+     * The same for a data collection rule (the store's generic change and heal, through the DCR registry): a stale
+     * change and a stale delete move neither its content nor its version, each is followed by one record, and a node
+     * that reads the topic later and a reader of the last record alone agree.
+     */
+    @Test
+    void a_refused_change_to_a_data_collection_rule_moves_neither_content_nor_version() throws Exception {
+        String id = "dcr-" + Long.toHexString(System.nanoTime());
+        try (Node one = node()) {
+            long v1 = one.store().changeDcr(id, dcr(id, "one"), null).version();
+            ConfigStore.RuleChange second = one.store().changeDcr(id, dcr(id, "two"), v1);
+            assertThat(second.applied()).isTrue();
+            long v2 = second.version();
+
+            assertThat(one.store().changeDcr(id, dcr(id, "stale"), v1).applied()).isFalse();
+            assertThat(one.store().changeDcr(id, null, v1).applied()).as("a stale delete").isFalse();
+            assertThat(one.dcrs().version(id)).isEqualTo(v2);
+            assertThat(markOf(one.dcrs().get(id).orElseThrow())).isEqualTo("two");
+
+            List<ConsumerRecord<byte[], byte[]>> log = recordsOf(ConfigKeys.dcr(id));
+            assertThat(log).as("one, two, (stale, again) twice").hasSize(6);
+            ConsumerRecord<byte[], byte[]> last = log.get(log.size() - 1);
+            DcrRegistry compacted = new DcrRegistry();
+            compacted.apply(id, last.value(), last.headers(), last.offset());
+            assertThat(compacted.version(id)).as("a reader that finds only the last record").isEqualTo(v2);
+            assertThat(markOf(compacted.get(id).orElseThrow())).isEqualTo("two");
+
+            try (Node later = node()) {
+                assertThat(later.dcrs().version(id)).isEqualTo(v2);
+                assertThat(markOf(later.dcrs().get(id).orElseThrow())).isEqualTo("two");
+            }
+            assertThat(one.store().changeDcr(id, dcr(id, "three"), v2).applied()).isTrue();
         }
     }
 
