@@ -13,6 +13,7 @@ import io.ingestline.model.auth.TokenAuthenticator;
 import io.ingestline.model.kafka.KafkaSettings;
 import io.ingestline.model.rules.DataCollectionRule;
 import io.ingestline.model.rules.DatasetRule;
+import io.ingestline.model.rules.RuleRecords;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -168,6 +169,10 @@ class ConfigStoreIT {
 
             List<ConsumerRecord<byte[], byte[]>> log = recordsOf(ConfigKeys.dcr(id));
             assertThat(log).as("one, two, (stale, again) twice").hasSize(6);
+            for (int i : new int[] {3, 5}) {
+                assertThat(Json.mapper().readTree(log.get(i).value()).path(RuleRecords.RESTORES).asLong(-1))
+                        .as("record %d stores version %d again", i, v2).isEqualTo(v2);
+            }
             ConsumerRecord<byte[], byte[]> last = log.get(log.size() - 1);
             DcrRegistry compacted = new DcrRegistry();
             compacted.apply(id, last.value(), last.headers(), last.offset());
@@ -178,7 +183,9 @@ class ConfigStoreIT {
                 assertThat(later.dcrs().version(id)).isEqualTo(v2);
                 assertThat(markOf(later.dcrs().get(id).orElseThrow())).isEqualTo("two");
             }
-            assertThat(one.store().changeDcr(id, dcr(id, "three"), v2).applied()).isTrue();
+            ConfigStore.RuleChange third = one.store().changeDcr(id, dcr(id, "three"), v2);
+            assertThat(third.applied()).as("a change based on the version read before the refused ones").isTrue();
+            assertThat(one.dcrs().version(id)).isEqualTo(third.version()).isGreaterThan(v2);
         }
     }
 
