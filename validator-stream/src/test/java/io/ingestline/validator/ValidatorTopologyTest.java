@@ -538,13 +538,6 @@ class ValidatorTopologyTest {
     }
 
     @Test
-    void commits_every_500_ms_unless_told_otherwise() {
-        assertThat(Validator.streamsProperties(config(Map.of()))).containsEntry("commit.interval.ms", 500);
-        assertThat(Validator.streamsProperties(config(Map.of("commit.interval.ms", "100"))))
-                .containsEntry("commit.interval.ms", "100");
-    }
-
-    @Test
     void a_change_based_on_a_stale_version_is_ignored_and_events_carry_the_offset_of_the_rule_that_made_them() {
         putRule("dcr-c", DCR.formatted(""));
         putRule("dcr-c", DCR.formatted("").replace("\"source\"", "\"source | extend V = 1\"")

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -108,6 +110,23 @@ class ConfigStoreIT {
                 .filter(r -> Arrays.equals(r.key(), key)).toList();
     }
 
+    /** Changes (a null mark: deletes) one kind of rule through a node's store. */
+    private interface Change {
+        ConfigStore.RuleChange apply(ConfigStore store, String id, String mark, Long expected) throws Exception;
+    }
+
+    /** What the refused-change check needs of one kind of rule. */
+    private record Kind<T>(Change change, Function<Node, RuleRegistry<T>> registry, Supplier<RuleRegistry<T>> fresh,
+            Function<String, String> configKey, Function<T, String> mark) {
+    }
+
+    private static final Kind<DatasetRule> DATASET_RULES = new Kind<>(
+            (store, id, mark, expected) -> store.changeDataset(id, mark == null ? null : rule(id, mark), expected),
+            Node::datasets, DatasetRuleRegistry::new, ConfigKeys::dataset, ConfigStoreIT::markOf);
+    private static final Kind<DataCollectionRule> DCRS = new Kind<>(
+            (store, id, mark, expected) -> store.changeDcr(id, mark == null ? null : dcr(id, mark), expected),
+            Node::dcrs, DcrRegistry::new, ConfigKeys::dcr, ConfigStoreIT::markOf);
+
     /**
      * A refused change is followed by the current rule stored again once, and that record keeps the current version:
      * the rule's version and content are what they were on the node that wrote it, on a node that reads the topic
@@ -117,75 +136,49 @@ class ConfigStoreIT {
      */
     @Test
     void a_refused_change_moves_neither_content_nor_version_and_is_followed_by_one_record() throws Exception {
-        String name = "cas-" + Long.toHexString(System.nanoTime());
-        try (Node one = node()) {
-            long v1 = one.store().changeDataset(name, rule(name, "one"), null).version();
-            ConfigStore.RuleChange second = one.store().changeDataset(name, rule(name, "two"), v1);
-            assertThat(second.applied()).isTrue();
-            long v2 = second.version();
-
-            assertThat(one.store().changeDataset(name, rule(name, "stale"), v1).applied()).isFalse();
-            assertThat(one.store().changeDataset(name, null, v1).applied()).as("a stale delete").isFalse();
-            assertThat(one.datasets().version(name)).isEqualTo(v2);
-            assertThat(markOf(one.datasets().get(name).orElseThrow())).isEqualTo("two");
-
-            List<ConsumerRecord<byte[], byte[]>> log = records(name);
-            assertThat(log).as("one, two, (stale, again) twice").hasSize(6);
-            ConsumerRecord<byte[], byte[]> last = log.get(log.size() - 1);
-            DatasetRuleRegistry compacted = new DatasetRuleRegistry();
-            compacted.apply(name, last.value(), last.headers(), last.offset());
-            assertThat(compacted.version(name)).as("a reader that finds only the last record").isEqualTo(v2);
-            assertThat(markOf(compacted.get(name).orElseThrow())).isEqualTo("two");
-
-            try (Node later = node()) {
-                assertThat(later.datasets().version(name)).isEqualTo(v2);
-                assertThat(markOf(later.datasets().get(name).orElseThrow())).isEqualTo("two");
-            }
-
-            ConfigStore.RuleChange third = one.store().changeDataset(name, rule(name, "three"), v2);
-            assertThat(third.applied()).as("a change based on the version read before the refused ones").isTrue();
-            assertThat(one.datasets().version(name)).isEqualTo(third.version()).isGreaterThan(v2);
-        }
+        refusedChangesMoveNothing(DATASET_RULES, "cas-" + Long.toHexString(System.nanoTime()));
     }
 
-    /**
-     * The same for a data collection rule (the store's generic change and heal, through the DCR registry): a stale
-     * change and a stale delete move neither its content nor its version, each is followed by one record, and a node
-     * that reads the topic later and a reader of the last record alone agree.
-     */
+    /** The same for a data collection rule: the store's generic change and heal, through the DCR registry. */
     @Test
     void a_refused_change_to_a_data_collection_rule_moves_neither_content_nor_version() throws Exception {
-        String id = "dcr-" + Long.toHexString(System.nanoTime());
+        refusedChangesMoveNothing(DCRS, "dcr-" + Long.toHexString(System.nanoTime()));
+    }
+
+    private <T> void refusedChangesMoveNothing(Kind<T> kind, String id) throws Exception {
         try (Node one = node()) {
-            long v1 = one.store().changeDcr(id, dcr(id, "one"), null).version();
-            ConfigStore.RuleChange second = one.store().changeDcr(id, dcr(id, "two"), v1);
+            RuleRegistry<T> rules = kind.registry().apply(one);
+            long v1 = kind.change().apply(one.store(), id, "one", null).version();
+            ConfigStore.RuleChange second = kind.change().apply(one.store(), id, "two", v1);
             assertThat(second.applied()).isTrue();
             long v2 = second.version();
 
-            assertThat(one.store().changeDcr(id, dcr(id, "stale"), v1).applied()).isFalse();
-            assertThat(one.store().changeDcr(id, null, v1).applied()).as("a stale delete").isFalse();
-            assertThat(one.dcrs().version(id)).isEqualTo(v2);
-            assertThat(markOf(one.dcrs().get(id).orElseThrow())).isEqualTo("two");
+            assertThat(kind.change().apply(one.store(), id, "stale", v1).applied()).isFalse();
+            assertThat(kind.change().apply(one.store(), id, null, v1).applied()).as("a stale delete").isFalse();
+            assertThat(rules.version(id)).isEqualTo(v2);
+            assertThat(kind.mark().apply(rules.get(id).orElseThrow())).isEqualTo("two");
 
-            List<ConsumerRecord<byte[], byte[]>> log = recordsOf(ConfigKeys.dcr(id));
+            List<ConsumerRecord<byte[], byte[]>> log = recordsOf(kind.configKey().apply(id));
             assertThat(log).as("one, two, (stale, again) twice").hasSize(6);
             for (int i : new int[] {3, 5}) {
                 assertThat(Json.mapper().readTree(log.get(i).value()).path(RuleRecords.RESTORES).asLong(-1))
                         .as("record %d stores version %d again", i, v2).isEqualTo(v2);
             }
             ConsumerRecord<byte[], byte[]> last = log.get(log.size() - 1);
-            DcrRegistry compacted = new DcrRegistry();
+            RuleRegistry<T> compacted = kind.fresh().get();
             compacted.apply(id, last.value(), last.headers(), last.offset());
             assertThat(compacted.version(id)).as("a reader that finds only the last record").isEqualTo(v2);
-            assertThat(markOf(compacted.get(id).orElseThrow())).isEqualTo("two");
+            assertThat(kind.mark().apply(compacted.get(id).orElseThrow())).isEqualTo("two");
 
             try (Node later = node()) {
-                assertThat(later.dcrs().version(id)).isEqualTo(v2);
-                assertThat(markOf(later.dcrs().get(id).orElseThrow())).isEqualTo("two");
+                RuleRegistry<T> laterRules = kind.registry().apply(later);
+                assertThat(laterRules.version(id)).isEqualTo(v2);
+                assertThat(kind.mark().apply(laterRules.get(id).orElseThrow())).isEqualTo("two");
             }
-            ConfigStore.RuleChange third = one.store().changeDcr(id, dcr(id, "three"), v2);
+
+            ConfigStore.RuleChange third = kind.change().apply(one.store(), id, "three", v2);
             assertThat(third.applied()).as("a change based on the version read before the refused ones").isTrue();
-            assertThat(one.dcrs().version(id)).isEqualTo(third.version()).isGreaterThan(v2);
+            assertThat(rules.version(id)).isEqualTo(third.version()).isGreaterThan(v2);
         }
     }
 
